@@ -1,0 +1,36 @@
+# PortraitCL — the two set-up commands are `make demo` and `make test`; both install what is missing.
+SHELL := /bin/bash
+SWIFT      ?= swift
+CONFIG     ?= release
+# AVX2/FMA code generation for the pure-Swift CPU path (SIMD addProduct is 40x slower without it).
+CPU_FLAGS  ?= -Xswiftc -target-cpu -Xswiftc haswell
+BUILD_ARGS  = -c $(CONFIG) $(CPU_FLAGS)
+BIN         = .build/$(CONFIG)/portrait
+# PoCL's kernel cache at a stable path, so later runs on the same machine start warm.
+export POCL_CACHE_DIR ?= $(HOME)/.cache/pocl-portraitcl
+
+.PHONY: all deps build test demo bench fixtures clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_ARGS) --product portrait
+
+test: deps
+	$(SWIFT) build $(BUILD_ARGS) --product portrait
+	$(SWIFT) test $(BUILD_ARGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+demo: build
+	bash scripts/demo.sh $(BIN)
+
+bench: build
+	$(BIN) profile --ops --device opencl
+
+fixtures:
+	python3 reference/make_op_fixtures.py --out Tests/Fixtures/ops
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+// PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
+import PackageDescription
+
+let package = Package(
+    name: "PortraitCL",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "portrait", targets: ["CLI"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "Avatar", targets: ["Avatar"]),
+        .library(name: "Media", targets: ["Media"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System-library shims: one module map and one header each.
+        .systemLibrary(name: "COpenCL", pkgConfig: "OpenCL",
+                       providers: [.apt(["ocl-icd-opencl-dev", "opencl-headers"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev",
+                                         "libswscale-dev", "libswresample-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Libraries, lowest first: Runtime <- Kernels <- Avatar; Media stands alone.
+        .target(name: "Runtime", dependencies: ["COpenCL"]),
+        .target(name: "Kernels", dependencies: ["Runtime", "CBLAS"],
+                resources: [.embedInCode("Kernels.cl")]),
+        .target(name: "Avatar", dependencies: ["Kernels", "Runtime"]),
+        .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
+        .executableTarget(name: "CLI", dependencies: [
+            "Avatar", "Kernels", "Runtime", "Media",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
+        .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,6 @@
+import Runtime
+
+/// Catalog entries for the GridSample family (filled in as the ops land).
+enum GridSampleOps {
+    static var definitions: [OpDefinition] { [] }
+}

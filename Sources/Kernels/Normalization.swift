@@ -1,0 +1,6 @@
+import Runtime
+
+/// Catalog entries for the Normalization family (filled in as the ops land).
+enum NormalizationOps {
+    static var definitions: [OpDefinition] { [] }
+}

@@ -1,0 +1,210 @@
+import COpenCL
+import Foundation
+
+/// An OpenCL device ready to run kernels: context, one in-order profiling queue, the program
+/// built from the embedded kernel source (one build per option set), a buffer pool and a profiler.
+public final class OpenCLContext: @unchecked Sendable {
+    /// The device this context runs on.
+    public let device: OpenCLDevice
+    /// Device buffers are drawn from and returned to this pool.
+    public let pool: BufferPool
+    /// Set to collect per-launch timings; nil (the default) launches without events.
+    public var profiler: Profiler?
+    let context: cl_context
+    let queue: cl_command_queue
+    private let source: String
+    private let baseOptions: String
+    private let cache: ProgramCache?
+    private var programs: [String: cl_program] = [:]
+    private var kernels: [String: cl_kernel] = [:]
+    private let lock = NSLock()
+
+    /// Creates a context on `device` for kernel `source`, compiled with `options` plus any
+    /// per-variant options. The program-binary cache is used for GPU drivers only (PoCL has its
+    /// own, and querying binaries from it is slow).
+    public init(device: OpenCLDevice, source: String, options: String = "", cacheDirectory: URL? = ProgramCache.defaultDirectory()) throws {
+        self.device = device
+        self.source = source
+        self.baseOptions = options
+        var status: cl_int = 0
+        var deviceID: cl_device_id? = device.id
+        guard let ctx = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
+            throw OpenCLError(code: status, call: "clCreateContext", detail: device.name)
+        }
+        context = ctx
+        let properties: [cl_queue_properties] = [cl_queue_properties(CL_QUEUE_PROPERTIES),
+                                                 cl_queue_properties(CL_QUEUE_PROFILING_ENABLE), 0]
+        guard let q = clCreateCommandQueueWithProperties(ctx, device.id, properties, &status), status == CL_SUCCESS else {
+            clReleaseContext(ctx)
+            throw OpenCLError(code: status, call: "clCreateCommandQueueWithProperties", detail: device.name)
+        }
+        queue = q
+        pool = BufferPool(context: ctx)
+        cache = device.isPoCL ? nil : cacheDirectory.map { ProgramCache(directory: $0) }
+    }
+
+    deinit {
+        clFinish(queue)
+        for (_, k) in kernels { clReleaseKernel(k) }
+        for (_, p) in programs { clReleaseProgram(p) }
+        pool.trim()
+        clReleaseCommandQueue(queue)
+        clReleaseContext(context)
+    }
+
+    /// The compiled program for an option variant (e.g. `-DTILE=8`), built on first use.
+    public func program(variant: String = "") throws -> cl_program {
+        lock.lock(); defer { lock.unlock() }
+        if let p = programs[variant] { return p }
+        let options = [baseOptions, variant].filter { !$0.isEmpty }.joined(separator: " ")
+        let p = try buildProgram(options: options)
+        programs[variant] = p
+        return p
+    }
+
+    /// The kernel `name` from the program for `variant`, created once and reused.
+    public func kernel(_ name: String, variant: String = "") throws -> cl_kernel {
+        let key = variant + "|" + name
+        lock.lock()
+        if let k = kernels[key] { lock.unlock(); return k }
+        lock.unlock()
+        let program = try self.program(variant: variant)
+        var status: cl_int = 0
+        guard let k = clCreateKernel(program, name, &status), status == CL_SUCCESS else {
+            throw OpenCLError(code: status, call: "clCreateKernel", detail: name)
+        }
+        lock.lock(); kernels[key] = k; lock.unlock()
+        return k
+    }
+
+    /// Enqueues kernel `name` over `global` work-items (rounded up to `local`; kernels guard the
+    /// tail). Does not wait. With a profiler set, the launch is timed by its event.
+    public func launch(_ name: String, variant: String = "", global: [Int], local: [Int]? = nil,
+                       arguments: [KernelArgument], cost: KernelCost = .zero) throws {
+        let k = try kernel(name, variant: variant)
+        for (i, arg) in arguments.enumerated() {
+            try check(arg.set(on: k, index: cl_uint(i)), "clSetKernelArg", "\(name) argument \(i)")
+        }
+        var globalSize = global.map { max($0, 1) }
+        if let local {
+            precondition(local.count == global.count, "local and global sizes differ in rank")
+            for i in 0..<globalSize.count { globalSize[i] = (globalSize[i] + local[i] - 1) / local[i] * local[i] }
+        }
+        var event: cl_event?
+        let wantEvent = profiler != nil
+        let status: cl_int = withUnsafeMutablePointer(to: &event) { eventPointer in
+            globalSize.withUnsafeBufferPointer { g in
+                let out = wantEvent ? eventPointer : nil
+                if let local {
+                    return local.withUnsafeBufferPointer { l in
+                        clEnqueueNDRangeKernel(queue, k, cl_uint(g.count), nil, g.baseAddress, l.baseAddress, 0, nil, out)
+                    }
+                }
+                return clEnqueueNDRangeKernel(queue, k, cl_uint(g.count), nil, g.baseAddress, nil, 0, nil, out)
+            }
+        }
+        try check(status, "clEnqueueNDRangeKernel", "\(name) global \(globalSize) local \(local.map { "\($0)" } ?? "auto")")
+        if let event, let profiler { profiler.record(name: name, event: event, cost: cost) }
+    }
+
+    /// A device buffer of `byteCount` bytes from the pool (contents undefined).
+    public func makeBuffer(byteCount: Int) throws -> DeviceBuffer {
+        try pool.buffer(byteCount: byteCount)
+    }
+
+    /// Copies `values` into a new device buffer (blocking until the copy is done).
+    public func upload(_ values: [Float]) throws -> DeviceBuffer {
+        let buffer = try makeBuffer(byteCount: values.count * 4)
+        if values.isEmpty { return buffer }
+        try values.withUnsafeBytes { raw in
+            try check(clEnqueueWriteBuffer(queue, buffer.mem, cl_bool(CL_TRUE), 0, raw.count, raw.baseAddress, 0, nil, nil),
+                      "clEnqueueWriteBuffer", "\(raw.count) bytes")
+        }
+        return buffer
+    }
+
+    /// Reads `count` floats back from `buffer`, waiting for every queued command before it.
+    public func download(_ buffer: DeviceBuffer, count: Int) throws -> [Float] {
+        var out = [Float](repeating: 0, count: count)
+        if count == 0 { return out }
+        try out.withUnsafeMutableBytes { raw in
+            try check(clEnqueueReadBuffer(queue, buffer.mem, cl_bool(CL_TRUE), 0, raw.count, raw.baseAddress, 0, nil, nil),
+                      "clEnqueueReadBuffer", "\(raw.count) bytes")
+        }
+        return out
+    }
+
+    /// Copies `byteCount` bytes between device buffers (enqueued, not waited for).
+    public func copy(from source: DeviceBuffer, to destination: DeviceBuffer, byteCount: Int) throws {
+        try check(clEnqueueCopyBuffer(queue, source.mem, destination.mem, 0, 0, byteCount, 0, nil, nil), "clEnqueueCopyBuffer")
+    }
+
+    /// Fills a buffer with a float value (enqueued, not waited for).
+    public func fill(_ buffer: DeviceBuffer, value: Float, byteCount: Int) throws {
+        var pattern = value
+        try check(clEnqueueFillBuffer(queue, buffer.mem, &pattern, 4, 0, byteCount, 0, nil, nil), "clEnqueueFillBuffer")
+    }
+
+    /// Waits until every queued command has finished.
+    public func finish() throws {
+        try check(clFinish(queue), "clFinish")
+    }
+
+    private func buildProgram(options: String) throws -> cl_program {
+        var status: cl_int = 0
+        var deviceID: cl_device_id? = device.id
+        if let cache, let binary = cache.load(key: cache.key(source: source, options: options, device: device)) {
+            var program: cl_program?
+            binary.withUnsafeBytes { raw in
+                var length = raw.count
+                var pointer: UnsafePointer<UInt8>? = raw.bindMemory(to: UInt8.self).baseAddress
+                var binaryStatus: cl_int = 0
+                program = clCreateProgramWithBinary(context, 1, &deviceID, &length, &pointer, &binaryStatus, &status)
+                if binaryStatus != CL_SUCCESS { status = binaryStatus }
+            }
+            if let program, status == CL_SUCCESS, clBuildProgram(program, 1, &deviceID, options, nil, nil) == CL_SUCCESS {
+                return program
+            }
+            if let program { clReleaseProgram(program) }
+        }
+        let created: cl_program? = source.withCString { cString in
+            var pointer: UnsafePointer<CChar>? = cString
+            var length = strlen(cString)
+            return clCreateProgramWithSource(context, 1, &pointer, &length, &status)
+        }
+        guard let program = created, status == CL_SUCCESS else {
+            throw OpenCLError(code: status, call: "clCreateProgramWithSource")
+        }
+        let buildStatus = clBuildProgram(program, 1, &deviceID, options, nil, nil)
+        if buildStatus != CL_SUCCESS {
+            let log = buildLog(program)
+            clReleaseProgram(program)
+            throw OpenCLError(code: buildStatus, call: "clBuildProgram", detail: "options '\(options)' on \(device.name)\n--- build log ---\n\(log)")
+        }
+        if let cache, let binary = programBinary(program) {
+            cache.store(binary, key: cache.key(source: source, options: options, device: device))
+        }
+        return program
+    }
+
+    private func buildLog(_ program: cl_program) -> String {
+        var size = 0
+        clGetProgramBuildInfo(program, device.id, cl_program_build_info(CL_PROGRAM_BUILD_LOG), 0, nil, &size)
+        guard size > 1 else { return "(empty build log)" }
+        var bytes = [CChar](repeating: 0, count: size)
+        clGetProgramBuildInfo(program, device.id, cl_program_build_info(CL_PROGRAM_BUILD_LOG), size, &bytes, nil)
+        return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    private func programBinary(_ program: cl_program) -> [UInt8]? {
+        var size = 0
+        guard clGetProgramInfo(program, cl_program_info(CL_PROGRAM_BINARY_SIZES), MemoryLayout<Int>.size, &size, nil) == CL_SUCCESS,
+              size > 0 else { return nil }
+        var binary = [UInt8](repeating: 0, count: size)
+        let ok: Bool = binary.withUnsafeMutableBufferPointer { buf in
+            var pointer: UnsafeMutablePointer<UInt8>? = buf.baseAddress
+            return clGetProgramInfo(program, cl_program_info(CL_PROGRAM_BINARIES), MemoryLayout<UnsafeMutablePointer<UInt8>?>.size, &pointer, nil) == CL_SUCCESS
+        }
+        return ok ? binary : nil
+    }
+}
