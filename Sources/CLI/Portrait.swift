@@ -6,5 +6,5 @@ struct Portrait: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portrait",
         abstract: "One-shot neural head avatars (MegaPortraits family) on OpenCL, checked against a CPU reference.",
-        subcommands: [DevicesCommand.self])
+        subcommands: [DevicesCommand.self, OpCommand.self, CompareCommand.self, ProfileCommand.self])
 }

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Runtime
+
+/// `portrait compare --ops`: the whole op suite on the CPU and on a device, op by op.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Run the same work on two backends and compare (exit 1 on any failure).",
+        discussion: "With --ops: every op of the catalog, odd shapes and scaled MegaPortraits shapes, CPU vs --device.")
+
+    @Flag(help: "Compare every op of the catalog (CPU reference vs --device).")
+    var ops = false
+
+    @Option(help: "Only these ops (comma-separated names).")
+    var only: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    @OptionGroup var deviceOptions: DeviceOptions
+
+    func run() throws {
+        let rows: [OpSuite.ComparisonRow] = try reportingErrors {
+            guard ops else { throw ValidationError("nothing to compare: pass --ops (model comparison needs --source/--driver)") }
+            let candidate = try deviceOptions.makeEngine()
+            let selected = try OpSuite.selected(only)
+            if !json { print("Comparing \(selected.count) ops: cpu (reference) vs \(candidate.name)") }
+            return try OpSuite.compare(selected, reference: .cpu(), candidate: candidate) { label in
+                if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K  \(label)".utf8)) }
+            }
+        }
+        if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let failures = rows.filter { !$0.comparison.passed }
+        if json {
+            let objects: [[String: Any]] = rows.map { r in
+                ["op": r.op, "case": r.label, "shape": r.shape, "max_abs_error": Double(r.comparison.maxAbsoluteError),
+                 "relative_error": r.comparison.relativeError, "nmse": r.comparison.nmse,
+                 "tolerance_abs": Double(r.tolerance.absolute), "tolerance_rel": Double(r.tolerance.relative),
+                 "passed": r.comparison.passed]
+            }
+            print(try jsonString(["cases": objects, "passed": failures.isEmpty, "failures": failures.count]))
+        } else {
+            print(column("op", 22) + column("case", 30) + column("shape", 22) + column("max|Δ|", 11, right: true) +
+                  column("rel err", 11, right: true) + "  verdict")
+            for r in rows {
+                print(column(r.op, 22) + column(r.label, 30) + column("\(r.shape)", 22) +
+                      column(String(format: "%.2e", r.comparison.maxAbsoluteError), 11, right: true) +
+                      column(String(format: "%.2e", r.comparison.relativeError), 11, right: true) +
+                      "  " + (r.comparison.passed ? "pass" : "FAIL (tol \(r.tolerance))"))
+            }
+            print("\(rows.count - failures.count)/\(rows.count) cases pass" + (failures.isEmpty ? "" : "; \(failures.count) FAIL"))
+        }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Kernels
+import Runtime
+
+/// `--device cpu|opencl|opencl:N`, falling back to `PORTRAIT_DEVICE`, then `opencl`.
+struct DeviceOptions: ParsableArguments {
+    @Option(name: .long, help: "cpu, opencl (fastest GPU, else first OpenCL device) or opencl:N. Default: $PORTRAIT_DEVICE, else opencl.")
+    var device: String?
+
+    /// The engine for the chosen device; prints one line to stderr when falling back to the CPU.
+    func makeEngine() throws -> Engine {
+        let choice = try DeviceChoice.resolve(flag: device, environment: ProcessInfo.processInfo.environment)
+        return try Engine.make(choice) { note in printError("portrait: \(note)") }
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Runs `body`, turning any error into a one-line message on stderr and exit status 2
+/// (the status for bad input, missing files and unavailable devices).
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("portrait: error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+/// Encodes a JSON object for `--json` output.
+func jsonString(_ object: Any) throws -> String {
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// Whether standard error is a terminal (progress lines are shown only there).
+var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+
+/// Pads or truncates text to a column width.
+func column(_ text: String, _ width: Int, right: Bool = false) -> String {
+    if text.count >= width { return text }
+    let pad = String(repeating: " ", count: width - text.count)
+    return right ? pad + text : text + pad
+}

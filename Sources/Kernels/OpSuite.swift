@@ -1,0 +1,99 @@
+import Foundation
+import Runtime
+
+/// The whole op catalog run as one suite (ggml's test-backend-ops idea): every case on two
+/// engines compared, or every profile case timed. `portrait compare --ops`, `portrait profile
+/// --ops` and the parity tests share it.
+public enum OpSuite {
+    /// One compared case.
+    public struct ComparisonRow: Sendable {
+        /// Op name.
+        public let op: String
+        /// Case label.
+        public let label: String
+        /// Output shape.
+        public let shape: [Int]
+        /// The figures.
+        public let comparison: Comparison
+        /// The op's tolerance.
+        public let tolerance: Tolerance
+    }
+
+    /// One profiled case.
+    public struct ProfileRow: Sendable {
+        /// Op name.
+        public let op: String
+        /// Case label.
+        public let label: String
+        /// Median time per call in milliseconds (device event time on OpenCL).
+        public let milliseconds: Double
+        /// Best time per call in milliseconds.
+        public let bestMilliseconds: Double
+        /// Kernels launched per call, by name.
+        public let kernels: [String]
+        /// The op's cost.
+        public let cost: KernelCost
+        /// GFLOP/s at the median time.
+        public var gflops: Double { milliseconds > 0 ? cost.flops / milliseconds / 1e6 : 0 }
+        /// GB/s at the median time.
+        public var gigabytesPerSecond: Double { milliseconds > 0 ? cost.bytes / milliseconds / 1e6 : 0 }
+    }
+
+    /// The cases selected by `filter` (op names, comma-separated; nil = all).
+    public static func selected(_ filter: String?) throws -> [OpDefinition] {
+        guard let filter, !filter.isEmpty else { return OpCatalog.all }
+        let names = filter.split(separator: ",").map { String($0).trimming(" ") }
+        return try names.map { try OpCatalog.op(named: $0) }
+    }
+
+    /// Runs every case of `ops` on `reference` and `candidate` and compares the outputs.
+    public static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
+                               progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        var rows: [ComparisonRow] = []
+        for op in ops {
+            for c in op.cases {
+                progress("\(op.name) [\(c.label)]")
+                let args = c.arguments(seed: seed)
+                let expected = try reference.host(try op.call(reference, args))
+                let actual = try candidate.values(try op.call(candidate, args))
+                rows.append(ComparisonRow(op: op.name, label: c.label, shape: expected.shape,
+                                          comparison: Comparison(actual: actual, reference: expected.hostValues!, tolerance: op.tolerance),
+                                          tolerance: op.tolerance))
+            }
+        }
+        return rows
+    }
+
+    /// Times every profile case of `ops` on `engine`: one warm-up call, then `repeats` timed calls.
+    public static func profile(_ ops: [OpDefinition], engine: Engine, repeats: Int = 5, seed: UInt64 = 7,
+                               progress: (String) -> Void = { _ in }) throws -> [ProfileRow] {
+        var rows: [ProfileRow] = []
+        let saved = engine.profiler
+        defer { engine.profiler = saved }
+        for op in ops {
+            for c in op.profileCases.isEmpty ? Array(op.cases.suffix(1)) : op.profileCases {
+                progress("\(op.name) [\(c.label)]")
+                var args = c.arguments(seed: seed)
+                for (k, t) in args.tensors { args.tensors[k] = try engine.resident(t) }
+                _ = try op.call(engine, args)           // warm-up: compiles, specialises, allocates
+                try engine.synchronize()
+                var times: [Double] = []
+                var kernelNames: [String] = []
+                for _ in 0..<max(1, repeats) {
+                    let profiler = Profiler()
+                    engine.profiler = profiler
+                    _ = try op.call(engine, args)
+                    try engine.synchronize()
+                    let timings = profiler.drain()
+                    engine.profiler = nil
+                    times.append(timings.reduce(0) { $0 + $1.milliseconds })
+                    kernelNames = timings.map(\.name)
+                }
+                times.sort()
+                rows.append(ProfileRow(op: op.name, label: c.label, milliseconds: times[times.count / 2],
+                                       bestMilliseconds: times[0], kernels: kernelNames, cost: op.cost(args)))
+            }
+        }
+        return rows
+    }
+}
