@@ -1,0 +1,72 @@
+import CFFmpeg
+
+/// A frame rate as an exact fraction (`30000/1001` for NTSC 29.97), as containers store it.
+public struct FrameRate: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Frames per `denominator` seconds.
+    public let numerator: Int32
+    /// Seconds per `numerator` frames.
+    public let denominator: Int32
+
+    /// A rate of `numerator / denominator` frames per second; both must be positive.
+    public init(_ numerator: Int32, _ denominator: Int32 = 1) throws(MediaError) {
+        guard numerator > 0, denominator > 0 else {
+            throw .invalidArgument("frame rate \(numerator)/\(denominator) must be positive, e.g. 25 or 30000/1001")
+        }
+        self.numerator = numerator
+        self.denominator = denominator
+    }
+
+    /// The nearest fraction (denominator ≤ 1001) to a rate in frames per second.
+    public init(framesPerSecond: Double) throws(MediaError) {
+        guard framesPerSecond.isFinite, framesPerSecond > 0, framesPerSecond < 10_000 else {
+            throw .invalidArgument("frame rate \(framesPerSecond) must be a positive number below 10000")
+        }
+        let q = av_d2q(framesPerSecond, 1001)
+        try self.init(q.num, q.den)
+    }
+
+    /// Frames per second as a floating-point number.
+    public var framesPerSecond: Double { Double(numerator) / Double(denominator) }
+
+    /// `"25"` or `"30000/1001"`.
+    public var description: String { denominator == 1 ? "\(numerator)" : "\(numerator)/\(denominator)" }
+
+    var rational: AVRational { AVRational(num: numerator, den: denominator) }
+}
+
+/// Shared libav* helpers: error text and one-time library set-up.
+enum FFmpeg {
+    /// libav's message for an error code (`av_strerror`).
+    static func message(_ code: Int32) -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        av_strerror(code, &buffer, buffer.count)
+        return string(buffer)
+    }
+
+    /// A Swift string from a NUL-terminated C buffer.
+    static func string(_ buffer: [CChar]) -> String {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Quiets libav's own logging (errors come back as `MediaError` values instead). Runs once.
+    static let quiet: Void = {
+        av_log_set_level(AV_LOG_ERROR)
+    }()
+
+    /// `AVERROR(EAGAIN)`.
+    static let again = cffmpeg_averror_eagain()
+    /// `AVERROR_EOF`.
+    static let endOfFile = cffmpeg_averror_eof()
+    /// `AV_NOPTS_VALUE`: no timestamp.
+    static let noTimestamp = cffmpeg_nopts_value()
+}
+
+/// The libav* library versions this build runs against (for `portrait --version` and bug reports).
+public enum MediaLibraries {
+    /// For example `"libavformat 59.27.100, libavcodec 59.37.100, libpng 1.6.39"`.
+    public static var versions: String {
+        func v(_ n: UInt32) -> String { "\(n >> 16).\((n >> 8) & 0xFF).\(n & 0xFF)" }
+        return "libavformat \(v(avformat_version())), libavcodec \(v(avcodec_version())), libswscale \(v(swscale_version()))"
+    }
+}

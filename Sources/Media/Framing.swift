@@ -1,0 +1,112 @@
+/// A square region of an image: top-left corner (`x`, `y`) and side `size`, in pixels.
+public struct SquareCrop: Equatable, Sendable, CustomStringConvertible {
+    /// Left edge, in pixels from the image's left.
+    public var x: Int
+    /// Top edge, in pixels from the image's top.
+    public var y: Int
+    /// Side length in pixels.
+    public var size: Int
+
+    /// A crop at (`x`, `y`) of side `size`.
+    public init(x: Int, y: Int, size: Int) {
+        self.x = x
+        self.y = y
+        self.size = size
+    }
+
+    /// The largest centred square of a `width × height` image (odd leftovers go right/bottom).
+    public static func centered(width: Int, height: Int) -> SquareCrop {
+        let side = min(width, height)
+        return SquareCrop(x: (width - side) / 2, y: (height - side) / 2, size: side)
+    }
+
+    /// `"x,y,size"`, the form a `--crop` option takes.
+    public var description: String { "\(x),\(y),\(size)" }
+}
+
+extension RGBImage {
+    /// The `width × height` region whose top-left corner is (`x`, `y`); it must lie inside.
+    public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) throws(MediaError) -> RGBImage {
+        guard cropWidth > 0, cropHeight > 0, x >= 0, y >= 0, x + cropWidth <= width, y + cropHeight <= height else {
+            throw .invalidArgument("crop \(cropWidth)x\(cropHeight) at (\(x), \(y)) does not fit inside the \(width)x\(height) image; choose a region within it")
+        }
+        var out = [Float]()
+        out.reserveCapacity(cropWidth * cropHeight * 3)
+        for row in y..<(y + cropHeight) {
+            let start = (row * width + x) * 3
+            out.append(contentsOf: pixels[start..<(start + cropWidth * 3)])
+        }
+        return RGBImage(uncheckedWidth: cropWidth, height: cropHeight, pixels: out)
+    }
+
+    /// The square region `crop`; it must lie inside the image.
+    public func cropped(_ crop: SquareCrop) throws(MediaError) -> RGBImage {
+        try cropped(x: crop.x, y: crop.y, width: crop.size, height: crop.size)
+    }
+
+    /// The model's input framing: crop to a square (`crop`, or the largest centred one when
+    /// `nil`) and resample it to `size × size` (area when shrinking, bilinear when enlarging).
+    public func framed(size: Int, crop: SquareCrop? = nil) throws(MediaError) -> RGBImage {
+        let region = crop ?? SquareCrop.centered(width: width, height: height)
+        return try cropped(region).resized(width: size, height: size)
+    }
+
+    /// The image turned clockwise by `quarterTurns × 90°` (any integer; negative turns
+    /// anticlockwise). Used to honour a video's rotation tag.
+    public func rotated(quarterTurns: Int) -> RGBImage {
+        let turns = ((quarterTurns % 4) + 4) % 4
+        if turns == 0 { return self }
+        let outWidth = turns == 2 ? width : height
+        let outHeight = turns == 2 ? height : width
+        var out = [Float](repeating: 0, count: pixels.count)
+        for y in 0..<height {
+            for x in 0..<width {
+                let (nx, ny): (Int, Int)
+                switch turns {
+                case 1: (nx, ny) = (height - 1 - y, x)
+                case 2: (nx, ny) = (width - 1 - x, height - 1 - y)
+                default: (nx, ny) = (y, width - 1 - x)
+                }
+                let s = (y * width + x) * 3, d = (ny * outWidth + nx) * 3
+                out[d] = pixels[s]
+                out[d + 1] = pixels[s + 1]
+                out[d + 2] = pixels[s + 2]
+            }
+        }
+        return RGBImage(uncheckedWidth: outWidth, height: outHeight, pixels: out)
+    }
+
+    /// Images placed left to right (e.g. driver | source | result). Images shorter or taller
+    /// than the first are resampled to its height, keeping their aspect ratio; `gap` pixels
+    /// of `background` separate them.
+    public static func sideBySide(_ images: [RGBImage], gap: Int = 0,
+                                  background: (red: Float, green: Float, blue: Float) = (0, 0, 0)) throws(MediaError) -> RGBImage {
+        guard let first = images.first else {
+            throw .invalidArgument("side-by-side needs at least one image")
+        }
+        guard gap >= 0 else { throw .invalidArgument("side-by-side gap \(gap) must not be negative") }
+        let height = first.height
+        var panels: [RGBImage] = []
+        for image in images {
+            if image.height == height {
+                panels.append(image)
+            } else {
+                let width = max(1, Int((Double(image.width) * Double(height) / Double(image.height)).rounded()))
+                panels.append(try image.resized(width: width, height: height))
+            }
+        }
+        let totalWidth = panels.reduce(0) { $0 + $1.width } + gap * (panels.count - 1)
+        var canvas = try RGBImage(width: totalWidth, height: height, fill: background)
+        var left = 0
+        for panel in panels {
+            for row in 0..<height {
+                let source = row * panel.width * 3
+                let target = (row * totalWidth + left) * 3
+                canvas.pixels.replaceSubrange(target..<(target + panel.width * 3),
+                                              with: panel.pixels[source..<(source + panel.width * 3)])
+            }
+            left += panel.width + gap
+        }
+        return canvas
+    }
+}

@@ -1,0 +1,94 @@
+import CPNG
+import Foundation
+
+/// PNG files through libpng's simplified API (`png_image`).
+///
+/// Reading accepts 8- and 16-bit grey, grey+alpha, RGB, RGBA and palette files and always
+/// yields RGB: grey is replicated, alpha is composited onto white, 16-bit channels are
+/// reduced to 8 bits by libpng (which treats 16-bit data as linear light and converts it to
+/// sRGB unless the file says otherwise). Writing produces 8-bit RGB.
+public enum PNGCodec {
+    /// The eight bytes every PNG file starts with.
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// Reads a PNG file into an `RGBImage`.
+    public static func read(_ path: String) throws(MediaError) -> RGBImage {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .fileNotFound(path: path)
+        }
+        return try decode(data, path: path)
+    }
+
+    /// Decodes PNG bytes already in memory; `path` is used in error messages only.
+    public static func decode(_ data: Data, path: String = "<memory>") throws(MediaError) -> RGBImage {
+        guard data.count >= 8, Array(data.prefix(8)) == signature else {
+            throw .unsupportedFormat(path: path, reason: "no PNG signature")
+        }
+        var image = cpng_new_image()
+        defer { png_image_free(&image) }
+        let began = data.withUnsafeBytes { raw in
+            png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count)
+        }
+        guard began != 0 else {
+            throw .corrupt(path: path, reason: "libpng: \(String(cString: cpng_message(&image)))")
+        }
+        let width = Int(image.width), height = Int(image.height)
+        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15 else {
+            throw .corrupt(path: path, reason: "implausible size \(width)x\(height)")
+        }
+        image.format = UInt32(PNG_FORMAT_RGB)
+        var bytes = [UInt8](repeating: 0, count: width * height * 3)
+        var white = png_color(red: 255, green: 255, blue: 255)
+        let finished = data.withUnsafeBytes { _ in
+            bytes.withUnsafeMutableBytes { out in
+                png_image_finish_read(&image, &white, out.baseAddress, Int32(width * 3), nil)
+            }
+        }
+        guard finished != 0 else {
+            throw .corrupt(path: path, reason: "libpng: \(String(cString: cpng_message(&image)))")
+        }
+        return RGBImage(uncheckedWidth: width, height: height, pixels: bytes.map { Float($0) * (1 / 255) })
+    }
+
+    /// Encodes an image as an 8-bit RGB PNG in memory (values clamped to [0, 1], rounded).
+    public static func encode(_ rgb: RGBImage) throws(MediaError) -> Data {
+        var image = cpng_new_image()
+        defer { png_image_free(&image) }
+        image.width = UInt32(rgb.width)
+        image.height = UInt32(rgb.height)
+        image.format = UInt32(PNG_FORMAT_RGB)
+        let bytes = rgb.rgbBytes()
+        var size: Int = 0
+        // First call measures, second call writes.
+        let measured = bytes.withUnsafeBytes { src in
+            png_image_write_to_memory(&image, nil, &size, 0, src.baseAddress, Int32(rgb.width * 3), nil)
+        }
+        guard measured != 0, size > 0 else {
+            throw .cannotWrite(path: "<memory>", reason: "libpng: \(String(cString: cpng_message(&image)))")
+        }
+        var out = Data(count: size)
+        let written = out.withUnsafeMutableBytes { dst in
+            bytes.withUnsafeBytes { src in
+                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, src.baseAddress, Int32(rgb.width * 3), nil)
+            }
+        }
+        guard written != 0 else {
+            throw .cannotWrite(path: "<memory>", reason: "libpng: \(String(cString: cpng_message(&image)))")
+        }
+        return out.prefix(size)
+    }
+
+    /// Writes an image as an 8-bit RGB PNG, atomically: to a temporary file beside `path`,
+    /// renamed over `path` when complete. On failure no file is left at `path`'s temporary.
+    public static func write(_ rgb: RGBImage, to path: String) throws(MediaError) {
+        let data = try encode(rgb)
+        let temporary = try AtomicOutput.temporaryPath(for: path)
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            AtomicOutput.discard(temporary)
+            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        }
+        try AtomicOutput.commit(temporary, to: path)
+    }
+}

@@ -1,0 +1,98 @@
+import CFFmpeg
+import Foundation
+
+/// An opened container with its best video stream found and described: the part of opening
+/// a video that happens before decoding. On a throw it closes what it opened.
+struct VideoProbe {
+    let format: UnsafeMutablePointer<AVFormatContext>
+    let streamIndex: Int32
+    let codec: UnsafePointer<AVCodec>
+    let parameters: UnsafeMutablePointer<AVCodecParameters>
+    let timeBase: AVRational
+    let width: Int
+    let height: Int
+    let frameRate: FrameRate
+    let duration: Double?
+    let declaredFrameCount: Int
+    let frameCountEstimate: Int?
+    let hasAudio: Bool
+    let codecName: String
+
+    init(path: String) throws(MediaError) {
+        guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
+        var opened: UnsafeMutablePointer<AVFormatContext>? = nil
+        let status = avformat_open_input(&opened, path, nil, nil)
+        guard status >= 0, let context = opened else {
+            if status == cffmpeg_averror(ENOENT) || status == cffmpeg_averror(EACCES) { throw .fileNotFound(path: path) }
+            throw .unsupportedFormat(path: path, reason: FFmpeg.message(status))
+        }
+        do {
+            try self.init(context: context, path: path)
+        } catch {
+            avformat_close_input(&opened)
+            throw error
+        }
+    }
+
+    private init(context: UnsafeMutablePointer<AVFormatContext>, path: String) throws(MediaError) {
+        format = context
+        let status = avformat_find_stream_info(context, nil)
+        guard status >= 0 else { throw .corrupt(path: path, reason: "cannot read stream info: \(FFmpeg.message(status))") }
+
+        var found: UnsafePointer<AVCodec>? = nil
+        let index = av_find_best_stream(context, AVMEDIA_TYPE_VIDEO, -1, -1, &found, 0)
+        var audio = false
+        for i in 0..<Int(context.pointee.nb_streams) {
+            if let stream = context.pointee.streams[i], stream.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO {
+                audio = true
+            }
+        }
+        hasAudio = audio
+        guard index >= 0, let stream = context.pointee.streams[Int(index)], let parameters = stream.pointee.codecpar else {
+            if index == cffmpeg_averror_decoder_not_found() {
+                throw .codecUnavailable(path: path, codec: "video decoder")
+            }
+            throw .noVideoStream(path: path)
+        }
+        streamIndex = index
+        self.parameters = parameters
+        codecName = String(cString: avcodec_get_name(parameters.pointee.codec_id))
+        guard let found else { throw .codecUnavailable(path: path, codec: codecName + " decoder") }
+        codec = found
+        width = Int(parameters.pointee.width)
+        height = Int(parameters.pointee.height)
+        guard width > 0, height > 0 else {
+            throw .corrupt(path: path, reason: "video stream has no frame size (\(width)x\(height))")
+        }
+
+        // Other streams are skipped by the demuxer rather than read and dropped.
+        for i in 0..<Int(context.pointee.nb_streams) where i != Int(index) {
+            context.pointee.streams[i]?.pointee.discard = AVDISCARD_ALL
+        }
+
+        let guessed = av_guess_frame_rate(context, stream, nil)
+        frameRate = (try? FrameRate(guessed.num, guessed.den)) ?? VideoProbe.fallbackRate
+        timeBase = stream.pointee.time_base
+        if stream.pointee.duration != FFmpeg.noTimestamp, stream.pointee.duration > 0 {
+            duration = Double(stream.pointee.duration) * av_q2d(timeBase)
+        } else if context.pointee.duration != FFmpeg.noTimestamp, context.pointee.duration > 0 {
+            duration = Double(context.pointee.duration) / Double(AV_TIME_BASE)
+        } else {
+            duration = nil
+        }
+        declaredFrameCount = Int(stream.pointee.nb_frames)
+        if declaredFrameCount > 0 {
+            frameCountEstimate = declaredFrameCount
+        } else if let duration {
+            frameCountEstimate = max(1, Int((duration * frameRate.framesPerSecond).rounded()))
+        } else {
+            frameCountEstimate = nil
+        }
+    }
+
+    /// 25 frames per second, used when a stream states no usable rate (a still image).
+    static let fallbackRate: FrameRate = {
+        guard let rate = try? FrameRate(25) else { preconditionFailure("25/1 is a valid rate") }
+        return rate
+    }()
+}

@@ -1,0 +1,162 @@
+import CFFmpeg
+import Foundation
+
+/// Reads the frames of a video (or of a still image libavformat understands) one at a time.
+///
+/// Any container and codec the installed libavformat/libavcodec read is accepted. Opening
+/// decodes the first frame, so a file that opens is known to hold at least one frame. Memory
+/// stays flat however long the video: one packet and one decoded frame are held at a time.
+///
+/// ```swift
+/// let reader = try VideoReader(path: "driver.mp4")
+/// while let frame = try reader.next() { ... }
+/// ```
+/// Not thread-safe: use one reader from one task.
+public final class VideoReader {
+    /// The file being read.
+    public let path: String
+    /// Frame width in pixels, as the stream declares it (decoded frames normally match).
+    public let width: Int
+    /// Frame height in pixels.
+    public let height: Int
+    /// Frames per second (the container's average rate, else libav's best guess, else 25).
+    public let frameRate: FrameRate
+    /// Duration in seconds, when the container states one.
+    public let duration: Double?
+    /// Number of frames: the container's count when it has one, else duration × frame rate
+    /// rounded. An estimate: a damaged file or variable frame rate may yield a different count.
+    public let frameCountEstimate: Int?
+    /// Whether the file also holds an audio stream (which `VideoWriter.copyAudio` can copy).
+    public let hasAudio: Bool
+    /// The video codec's short name (`"h264"`, `"mjpeg"`, `"png"`...).
+    public let codecName: String
+    /// Frames returned by `next()` so far.
+    public private(set) var framesRead = 0
+
+    private var format: UnsafeMutablePointer<AVFormatContext>?
+    private var decoder: UnsafeMutablePointer<AVCodecContext>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private let streamIndex: Int32
+    private let declaredFrameCount: Int
+    private let converter = FrameConverter()
+    private var upcoming: RGBImage?
+    private var draining = false
+    private var finished = false
+
+    /// Opens `path`, finds its best video stream and decodes the first frame.
+    ///
+    /// Throws `fileNotFound`, `unsupportedFormat` (not a media file), `noVideoStream`,
+    /// `codecUnavailable`, `corrupt` (truncated or damaged) or `noFrames` (zero frames).
+    public init(path: String) throws(MediaError) {
+        _ = FFmpeg.quiet
+        self.path = path
+        let probe = try VideoProbe(path: path)
+        format = probe.format
+        streamIndex = probe.streamIndex
+        width = probe.width
+        height = probe.height
+        frameRate = probe.frameRate
+        duration = probe.duration
+        declaredFrameCount = probe.declaredFrameCount
+        frameCountEstimate = probe.frameCountEstimate
+        hasAudio = probe.hasAudio
+        codecName = probe.codecName
+        // Fully initialised: from here a throw runs deinit, which frees everything.
+
+        guard let decoderContext = avcodec_alloc_context3(probe.codec) else {
+            throw .ffmpeg(path: path, call: "avcodec_alloc_context3", reason: "out of memory")
+        }
+        decoder = decoderContext
+        var status = avcodec_parameters_to_context(decoderContext, probe.parameters)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_parameters_to_context", reason: FFmpeg.message(status)) }
+        decoderContext.pointee.thread_count = 0
+        decoderContext.pointee.pkt_timebase = probe.timeBase
+        status = avcodec_open2(decoderContext, probe.codec, nil)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_open2(\(codecName))", reason: FFmpeg.message(status)) }
+        packet = av_packet_alloc()
+        frame = av_frame_alloc()
+        guard packet != nil, frame != nil else { throw .ffmpeg(path: path, call: "av_frame_alloc", reason: "out of memory") }
+
+        guard let first = try decodeNext() else {
+            throw .noFrames(path: path)
+        }
+        upcoming = first
+    }
+
+    deinit {
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+        avcodec_free_context(&decoder)
+        avformat_close_input(&format)
+    }
+
+    /// The next frame in display order, or `nil` after the last one.
+    ///
+    /// Throws `corrupt` when the stream is damaged or cut short part-way through.
+    public func next() throws(MediaError) -> RGBImage? {
+        let result: RGBImage?
+        if let upcoming {
+            result = upcoming
+            self.upcoming = nil
+        } else {
+            result = try decodeNext()
+        }
+        if result != nil { framesRead += 1 }
+        return result
+    }
+
+    /// Decodes up to `limit` remaining frames into memory (for stills and short clips; use
+    /// `next()` to stream long videos).
+    public func readAll(limit: Int = .max) throws(MediaError) -> [RGBImage] {
+        var frames: [RGBImage] = []
+        while frames.count < limit, let image = try next() { frames.append(image) }
+        return frames
+    }
+
+    private func decodeNext() throws(MediaError) -> RGBImage? {
+        guard !finished, let format, let decoder, let packet, let frame else { return nil }
+        while true {
+            let received = avcodec_receive_frame(decoder, frame)
+            if received == 0 {
+                defer { av_frame_unref(frame) }
+                return try converter.convert(frame, path: path)
+            }
+            if received == FFmpeg.endOfFile {
+                finished = true
+                try checkComplete()
+                return nil
+            }
+            guard received == FFmpeg.again else {
+                throw .corrupt(path: path, reason: "frame \(framesRead + 1) does not decode: \(FFmpeg.message(received))")
+            }
+            if draining { finished = true; return nil }
+            let read = av_read_frame(format, packet)
+            if read < 0 {
+                if read != FFmpeg.endOfFile {
+                    throw .corrupt(path: path, reason: "cannot read past frame \(framesRead): \(FFmpeg.message(read))")
+                }
+                avcodec_send_packet(decoder, nil)
+                draining = true
+                continue
+            }
+            defer { av_packet_unref(packet) }
+            guard packet.pointee.stream_index == streamIndex else { continue }
+            let sent = avcodec_send_packet(decoder, packet)
+            if sent < 0 && sent != FFmpeg.again {
+                throw .corrupt(path: path, reason: "packet after frame \(framesRead) does not decode: \(FFmpeg.message(sent))")
+            }
+        }
+    }
+
+    /// After the last frame: a container that counted its frames must have delivered them all
+    /// (a cut-short MP4 keeps its full index but loses the data).
+    private func checkComplete() throws(MediaError) {
+        let delivered = framesRead + (upcoming == nil ? 0 : 1)
+        if declaredFrameCount > 0, delivered < declaredFrameCount, let io = format?.pointee.pb,
+           io.pointee.eof_reached != 0 {
+            let size = avio_size(io)
+            throw .corrupt(path: path, reason: "file ends after \(delivered) of \(declaredFrameCount) frames (\(size) bytes)")
+        }
+    }
+}

@@ -1,0 +1,258 @@
+import CFFmpeg
+import Foundation
+
+/// Encodes `RGBImage` frames into a video file, streaming: memory stays flat however long
+/// the video, since each frame is converted, handed to the encoder and released.
+///
+/// H.264 (libx264, yuv420p, constant-quality CRF) in the container the output extension
+/// names (`.mp4` when unknown); falls back to the build's default H.264 encoder, then
+/// MPEG-4 Part 2, when libx264 is absent. Frames are tagged BT.709, limited range.
+/// The file is written to a hidden temporary path beside the target and renamed into place
+/// by `finish()`; `cancel()` (or dropping an unfinished writer) removes it.
+///
+/// ```swift
+/// let writer = try VideoWriter(path: "out.mp4", width: 512, height: 512, frameRate: reader.frameRate)
+/// try writer.copyAudio(from: "driver.mp4")   // optional, before the first frame
+/// for frame in frames { try writer.write(frame) }
+/// try writer.finish()
+/// ```
+/// Not thread-safe: use one writer from one task.
+public final class VideoWriter {
+    /// Encoder settings.
+    public struct Options: Sendable {
+        /// Constant rate factor: 0 lossless … 51 worst; 18 is visually near-transparent.
+        /// Mapped to a fixed quantiser for the MPEG-4 fallback.
+        public var crf: Int
+        /// libx264 speed preset (`ultrafast` … `veryslow`); slower is smaller at equal quality.
+        public var preset: String
+        /// An encoder by libavcodec name (`"libx264"`, `"mpeg4"`...), or `nil` for the default
+        /// chain libx264 → default H.264 → MPEG-4.
+        public var encoder: String?
+
+        /// Options with the defaults `crf: 18, preset: "medium"`.
+        public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil) {
+            self.crf = crf
+            self.preset = preset
+            self.encoder = encoder
+        }
+    }
+
+    /// The final output path.
+    public let path: String
+    /// Frame width in pixels (even).
+    public let width: Int
+    /// Frame height in pixels (even).
+    public let height: Int
+    /// Frames per second, as given.
+    public let frameRate: FrameRate
+    /// The libavcodec encoder in use (`"libx264"`, `"mpeg4"`...).
+    public private(set) var encoderName = ""
+    /// Frames passed to `write` so far.
+    public private(set) var framesWritten = 0
+
+    private let temporaryPath: String
+    // Every resource below starts empty, so a throw part-way through init runs deinit,
+    // which frees what was made and removes the temporary file.
+    private var output: UnsafeMutablePointer<AVFormatContext>?
+    private var encoder: UnsafeMutablePointer<AVCodecContext>?
+    private var stream: UnsafeMutablePointer<AVStream>?
+    private var frame: UnsafeMutablePointer<AVFrame>?
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var input: FrameEncoderInput?
+    private var audio: [AudioTrackSource] = []
+    private var headerWritten = false
+    private var closed = false
+
+    /// Opens the output (a temporary file beside `path`) and the encoder.
+    ///
+    /// Throws `invalidArgument` for odd or empty sizes, `cannotWrite` when the folder is
+    /// missing or not writable, `codecUnavailable` when no usable video encoder exists.
+    public init(path: String, width: Int, height: Int, frameRate: FrameRate, options: Options = Options()) throws(MediaError) {
+        _ = FFmpeg.quiet
+        guard width > 0, height > 0, width % 2 == 0, height % 2 == 0, width <= 16384, height <= 16384 else {
+            throw .invalidArgument("video size \(width)x\(height) must be even and positive (yuv420p halves chroma); crop or pad by a pixel")
+        }
+        guard (0...51).contains(options.crf) else {
+            throw .invalidArgument("CRF \(options.crf) is out of range; use 0 (lossless) to 51 (worst), 18 is typical")
+        }
+        self.path = path
+        self.width = width
+        self.height = height
+        self.frameRate = frameRate
+        temporaryPath = try AtomicOutput.temporaryPath(for: path)
+
+        var context: UnsafeMutablePointer<AVFormatContext>? = nil
+        let container = VideoWriter.containerName(for: path)
+        var status = avformat_alloc_output_context2(&context, nil, container, temporaryPath)
+        guard status >= 0, let context else {
+            throw .ffmpeg(path: path, call: "avformat_alloc_output_context2(\(container))", reason: FFmpeg.message(status))
+        }
+        output = context
+        let (codec, encoderContext) = try VideoWriter.openEncoder(options: options, width: width, height: height,
+                                                                  frameRate: frameRate, format: context, path: path)
+        encoderName = String(cString: codec.pointee.name)
+        encoder = encoderContext
+        input = try FrameEncoderInput(width: Int32(width), height: Int32(height), format: encoderContext.pointee.pix_fmt,
+                                      colorspace: SWS_CS_ITU709, fullRange: false)
+        guard let stream = avformat_new_stream(context, nil) else {
+            throw .ffmpeg(path: path, call: "avformat_new_stream", reason: "out of memory")
+        }
+        self.stream = stream
+        status = avcodec_parameters_from_context(stream.pointee.codecpar, encoderContext)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_parameters_from_context", reason: FFmpeg.message(status)) }
+        stream.pointee.time_base = encoderContext.pointee.time_base
+        stream.pointee.avg_frame_rate = frameRate.rational
+
+        frame = av_frame_alloc()
+        packet = av_packet_alloc()
+        guard let frame, packet != nil else { throw .ffmpeg(path: path, call: "av_frame_alloc", reason: "out of memory") }
+        frame.pointee.format = encoderContext.pointee.pix_fmt.rawValue
+        frame.pointee.width = Int32(width)
+        frame.pointee.height = Int32(height)
+        status = av_frame_get_buffer(frame, 0)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "av_frame_get_buffer", reason: FFmpeg.message(status)) }
+
+        if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
+            status = avio_open(&context.pointee.pb, temporaryPath, AVIO_FLAG_WRITE)
+            guard status >= 0 else {
+                throw .cannotWrite(path: path, reason: FFmpeg.message(status))
+            }
+        }
+    }
+
+    deinit {
+        if !closed { cancel() }
+        av_frame_free(&frame)
+        av_packet_free(&packet)
+        avcodec_free_context(&encoder)
+        avformat_free_context(output)
+    }
+
+    /// Adds the audio of `source` (its best audio stream), copied packet for packet without
+    /// re-encoding, timestamps rescaled so the source's first video frame lines up with this
+    /// video's first frame. Audio past the end of this video is dropped (like ffmpeg
+    /// `-shortest`). Call before the first `write`. Returns `false`, adding nothing, when
+    /// `source` has no audio stream.
+    ///
+    /// Throws `cannotWrite` when the audio codec cannot be stored in this container (PCM in
+    /// MP4, for example: write `.mkv`, or render without audio).
+    @discardableResult
+    public func copyAudio(from source: String) throws(MediaError) -> Bool {
+        try checkBeforeFirstFrame("copyAudio(from:)")
+        guard let output else { return false }
+        guard let track = try AudioCopySource(source: source, output: output, outputPath: path) else { return false }
+        audio.append(track)
+        return true
+    }
+
+    /// Adds an audio track encoded (AAC, else MP2) from mono samples in [-1, 1] at
+    /// `sampleRate` Hz; samples past the end of the video are dropped. Call before the first
+    /// `write`. Useful for test tones and for audio produced in memory.
+    public func addAudio(monoSamples: [Float], sampleRate: Int) throws(MediaError) {
+        try checkBeforeFirstFrame("addAudio(monoSamples:sampleRate:)")
+        guard let output else { return }
+        audio.append(try AudioEncodeSource(samples: monoSamples, sampleRate: sampleRate, output: output, outputPath: path))
+    }
+
+    /// Encodes one frame; it must be `width × height`. Values are clamped to [0, 1].
+    public func write(_ image: RGBImage) throws(MediaError) {
+        guard !closed, let encoder, let frame, let input else {
+            throw .invalidArgument("\(path): write after finish() or cancel(); open a new VideoWriter")
+        }
+        guard image.width == width, image.height == height else {
+            throw .invalidArgument("frame \(framesWritten) is \(image.width)x\(image.height) but the video is \(width)x\(height); resize it first")
+        }
+        try writeHeaderIfNeeded()
+        var status = av_frame_make_writable(frame)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "av_frame_make_writable", reason: FFmpeg.message(status)) }
+        status = input.fill(frame, from: image)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "sws_scale", reason: FFmpeg.message(status)) }
+        frame.pointee.pts = Int64(framesWritten)
+        status = avcodec_send_frame(encoder, frame)
+        guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_send_frame", reason: FFmpeg.message(status)) }
+        framesWritten += 1
+        try drainEncoder()
+    }
+
+    /// Flushes the encoder, writes the container's index and renames the temporary file to
+    /// `path`. Throws `invalidArgument` when no frame was written (nothing is left on disk).
+    public func finish() throws(MediaError) {
+        guard !closed else { throw .invalidArgument("\(path): finish() called twice or after cancel()") }
+        guard framesWritten > 0 else {
+            cancel()
+            throw .invalidArgument("\(path): no frames were written, so no video was saved")
+        }
+        do throws(MediaError) {
+            avcodec_send_frame(encoder, nil)
+            try drainEncoder()
+            let end = Double(framesWritten) / frameRate.framesPerSecond
+            for track in audio { try track.pump(until: end, flush: true) }
+            guard let output else { return }
+            let status = av_write_trailer(output)
+            guard status >= 0 else { throw .cannotWrite(path: path, reason: "av_write_trailer: \(FFmpeg.message(status))") }
+            let closedIO = avio_closep(&output.pointee.pb)
+            guard closedIO >= 0 else { throw .cannotWrite(path: path, reason: FFmpeg.message(closedIO)) }
+            closed = true
+            audio.removeAll()
+            try AtomicOutput.commit(temporaryPath, to: path)
+        } catch {
+            cancel()
+            throw error
+        }
+    }
+
+    /// Abandons the video: closes the file and removes the temporary; nothing appears at
+    /// `path`. Safe to call more than once (and from a Ctrl-C handler's cleanup path).
+    public func cancel() {
+        if let output, output.pointee.pb != nil { avio_closep(&output.pointee.pb) }
+        if !closed { AtomicOutput.discard(temporaryPath) }
+        closed = true
+        audio.removeAll()
+    }
+
+    private func checkBeforeFirstFrame(_ call: String) throws(MediaError) {
+        guard !headerWritten, !closed else {
+            throw .invalidArgument("\(call) must be called before the first frame is written")
+        }
+    }
+
+    private func writeHeaderIfNeeded() throws(MediaError) {
+        guard !headerWritten, let output else { return }
+        var options: OpaquePointer? = nil
+        let name = String(cString: output.pointee.oformat.pointee.name)
+        if name == "mp4" || name == "mov" { av_dict_set(&options, "movflags", "+faststart", 0) }
+        let status = avformat_write_header(output, &options)
+        av_dict_free(&options)
+        guard status >= 0 else { throw .cannotWrite(path: path, reason: "avformat_write_header: \(FFmpeg.message(status))") }
+        headerWritten = true
+    }
+
+    /// Moves every packet the encoder has ready into the muxer, audio first up to each
+    /// video packet's time so the streams interleave.
+    private func drainEncoder() throws(MediaError) {
+        guard let encoder, let packet, let stream, let output else { return }
+        while true {
+            let status = avcodec_receive_packet(encoder, packet)
+            if status == FFmpeg.again || status == FFmpeg.endOfFile { return }
+            guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_receive_packet", reason: FFmpeg.message(status)) }
+            av_packet_rescale_ts(packet, encoder.pointee.time_base, stream.pointee.time_base)
+            packet.pointee.stream_index = stream.pointee.index
+            let time = Double(packet.pointee.dts == FFmpeg.noTimestamp ? packet.pointee.pts : packet.pointee.dts)
+                * av_q2d(stream.pointee.time_base)
+            for track in audio { try track.pump(until: time, flush: false) }
+            let written = av_interleaved_write_frame(output, packet)
+            guard written >= 0 else { throw .cannotWrite(path: path, reason: FFmpeg.message(written)) }
+        }
+    }
+
+    /// The libavformat muxer for a file name: the one its extension names, else MP4.
+    static func containerName(for path: String) -> String {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        if ext.isEmpty { return "mp4" }
+        if let guessed = av_guess_format(nil, "x." + ext, nil), let name = guessed.pointee.name {
+            let muxer = String(cString: name)
+            return muxer == "image2" ? "mp4" : muxer
+        }
+        return "mp4"
+    }
+}
