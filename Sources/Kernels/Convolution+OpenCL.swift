@@ -1,0 +1,84 @@
+import Runtime
+
+extension Engine {
+    /// The specialised tile kernel for a kernel width and x stride, or nil for `conv_any_tile`.
+    static func convolutionTileKernel(kernelWidth: Int, strideX: Int) -> String? {
+        switch (kernelWidth, strideX) {
+        case (1, 1): return "conv_k1s1_tile"
+        case (3, 1): return "conv_k3s1_tile"
+        case (7, 1): return "conv_k7s1_tile"
+        case (1, 2): return "conv_k1s2_tile"
+        case (3, 2): return "conv_k3s2_tile"
+        case (7, 2): return "conv_k7s2_tile"
+        default: return nil
+        }
+    }
+
+    /// Work-group size of the tile kernels: a few x tiles of one output row and channel block.
+    /// (Register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy.)
+    static func convolutionLocalSize(tilesX: Int, device: OpenCLDevice) -> [Int] {
+        if device.isGPU { return [min(64, max(8, powerOfTwo(atLeast: tilesX))), 1, 1] }
+        return [min(8, powerOfTwo(atLeast: tilesX)), 1, 1]
+    }
+
+    /// OpenCL convolution: pad the input once into a pooled scratch buffer, pack the weights
+    /// (output channel innermost, Cout rounded up to 8) — repeated every call, which costs one
+    /// pass over the weights, small next to the convolution itself — then one register-tiled
+    /// kernel (8 output channels × 8 output x positions per work-item).
+    func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                           outShape: [Int], cost: KernelCost) throws -> Tensor {
+        let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
+        let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
+        let out = g.output
+        let tilesX = (out[2] + 7) / 8
+        // Padded extents: depth/height exactly as read; width also covers the vector over-read
+        // of the last x tile (8 outputs × stride, +16 for vload16 at stride 2, + kernel width).
+        let dp = g.input[0] + 2 * g.padding[0]
+        let hp = g.input[1] + 2 * g.padding[1]
+        let wp = max(g.input[2] + 2 * g.padding[2], tilesX * 8 * sw + kw + 16)
+        let nc = g.batch * g.inputChannels
+        let rows = nc * dp * hp
+        let padded = try cl.makeBuffer(byteCount: rows * wp * 4)
+        let inputBuffer = try buffer(input)
+        try cl.launch("conv_pad_input", global: [wp, rows], local: [16, 4],
+                      arguments: [.buffer(inputBuffer), .buffer(padded), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+                                  .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(rows)],
+                      cost: KernelCost(flops: 0, bytes: Double(nc * g.inputVoxels + rows * wp) * 4))
+
+        let blocks = (g.outputChannels + 7) / 8
+        let k = g.reduction
+        let packed = try cl.makeBuffer(byteCount: blocks * k * 8 * 4)
+        let packedBias = try cl.makeBuffer(byteCount: blocks * 8 * 4)
+        let weightBuffer = try buffer(weight)
+        let biasBuffer = try bias.map { try buffer($0) }
+        try cl.launch("conv_pack_weights", global: [blocks * k * 8], local: [64],
+                      arguments: [.buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(packed), .buffer(packedBias),
+                                  .i(g.outputChannels), .i(k), .i(blocks), .i(biasBuffer == nil ? 0 : 1)],
+                      cost: KernelCost(flops: 0, bytes: Double(g.outputChannels * k + blocks * k * 8) * 4))
+
+        let result = try deviceOutput(cl, outShape)
+        var arguments: [KernelArgument] = [
+            .buffer(padded), .buffer(packed), .buffer(packedBias), .buffer(result.deviceBuffer!),
+            .i(g.inputChannels), .i(g.outputChannels), .i(blocks), .i(kd), .i(kh),
+            .i(dp), .i(hp), .i(wp), .i(out[0]), .i(out[1]), .i(out[2]), .i(tilesX), .i(sd), .i(sh),
+        ]
+        let name: String
+        if let specialised = Self.convolutionTileKernel(kernelWidth: kw, strideX: sw) {
+            name = specialised
+        } else {
+            name = "conv_any_tile"
+            arguments += [.i(kw), .i(sw)]
+        }
+        try cl.launch(name, global: [tilesX, out[0] * out[1], g.batch * blocks],
+                      local: Self.convolutionLocalSize(tilesX: tilesX, device: cl.device),
+                      arguments: arguments, cost: cost)
+        return result
+    }
+}
+
+/// The smallest power of two ≥ n (1 for n ≤ 1).
+private func powerOfTwo(atLeast n: Int) -> Int {
+    var p = 1
+    while p < n { p <<= 1 }
+    return p
+}
