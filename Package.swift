@@ -2,6 +2,11 @@
 // PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
 import PackageDescription
 
+// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media module (no libpng/libav*), for
+// carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
+let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media"]
+
 let package = Package(
     name: "PortraitCL",
     platforms: [.macOS(.v13)],
@@ -32,9 +37,9 @@ let package = Package(
         .target(name: "Avatar", dependencies: ["Kernels", "Runtime"]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "Kernels", "Runtime", "Media",
+            "Avatar", "Kernels", "Runtime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ] + cliMedia),
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Packs a self-contained `portrait` for a machine without Swift or the Debian libraries (the GPU
+# runner): static Swift stdlib, plus every shared library it links that is not part of glibc.
+# The bundle is compute-only (no Media: render needs libav*, which would not fit the carry limit).
+# Usage: scripts/make-gpu-bundle.sh [OUT_DIR]   (default gpu-bundle/)
+set -euo pipefail
+out=${1:-gpu-bundle}
+[[ ${SKIP_BUILD:-0} == 1 ]] || swift build -c release --static-swift-stdlib -Xswiftc -target-cpu -Xswiftc haswell \
+  --scratch-path .build-static --product portrait >/dev/null
+rm -rf "$out"; mkdir -p "$out/lib"
+cp .build-static/release/portrait "$out/"; strip "$out/portrait"
+ldd "$out/portrait" | awk '/=> \// {print $3}' | while read -r lib; do
+  case "$(basename "$lib")" in
+    libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libresolv.so*) ;;
+    *) cp -L "$lib" "$out/lib/" ;;
+  esac
+done
+cat > "$out/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Runs the bundled portrait with its libraries; finds the NVIDIA OpenCL driver when no ICD is registered.
+here=$(cd "$(dirname "$0")" && pwd)
+export LD_LIBRARY_PATH="$here/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if [[ -z ${OCL_ICD_VENDORS:-} && ! -d /etc/OpenCL/vendors ]]; then
+  nv=$(ldconfig -p 2>/dev/null | awk '/libnvidia-opencl.so.1/ {print $NF; exit}')
+  [[ -z $nv ]] && nv=$(find / -name 'libnvidia-opencl.so.1' 2>/dev/null | head -1)
+  if [[ -n $nv ]]; then
+    mkdir -p "$here/icd"; echo "$nv" > "$here/icd/nvidia.icd"; export OCL_ICD_VENDORS="$here/icd"
+  fi
+fi
+exec "$here/portrait" "$@"
+RUN
+chmod +x "$out/run.sh"
+du -sh "$out"
