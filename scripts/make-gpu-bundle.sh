@@ -5,7 +5,7 @@
 # Usage: scripts/make-gpu-bundle.sh [OUT_DIR]   (default gpu-bundle/)
 set -euo pipefail
 out=${1:-gpu-bundle}
-[[ ${SKIP_BUILD:-0} == 1 ]] || swift build -c release --static-swift-stdlib -Xswiftc -target-cpu -Xswiftc haswell \
+[[ ${SKIP_BUILD:-0} == 1 ]] || PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib -Xswiftc -target-cpu -Xswiftc haswell \
   --scratch-path .build-static --product portrait >/dev/null
 rm -rf "$out"; mkdir -p "$out/lib"
 cp .build-static/release/portrait "$out/"; strip "$out/portrait"
