@@ -174,7 +174,165 @@ __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_T
 
 // ==== Normalization (Sources/Kernels/Normalization*.swift) ====
 
+// Group statistics in three launches: partial (two-pass mean / M2 over cache-resident tiles),
+// finalize (exact combination of the partials, two-pass over the partial means, then the
+// per-channel mean / scale / shift), apply (y = (x - mean) * scale + shift).
+#define GN_LANES 64
+#define GN_PER_ITEM 64
+#define GN_TILE (GN_LANES * GN_PER_ITEM)
+
+// global [GN_LANES * tiles, groups], local [GN_LANES, 1]. Work-group t of group g covers the
+// GN_TILE contiguous elements starting at t * GN_TILE; lane j reads j, j + GN_LANES, ... so
+// consecutive work-items touch consecutive addresses. Each lane writes (count, mean, M2) of
+// its own elements to partial[0|1|2][(g * tiles + t) * GN_LANES + j] (struct of arrays).
+__kernel void group_norm_partial(__global const float* x, __global float* partial,
+                                 int groupLength, int tiles, int totalPartials) {
+    int lane = get_local_id(0);
+    int tile = get_group_id(0);
+    int grp = get_global_id(1);
+    __global const float* src = x + (size_t)grp * (size_t)groupLength;
+    int start = tile * GN_TILE + lane;
+    float sum = 0.0f;
+    int count = 0;
+    for (int k = 0; k < GN_PER_ITEM; k++) {
+        int p = start + k * GN_LANES;
+        if (p < groupLength) { sum += src[p]; count++; }
+    }
+    float mean = count > 0 ? sum / (float)count : 0.0f;
+    float m2 = 0.0f;
+    for (int k = 0; k < GN_PER_ITEM; k++) {
+        int p = start + k * GN_LANES;
+        if (p < groupLength) { float d = src[p] - mean; m2 = fma(d, d, m2); }
+    }
+    int index = (grp * tiles + tile) * GN_LANES + lane;
+    partial[index] = (float)count;
+    partial[totalPartials + index] = mean;
+    partial[2 * totalPartials + index] = m2;
+}
+
+// One work-item per group (n, g): combines its tiles * GN_LANES partials exactly
+// (mean = sum n_i mean_i / n; M2 = sum M2_i + sum n_i (mean_i - mean)^2), blocked per tile,
+// then writes for each of its channels c the row params[3 * (n * C + c) + {0,1,2}] =
+// (mean, rstd * gamma, beta). flags: bit 0 gamma given, bit 1 beta given, bit 2 gamma/beta are
+// per sample ([N, C]) rather than per channel ([C]). Absent gamma/beta buffers are not read.
+__kernel void group_norm_finalize(__global const float* partial, __global const float* gamma,
+                                  __global const float* beta, __global float* params,
+                                  int numGroups, int groups, int channels, int tiles,
+                                  int totalPartials, int groupLength, int flags, float eps) {
+    int grp = get_global_id(0);
+    if (grp >= numGroups) return;
+    __global const float* cnt = partial + (size_t)grp * tiles * GN_LANES;
+    __global const float* means = cnt + totalPartials;
+    __global const float* m2s = means + totalPartials;
+    float total = 0.0f;
+    for (int t = 0; t < tiles; t++) {
+        float s = 0.0f;
+        for (int j = t * GN_LANES; j < (t + 1) * GN_LANES; j++) s = fma(cnt[j], means[j], s);
+        total += s;
+    }
+    float mean = total / (float)groupLength;
+    float m2 = 0.0f;
+    for (int t = 0; t < tiles; t++) {
+        float s = 0.0f;
+        for (int j = t * GN_LANES; j < (t + 1) * GN_LANES; j++) {
+            float d = means[j] - mean;
+            s += m2s[j] + cnt[j] * d * d;
+        }
+        m2 += s;
+    }
+    float rstd = 1.0f / sqrt(m2 / (float)groupLength + eps);
+    int perGroup = channels / groups;
+    int n = grp / groups, g = grp % groups;
+    for (int i = 0; i < perGroup; i++) {
+        int c = g * perGroup + i;
+        int row = n * channels + c;
+        int affineIndex = (flags & 4) ? row : c;
+        float scale = (flags & 1) ? rstd * gamma[affineIndex] : rstd;
+        float shift = (flags & 2) ? beta[affineIndex] : 0.0f;
+        params[3 * row] = mean;
+        params[3 * row + 1] = scale;
+        params[3 * row + 2] = shift;
+    }
+}
+
+// Eval-mode batch norm rows: params[3c..] = (running_mean, weight / sqrt(running_var + eps), bias).
+// flags: bit 0 weight given, bit 1 bias given.
+__kernel void batch_norm_params(__global const float* runningMean, __global const float* runningVar,
+                                __global const float* weight, __global const float* bias,
+                                __global float* params, int channels, int flags, float eps) {
+    int c = get_global_id(0);
+    if (c >= channels) return;
+    float inv = 1.0f / sqrt(runningVar[c] + eps);
+    params[3 * c] = runningMean[c];
+    params[3 * c + 1] = (flags & 1) ? weight[c] * inv : inv;
+    params[3 * c + 2] = (flags & 2) ? bias[c] : 0.0f;
+}
+
+// y[r, i] = (x[r, i] - mean) * scale + shift with (mean, scale, shift) = params[3 * (r % paramRows)].
+// global [spatial, rows], local [L, 1]; x and y may alias.
+__kernel void norm_apply(__global const float* x, __global float* y, __global const float* params,
+                         int spatial, int rows, int paramRows) {
+    int i = get_global_id(0);
+    int r = get_global_id(1);
+    if (i >= spatial || r >= rows) return;
+    int p = 3 * (r % paramRows);
+    size_t at = (size_t)r * (size_t)spatial + (size_t)i;
+    y[at] = (x[at] - params[p]) * params[p + 1] + params[p + 2];
+}
+
 // ==== Pooling (Sources/Kernels/Pooling*.swift) ====
+
+// Average pooling with stride == kernel and no padding, over the last three dims:
+// x [planes, D, H, W] -> y [planes, Do, Ho, Wo] (2-D pooling: D = kd = 1). Sums in (z, y, x)
+// order, then divides by the window size, as PyTorch's CPU kernels do.
+// global [Wo, Ho, planes * Do].
+__kernel void avg_pool_strided(__global const float* x, __global float* y,
+                               int D, int H, int W, int Do, int Ho, int Wo,
+                               int kd, int kh, int kw, int slices) {
+    int ox = get_global_id(0), oy = get_global_id(1), s = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || s >= slices) return;
+    int plane = s / Do, oz = s - plane * Do;
+    __global const float* src = x + (((size_t)plane * D + (size_t)oz * kd) * H + (size_t)oy * kh) * W + (size_t)ox * kw;
+    float sum = 0.0f;
+    for (int dz = 0; dz < kd; dz++)
+        for (int dy = 0; dy < kh; dy++)
+            for (int dx = 0; dx < kw; dx++)
+                sum += src[((size_t)dz * H + dy) * W + dx];
+    y[((size_t)s * Ho + oy) * Wo + ox] = sum / (float)(kd * kh * kw);
+}
+
+// max_pool2d with padding acting as -inf and NaN propagating (as PyTorch).
+// x [planes, H, W] -> y [planes, Ho, Wo]; global [Wo, Ho, planes].
+__kernel void max_pool2d(__global const float* x, __global float* y, int H, int W, int Ho, int Wo,
+                         int kh, int kw, int sh, int sw, int ph, int pw, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || p >= planes) return;
+    __global const float* src = x + (size_t)p * H * W;
+    int y0 = oy * sh - ph, x0 = ox * sw - pw;
+    int y1 = min(y0 + kh, H), x1 = min(x0 + kw, W);
+    float m = -INFINITY;
+    for (int iy = max(y0, 0); iy < y1; iy++)
+        for (int ix = max(x0, 0); ix < x1; ix++) {
+            float v = src[(size_t)iy * W + ix];
+            if (v > m || isnan(v)) m = v;
+        }
+    y[((size_t)p * Ho + oy) * Wo + ox] = m;
+}
+
+// adaptive_avg_pool2d: output cell (oy, ox) averages rows [floor(oy*H/Ho), ceil((oy+1)*H/Ho))
+// and the same for columns; x [planes, H, W] -> y [planes, Ho, Wo]; global [Wo, Ho, planes].
+__kernel void adaptive_avg_pool2d(__global const float* x, __global float* y, int H, int W,
+                                  int Ho, int Wo, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || p >= planes) return;
+    int y0 = (oy * H) / Ho, y1 = ((oy + 1) * H + Ho - 1) / Ho;
+    int x0 = (ox * W) / Wo, x1 = ((ox + 1) * W + Wo - 1) / Wo;
+    __global const float* src = x + (size_t)p * H * W;
+    float sum = 0.0f;
+    for (int iy = y0; iy < y1; iy++)
+        for (int ix = x0; ix < x1; ix++) sum += src[(size_t)iy * W + ix];
+    y[((size_t)p * Ho + oy) * Wo + ox] = sum / (float)(y1 - y0) / (float)(x1 - x0);
+}
 
 // ==== Resample (Sources/Kernels/Resample*.swift) ====
 

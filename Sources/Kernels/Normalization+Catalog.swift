@@ -1,0 +1,77 @@
+import Runtime
+
+/// Catalog entries for the Normalization family: `group_norm`, `adaptive_group_norm`
+/// (MegaPortraits AdaGN) and `batch_norm` (eval mode).
+enum NormalizationOps {
+    /// Element count of the `input` tensor.
+    static func inputCount(_ a: OpArguments) -> Double { Double(a.tensors["input"]?.count ?? 0) }
+
+    static var definitions: [OpDefinition] {
+        let tolerance = Tolerance(absolute: 5e-5, relative: 1e-4)
+        let groupNorm = OpDefinition(
+            name: "group_norm", inputs: ["input"], optionalInputs: ["weight", "bias"], parameters: ["num_groups", "eps"],
+            tolerance: tolerance,
+            cases: [
+                OpCase("odd 2x32x7x13x5 G32 (1 channel/group)", tensors: [("input", [2, 32, 7, 13, 5], -2...6), ("weight", [32], -2...2), ("bias", [32], -1...1)],
+                       parameters: ["num_groups": "32"]),
+                OpCase("odd 2x64x7x13 G32 2-D, no affine", tensors: [("input", [2, 64, 7, 13], -3...3)], parameters: ["num_groups": "32", "eps": "0.001"]),
+                OpCase("odd 3x12x5 G4 weight only", tensors: [("input", [3, 12, 5], -1...1), ("weight", [12], 0.5...1.5)], parameters: ["num_groups": "4"]),
+                OpCase("odd 2x6 G3 no spatial dims", tensors: [("input", [2, 6], -1...1), ("bias", [6], -1...1)], parameters: ["num_groups": "3"]),
+                OpCase("mp/4 1x96x16x32x32 G32 (3 channels/group)", tensors: [("input", [1, 96, 16, 32, 32], -4...4), ("weight", [96], -2...2), ("bias", [96], -1...1)],
+                       parameters: ["num_groups": "32"]),
+            ],
+            profileCases: [
+                OpCase("mp 1x96x16x64x64 G32", tensors: [("input", [1, 96, 16, 64, 64], -4...4), ("weight", [96], -2...2), ("bias", [96], -1...1)], parameters: ["num_groups": "32"]),
+                OpCase("mp 1x512x64x64 G32", tensors: [("input", [1, 512, 64, 64], -4...4), ("weight", [512], -2...2), ("bias", [512], -1...1)], parameters: ["num_groups": "32"]),
+                OpCase("mp 1x64x32x64x64 G32", tensors: [("input", [1, 64, 32, 64, 64], -4...4), ("weight", [64], -2...2), ("bias", [64], -1...1)], parameters: ["num_groups": "32"]),
+            ],
+            cost: { a in KernelCost(flops: inputCount(a) * 7, bytes: inputCount(a) * 12) },
+            run: { engine, a in
+                try engine.groupNorm(try a.tensor("input", op: "group_norm"), groups: try a.int("num_groups", default: 32, op: "group_norm"),
+                                     weight: a.tensors["weight"], bias: a.tensors["bias"], eps: try a.float("eps", default: 1e-5, op: "group_norm"))
+            })
+        let adaptive = OpDefinition(
+            name: "adaptive_group_norm", inputs: ["input", "gamma", "beta"], parameters: ["num_groups", "eps"],
+            tolerance: tolerance,
+            cases: [
+                OpCase("odd 2x32x7x13x5 G32", tensors: [("input", [2, 32, 7, 13, 5], -2...6), ("gamma", [2, 32], -2...2), ("beta", [2, 32], -1...1)],
+                       parameters: ["num_groups": "32"]),
+                OpCase("odd 3x64x5x9 G32 2-D", tensors: [("input", [3, 64, 5, 9], -3...3), ("gamma", [3, 64], 0...2), ("beta", [3, 64], -1...1)],
+                       parameters: ["num_groups": "32"]),
+                OpCase("mp/4 1x96x16x32x32 G32", tensors: [("input", [1, 96, 16, 32, 32], -4...4), ("gamma", [1, 96], -2...2), ("beta", [1, 96], -1...1)],
+                       parameters: ["num_groups": "32"]),
+            ],
+            profileCases: [
+                OpCase("mp 1x64x32x64x64 G32", tensors: [("input", [1, 64, 32, 64, 64], -4...4), ("gamma", [1, 64], -2...2), ("beta", [1, 64], -1...1)],
+                       parameters: ["num_groups": "32"]),
+            ],
+            cost: { a in KernelCost(flops: inputCount(a) * 7, bytes: inputCount(a) * 12) },
+            run: { engine, a in
+                try engine.adaptiveGroupNorm(try a.tensor("input", op: "adaptive_group_norm"),
+                                             groups: try a.int("num_groups", default: 32, op: "adaptive_group_norm"),
+                                             gamma: try a.tensor("gamma", op: "adaptive_group_norm"), beta: try a.tensor("beta", op: "adaptive_group_norm"),
+                                             eps: try a.float("eps", default: 1e-5, op: "adaptive_group_norm"))
+            })
+        let batchNorm = OpDefinition(
+            name: "batch_norm", inputs: ["input", "running_mean", "running_var"], optionalInputs: ["weight", "bias"], parameters: ["eps"],
+            tolerance: .tight,
+            cases: [
+                OpCase("odd 2x5x7x13", tensors: [("input", [2, 5, 7, 13], -3...3), ("running_mean", [5], -1...1), ("running_var", [5], 0.25...2),
+                                                 ("weight", [5], -2...2), ("bias", [5], -1...1)], parameters: ["eps": "0.001"]),
+                OpCase("odd 3x7 no affine", tensors: [("input", [3, 7], -3...3), ("running_mean", [7], -1...1), ("running_var", [7], 0.25...2)]),
+                OpCase("mp/2 1x64x64x64", tensors: [("input", [1, 64, 64, 64], -3...3), ("running_mean", [64], -1...1), ("running_var", [64], 0.25...2),
+                                                    ("weight", [64], -2...2), ("bias", [64], -1...1)]),
+            ],
+            profileCases: [
+                OpCase("mp 1x64x128x128", tensors: [("input", [1, 64, 128, 128], -3...3), ("running_mean", [64], -1...1), ("running_var", [64], 0.25...2),
+                                                    ("weight", [64], -2...2), ("bias", [64], -1...1)]),
+            ],
+            cost: { a in KernelCost(flops: inputCount(a) * 2, bytes: inputCount(a) * 8) },
+            run: { engine, a in
+                try engine.batchNorm(try a.tensor("input", op: "batch_norm"), runningMean: try a.tensor("running_mean", op: "batch_norm"),
+                                     runningVar: try a.tensor("running_var", op: "batch_norm"), weight: a.tensors["weight"], bias: a.tensors["bias"],
+                                     eps: try a.float("eps", default: 1e-5, op: "batch_norm"))
+            })
+        return [groupNorm, adaptive, batchNorm]
+    }
+}

@@ -1,0 +1,75 @@
+import Runtime
+
+/// Tile geometry shared with `group_norm_partial` in Kernels.cl (`GN_LANES`, `GN_TILE`).
+enum GroupNormTiling {
+    /// Work-items per tile (the kernel's `GN_LANES`).
+    static let lanes = 64
+    /// Elements per tile (the kernel's `GN_TILE` = lanes × 64).
+    static let tile = 64 * 64
+}
+
+extension Engine {
+    /// Work-group shape for `norm_apply` over `[spatial, rows]`: up to 256 along the contiguous
+    /// dimension (multiples of 8, PoCL's preferred multiple).
+    static func normApplyLocal(spatial: Int) -> [Int] {
+        var x = 8
+        while x < 256 && x < spatial { x *= 2 }
+        return [x, 1]
+    }
+
+    /// Three launches: tile partials, exact combination into per-row params, affine pass.
+    func groupNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float) throws -> Tensor {
+        let x = try buffer(input)
+        let out = try deviceOutput(cl, input.shape)
+        let numGroups = shape.batch * shape.groups
+        let rows = shape.batch * shape.channels
+        guard shape.count > 0 else { return out }
+        let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
+        let totalPartials = numGroups * tiles * GroupNormTiling.lanes
+        guard shape.count < Int(Int32.max), totalPartials * 3 < Int(Int32.max) else {
+            throw RuntimeError.shapeMismatch("group_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
+        }
+        let partial = try cl.makeBuffer(byteCount: totalPartials * 3 * 4)
+        let params = try cl.makeBuffer(byteCount: rows * 3 * 4)
+        let n = Double(shape.count)
+        try cl.launch("group_norm_partial", global: [tiles * GroupNormTiling.lanes, numGroups], local: [GroupNormTiling.lanes, 1],
+                      arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(tiles), .i(totalPartials)],
+                      cost: KernelCost(flops: n * 4, bytes: n * 4 + Double(totalPartials * 12)))
+        let gamma = try affine.gamma.map { try buffer($0) }, beta = try affine.beta.map { try buffer($0) }
+        let flags = (gamma != nil ? 1 : 0) | (beta != nil ? 2 : 0) | (affine.perSample ? 4 : 0)
+        try cl.launch("group_norm_finalize", global: [numGroups], local: [1],
+                      arguments: [.buffer(partial), .buffer(gamma ?? partial), .buffer(beta ?? partial), .buffer(params),
+                                  .i(numGroups), .i(shape.groups), .i(shape.channels), .i(tiles), .i(totalPartials),
+                                  .i(shape.groupLength), .i(flags), .float(eps)],
+                      cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
+        try cl.launch("norm_apply", global: [shape.spatial, rows], local: Self.normApplyLocal(spatial: shape.spatial),
+                      arguments: [.buffer(x), .buffer(out.deviceBuffer!), .buffer(params), .i(shape.spatial), .i(rows), .i(rows)],
+                      cost: KernelCost(flops: n * 2, bytes: n * 8))
+        return out
+    }
+
+    /// Per-channel params from the running statistics, then the affine pass.
+    func batchNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?,
+                         spatial: Int, eps: Float, cost: KernelCost) throws -> Tensor {
+        let out = try deviceOutput(cl, input.shape)
+        guard input.count > 0 else { return out }
+        guard input.count < Int(Int32.max) else {
+            throw RuntimeError.shapeMismatch("batch_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
+        }
+        let channels = input.shape[1]
+        let rows = input.count / spatial
+        let x = try buffer(input)
+        let rm = try buffer(runningMean), rv = try buffer(runningVar)
+        let w = try weight.map { try buffer($0) }, b = try bias.map { try buffer($0) }
+        let params = try cl.makeBuffer(byteCount: channels * 3 * 4)
+        let flags = (w != nil ? 1 : 0) | (b != nil ? 2 : 0)
+        try cl.launch("batch_norm_params", global: [channels], local: [8],
+                      arguments: [.buffer(rm), .buffer(rv), .buffer(w ?? rm), .buffer(b ?? rm), .buffer(params),
+                                  .i(channels), .i(flags), .float(eps)],
+                      cost: KernelCost(flops: Double(channels * 4), bytes: Double(channels * 28)))
+        try cl.launch("norm_apply", global: [spatial, rows], local: Self.normApplyLocal(spatial: spatial),
+                      arguments: [.buffer(x), .buffer(out.deviceBuffer!), .buffer(params), .i(spatial), .i(rows), .i(channels)],
+                      cost: cost)
+        return out
+    }
+}
