@@ -210,31 +210,62 @@ __kernel void group_norm_partial(__global const float* x, __global float* partia
     partial[2 * totalPartials + index] = m2;
 }
 
-// One work-item per group (n, g): combines its tiles * GN_LANES partials exactly
-// (mean = sum n_i mean_i / n; M2 = sum M2_i + sum n_i (mean_i - mean)^2), blocked per tile,
+// CPU variant of group_norm_partial (PoCL does not vectorise across work-items when the body
+// has its own loop): one work-item per GN_SEGMENT contiguous elements of a group, float8 loads,
+// pairwise lane sums, second pass from cache. global [segments, groups]; partial layout as above
+// with segments partials per group.
+#define GN_SEGMENT 1024
+inline float gn_hsum8(float8 v) { return ((v.s0 + v.s1) + (v.s2 + v.s3)) + ((v.s4 + v.s5) + (v.s6 + v.s7)); }
+__kernel void group_norm_partial_segments(__global const float* x, __global float* partial,
+                                          int groupLength, int segments, int totalPartials) {
+    int seg = get_global_id(0);
+    int grp = get_global_id(1);
+    if (seg >= segments) return;
+    int start = seg * GN_SEGMENT;
+    int n = min(GN_SEGMENT, groupLength - start);
+    int n8 = n & ~7;
+    __global const float* src = x + (size_t)grp * (size_t)groupLength + start;
+    float8 acc = (float8)(0.0f);
+    for (int i = 0; i < n8; i += 8) acc += vload8(0, src + i);
+    float sum = gn_hsum8(acc);
+    for (int i = n8; i < n; i++) sum += src[i];
+    float mean = sum / (float)n;
+    float8 m8 = (float8)(mean);
+    float8 q = (float8)(0.0f);
+    for (int i = 0; i < n8; i += 8) { float8 d = vload8(0, src + i) - m8; q = fma(d, d, q); }
+    float m2 = gn_hsum8(q);
+    for (int i = n8; i < n; i++) { float d = src[i] - mean; m2 = fma(d, d, m2); }
+    int index = grp * segments + seg;
+    partial[index] = (float)n;
+    partial[totalPartials + index] = mean;
+    partial[2 * totalPartials + index] = m2;
+}
+
+// One work-item per group (n, g): combines its partialsPerGroup partials exactly
+// (mean = sum n_i mean_i / n; M2 = sum M2_i + sum n_i (mean_i - mean)^2), in blocks of 64,
 // then writes for each of its channels c the row params[3 * (n * C + c) + {0,1,2}] =
 // (mean, rstd * gamma, beta). flags: bit 0 gamma given, bit 1 beta given, bit 2 gamma/beta are
 // per sample ([N, C]) rather than per channel ([C]). Absent gamma/beta buffers are not read.
 __kernel void group_norm_finalize(__global const float* partial, __global const float* gamma,
                                   __global const float* beta, __global float* params,
-                                  int numGroups, int groups, int channels, int tiles,
+                                  int numGroups, int groups, int channels, int partialsPerGroup,
                                   int totalPartials, int groupLength, int flags, float eps) {
     int grp = get_global_id(0);
     if (grp >= numGroups) return;
-    __global const float* cnt = partial + (size_t)grp * tiles * GN_LANES;
+    __global const float* cnt = partial + (size_t)grp * partialsPerGroup;
     __global const float* means = cnt + totalPartials;
     __global const float* m2s = means + totalPartials;
     float total = 0.0f;
-    for (int t = 0; t < tiles; t++) {
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
         float s = 0.0f;
-        for (int j = t * GN_LANES; j < (t + 1) * GN_LANES; j++) s = fma(cnt[j], means[j], s);
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
         total += s;
     }
     float mean = total / (float)groupLength;
     float m2 = 0.0f;
-    for (int t = 0; t < tiles; t++) {
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
         float s = 0.0f;
-        for (int j = t * GN_LANES; j < (t + 1) * GN_LANES; j++) {
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
             float d = means[j] - mean;
             s += m2s[j] + cnt[j] * d * d;
         }
@@ -278,6 +309,27 @@ __kernel void norm_apply(__global const float* x, __global float* y, __global co
     int p = 3 * (r % paramRows);
     size_t at = (size_t)r * (size_t)spatial + (size_t)i;
     y[at] = (x[at] - params[p]) * params[p + 1] + params[p + 2];
+}
+
+// CPU variant of norm_apply: one work-item per NORM_SEGMENT contiguous elements of a row,
+// float8 loads and stores. global [segments, rows].
+#define NORM_SEGMENT 2048
+__kernel void norm_apply_segments(__global const float* x, __global float* y, __global const float* params,
+                                  int spatial, int rows, int paramRows, int segments) {
+    int seg = get_global_id(0);
+    int r = get_global_id(1);
+    if (seg >= segments || r >= rows) return;
+    int p = 3 * (r % paramRows);
+    float mean = params[p], scale = params[p + 1], shift = params[p + 2];
+    int start = seg * NORM_SEGMENT;
+    int n = min(NORM_SEGMENT, spatial - start);
+    int n8 = n & ~7;
+    size_t at = (size_t)r * (size_t)spatial + (size_t)start;
+    __global const float* src = x + at;
+    __global float* dst = y + at;
+    for (int i = 0; i < n8; i += 8)
+        vstore8((vload8(0, src + i) - (float8)(mean)) * (float8)(scale) + (float8)(shift), 0, dst + i);
+    for (int i = n8; i < n; i++) dst[i] = (src[i] - mean) * scale + shift;
 }
 
 // ==== Pooling (Sources/Kernels/Pooling*.swift) ====

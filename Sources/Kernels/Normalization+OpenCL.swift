@@ -1,11 +1,17 @@
 import Runtime
 
-/// Tile geometry shared with `group_norm_partial` in Kernels.cl (`GN_LANES`, `GN_TILE`).
+/// Geometry shared with the normalisation kernels in Kernels.cl. GPUs use the lane-strided
+/// kernels (consecutive work-items read consecutive addresses: coalesced); CPUs (PoCL) the
+/// segment kernels, where each work-item streams a contiguous run with `float8` loads.
 enum GroupNormTiling {
     /// Work-items per tile (the kernel's `GN_LANES`).
     static let lanes = 64
     /// Elements per tile (the kernel's `GN_TILE` = lanes × 64).
     static let tile = 64 * 64
+    /// Elements per work-item in `group_norm_partial_segments` (`GN_SEGMENT`).
+    static let segment = 1024
+    /// Elements per work-item in `norm_apply_segments` (`NORM_SEGMENT`).
+    static let applySegment = 2048
 }
 
 extension Engine {
@@ -24,27 +30,34 @@ extension Engine {
         let numGroups = shape.batch * shape.groups
         let rows = shape.batch * shape.channels
         guard shape.count > 0 else { return out }
+        let gpu = cl.device.isGPU
         let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
-        let totalPartials = numGroups * tiles * GroupNormTiling.lanes
+        let segments = (shape.groupLength + GroupNormTiling.segment - 1) / GroupNormTiling.segment
+        let partialsPerGroup = gpu ? tiles * GroupNormTiling.lanes : segments
+        let totalPartials = numGroups * partialsPerGroup
         guard shape.count < Int(Int32.max), totalPartials * 3 < Int(Int32.max) else {
             throw RuntimeError.shapeMismatch("group_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
         }
         let partial = try cl.makeBuffer(byteCount: totalPartials * 3 * 4)
         let params = try cl.makeBuffer(byteCount: rows * 3 * 4)
         let n = Double(shape.count)
-        try cl.launch("group_norm_partial", global: [tiles * GroupNormTiling.lanes, numGroups], local: [GroupNormTiling.lanes, 1],
-                      arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(tiles), .i(totalPartials)],
-                      cost: KernelCost(flops: n * 4, bytes: n * 4 + Double(totalPartials * 12)))
+        let partialCost = KernelCost(flops: n * 4, bytes: n * 4 + Double(totalPartials * 12))
+        if gpu {
+            try cl.launch("group_norm_partial", global: [tiles * GroupNormTiling.lanes, numGroups], local: [GroupNormTiling.lanes, 1],
+                          arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(tiles), .i(totalPartials)], cost: partialCost)
+        } else {
+            try cl.launch("group_norm_partial_segments", global: [segments, numGroups], local: [segments >= 8 ? 8 : 1, 1],
+                          arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(segments), .i(totalPartials)], cost: partialCost)
+        }
         let gamma = try affine.gamma.map { try buffer($0) }, beta = try affine.beta.map { try buffer($0) }
         let flags = (gamma != nil ? 1 : 0) | (beta != nil ? 2 : 0) | (affine.perSample ? 4 : 0)
         try cl.launch("group_norm_finalize", global: [numGroups], local: [1],
                       arguments: [.buffer(partial), .buffer(gamma ?? partial), .buffer(beta ?? partial), .buffer(params),
-                                  .i(numGroups), .i(shape.groups), .i(shape.channels), .i(tiles), .i(totalPartials),
+                                  .i(numGroups), .i(shape.groups), .i(shape.channels), .i(partialsPerGroup), .i(totalPartials),
                                   .i(shape.groupLength), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
-        try cl.launch("norm_apply", global: [shape.spatial, rows], local: Self.normApplyLocal(spatial: shape.spatial),
-                      arguments: [.buffer(x), .buffer(out.deviceBuffer!), .buffer(params), .i(shape.spatial), .i(rows), .i(rows)],
-                      cost: KernelCost(flops: n * 2, bytes: n * 8))
+        try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: shape.spatial, rows: rows, paramRows: rows,
+                            cost: KernelCost(flops: n * 2, bytes: n * 8))
         return out
     }
 
@@ -67,9 +80,21 @@ extension Engine {
                       arguments: [.buffer(rm), .buffer(rv), .buffer(w ?? rm), .buffer(b ?? rm), .buffer(params),
                                   .i(channels), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(channels * 4), bytes: Double(channels * 28)))
-        try cl.launch("norm_apply", global: [spatial, rows], local: Self.normApplyLocal(spatial: spatial),
-                      arguments: [.buffer(x), .buffer(out.deviceBuffer!), .buffer(params), .i(spatial), .i(rows), .i(channels)],
-                      cost: cost)
+        try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: spatial, rows: rows, paramRows: channels, cost: cost)
         return out
+    }
+
+    /// `y = (x − mean) · scale + shift` per row: one element per work-item on GPUs, contiguous
+    /// `float8` runs per work-item on CPUs.
+    func launchNormApply(_ cl: OpenCLContext, x: DeviceBuffer, y: DeviceBuffer, params: DeviceBuffer,
+                         spatial: Int, rows: Int, paramRows: Int, cost: KernelCost) throws {
+        if cl.device.isGPU {
+            try cl.launch("norm_apply", global: [spatial, rows], local: Self.normApplyLocal(spatial: spatial),
+                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows)], cost: cost)
+        } else {
+            let segments = (spatial + GroupNormTiling.applySegment - 1) / GroupNormTiling.applySegment
+            try cl.launch("norm_apply_segments", global: [segments, rows], local: [1, 1],
+                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows), .i(segments)], cost: cost)
+        }
     }
 }
