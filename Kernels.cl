@@ -353,6 +353,38 @@ __kernel void avg_pool_strided(__global const float* x, __global float* y,
     y[((size_t)s * Ho + oy) * Wo + ox] = sum / (float)(kd * kh * kw);
 }
 
+// CPU variant of avg_pool_strided for kw = 1 or 2 (every MegaPortraits pooling): one
+// work-item makes 8 consecutive outputs of a row from vload8 / vload16 (.even + .odd), summing
+// in the same order as the scalar kernel. global [ceil(Wo / 8), Ho, planes * Do].
+__kernel void avg_pool_strided_x8(__global const float* x, __global float* y,
+                                  int D, int H, int W, int Do, int Ho, int Wo,
+                                  int kd, int kh, int kw, int slices) {
+    int ox0 = get_global_id(0) * 8, oy = get_global_id(1), s = get_global_id(2);
+    if (ox0 >= Wo || oy >= Ho || s >= slices) return;
+    int plane = s / Do, oz = s - plane * Do;
+    __global const float* src = x + (((size_t)plane * D + (size_t)oz * kd) * H + (size_t)oy * kh) * W;
+    __global float* dst = y + ((size_t)s * Ho + oy) * Wo;
+    float divisor = (float)(kd * kh * kw);
+    if (ox0 + 8 <= Wo) {
+        float8 sum = (float8)(0.0f);
+        for (int dz = 0; dz < kd; dz++)
+            for (int dy = 0; dy < kh; dy++) {
+                __global const float* row = src + ((size_t)dz * H + dy) * W;
+                if (kw == 2) { float16 v = vload16(0, row + 2 * ox0); sum += v.even; sum += v.odd; }
+                else sum += vload8(0, row + ox0);
+            }
+        vstore8(sum / (float8)(divisor), 0, dst + ox0);
+    } else {
+        for (int ox = ox0; ox < Wo; ox++) {
+            float sum = 0.0f;
+            for (int dz = 0; dz < kd; dz++)
+                for (int dy = 0; dy < kh; dy++)
+                    for (int dx = 0; dx < kw; dx++) sum += src[((size_t)dz * H + dy) * W + (size_t)ox * kw + dx];
+            dst[ox] = sum / divisor;
+        }
+    }
+}
+
 // max_pool2d with padding acting as -inf and NaN propagating (as PyTorch).
 // x [planes, H, W] -> y [planes, Ho, Wo]; global [Wo, Ho, planes].
 __kernel void max_pool2d(__global const float* x, __global float* y, int H, int W, int Ho, int Wo,

@@ -157,10 +157,16 @@ extension Engine {
             let y = try deviceOutput(cl, shape.outputShape)
             let (D, H, W) = (shape.input[0], shape.input[1], shape.input[2])
             let (Do, Ho, Wo) = (shape.output[0], shape.output[1], shape.output[2])
-            try cl.launch("avg_pool_strided", global: [Wo, Ho, shape.planes * Do], local: Self.poolLocal(Wo, Ho),
-                          arguments: [.buffer(buffer(input)), .buffer(y.deviceBuffer!), .i(D), .i(H), .i(W), .i(Do), .i(Ho), .i(Wo),
-                                      .i(kernel[0]), .i(kernel[1]), .i(kernel[2]), .i(shape.planes * Do)],
-                          cost: cost)
+            let arguments: [KernelArgument] = [.buffer(try buffer(input)), .buffer(y.deviceBuffer!), .i(D), .i(H), .i(W), .i(Do), .i(Ho), .i(Wo),
+                                               .i(kernel[0]), .i(kernel[1]), .i(kernel[2]), .i(shape.planes * Do)]
+            if !cl.device.isGPU && kernel[2] <= 2 {
+                // PoCL: explicit float8 runs of outputs per work-item (it does not vectorise across work-items here).
+                try cl.launch("avg_pool_strided_x8", global: [(Wo + 7) / 8, Ho, shape.planes * Do], local: [1, Ho >= 8 ? 8 : 1, 1],
+                              arguments: arguments, cost: cost)
+            } else {
+                try cl.launch("avg_pool_strided", global: [Wo, Ho, shape.planes * Do], local: Self.poolLocal(Wo, Ho),
+                              arguments: arguments, cost: cost)
+            }
             return y
         }
     }
