@@ -23,6 +23,8 @@ enum PoolingOps {
             cases: [
                 OpCase("odd 2x3x7x13 k2 (floor)", tensors: [("input", [2, 3, 7, 13], -2...2)], parameters: ["kernel_size": "2"]),
                 OpCase("odd 3x9x10 k(3,2) 3-D input", tensors: [("input", [3, 9, 10], -2...2)], parameters: ["kernel_size": "3,2", "stride": "3,2"]),
+                OpCase("odd 2x3x6x26 k2 (8-wide runs + tail)", tensors: [("input", [2, 3, 6, 26], -2...2)], parameters: ["kernel_size": "2"]),
+                OpCase("odd 2x3x8x29 k(2,3) generic width", tensors: [("input", [2, 3, 8, 29], -2...2)], parameters: ["kernel_size": "2,3"]),
                 OpCase("mp/4 1x128x128x128 k2", tensors: [("input", [1, 128, 128, 128], -2...2)], parameters: ["kernel_size": "2"]),
             ],
             profileCases: [OpCase("mp 1x128x512x512 k2", tensors: [("input", [1, 128, 512, 512], -2...2)], parameters: ["kernel_size": "2"])],
@@ -36,6 +38,7 @@ enum PoolingOps {
                 OpCase("odd 2x3x7x13x5 k(2,1,1)", tensors: [("input", [2, 3, 7, 13, 5], -2...2)], parameters: ["kernel_size": "2,1,1"]),
                 OpCase("odd 2x3x7x13x5 k(1,2,2)", tensors: [("input", [2, 3, 7, 13, 5], -2...2)], parameters: ["kernel_size": "1,2,2"]),
                 OpCase("odd 2x3x7x13x5 k2", tensors: [("input", [2, 3, 7, 13, 5], -2...2)], parameters: ["kernel_size": "2", "stride": "2"]),
+                OpCase("odd 1x3x3x5x19 k(1,2,2) (8-wide runs + tail)", tensors: [("input", [1, 3, 3, 5, 19], -2...2)], parameters: ["kernel_size": "1,2,2"]),
                 OpCase("mp/4 1x32x16x32x32 k(2,1,1)", tensors: [("input", [1, 32, 16, 32, 32], -2...2)], parameters: ["kernel_size": "2,1,1"]),
                 OpCase("mp/4 1x96x16x32x32 k2", tensors: [("input", [1, 96, 16, 32, 32], -2...2)], parameters: ["kernel_size": "2"]),
             ],
