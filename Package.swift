@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
         .testTarget(name: "CLITests", dependencies: ["Runtime"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import CFFmpeg
+import Foundation
 
 /// A frame rate as an exact fraction (`30000/1001` for NTSC 29.97), as containers store it.
 public struct FrameRate: Equatable, Hashable, Sendable, CustomStringConvertible {
@@ -49,9 +50,14 @@ enum FFmpeg {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Quiets libav's own logging (errors come back as `MediaError` values instead). Runs once.
+    /// Quiets libav's own logging, since its errors come back as `MediaError` values. Set
+    /// `PORTRAIT_MEDIA_LOG` to `error`, `warning`, `info` or `debug` to see libav's messages
+    /// on stderr. Runs once.
     static let quiet: Void = {
-        av_log_set_level(AV_LOG_ERROR)
+        let levels: [String: Int32] = ["error": AV_LOG_ERROR, "warning": AV_LOG_WARNING,
+                                       "info": AV_LOG_INFO, "debug": AV_LOG_DEBUG]
+        let requested = ProcessInfo.processInfo.environment["PORTRAIT_MEDIA_LOG"]?.lowercased()
+        av_log_set_level(requested.flatMap { levels[$0] } ?? AV_LOG_QUIET)
     }()
 
     /// `AVERROR(EAGAIN)`.

@@ -1,6 +1,7 @@
 import CFFmpeg
 
-/// Pixel conversion between libav frames and `RGBImage`, through libswscale.
+/// Pixel conversion between libav frames and `RGBImage`: 8-bit 4:2:0 through
+/// `YUV420Decoder`, every other pixel format through libswscale.
 ///
 /// YUV is converted with the matrix the frame declares (BT.601 when unstated, as ffmpeg does)
 /// and its declared range (limited 16–235 unless marked full); chroma is interpolated
@@ -18,6 +19,9 @@ final class FrameConverter {
         let w = frame.pointee.width, h = frame.pointee.height, fmt = frame.pointee.format
         guard w > 0, h > 0, fmt >= 0 else {
             throw .corrupt(path: path, reason: "decoder returned an empty frame")
+        }
+        if let direct = YUV420Decoder(frame: frame) {
+            return RGBImage(uncheckedWidth: Int(w), height: Int(h), pixels: direct.convert(frame))
         }
         let space = FrameConverter.swsColorspace(frame.pointee.colorspace)
         let full = frame.pointee.color_range == AVCOL_RANGE_JPEG
@@ -70,10 +74,13 @@ final class FrameConverter {
     }
 }
 
-/// Converts `RGBImage`s into frames of an encoder's pixel format (yuv420p for H.264).
+/// Converts `RGBImage`s into frames of an encoder's pixel format: limited-range yuv420p
+/// (H.264) through `YUV420Encoder`, anything else through libswscale.
 final class FrameEncoderInput {
     private let scaler: OpaquePointer
     private var bytes: [UInt8]
+    /// The exact Swift converter, used for limited-range yuv420p (the H.264 case).
+    private var direct: YUV420Encoder?
     let width: Int32
     let height: Int32
 
@@ -84,6 +91,9 @@ final class FrameEncoderInput {
             throw .invalidArgument("cannot convert RGB to the encoder's pixel format")
         }
         if FrameConverter.isYUV(format) { cffmpeg_set_yuv_matrix(scaler, 0, colorspace, fullRange ? 1 : 0) }
+        if format == AV_PIX_FMT_YUV420P && !fullRange && (colorspace == SWS_CS_ITU709 || colorspace == SWS_CS_ITU601) {
+            direct = colorspace == SWS_CS_ITU709 ? .bt709 : .bt601
+        }
         self.scaler = scaler
         self.width = width
         self.height = height
@@ -94,6 +104,10 @@ final class FrameEncoderInput {
 
     /// Fills `frame` (already allocated with buffers) from `image` (same size).
     func fill(_ frame: UnsafeMutablePointer<AVFrame>, from image: RGBImage) -> Int32 {
+        if let direct {
+            direct.fill(frame, from: image)
+            return height
+        }
         image.pixels.withUnsafeBufferPointer { src in
             bytes.withUnsafeMutableBufferPointer { dst in
                 for i in 0..<src.count { dst[i] = RGBImage.byte(src[i]) }

@@ -47,8 +47,12 @@ extension VideoWriter {
         e.pointee.framerate = frameRate.rational
         e.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         e.pointee.pix_fmt = preferredPixelFormat(codec)
-        e.pointee.color_range = AVCOL_RANGE_MPEG
-        e.pointee.colorspace = AVCOL_SPC_BT709
+        // JPEG-family encoders want full-range YUV; video codecs get the usual limited range.
+        let pixelName = av_get_pix_fmt_name(e.pointee.pix_fmt).map { String(cString: $0) } ?? ""
+        let fullRange = codec.pointee.id == AV_CODEC_ID_MJPEG || pixelName.hasPrefix("yuvj")
+        e.pointee.color_range = fullRange ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG
+        // JPEG is BT.601 by definition; video gets BT.709 (HD-era default, what players assume).
+        e.pointee.colorspace = codec.pointee.id == AV_CODEC_ID_MJPEG ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709
         e.pointee.color_primaries = AVCOL_PRI_BT709
         e.pointee.color_trc = AVCOL_TRC_BT709
         e.pointee.thread_count = 0

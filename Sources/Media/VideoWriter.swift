@@ -6,7 +6,8 @@ import Foundation
 ///
 /// H.264 (libx264, yuv420p, constant-quality CRF) in the container the output extension
 /// names (`.mp4` when unknown); falls back to the build's default H.264 encoder, then
-/// MPEG-4 Part 2, when libx264 is absent. Frames are tagged BT.709, limited range.
+/// MPEG-4 Part 2, when libx264 is absent. Frames are tagged BT.709, limited range, chroma
+/// sited "left" (the H.264 default), converted exactly by `YUV420Encoder`.
 /// The file is written to a hidden temporary path beside the target and renamed into place
 /// by `finish()`; `cancel()` (or dropping an unfinished writer) removes it.
 ///
@@ -93,7 +94,8 @@ public final class VideoWriter {
         encoderName = String(cString: codec.pointee.name)
         encoder = encoderContext
         input = try FrameEncoderInput(width: Int32(width), height: Int32(height), format: encoderContext.pointee.pix_fmt,
-                                      colorspace: SWS_CS_ITU709, fullRange: false)
+                                      colorspace: encoderContext.pointee.colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709 : SWS_CS_ITU601,
+                                      fullRange: encoderContext.pointee.color_range == AVCOL_RANGE_JPEG)
         guard let stream = avformat_new_stream(context, nil) else {
             throw .ffmpeg(path: path, call: "avformat_new_stream", reason: "out of memory")
         }
