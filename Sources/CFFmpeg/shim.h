@@ -51,28 +51,5 @@ static inline int cffmpeg_averror_stream_not_found(void) { return AVERROR_STREAM
 static inline int cffmpeg_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int cffmpeg_averror_invalid_data(void) { return AVERROR_INVALIDDATA; }
 
-/// A scaler like sws_getContext, with explicit chroma sample positions (in 1/256 of a luma
-/// pixel; -513 lets libswscale choose). NULL on failure.
-static inline struct SwsContext *cffmpeg_make_scaler(int src_w, int src_h, enum AVPixelFormat src_fmt,
-                                                     int dst_w, int dst_h, enum AVPixelFormat dst_fmt,
-                                                     int flags, int src_h_chr_pos, int src_v_chr_pos,
-                                                     int dst_h_chr_pos, int dst_v_chr_pos) {
-    struct SwsContext *c = sws_alloc_context();
-    if (!c) return NULL;
-    av_opt_set_int(c, "srcw", src_w, 0);
-    av_opt_set_int(c, "srch", src_h, 0);
-    av_opt_set_int(c, "src_format", src_fmt, 0);
-    av_opt_set_int(c, "dstw", dst_w, 0);
-    av_opt_set_int(c, "dsth", dst_h, 0);
-    av_opt_set_int(c, "dst_format", dst_fmt, 0);
-    av_opt_set_int(c, "sws_flags", flags, 0);
-    av_opt_set_int(c, "src_h_chr_pos", src_h_chr_pos, 0);
-    av_opt_set_int(c, "src_v_chr_pos", src_v_chr_pos, 0);
-    av_opt_set_int(c, "dst_h_chr_pos", dst_h_chr_pos, 0);
-    av_opt_set_int(c, "dst_v_chr_pos", dst_v_chr_pos, 0);
-    if (sws_init_context(c, NULL, NULL) < 0) { sws_freeContext(c); return NULL; }
-    return c;
-}
-
 /// Bytes per row of plane `i` of a frame.
 static inline int cffmpeg_frame_linesize(const AVFrame *f, int i) { return f->linesize[i]; }
