@@ -41,43 +41,56 @@ __kernel void scale_shift(__global const float* x, __global float* y, int n, flo
 // ==== Convolution (Sources/Kernels/Convolution*.swift) ====
 //
 // Direct (implicit-GEMM) convolution, conv2d being conv3d with D = 1. Three kernels per call:
-// conv_pad_input copies the input once into a zero-padded scratch (so the inner loop has no
-// bounds checks), conv_pack_weights turns [Cout][Cin·kd·kh·kw] into [Cout/8][Cin·kd·kh·kw][8]
-// (output channel innermost, Cout rounded up to 8 with zeros) plus a padded bias, and one
-// conv_*_tile kernel where each work-item computes 8 output channels × 8 consecutive output x
-// positions in eight named float8 accumulators (opencl-notes §0, §1.8).
+// conv_pad_input copies the input once into a zero-padded, row-interleaved scratch (so the
+// inner loop has no bounds checks and walks memory contiguously), conv_pack_weights reorders
+// the weights into reading order with the output channel innermost (Cout rounded up to 8 with
+// zeros) plus a padded bias, and one conv_*_tile kernel where each work-item computes 8 output
+// channels × 8 consecutive output x positions in eight named float8 accumulators
+// (opencl-notes §0, §1.8). The last x tile of a row reads past the row (into the next one, or
+// into slack at the end of the scratch); those lanes are never stored.
 
-// xp[nc][zp][yp][xq] = x[nc][zp-pd][yp-ph][xq-pw] inside the input, else 0. Global (Wp, rows)
-// with rows = NC·Dp·Hp; every element of xp is written.
-__kernel void conv_pad_input(__global const float* x, __global float* xp,
+// Zero-padded, row-interleaved copy of x [N][C][D][H][W]: xp[n][zp][yp][c][xq] =
+// x[n][c][zp-pd][yp-ph][xq-pw] inside the input, else 0. Putting the channel between y and x
+// makes the tile kernel's walk over channels (for a fixed tap row) one contiguous stream.
+// One work-item per padded row; global (C, N·Dp·Hp); every element of xp is written.
+__kernel void conv_pad_input(__global const float* x, __global float* xp, int C,
                              int D, int H, int W, int Dp, int Hp, int Wp,
-                             int pd, int ph, int pw, int rows) {
-    int xq = get_global_id(0);
+                             int pd, int ph, int pw, int planes) {
+    int c = get_global_id(0);
     int r = get_global_id(1);
-    if (xq >= Wp || r >= rows) return;
+    if (c >= C || r >= planes) return;
     int yp = r % Hp;
     int t = r / Hp;
     int zp = t % Dp;
-    int nc = t / Dp;
-    int ix = xq - pw, iy = yp - ph, iz = zp - pd;
-    float v = 0.0f;
-    if (ix >= 0 && ix < W && iy >= 0 && iy < H && iz >= 0 && iz < D)
-        v = x[((nc * D + iz) * H + iy) * W + ix];
-    xp[r * Wp + xq] = v;
+    int n = t / Dp;
+    int iy = yp - ph, iz = zp - pd;
+    __global float* dst = xp + (r * C + c) * Wp;
+    if (iy < 0 || iy >= H || iz < 0 || iz >= D) {
+        for (int i = 0; i < Wp; ++i) dst[i] = 0.0f;
+        return;
+    }
+    __global const float* src = x + (((n * C + c) * D + iz) * H + iy) * W;
+    for (int i = 0; i < pw; ++i) dst[i] = 0.0f;
+    for (int i = 0; i < W; ++i) dst[pw + i] = src[i];
+    for (int i = pw + W; i < Wp; ++i) dst[i] = 0.0f;
 }
 
-// wt[cb][k][j] = w[cb·8 + j][k] (0 when cb·8 + j ≥ Cout), k over Cin·kd·kh·kw; bp[o] = bias[o]
-// or 0. Global = CB·K·8 (≥ CB·8).
+// wt[cb][kz][ky][ic][kx][j] = w[cb·8 + j][ic][kz][ky][kx] (0 when cb·8 + j ≥ Cout), the order
+// the tile kernel reads them in; bp[o] = bias[o] or 0. Global = CB·Cin·KD·KH·KW·8 (≥ CB·8).
 __kernel void conv_pack_weights(__global const float* w, __global const float* bias,
                                 __global float* wt, __global float* bp,
-                                int Cout, int K, int CB, int hasBias) {
+                                int Cout, int Cin, int KD, int KH, int KW, int CB, int hasBias) {
     int i = get_global_id(0);
+    int K = Cin * KD * KH * KW;
     if (i < CB * K * 8) {
         int j = i & 7;
         int rest = i >> 3;
-        int k = rest % K;
-        int oc = (rest / K) * 8 + j;
-        wt[i] = oc < Cout ? w[oc * K + k] : 0.0f;
+        int kx = rest % KW; rest /= KW;
+        int ic = rest % Cin; rest /= Cin;
+        int ky = rest % KH; rest /= KH;
+        int kz = rest % KD;
+        int oc = (rest / KD) * 8 + j;
+        wt[i] = oc < Cout ? w[(((oc * Cin + ic) * KD + kz) * KH + ky) * KW + kx] : 0.0f;
     }
     if (i < CB * 8) bp[i] = (hasBias != 0 && i < Cout) ? bias[i] : 0.0f;
 }
@@ -119,13 +132,12 @@ inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
     float8 a0 = (float8)(b[0]), a1 = (float8)(b[1]), a2 = (float8)(b[2]), a3 = (float8)(b[3]);
     float8 a4 = (float8)(b[4]), a5 = (float8)(b[5]), a6 = (float8)(b[6]), a7 = (float8)(b[7]);
     __global const float* w = wt + cb * (Cin * KD * KH * KW * 8);
-    __global const float* xn = xp + n * (Cin * Dp * Hp * Wp) + (oz * sd * Hp + oy * sh) * Wp + x0 * SX;
-    int plane = Hp * Wp;
-    for (int ic = 0; ic < Cin; ++ic) {
-        __global const float* xc = xn + ic * Dp * plane;
-        for (int kz = 0; kz < KD; ++kz) {
-            for (int ky = 0; ky < KH; ++ky) {
-                __global const float* r = xc + kz * plane + ky * Wp;
+    int rowPitch = Cin * Wp;
+    __global const float* xn = xp + ((n * Dp + oz * sd) * Hp + oy * sh) * rowPitch + x0 * SX;
+    for (int kz = 0; kz < KD; ++kz) {
+        for (int ky = 0; ky < KH; ++ky) {
+            __global const float* r = xn + (kz * Hp + ky) * rowPitch;
+            for (int ic = 0; ic < Cin; ++ic, r += Wp) {
                 for (int kx = 0; kx < KW; ++kx) {
                     float8 v = conv_load8(r + kx, SX);
                     float8 wv = vload8(0, w);

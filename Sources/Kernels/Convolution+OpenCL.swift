@@ -31,19 +31,19 @@ extension Engine {
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output
         let tilesX = (out[2] + 7) / 8
-        // Padded extents: depth/height exactly as read; width also covers the vector over-read
-        // of the last x tile (8 outputs × stride, +16 for vload16 at stride 2, + kernel width).
+        // Padded extents; the scratch is [N][Dp][Hp][Cin][Wp] plus slack for the vector
+        // over-read of the last x tile (8 outputs × stride, +16 for vload16 at stride 2, + kw).
         let dp = g.input[0] + 2 * g.padding[0]
         let hp = g.input[1] + 2 * g.padding[1]
-        let wp = max(g.input[2] + 2 * g.padding[2], tilesX * 8 * sw + kw + 16)
-        let nc = g.batch * g.inputChannels
-        let rows = nc * dp * hp
-        let padded = try cl.makeBuffer(byteCount: rows * wp * 4)
+        let wp = g.input[2] + 2 * g.padding[2]
+        let planes = g.batch * dp * hp
+        let slack = tilesX * 8 * sw + kw + 16
+        let padded = try cl.makeBuffer(byteCount: (planes * g.inputChannels * wp + slack) * 4)
         let inputBuffer = try buffer(input)
-        try cl.launch("conv_pad_input", global: [wp, rows], local: [16, 4],
-                      arguments: [.buffer(inputBuffer), .buffer(padded), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
-                                  .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(rows)],
-                      cost: KernelCost(flops: 0, bytes: Double(nc * g.inputVoxels + rows * wp) * 4))
+        try cl.launch("conv_pad_input", global: [g.inputChannels, planes], local: [8, 8],
+                      arguments: [.buffer(inputBuffer), .buffer(padded), .i(g.inputChannels), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+                                  .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
+                      cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
         let blocks = (g.outputChannels + 7) / 8
         let k = g.reduction
@@ -51,9 +51,9 @@ extension Engine {
         let packedBias = try cl.makeBuffer(byteCount: blocks * 8 * 4)
         let weightBuffer = try buffer(weight)
         let biasBuffer = try bias.map { try buffer($0) }
-        try cl.launch("conv_pack_weights", global: [blocks * k * 8], local: [64],
+        try cl.launch("conv_pack_weights", global: [blocks * k * 8], local: [256],
                       arguments: [.buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(packed), .buffer(packedBias),
-                                  .i(g.outputChannels), .i(k), .i(blocks), .i(biasBuffer == nil ? 0 : 1)],
+                                  .i(g.outputChannels), .i(g.inputChannels), .i(kd), .i(kh), .i(kw), .i(blocks), .i(biasBuffer == nil ? 0 : 1)],
                       cost: KernelCost(flops: 0, bytes: Double(g.outputChannels * k + blocks * k * 8) * 4))
 
         let result = try deviceOutput(cl, outShape)
