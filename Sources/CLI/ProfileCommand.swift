@@ -37,7 +37,8 @@ struct ProfileCommand: ParsableCommand {
                 let objects: [[String: Any]] = rows.map { r in
                     ["op": r.op, "case": r.label, "ms": r.milliseconds, "best_ms": r.bestMilliseconds,
                      "gflops": r.gflops, "gbps": r.gigabytesPerSecond, "kernels": r.kernels,
-                     "flops": r.cost.flops, "bytes": r.cost.bytes]
+                     "flops": r.cost.flops, "bytes": r.cost.bytes,
+                     "shapes": r.shapes, "params": r.parameters]
                 }
                 var top: [String: Any] = ["device": engine.name, "cases": objects]
                 if let peak { top["peak_gflops_estimate"] = peak }

@@ -33,6 +33,10 @@ public enum OpSuite {
         public let kernels: [String]
         /// The op's cost.
         public let cost: KernelCost
+        /// Input tensor shapes by name.
+        public let shapes: [String: [Int]]
+        /// Parameters as passed.
+        public let parameters: [String: String]
         /// GFLOP/s at the median time.
         public var gflops: Double { milliseconds > 0 ? cost.flops / milliseconds / 1e6 : 0 }
         /// GB/s at the median time.
@@ -91,7 +95,8 @@ public enum OpSuite {
                 }
                 times.sort()
                 rows.append(ProfileRow(op: op.name, label: c.label, milliseconds: times[times.count / 2],
-                                       bestMilliseconds: times[0], kernels: kernelNames, cost: op.cost(args)))
+                                       bestMilliseconds: times[0], kernels: kernelNames, cost: op.cost(args),
+                                       shapes: args.tensors.mapValues(\.shape), parameters: args.parameters))
             }
         }
         return rows
