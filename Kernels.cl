@@ -431,5 +431,310 @@ __kernel void adaptive_avg_pool2d(__global const float* x, __global float* y, in
 }
 
 // ==== Resample (Sources/Kernels/Resample*.swift) ====
+// F.interpolate: nearest (2-D, integer factors), bilinear (2-D, any size) and trilinear (3-D,
+// integer factors), align_corners=False, with PyTorch's CPU index and weight formulas
+// (UpSample.h) and its evaluation order; contraction off so the CPU path is matched exactly.
+
+// torch nearest_idx: source index of output o (scale = 1/factor or in/out, as float).
+inline int rs_nearest(int o, int in, int out, float scale) {
+    if (out == in) return o;
+    if (out == 2 * in) return o >> 1;
+    return min(convert_int(floor((float)o * scale)), in - 1);
+}
+
+// torch compute_source_index_and_lambda (align_corners=False): indices i0, i1 and weights l0, l1.
+inline void rs_linear(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
+#pragma OPENCL FP_CONTRACT OFF
+    if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
+    float src = scale * ((float)o + 0.5f) - 0.5f;
+    src = src < 0.0f ? 0.0f : src;
+    int i = min(convert_int(floor(src)), in - 1);
+    float lambda = fmin(fmax(src - (float)i, 0.0f), 1.0f);
+    *i0 = i; *i1 = i + (i < in - 1 ? 1 : 0); *l1 = lambda; *l0 = 1.0f - lambda;
+}
+
+// Nearest upsampling of NCHW planes: one work-item writes 4 consecutive outputs of one output row
+// (dim 0: x / 4, dim 1: row over planes × Ho).
+__kernel void upsample_nearest2d(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
+                                 float sh, float sw, int rows) {
+    int x0 = get_global_id(0) * 4, r = get_global_id(1);
+    if (x0 >= Wo || r >= rows) return;
+    int plane = r / Ho, oy = r - plane * Ho;
+    __global const float* row = src + ((size_t)plane * H + rs_nearest(oy, H, Ho, sh)) * W;
+    __global float* out = dst + (size_t)r * Wo + x0;
+    if (x0 + 4 <= Wo) {
+        vstore4((float4)(row[rs_nearest(x0, W, Wo, sw)], row[rs_nearest(x0 + 1, W, Wo, sw)],
+                         row[rs_nearest(x0 + 2, W, Wo, sw)], row[rs_nearest(x0 + 3, W, Wo, sw)]), 0, out);
+    } else {
+        for (int k = 0; x0 + k < Wo; ++k) out[k] = row[rs_nearest(x0 + k, W, Wo, sw)];
+    }
+}
+
+// Bilinear resize of NCHW planes: one work-item per output pixel (dim 0: x, dim 1: y); the indices
+// and weights are computed once and applied to every plane. out = (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
+__kernel void resize_bilinear2d(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
+                                float sh, float sw, int planes) {
+#pragma OPENCL FP_CONTRACT OFF
+    int ox = get_global_id(0), oy = get_global_id(1);
+    if (ox >= Wo || oy >= Ho) return;
+    int h0, h1, w0, w1;
+    float lh0, lh1, lw0, lw1;
+    rs_linear(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
+    rs_linear(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    int a = h0 * W + w0, b = h0 * W + w1, c = h1 * W + w0, d = h1 * W + w1;
+    for (int p = 0; p < planes; ++p) {
+        __global const float* s = src + (size_t)p * H * W;
+        dst[((size_t)p * Ho + oy) * Wo + ox] = (s[a] * lw0 + s[b] * lw1) * lh0 + (s[c] * lw0 + s[d] * lw1) * lh1;
+    }
+}
+
+// Trilinear upsampling of NCDHW planes: one work-item per output voxel (dim 0: x, dim 1: y,
+// dim 2: plane × Do + z). out = ((·)·h0 + (·)·h1)·d0 + ((·)·h0 + (·)·h1)·d1, (·) = x0·w0 + x1·w1.
+__kernel void upsample_trilinear3d(__global const float* src, __global float* dst, int D, int H, int W,
+                                   int Do, int Ho, int Wo, float sd, float sh, float sw, int planes) {
+#pragma OPENCL FP_CONTRACT OFF
+    int ox = get_global_id(0), oy = get_global_id(1), pz = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || pz >= planes * Do) return;
+    int plane = pz / Do, oz = pz - plane * Do;
+    int d0, d1, h0, h1, w0, w1;
+    float ld0, ld1, lh0, lh1, lw0, lw1;
+    rs_linear(oz, D, Do, sd, &d0, &d1, &ld0, &ld1);
+    rs_linear(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
+    rs_linear(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    __global const float* s = src + (size_t)plane * D * H * W;
+    __global const float* r00 = s + (d0 * H + h0) * W;
+    __global const float* r01 = s + (d0 * H + h1) * W;
+    __global const float* r10 = s + (d1 * H + h0) * W;
+    __global const float* r11 = s + (d1 * H + h1) * W;
+    float t0 = (r00[w0] * lw0 + r00[w1] * lw1) * lh0 + (r01[w0] * lw0 + r01[w1] * lw1) * lh1;
+    float t1 = (r10[w0] * lw0 + r10[w1] * lw1) * lh0 + (r11[w0] * lw0 + r11[w1] * lw1) * lh1;
+    dst[((size_t)pz * Ho + oy) * Wo + ox] = t0 * ld0 + t1 * ld1;
+}
 
 // ==== GridSample (Sources/Kernels/GridSample*.swift) ====
+// grid_sample (2-D bilinear/nearest, 3-D trilinear/nearest; zeros/border padding), affine_grid and
+// the MegaPortraits deformation grid. Coordinates follow PyTorch's CPU kernels (2-D: the vectorised
+// formulation, 3-D: the scalar one) with contraction off, so taps and weights equal the Swift path's.
+
+#define GS_BORDER 1
+#define GS_NEAREST 1
+
+// Source pixel coordinate of a 2-D grid value (PyTorch GridSamplerKernel.cpp: (g + 1)·s − ½).
+inline float gs_loc2d(float g, int size, int padding, int align) {
+#pragma OPENCL FP_CONTRACT OFF
+    float x = align ? (g + 1.0f) * ((float)(size - 1) * 0.5f) : (g + 1.0f) * ((float)size * 0.5f) - 0.5f;
+    if (padding == GS_BORDER) x = isnan(x) ? 0.0f : fmin((float)(size - 1), fmax(0.0f, x));
+    return x;
+}
+
+// Source voxel coordinate of a 3-D grid value (PyTorch GridSampler.cpp: ((g + 1)·n − 1) / 2).
+inline float gs_loc3d(float g, int size, int padding, int align) {
+#pragma OPENCL FP_CONTRACT OFF
+    float x = align ? ((g + 1.0f) * 0.5f) * (float)(size - 1) : ((g + 1.0f) * (float)size - 1.0f) * 0.5f;
+    if (padding == GS_BORDER) x = isnan(x) ? (float)(size - 1) : fmin((float)(size - 1), fmax(x, 0.0f));
+    return x;
+}
+
+// ⌊x⌋ clamped to [-2, size + 1] (outside that every tap is out of range anyway; NaN gives -2).
+inline int gs_cell(float x, int size) { return convert_int(clamp(floor(x), -2.0f, (float)size + 1.0f)); }
+inline int gs_in(int v, int size) { return v >= 0 && v < size; }
+// Round half to even, clamped like gs_cell.
+inline int gs_round(float x, int size) { return convert_int(clamp(rint(x), -2.0f, (float)size + 1.0f)); }
+
+// The taps of one 3-D point at grid value (gx, gy, gz): voxel offsets o0..o7 (`outside` when out of
+// range) and weights w0..w7 in PyTorch's order tnw, tne, tsw, tse, bnw, bne, bsw, bse. Nearest
+// mode: o0 only, w0 = 1, the rest `outside` with weight 0.
+#define GS_TAPS_3D(gx, gy, gz, outside)                                                          \
+    int o0, o1, o2, o3, o4, o5, o6, o7;                                                          \
+    float w0, w1, w2, w3, w4, w5, w6, w7;                                                        \
+    {                                                                                            \
+        float ix = gs_loc3d(gx, Wi, padding, align), iy = gs_loc3d(gy, Hi, padding, align);      \
+        float iz = gs_loc3d(gz, Di, padding, align);                                             \
+        if (mode == GS_NEAREST) {                                                                \
+            int x = gs_round(ix, Wi), y = gs_round(iy, Hi), z = gs_round(iz, Di);                \
+            o0 = gs_in(x, Wi) && gs_in(y, Hi) && gs_in(z, Di) ? (z * Hi + y) * Wi + x : (outside); \
+            o1 = o2 = o3 = o4 = o5 = o6 = o7 = (outside);                                        \
+            w0 = 1.0f; w1 = w2 = w3 = w4 = w5 = w6 = w7 = 0.0f;                                  \
+        } else {                                                                                 \
+            int x0 = gs_cell(ix, Wi), y0 = gs_cell(iy, Hi), z0 = gs_cell(iz, Di);                \
+            float ax = (float)(x0 + 1) - ix, bx = ix - (float)x0;                                \
+            float ay = (float)(y0 + 1) - iy, by = iy - (float)y0;                                \
+            float az = (float)(z0 + 1) - iz, bz = iz - (float)z0;                                \
+            int vx0 = gs_in(x0, Wi), vx1 = gs_in(x0 + 1, Wi), vy0 = gs_in(y0, Hi);               \
+            int vy1 = gs_in(y0 + 1, Hi), vz0 = gs_in(z0, Di), vz1 = gs_in(z0 + 1, Di);           \
+            int b = (z0 * Hi + y0) * Wi + x0, sz = Hi * Wi;                                      \
+            o0 = vz0 && vy0 && vx0 ? b : (outside);                                              \
+            o1 = vz0 && vy0 && vx1 ? b + 1 : (outside);                                          \
+            o2 = vz0 && vy1 && vx0 ? b + Wi : (outside);                                         \
+            o3 = vz0 && vy1 && vx1 ? b + Wi + 1 : (outside);                                     \
+            o4 = vz1 && vy0 && vx0 ? b + sz : (outside);                                         \
+            o5 = vz1 && vy0 && vx1 ? b + sz + 1 : (outside);                                     \
+            o6 = vz1 && vy1 && vx0 ? b + sz + Wi : (outside);                                    \
+            o7 = vz1 && vy1 && vx1 ? b + sz + Wi + 1 : (outside);                                \
+            w0 = ax * ay * az; w1 = bx * ay * az; w2 = ax * by * az; w3 = bx * by * az;          \
+            w4 = ax * ay * bz; w5 = bx * ay * bz; w6 = ax * by * bz; w7 = bx * by * bz;          \
+        }                                                                                        \
+    }
+
+// One tap of a plane: 0 outside (offset -1), else value · weight.
+#define GS_TAP(p, o, w) (((o) >= 0 ? (p)[max((o), 0)] : 0.0f) * (w))
+
+// 3-D grid_sample on NCDHW data: one work-item per output voxel (dim 0) and batch item (dim 1);
+// its 8 taps are computed once and applied to every channel. Best for few channels.
+__kernel void grid_sample_3d(__global const float* src, __global const float* grid, __global float* dst,
+                             int C, int Di, int Hi, int Wi, int Vo, int padding, int align, int mode) {
+#pragma OPENCL FP_CONTRACT OFF
+    int o = get_global_id(0), n = get_global_id(1);
+    if (o >= Vo) return;
+    __global const float* g = grid + ((size_t)n * Vo + o) * 3;
+    GS_TAPS_3D(g[0], g[1], g[2], -1)
+    int Vi = Di * Hi * Wi;
+    for (int c = 0; c < C; ++c) {
+        __global const float* p = src + ((size_t)n * C + c) * Vi;
+        float acc = GS_TAP(p, o0, w0);
+        if (mode != GS_NEAREST) {
+            acc += GS_TAP(p, o1, w1); acc += GS_TAP(p, o2, w2); acc += GS_TAP(p, o3, w3);
+            acc += GS_TAP(p, o4, w4); acc += GS_TAP(p, o5, w5); acc += GS_TAP(p, o6, w6);
+            acc += GS_TAP(p, o7, w7);
+        }
+        dst[((size_t)n * C + c) * Vo + o] = acc;
+    }
+}
+
+// NCDHW [N, C, S] -> channels-last [N, S + 1, Cp] (Cp = C rounded up to 4; padded channels and the
+// extra voxel S are zeros: out-of-range taps read that voxel). One work-item moves a 4×4 tile:
+// 4 voxels (dim 0) × 4 channels (dim 1), batch in dim 2.
+__kernel void gs_to_channels_last(__global const float* src, __global float* dst, int C, int Cp, int S) {
+    int s0 = get_global_id(0) * 4, c0 = get_global_id(1) * 4, n = get_global_id(2);
+    if (s0 > S || c0 >= Cp) return;
+    float4 r[4];
+    for (int j = 0; j < 4; ++j) {
+        int c = c0 + j;
+        __global const float* row = src + ((size_t)n * C + c) * S + s0;
+        if (c >= C) r[j] = (float4)(0.0f);
+        else if (s0 + 4 <= S) r[j] = vload4(0, row);
+        else r[j] = (float4)(s0 < S ? row[0] : 0.0f, s0 + 1 < S ? row[1] : 0.0f,
+                             s0 + 2 < S ? row[2] : 0.0f, s0 + 3 < S ? row[3] : 0.0f);
+    }
+    __global float* out = dst + ((size_t)n * (S + 1) + s0) * Cp + c0;
+    vstore4((float4)(r[0].s0, r[1].s0, r[2].s0, r[3].s0), 0, out);
+    if (s0 + 1 <= S) vstore4((float4)(r[0].s1, r[1].s1, r[2].s1, r[3].s1), 0, out + Cp);
+    if (s0 + 2 <= S) vstore4((float4)(r[0].s2, r[1].s2, r[2].s2, r[3].s2), 0, out + 2 * Cp);
+    if (s0 + 3 <= S) vstore4((float4)(r[0].s3, r[1].s3, r[2].s3, r[3].s3), 0, out + 3 * Cp);
+}
+
+// 3-D grid_sample from the channels-last copy made by gs_to_channels_last. One work-item: one
+// output voxel (dim 0) × `cblock` channels (dim 1, a multiple of 4) × batch (dim 2); the 8 taps
+// are computed once, then read as float4 over channels. Output NCDHW.
+__kernel void grid_sample_3d_cl(__global const float* src, __global const float* grid, __global float* dst,
+                                int C, int Cp, int Di, int Hi, int Wi, int Vo, int cblock,
+                                int padding, int align, int mode) {
+#pragma OPENCL FP_CONTRACT OFF
+    int o = get_global_id(0), c0 = get_global_id(1) * cblock, n = get_global_id(2);
+    if (o >= Vo || c0 >= Cp) return;
+    int Vi = Di * Hi * Wi;
+    __global const float* g = grid + ((size_t)n * Vo + o) * 3;
+    GS_TAPS_3D(g[0], g[1], g[2], Vi)
+    __global const float4* base = (__global const float4*)(src + (size_t)n * (Vi + 1) * Cp);
+    int q = Cp >> 2;
+    __global const float4* p0 = base + o0 * q; __global const float4* p1 = base + o1 * q;
+    __global const float4* p2 = base + o2 * q; __global const float4* p3 = base + o3 * q;
+    __global const float4* p4 = base + o4 * q; __global const float4* p5 = base + o5 * q;
+    __global const float4* p6 = base + o6 * q; __global const float4* p7 = base + o7 * q;
+    __global float* out = dst + ((size_t)n * C + c0) * Vo + o;
+    int c1 = min(c0 + cblock, Cp);
+    for (int c = c0; c < c1; c += 4) {
+        int k = c >> 2;
+        float4 acc = p0[k] * w0;
+        if (mode != GS_NEAREST) {
+            acc += p1[k] * w1; acc += p2[k] * w2; acc += p3[k] * w3; acc += p4[k] * w4;
+            acc += p5[k] * w5; acc += p6[k] * w6; acc += p7[k] * w7;
+        }
+        if (c + 3 < C) {
+            out[0] = acc.s0; out[Vo] = acc.s1; out[2 * Vo] = acc.s2; out[3 * Vo] = acc.s3;
+        } else {
+            if (c < C) out[0] = acc.s0;
+            if (c + 1 < C) out[Vo] = acc.s1;
+            if (c + 2 < C) out[2 * Vo] = acc.s2;
+        }
+        out += 4 * Vo;
+    }
+}
+
+// 2-D grid_sample on NCHW data: one work-item per output pixel (dim 0) and batch item (dim 1);
+// 4 taps computed once (PyTorch's vectorised-kernel weights), applied to every channel.
+__kernel void grid_sample_2d(__global const float* src, __global const float* grid, __global float* dst,
+                             int C, int Hi, int Wi, int Vo, int padding, int align, int mode) {
+#pragma OPENCL FP_CONTRACT OFF
+    int o = get_global_id(0), n = get_global_id(1);
+    if (o >= Vo) return;
+    __global const float* g = grid + ((size_t)n * Vo + o) * 2;
+    float ix = gs_loc2d(g[0], Wi, padding, align), iy = gs_loc2d(g[1], Hi, padding, align);
+    int o0, o1 = -1, o2 = -1, o3 = -1;
+    float w0 = 1.0f, w1 = 0.0f, w2 = 0.0f, w3 = 0.0f;
+    if (mode == GS_NEAREST) {
+        int x = gs_round(ix, Wi), y = gs_round(iy, Hi);
+        o0 = gs_in(x, Wi) && gs_in(y, Hi) ? y * Wi + x : -1;
+    } else {
+        int x0 = gs_cell(ix, Wi), y0 = gs_cell(iy, Hi);
+        float fw = ix - (float)x0, fe = 1.0f - fw, fn = iy - (float)y0, fs = 1.0f - fn;
+        int vx0 = gs_in(x0, Wi), vx1 = gs_in(x0 + 1, Wi), vy0 = gs_in(y0, Hi), vy1 = gs_in(y0 + 1, Hi);
+        int b = y0 * Wi + x0;
+        o0 = vy0 && vx0 ? b : -1;
+        o1 = vy0 && vx1 ? b + 1 : -1;
+        o2 = vy1 && vx0 ? b + Wi : -1;
+        o3 = vy1 && vx1 ? b + Wi + 1 : -1;
+        w0 = fs * fe; w1 = fs * fw; w2 = fn * fe; w3 = fn * fw;
+    }
+    int Vi = Hi * Wi;
+    for (int c = 0; c < C; ++c) {
+        __global const float* p = src + ((size_t)n * C + c) * Vi;
+        float acc = GS_TAP(p, o0, w0);
+        if (mode != GS_NEAREST) { acc += GS_TAP(p, o1, w1); acc += GS_TAP(p, o2, w2); acc += GS_TAP(p, o3, w3); }
+        dst[((size_t)n * C + c) * Vo + o] = acc;
+    }
+}
+
+// torch.linspace(-1, 1, steps)[i] in float32 as PyTorch's CPU kernel forms it (-1 for one step).
+inline float gs_linspace(int i, int steps) {
+#pragma OPENCL FP_CONTRACT OFF
+    if (steps == 1) return -1.0f;
+    float step = 2.0f / (float)(steps - 1);
+    return i < steps / 2 ? -1.0f + step * (float)i : 1.0f - step * (float)(steps - i - 1);
+}
+
+// affine_grid's base coordinate: 0 for one step; scaled by (n-1)/n without align_corners.
+inline float gs_affine_base(int i, int steps, int align) {
+#pragma OPENCL FP_CONTRACT OFF
+    if (steps <= 1) return 0.0f;
+    float v = gs_linspace(i, steps);
+    return align ? v : v * (float)(steps - 1) / (float)steps;
+}
+
+// affine_grid: out[n, (d,) h, w, k] = theta[n, k, :] · (x, y, (z,) 1). dims = 2 or 3 (D = 1 for 2).
+__kernel void affine_grid(__global const float* theta, __global float* out, int D, int H, int W, int dims, int align) {
+#pragma OPENCL FP_CONTRACT OFF
+    int s = get_global_id(0), n = get_global_id(1);
+    if (s >= D * H * W) return;
+    int x = s % W, y = (s / W) % H, z = s / (W * H);
+    float bx = gs_affine_base(x, W, align), by = gs_affine_base(y, H, align), bz = gs_affine_base(z, D, align);
+    __global const float* t = theta + (size_t)n * dims * (dims + 1);
+    __global float* o = out + ((size_t)n * D * H * W + s) * dims;
+    for (int k = 0; k < dims; ++k) {
+        __global const float* r = t + k * (dims + 1);
+        float v = bx * r[0] + by * r[1];
+        if (dims == 3) v += bz * r[2];
+        o[k] = v + r[dims];
+    }
+}
+
+// MegaPortraits deformation grid: out[n, d, h, w, :] = (lin_W[w], lin_H[h], lin_D[d]) + offsets[n, :, d, h, w].
+__kernel void deformation_grid(__global const float* offsets, __global float* out, int D, int H, int W) {
+    int s = get_global_id(0), n = get_global_id(1);
+    int V = D * H * W;
+    if (s >= V) return;
+    int x = s % W, y = (s / W) % H, z = s / (W * H);
+    __global const float* src = offsets + (size_t)n * 3 * V + s;
+    vstore3((float3)(gs_linspace(x, W) + src[0], gs_linspace(y, H) + src[V], gs_linspace(z, D) + src[2 * V]),
+            (size_t)n * V + s, out);
+}

@@ -1,0 +1,44 @@
+import Runtime
+
+extension Engine {
+    /// Channel count from which the 3-D OpenCL grid sample goes through a channels-last copy of
+    /// the input (see `gridSample`). Below it the NCDHW kernel is used directly.
+    static let channelsLastGridSampleThreshold = 8
+
+    /// Channels per work-item of the channels-last 3-D kernel (a multiple of 4).
+    static let gridSampleChannelBlock = 32
+
+    /// The OpenCL grid sample: the NCDHW/NCHW kernels for 2-D and few channels, the channels-last
+    /// path (transpose + float4 gather) for 3-D volumes with many channels.
+    func gridSampleOpenCL(_ cl: OpenCLContext, _ input: Tensor, grid: Tensor, geometry g: GridSampleGeometry,
+                          mode: GridSampleMode, padding: GridPadding, alignCorners: Bool, cost: KernelCost) throws -> Tensor {
+        let out = try deviceOutput(cl, g.outputShape)
+        let (di, hi, wi) = (g.input[0], g.input[1], g.input[2])
+        let common: [KernelArgument] = [.int(padding.code), .i(alignCorners ? 1 : 0), .int(mode.code)]
+        if !g.volumetric {
+            try cl.launch("grid_sample_2d", global: [g.outputVoxels, g.batch], local: [64, 1],
+                          arguments: [.buffer(buffer(input)), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
+                                      .i(g.channels), .i(hi), .i(wi), .i(g.outputVoxels)] + common,
+                          cost: cost)
+        } else if g.channels < Self.channelsLastGridSampleThreshold {
+            try cl.launch("grid_sample_3d", global: [g.outputVoxels, g.batch], local: [64, 1],
+                          arguments: [.buffer(buffer(input)), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
+                                      .i(g.channels), .i(di), .i(hi), .i(wi), .i(g.outputVoxels)] + common,
+                          cost: cost)
+        } else {
+            let padded = (g.channels + 3) / 4 * 4
+            let voxels = g.inputVoxels
+            let channelsLast = try cl.makeBuffer(byteCount: g.batch * (voxels + 1) * padded * 4)
+            let moved = Double(g.batch * g.channels * voxels) * 4
+            try cl.launch("gs_to_channels_last", global: [voxels / 4 + 1, padded / 4, g.batch], local: [64, 1, 1],
+                          arguments: [.buffer(buffer(input)), .buffer(channelsLast), .i(g.channels), .i(padded), .i(voxels)],
+                          cost: KernelCost(flops: 0, bytes: 2 * moved))
+            let block = min(Self.gridSampleChannelBlock, padded)
+            try cl.launch("grid_sample_3d_cl", global: [g.outputVoxels, (padded + block - 1) / block, g.batch], local: [64, 1, 1],
+                          arguments: [.buffer(channelsLast), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
+                                      .i(g.channels), .i(padded), .i(di), .i(hi), .i(wi), .i(g.outputVoxels), .i(block)] + common,
+                          cost: cost)
+        }
+        return out
+    }
+}

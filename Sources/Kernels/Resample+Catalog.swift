@@ -1,0 +1,118 @@
+import Runtime
+
+/// Catalog entry for the Resample family: one op, `interpolate`, dispatching on `mode` to
+/// `upsampleNearest2d`, `resizeBilinear2d` or `upsampleTrilinear3d`.
+enum ResampleOps {
+    /// One parsed `interpolate` call.
+    enum Plan {
+        case nearest(scale: Int)
+        case bilinear(size: [Int])
+        case trilinear(scale: [Int])
+
+        /// Output element count for `input`.
+        func outputCount(_ input: [Int]) -> Int {
+            let lead = input[0] * input[1]
+            switch self {
+            case .nearest(let s): return lead * input[2] * s * input[3] * s
+            case .bilinear(let size): return lead * size[0] * size[1]
+            case .trilinear(let s): return lead * input[2] * s[0] * input[3] * s[1] * input[4] * s[2]
+            }
+        }
+    }
+
+    static let op = "interpolate"
+
+    /// Parses `mode`, `size` / `scale_factor` and `align_corners` against the input shape.
+    static func plan(_ a: OpArguments) throws -> Plan {
+        let input = try a.tensor("input", op: op).shape
+        let mode = try a.choice("mode", ["nearest", "bilinear", "trilinear"], default: "nearest", op: op)
+        if let align = a.parameters["align_corners"], !["false", "0", "none"].contains(align.lowercased()) {
+            throw OpError.badParameter(op: op, name: "align_corners", value: align, expected: "False (align_corners=True is not implemented)")
+        }
+        let spatial = mode == "trilinear" ? 3 : 2
+        guard input.count == spatial + 2 else {
+            throw RuntimeError.shapeMismatch("interpolate: mode \(mode) needs a \(spatial + 2)-D input, got \(input)")
+        }
+        let extent = Array(input[2...])
+        // Output size per spatial axis, and the integer factor when the output is a multiple.
+        let size: [Int]
+        switch (a.parameters["size"], a.parameters["scale_factor"]) {
+        case (.some, .some), (.none, .none):
+            throw OpError.badParameter(op: op, name: "size", value: a.parameters["size"] ?? "none",
+                                       expected: "exactly one of size and scale_factor")
+        case (.some, .none):
+            size = try a.ints("size", count: spatial, default: [], op: op)
+        case (.none, .some(let text)):
+            let parts = text.trimming(" ()[]").split(separator: ",").map { Double(String($0).trimming(" ")) }
+            guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) > 0 }), parts.count == 1 || parts.count == spatial else {
+                throw OpError.badParameter(op: op, name: "scale_factor", value: text, expected: "1 or \(spatial) positive numbers")
+            }
+            let factors = parts.count == 1 ? Array(repeating: parts[0]!, count: spatial) : parts.map { $0! }
+            size = (0..<spatial).map { Int((Double(extent[$0]) * factors[$0]).rounded(.down)) }
+            for i in 0..<spatial where Double(size[i]) != Double(extent[i]) * factors[i] {
+                throw OpError.badParameter(op: op, name: "scale_factor", value: text,
+                                           expected: "factors giving whole output sizes (pass size instead)")
+            }
+        }
+        if mode == "bilinear" { return .bilinear(size: size) }
+        let factors = (0..<spatial).map { size[$0] / extent[$0] }
+        guard (0..<spatial).allSatisfy({ size[$0] == extent[$0] * factors[$0] && factors[$0] >= 1 }) else {
+            throw OpError.badParameter(op: op, name: a.parameters["size"] != nil ? "size" : "scale_factor",
+                                       value: a.parameters["size"] ?? a.parameters["scale_factor"] ?? "",
+                                       expected: "integer upsampling factors for mode \(mode)")
+        }
+        if mode == "trilinear" { return .trilinear(scale: factors) }
+        guard factors[0] == factors[1] else {
+            throw OpError.badParameter(op: op, name: "scale_factor", value: "\(factors)", expected: "the same factor for H and W in mode nearest")
+        }
+        return .nearest(scale: factors[0])
+    }
+
+    static var definitions: [OpDefinition] {
+        let tolerance = Tolerance(absolute: 2e-6, relative: 1e-5)
+        func c(_ label: String, _ shape: [Int], _ params: [String: String]) -> OpCase {
+            OpCase(label, tensors: [("input", shape, -2...2)], parameters: params)
+        }
+        return [OpDefinition(
+            name: op, inputs: ["input"], parameters: ["mode", "size", "scale_factor", "align_corners"],
+            tolerance: tolerance,
+            cases: [
+                c("nearest x2 odd 2x3x7x13", [2, 3, 7, 13], ["mode": "nearest", "scale_factor": "2"]),
+                c("nearest x3 odd 1x3x5x6", [1, 3, 5, 6], ["mode": "nearest", "scale_factor": "3"]),
+                c("nearest x2 mp/4 128x64x64", [1, 128, 64, 64], ["mode": "nearest", "scale_factor": "2"]),
+                c("bilinear odd 7x13 -> 5x20", [2, 3, 7, 13], ["mode": "bilinear", "size": "5,20"]),
+                c("bilinear odd 6x9 -> 11x29", [1, 3, 6, 9], ["mode": "bilinear", "size": "11,29"]),
+                c("bilinear mp/4 3x128x128 -> 64x64", [1, 3, 128, 128], ["mode": "bilinear", "size": "64,64", "align_corners": "false"]),
+                c("trilinear x2 odd 3x5x7x13", [1, 3, 5, 7, 13], ["mode": "trilinear", "scale_factor": "2"]),
+                c("trilinear (1,2,2) odd 2x3x5x7x13", [2, 3, 5, 7, 13], ["mode": "trilinear", "scale_factor": "1,2,2"]),
+                c("trilinear x2 1-voxel edges 2x3x1x6x1", [2, 3, 1, 6, 1], ["mode": "trilinear", "size": "2,12,2"]),
+                c("trilinear x2 mp/4 32x16^3", [1, 32, 16, 16, 16], ["mode": "trilinear", "scale_factor": "2"]),
+                c("trilinear (1,2,2) mp/4 16x32^3", [1, 16, 32, 32, 32], ["mode": "trilinear", "scale_factor": "1,2,2"]),
+            ],
+            profileCases: [
+                c("trilinear x2 128x16^3 -> 32^3", [1, 128, 16, 16, 16], ["mode": "trilinear", "scale_factor": "2"]),
+                c("trilinear (1,2,2) 64x32^3 -> 32x64^2", [1, 64, 32, 32, 32], ["mode": "trilinear", "scale_factor": "1,2,2"]),
+                c("nearest x2 512x64^2 -> 128^2", [1, 512, 64, 64], ["mode": "nearest", "scale_factor": "2"]),
+                c("bilinear 3x512^2 -> 256^2", [1, 3, 512, 512], ["mode": "bilinear", "size": "256,256"]),
+            ],
+            cost: { a in
+                guard let input = a.tensors["input"], let plan = try? plan(a) else { return .zero }
+                let outputs = Double(plan.outputCount(input.shape))
+                let taps: Double
+                switch plan {
+                case .nearest: taps = 0
+                case .bilinear: taps = 6
+                case .trilinear: taps = 14
+                }
+                return KernelCost(flops: outputs * taps, bytes: 4 * (Double(input.count) + outputs))
+            },
+            run: { engine, a in
+                let input = try a.tensor("input", op: op)
+                switch try plan(a) {
+                case .nearest(let s): return try engine.upsampleNearest2d(input, scale: s)
+                case .bilinear(let size): return try engine.resizeBilinear2d(input, size: size)
+                case .trilinear(let s): return try engine.upsampleTrilinear3d(input, scale: s)
+                }
+            })]
+    }
+}

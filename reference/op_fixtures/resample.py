@@ -1,0 +1,31 @@
+"""Golden fixtures for F.interpolate: nearest (2-D, integer factors), bilinear (2-D to a size,
+align_corners=False, no antialias) and trilinear (3-D, integer factors, align_corners=False)."""
+import torch.nn.functional as F
+
+from op_fixtures import seeded
+
+
+def cases():
+    x = seeded(60, 2, 3, 7, 13, lo=-2, hi=2)
+    yield "nearest-x2", "interpolate", {"input": x}, {"mode": "nearest", "scale_factor": 2}, \
+        F.interpolate(x, scale_factor=2, mode="nearest")
+    y = seeded(61, 1, 3, 5, 6, lo=-2, hi=2)
+    yield "nearest-x3", "interpolate", {"input": y}, {"mode": "nearest", "scale_factor": 3}, \
+        F.interpolate(y, scale_factor=3, mode="nearest")
+    yield "bilinear-5x20", "interpolate", {"input": x}, {"mode": "bilinear", "size": "5,20", "align_corners": "false"}, \
+        F.interpolate(x, size=(5, 20), mode="bilinear", align_corners=False)
+    z = seeded(62, 1, 3, 6, 9, lo=-2, hi=2)
+    yield "bilinear-11x29", "interpolate", {"input": z}, {"mode": "bilinear", "size": "11,29"}, \
+        F.interpolate(z, size=(11, 29), mode="bilinear", align_corners=False)
+    big = seeded(63, 1, 3, 64, 64, lo=-2, hi=2)
+    yield "bilinear-half", "interpolate", {"input": big}, {"mode": "bilinear", "size": "32,32"}, \
+        F.interpolate(big, size=(32, 32), mode="bilinear", align_corners=False, antialias=False)
+    v = seeded(64, 1, 3, 5, 7, 13, lo=-2, hi=2)
+    yield "trilinear-x2", "interpolate", {"input": v}, {"mode": "trilinear", "scale_factor": 2}, \
+        F.interpolate(v, scale_factor=2, mode="trilinear", align_corners=False)
+    w = seeded(65, 2, 3, 5, 7, 13, lo=-2, hi=2)
+    yield "trilinear-122", "interpolate", {"input": w}, {"mode": "trilinear", "scale_factor": "1,2,2"}, \
+        F.interpolate(w, scale_factor=(1, 2, 2), mode="trilinear", align_corners=False)
+    e = seeded(66, 2, 3, 1, 6, 1, lo=-2, hi=2)
+    yield "trilinear-edges", "interpolate", {"input": e}, {"mode": "trilinear", "size": "2,12,2"}, \
+        F.interpolate(e, size=(2, 12, 2), mode="trilinear", align_corners=False)
