@@ -21,9 +21,11 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var deviceOptions: DeviceOptions
 
+    @OptionGroup(title: "Model comparison (without --ops)") var modelComparison: ModelComparisonOptions
+
     func run() throws {
+        if !ops { return try runModelComparison() }
         let rows: [OpSuite.ComparisonRow] = try reportingErrors {
-            guard ops else { throw ValidationError("nothing to compare: pass --ops (model comparison needs --source/--driver)") }
             let candidate = try deviceOptions.makeEngine()
             let selected = try OpSuite.selected(only)
             if !json { print("Comparing \(selected.count) ops: cpu (reference) vs \(candidate.name)") }

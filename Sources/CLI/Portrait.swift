@@ -6,5 +6,12 @@ struct Portrait: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portrait",
         abstract: "One-shot neural head avatars (MegaPortraits family) on OpenCL, checked against a CPU reference.",
-        subcommands: [DevicesCommand.self, OpCommand.self, CompareCommand.self, ProfileCommand.self])
+        subcommands: Portrait.commands)
+
+    #if canImport(Media)
+    static let commands: [ParsableCommand.Type] = [RenderCommand.self, AvatarCommand.self, CompareCommand.self, ProfileCommand.self,
+                                                   DevicesCommand.self, OpCommand.self, InspectCommand.self]
+    #else
+    static let commands: [ParsableCommand.Type] = [CompareCommand.self, ProfileCommand.self, DevicesCommand.self, OpCommand.self, InspectCommand.self]
+    #endif
 }

@@ -7,7 +7,7 @@ import Runtime
 struct ProfileCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profile",
-        abstract: "Time kernels: per op (--ops) at MegaPortraits shapes, with GFLOP/s and GB/s.",
+        abstract: "Time the network per kernel and per stage (or every op with --ops), with GFLOP/s and GB/s.",
         discussion: "Times are OpenCL event timestamps after a warm-up call (host clock on --device cpu); the median of --repeat calls.")
 
     @Flag(help: "Profile every op of the catalog at full MegaPortraits shapes.")
@@ -24,9 +24,11 @@ struct ProfileCommand: ParsableCommand {
 
     @OptionGroup var deviceOptions: DeviceOptions
 
+    @OptionGroup(title: "Model profile (without --ops)") var modelProfile: ModelProfileOptions
+
     func run() throws {
+        if !ops { return try runModelProfile() }
         try reportingErrors {
-            guard ops else { throw ValidationError("nothing to profile: pass --ops") }
             let engine = try deviceOptions.makeEngine()
             let peak = engine.openCL?.device.estimatedPeakGFLOPS
             let rows = try OpSuite.profile(try OpSuite.selected(only), engine: engine, repeats: self.repeat) { label in

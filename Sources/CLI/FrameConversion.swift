@@ -1,0 +1,53 @@
+#if canImport(Media)
+import Avatar
+import Foundation
+import Kernels
+import Media
+import Runtime
+
+/// Turns media frames into network tensors and back. The CLI is the only place that knows both.
+enum FrameConversion {
+    /// Smallest short side accepted for a source or driver image.
+    static let minimumSide = 64
+
+    /// `image` as a `[1, 3, H, W]` host tensor with values in [0, 1].
+    static func tensor(_ image: RGBImage) -> Tensor {
+        Tensor(shape: [1, 3, image.height, image.width], values: image.planarCHW(range: .unit))
+    }
+
+    /// A `[1, 3, H, W]` tensor (any engine) as an image, values clamped to [0, 1].
+    static func image(_ tensor: Tensor, engine: Engine) throws -> RGBImage {
+        let host = try engine.host(tensor)
+        let values = host.hostValues!.map { min(max($0, 0), 1) }
+        return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
+    }
+
+    /// Reads a still image and frames it for the model: the largest centred square (or `crop`)
+    /// resized to `size`². Images smaller than `minimumSide` are refused.
+    static func loadStill(_ path: String, role: String, size: Int, crop: SquareCrop?) throws -> RGBImage {
+        let image = try ImageReader.read(path)
+        return try frame(image, path: path, role: role, size: size, crop: crop)
+    }
+
+    /// Frames one decoded image (see `loadStill`).
+    static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?) throws -> RGBImage {
+        guard min(image.width, image.height) >= minimumSide else {
+            throw MediaError.invalidArgument("\(path): the \(role) is \(image.width)×\(image.height); need at least \(minimumSide) px on the short side (the model works at \(size)×\(size))")
+        }
+        if let crop, crop.x < 0 || crop.y < 0 || crop.x + crop.size > image.width || crop.y + crop.size > image.height {
+            throw MediaError.invalidArgument("--crop \(crop) lies outside the \(image.width)×\(image.height) \(role) image")
+        }
+        return try image.framed(size: size, crop: crop)
+    }
+}
+
+/// Parses `--crop x,y,size`.
+func parseCrop(_ text: String?) throws -> SquareCrop? {
+    guard let text else { return nil }
+    let parts = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 3, let x = parts[0], let y = parts[1], let s = parts[2], s > 0 else {
+        throw MediaError.invalidArgument("--crop expects x,y,size in pixels (e.g. 120,40,600), got '\(text)'")
+    }
+    return SquareCrop(x: x, y: y, size: s)
+}
+#endif

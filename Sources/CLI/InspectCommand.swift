@@ -1,0 +1,36 @@
+import ArgumentParser
+import Avatar
+import Foundation
+import Runtime
+
+/// `portrait inspect FILE [--config C]`: lists a safetensors file's tensors and checks them
+/// against a model config.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "List the tensors of a safetensors file and check them against a config.")
+
+    @Argument(help: "A weights or avatar file (safetensors).")
+    var file: String
+
+    @Option(help: "Check the tensors against this config (preset name or JSON file).")
+    var config: String?
+
+    func run() throws {
+        try reportingErrors {
+            let st = try SafeTensorsFile(path: file)
+            var total = 0
+            for name in st.names {
+                let e = st.entries[name]!
+                total += e.shape.reduce(1, *)
+                print(column(name, 56) + column(e.dtype, 6) + "\(e.shape)")
+            }
+            print("\(st.names.count) tensors, \(total) values" + (st.metadata.isEmpty ? "" : "; metadata \(st.metadata)"))
+            if let config {
+                let cfg = try ModelConfig.load(config)
+                try Weights.load(path: file, config: cfg).validate(against: cfg)
+                print("matches config \(cfg.name)")
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import Dispatch
+import Foundation
+
+/// Ctrl-C handling for long jobs: the first SIGINT/SIGTERM sets a flag the frame loop checks, so
+/// the job can remove its partial output and exit with a one-line message.
+enum Interrupt {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let flag = InterruptFlag()
+
+    /// Whether a SIGINT or SIGTERM arrived since `install()`.
+    static var requested: Bool { flag.isSet }
+
+    /// Starts catching SIGINT and SIGTERM.
+    static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { flag.set() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
+/// A thread-safe one-way flag.
+final class InterruptFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}
+
+/// Thrown when the user interrupted a job.
+struct InterruptedError: Error, CustomStringConvertible {
+    let partialRemoved: String?
+    var description: String {
+        "interrupted" + (partialRemoved.map { "; removed the partial output \($0)" } ?? "; nothing was written")
+    }
+}

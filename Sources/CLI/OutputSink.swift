@@ -1,0 +1,87 @@
+#if canImport(Media)
+import Foundation
+import Media
+import Runtime
+
+/// Where rendered frames go: a video file (written to a temporary path and renamed when
+/// complete), one PNG, or a folder of numbered PNGs. Nothing claims success until `finish`.
+final class OutputSink {
+    enum Kind { case video, png, directory }
+    let path: String
+    let kind: Kind
+    private var writer: VideoWriter?
+    private let frameRate: FrameRate
+    private let audioSource: String?
+    private let crf: Int
+    private var count = 0
+    private var pngWritten: String?
+
+    /// Chooses the kind from `path`: a trailing `/` or an existing folder → PNG sequence;
+    /// `.png` → one image; `.mp4`, `.mov`, `.mkv` → H.264 video.
+    init(path: String, frameRate: FrameRate, audioSource: String?, crf: Int) throws {
+        self.path = path
+        self.frameRate = frameRate
+        self.audioSource = audioSource
+        self.crf = crf
+        var isDir: ObjCBool = false
+        let ext = (path as NSString).pathExtension.lowercased()
+        if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue) {
+            kind = .directory
+            do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw MediaError.cannotWrite(path: path, reason: "cannot create the folder")
+            }
+        } else if ext == "png" {
+            kind = .png
+        } else if ["mp4", "mov", "mkv", "m4v"].contains(ext) {
+            kind = .video
+        } else {
+            throw MediaError.invalidArgument("\(path): unknown output kind; use OUT.mp4 (video), OUT.png (one frame) or DIR/ (numbered PNGs)")
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
+        if kind != .directory && !FileManager.default.isWritableFile(atPath: folder) {
+            throw MediaError.cannotWrite(path: path, reason: "the folder \(folder) does not exist or is not writable")
+        }
+    }
+
+    /// Appends one frame.
+    func write(_ image: RGBImage) throws {
+        count += 1
+        switch kind {
+        case .video:
+            if writer == nil {
+                let w = try VideoWriter(path: path, width: image.width, height: image.height, frameRate: frameRate,
+                                        options: VideoWriter.Options(crf: crf))
+                if let audioSource { _ = try w.copyAudio(from: audioSource) }
+                writer = w
+            }
+            try writer!.write(image)
+        case .png:
+            guard count == 1 else {
+                throw MediaError.invalidArgument("\(path): a .png output holds one frame; use --frames 1, OUT.mp4 or DIR/")
+            }
+            try PNGCodec.write(image, to: path)
+            pngWritten = path
+        case .directory:
+            try PNGCodec.write(image, to: (path as NSString).appendingPathComponent(String(format: "frame_%05d.png", count)))
+        }
+    }
+
+    /// Completes the output (the video is renamed into place here).
+    func finish() throws {
+        guard count > 0 else { throw MediaError.noFrames(path: path) }
+        try writer?.finish()
+    }
+
+    /// Removes partial output after a failure or Ctrl-C; returns what was removed.
+    @discardableResult
+    func cancel() -> String? {
+        if let writer { writer.cancel(); return path }
+        if let pngWritten { try? FileManager.default.removeItem(atPath: pngWritten); return pngWritten }
+        return nil
+    }
+
+    /// Frames written.
+    var framesWritten: Int { count }
+}
+#endif

@@ -1,0 +1,140 @@
+import ArgumentParser
+import Avatar
+import Foundation
+import Kernels
+import Runtime
+
+/// Options of `portrait profile` without `--ops`.
+struct ModelProfileOptions: ParsableArguments {
+    @Option(help: "Timed frames (after one warm-up frame).")
+    var frames = 3
+
+    @Option(help: "Write a Chrome trace-event JSON (open in Perfetto or chrome://tracing).")
+    var trace: String?
+
+    @OptionGroup var model: ModelOptions
+}
+
+/// Aggregated timings of one kernel or stage.
+struct TimingSummary {
+    var name: String
+    var calls = 0
+    var milliseconds = 0.0
+    var flops = 0.0
+    var bytes = 0.0
+    var gflops: Double { milliseconds > 0 ? flops / milliseconds / 1e6 : 0 }
+    var gigabytesPerSecond: Double { milliseconds > 0 ? bytes / milliseconds / 1e6 : 0 }
+
+    static func byKernel(_ timings: [KernelTiming]) -> [TimingSummary] {
+        var table: [String: TimingSummary] = [:]
+        for t in timings {
+            var s = table[t.name] ?? TimingSummary(name: t.name)
+            s.calls += 1; s.milliseconds += t.milliseconds; s.flops += t.cost.flops; s.bytes += t.cost.bytes
+            table[t.name] = s
+        }
+        return table.values.sorted { $0.milliseconds > $1.milliseconds }
+    }
+
+    /// Sums by stage prefix of depth 2 (`frame/g2d`, `avatar/g3d`), in first-seen order.
+    static func byStage(_ timings: [KernelTiming]) -> [TimingSummary] {
+        var order: [String] = []
+        var table: [String: TimingSummary] = [:]
+        for t in timings {
+            let key = t.stage.split(separator: "/").prefix(2).joined(separator: "/")
+            if table[key] == nil { order.append(key); table[key] = TimingSummary(name: key.isEmpty ? "(no stage)" : key) }
+            table[key]!.calls += 1; table[key]!.milliseconds += t.milliseconds
+            table[key]!.flops += t.cost.flops; table[key]!.bytes += t.cost.bytes
+        }
+        return order.map { table[$0]! }
+    }
+}
+
+extension ProfileCommand {
+    func runModelProfile() throws {
+        let o = modelProfile
+        try reportingErrors {
+            guard o.frames >= 1 else { throw ValidationError("--frames must be at least 1") }
+            let engine = try deviceOptions.makeEngine()
+            let network = try o.model.makeNetwork(engine: engine)
+            let cfg = network.config
+            let peak = engine.openCL?.device.estimatedPeakGFLOPS
+            let source = SyntheticInputs.image(size: cfg.imageSize, seed: 1)
+            let drivers = (0...o.frames).map { SyntheticInputs.image(size: cfg.imageSize, seed: 10 + UInt64($0)) }
+            if !json { printError("portrait: profiling \(cfg.name) on \(engine.name); \(o.model.weightsDescription)") }
+
+            let profiler = Profiler()
+            engine.profiler = profiler
+            let avatarStart = Date()
+            let avatar = try network.makeAvatar(source: source)
+            try engine.synchronize()
+            let avatarWall = Date().timeIntervalSince(avatarStart)
+            let avatarTimings = profiler.drain()
+
+            _ = try network.renderFrame(avatar: avatar, driver: drivers[0])   // warm-up: kernel specialisation
+            try engine.synchronize()
+            _ = profiler.drain()
+            let frameStart = Date()
+            for d in drivers.dropFirst() { _ = try network.renderFrame(avatar: avatar, driver: d) }
+            try engine.synchronize()
+            let frameWall = Date().timeIntervalSince(frameStart)
+            let frameTimings = profiler.drain()
+            engine.profiler = nil
+
+            let fps = Double(o.frames) / frameWall
+            let avatarFlops = Network.totalFlops(config: cfg, perFrame: false)
+            let frameFlops = Network.totalFlops(config: cfg, perFrame: true)
+            if let trace = o.trace { try writeTrace(avatarTimings + frameTimings, to: trace) }
+            if json {
+                func rows(_ s: [TimingSummary]) -> [[String: Any]] {
+                    s.map { ["name": $0.name, "calls": $0.calls, "ms": $0.milliseconds, "gflops": $0.gflops, "gbps": $0.gigabytesPerSecond] }
+                }
+                var top: [String: Any] = [
+                    "device": engine.name, "config": cfg.name, "frames": o.frames, "fps": fps,
+                    "avatar_wall_s": avatarWall, "avatar_kernel_s": avatarTimings.reduce(0) { $0 + $1.milliseconds } / 1000, "avatar_gflop": avatarFlops / 1e9, "frame_gflop": frameFlops / 1e9,
+                    "frame_wall_ms": frameWall * 1000 / Double(o.frames),
+                    "avatar_stages": rows(TimingSummary.byStage(avatarTimings)), "frame_stages": rows(TimingSummary.byStage(frameTimings)),
+                    "frame_kernels": rows(TimingSummary.byKernel(frameTimings)),
+                ]
+                if let peak { top["peak_gflops_estimate"] = peak }
+                print(try jsonString(top))
+                return
+            }
+            print("Profile of \(cfg.name) on \(engine.name)" + (peak.map { String(format: " (fp32 peak ≈ %.0f GFLOP/s, estimated)", $0) } ?? ""))
+            let avatarDevice = avatarTimings.reduce(0) { $0 + $1.milliseconds } / 1000
+            print(String(format: "per avatar: %.2f s of kernel time, %.1f GFLOP → %.1f GFLOP/s (%.2f s wall incl. first-use kernel compilation)",
+                         avatarDevice, avatarFlops / 1e9, avatarFlops / max(avatarDevice, 1e-9) / 1e9, avatarWall))
+            print(String(format: "per frame:  %.1f ms wall (mean of %d), %.1f GFLOP → %.1f GFLOP/s, %.2f fps",
+                         frameWall * 1000 / Double(o.frames), o.frames, frameFlops / 1e9, frameFlops / frameWall * Double(o.frames) / 1e9, fps))
+            printTable("per-avatar stages", TimingSummary.byStage(avatarTimings), scale: 1, peak: peak)
+            printTable("per-frame stages (per frame)", TimingSummary.byStage(frameTimings), scale: Double(o.frames), peak: peak)
+            printTable("per-frame kernels (per frame)", TimingSummary.byKernel(frameTimings), scale: Double(o.frames), peak: peak)
+            if let trace = o.trace { print("wrote trace \(trace) (open in https://ui.perfetto.dev or chrome://tracing)") }
+        }
+    }
+
+    private func printTable(_ title: String, _ rows: [TimingSummary], scale: Double, peak: Double?) {
+        print("\n\(title)")
+        print(column("name", 30) + column("calls", 7, right: true) + column("total ms", 11, right: true) + column("mean ms", 10, right: true) +
+              column("GFLOP/s", 10, right: true) + column("GB/s", 9, right: true) + column("% peak", 8, right: true))
+        for r in rows {
+            let pct = peak.map { String(format: "%.1f", 100 * r.gflops / $0) } ?? "-"
+            print(column(r.name, 30) + column(String(format: "%.1f", Double(r.calls) / scale), 7, right: true) +
+                  column(String(format: "%.2f", r.milliseconds / scale), 11, right: true) +
+                  column(String(format: "%.3f", r.milliseconds / Double(max(r.calls, 1))), 10, right: true) +
+                  column(String(format: "%.1f", r.gflops), 10, right: true) +
+                  column(String(format: "%.1f", r.gigabytesPerSecond), 9, right: true) + column(pct, 8, right: true))
+        }
+    }
+
+    /// Chrome trace-event format: one complete ("X") event per kernel, stage as category.
+    private func writeTrace(_ timings: [KernelTiming], to path: String) throws {
+        let origin = timings.map(\.startNs).min() ?? 0
+        let events: [[String: Any]] = timings.map { t in
+            ["name": t.name, "cat": t.stage, "ph": "X", "pid": 1, "tid": 1,
+             "ts": Double(t.startNs - origin) / 1000, "dur": Double(t.endNs &- t.startNs) / 1000,
+             "args": ["stage": t.stage, "gflop": t.cost.flops / 1e9, "mb": t.cost.bytes / 1e6]]
+        }
+        let data = try JSONSerialization.data(withJSONObject: ["traceEvents": events, "displayTimeUnit": "ms"])
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+    }
+}

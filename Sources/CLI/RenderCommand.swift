@@ -1,0 +1,160 @@
+#if canImport(Media)
+import ArgumentParser
+import Avatar
+import Foundation
+import Kernels
+import Media
+import Runtime
+
+/// `portrait render`: a source portrait driven by a video, an image or explicit head poses.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Animate a source portrait with a driving video, image or head poses.",
+        discussion: """
+        Frames are centre-cropped to a square and resized to the model's size (512² for the 512
+        configs); frame the face roughly as in the source (head and shoulders, face centred) or
+        pass --crop x,y,size. The output frame rate is the driving video's; its audio is copied
+        unless --no-audio. Output: OUT.mp4 (H.264, yuv420p), OUT.png (one frame) or DIR/ (PNGs).
+        """)
+
+    @Option(help: "Source portrait (PNG/JPEG). Not needed with --avatar.")
+    var source: String?
+
+    @Option(help: "Driving video or image.")
+    var driver: String?
+
+    @Option(help: "Explicit poses instead of a driver: yaw,pitch,roll[,tx,ty,tz] in degrees, frames separated by ':'.")
+    var pose: String?
+
+    @Option(name: .customLong("pose-sweep"), help: "Free-view yaw sweep FROM:TO in degrees over --frames frames (default 48).")
+    var poseSweep: String?
+
+    @Option(name: .customLong("pose-csv"), help: "CSV of per-frame poses: header yaw,pitch,roll[,tx,ty,tz,scale] (degrees).")
+    var poseCSV: String?
+
+    @Option(help: "A saved avatar (from `portrait avatar`): skips the per-avatar work.")
+    var avatar: String?
+
+    @Option(help: "Render at most this many frames.")
+    var frames: Int?
+
+    @Option(help: "Crop x,y,size (pixels) applied to the source and driver frames instead of the centred square.")
+    var crop: String?
+
+    @Flag(name: .customLong("side-by-side"), help: "Write driver | source | result side by side.")
+    var sideBySide = false
+
+    @Flag(name: .customLong("no-audio"), help: "Do not copy the driving video's audio.")
+    var noAudio = false
+
+    @Option(help: "H.264 quality (lower is better; 18 is visually lossless).")
+    var crf = 18
+
+    @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png or DIR/.")
+    var output: String
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var deviceOptions: DeviceOptions
+
+    func validate() throws {
+        let drivers = [driver, pose, poseSweep, poseCSV].compactMap { $0 }
+        guard drivers.count == 1 else {
+            throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv")
+        }
+        guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
+        if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            Interrupt.install()
+            let engine = try deviceOptions.makeEngine()
+            let network = try model.makeNetwork(engine: engine)
+            let size = network.config.imageSize
+            let cropBox = try parseCrop(crop)
+            printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
+
+            var sourceImage: RGBImage?
+            if let source { sourceImage = try FrameConversion.loadStill(source, role: "source", size: size, crop: cropBox) }
+            let avatarState: Avatar
+            if let avatar {
+                avatarState = try network.resident(try Avatar.load(path: avatar, config: network.config))
+            } else {
+                let start = Date()
+                avatarState = try network.makeAvatar(source: FrameConversion.tensor(sourceImage!))
+                try engine.synchronize()
+                printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
+            }
+
+            let drive: DriverSource
+            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox) }
+            else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
+            else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
+            else { drive = .poses(try PoseParser.csv(poseCSV!)) }
+
+            let limit = frames ?? Int.max
+            let total = drive.count.map { min($0, limit) } ?? (frames)
+            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
+            let progress = ProgressReporter(label: "rendering", total: total)
+            do {
+                for step in drive.makeIterator(size: size) {
+                    if progress.done >= limit { break }
+                    if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+                    let (kind, driverFrame) = try step.get()
+                    let tensor: Tensor
+                    switch kind {
+                    case .image(let img): tensor = try network.renderFrame(avatar: avatarState, driver: FrameConversion.tensor(img))
+                    case .pose(let p): tensor = try network.renderFrame(avatar: avatarState, pose: p)
+                    }
+                    var frame = try FrameConversion.image(tensor, engine: engine)
+                    if sideBySide {
+                        frame = try RGBImage.sideBySide([driverFrame, sourceImage].compactMap { $0 } + [frame])
+                    }
+                    try sink.write(frame)
+                    progress.advance()
+                }
+                if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+                try sink.finish()
+            } catch {
+                progress.finish()
+                if !(error is InterruptedError) { sink.cancel() }
+                throw error
+            }
+            progress.finish()
+            print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", output, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
+        }
+    }
+}
+
+/// `portrait avatar`: builds the per-avatar state once and saves it for many renders.
+struct AvatarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "avatar",
+        abstract: "Encode a source portrait once (the ~3 TFLOP per-avatar work) and save it for later renders.")
+
+    @Option(help: "Source portrait (PNG/JPEG).")
+    var source: String
+
+    @Option(help: "Crop x,y,size (pixels) instead of the centred square.")
+    var crop: String?
+
+    @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
+    var output: String
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var deviceOptions: DeviceOptions
+
+    func run() throws {
+        try reportingErrors {
+            let engine = try deviceOptions.makeEngine()
+            let network = try model.makeNetwork(engine: engine)
+            let image = try FrameConversion.loadStill(source, role: "source", size: network.config.imageSize, crop: try parseCrop(crop))
+            let start = Date()
+            let avatar = try network.makeAvatar(source: FrameConversion.tensor(image))
+            try avatar.save(to: output, engine: engine)
+            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.config.name, Date().timeIntervalSince(start), engine.name))
+        }
+    }
+}
+#endif
