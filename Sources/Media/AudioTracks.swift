@@ -122,7 +122,7 @@ final class AudioEncodeSource: AudioTrackSource {
     private let stream: UnsafeMutablePointer<AVStream>
     private let samples: [Float]
     private let sampleRate: Int
-    private let frameSize: Int
+    private var frameSize = 1024
     private let outputPath: String
     private var position = 0
     private var flushed = false
@@ -138,15 +138,17 @@ final class AudioEncodeSource: AudioTrackSource {
         }), let format = AudioEncodeSource.sampleFormat(for: codec) else {
             throw .codecUnavailable(path: outputPath, codec: "AAC or MP2 audio encoder")
         }
+        guard let created = avformat_new_stream(output, nil) else {
+            throw .ffmpeg(path: outputPath, call: "avformat_new_stream", reason: "out of memory")
+        }
         self.samples = samples
         self.sampleRate = sampleRate
         self.output = output
         self.outputPath = outputPath
-        encoder = avcodec_alloc_context3(codec)
-        guard let encoder, let created = avformat_new_stream(output, nil) else {
-            throw .ffmpeg(path: outputPath, call: "avcodec_alloc_context3", reason: "out of memory")
-        }
         stream = created
+        // Fully initialised: a throw from here runs deinit, which frees the encoder and frame.
+        encoder = avcodec_alloc_context3(codec)
+        guard let encoder else { throw .ffmpeg(path: outputPath, call: "avcodec_alloc_context3", reason: "out of memory") }
         encoder.pointee.sample_fmt = format
         encoder.pointee.sample_rate = Int32(sampleRate)
         av_channel_layout_default(&encoder.pointee.ch_layout, 1)
