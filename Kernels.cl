@@ -183,6 +183,141 @@ __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_T
 
 
 // ==== Linear (Sources/Kernels/Linear*.swift) ====
+//
+// GEMM for matmul and linear. gemm_nn_tile: each work-item computes 8 rows × 8 columns of C in
+// eight named float8 accumulators (opencl-notes §1.8: 75–98 GFLOP/s on PoCL for this shape of
+// kernel); rows past M are clamped (computed, never stored) so the k loop has no branches.
+// linear_rows: y = x·wᵀ for few rows (batch-1 linear layers), reading both operands along k.
+
+#define GEMM_ROW_MADS(BV, K)                                  \
+    c0 = mad((float8)(r0[K]), BV, c0); c1 = mad((float8)(r1[K]), BV, c1); \
+    c2 = mad((float8)(r2[K]), BV, c2); c3 = mad((float8)(r3[K]), BV, c3); \
+    c4 = mad((float8)(r4[K]), BV, c4); c5 = mad((float8)(r5[K]), BV, c5); \
+    c6 = mad((float8)(r6[K]), BV, c6); c7 = mad((float8)(r7[K]), BV, c7);
+
+// Up to 8 floats p[0..valid-1] as a float8 padded with zeros.
+inline float8 gemm_load_partial(__global const float* p, int valid) {
+    float8 v = (float8)(0.0f);
+    if (valid > 0) v.s0 = p[0];
+    if (valid > 1) v.s1 = p[1];
+    if (valid > 2) v.s2 = p[2];
+    if (valid > 3) v.s3 = p[3];
+    if (valid > 4) v.s4 = p[4];
+    if (valid > 5) v.s5 = p[5];
+    if (valid > 6) v.s6 = p[6];
+    if (valid > 7) v.s7 = p[7];
+    return v;
+}
+
+inline void gemm_store_partial(__global float* p, float8 v, int valid) {
+    if (valid >= 8) { vstore8(v, 0, p); return; }
+    if (valid > 0) p[0] = v.s0;
+    if (valid > 1) p[1] = v.s1;
+    if (valid > 2) p[2] = v.s2;
+    if (valid > 3) p[3] = v.s3;
+    if (valid > 4) p[4] = v.s4;
+    if (valid > 5) p[5] = v.s5;
+    if (valid > 6) p[6] = v.s6;
+}
+
+// C[b] (M×N) = A[b] (M×K) · B[b] (K×N) (+ bias[n] when hasBias), row-major; a batch stride of 0
+// broadcasts that operand. Global (⌈N/8⌉, ⌈M/8⌉, batch).
+__kernel void gemm_nn_tile(__global const float* A, __global const float* B, __global const float* bias,
+                           __global float* C, int M, int N, int K,
+                           int strideA, int strideB, int strideC, int hasBias) {
+    int n0 = get_global_id(0) * 8;
+    int m0 = get_global_id(1) * 8;
+    int b = get_global_id(2);
+    if (n0 >= N || m0 >= M) return;
+    A += b * strideA;
+    B += b * strideB;
+    C += b * strideC;
+    int cols = N - n0;
+    __global const float* r0 = A + min(m0 + 0, M - 1) * K;
+    __global const float* r1 = A + min(m0 + 1, M - 1) * K;
+    __global const float* r2 = A + min(m0 + 2, M - 1) * K;
+    __global const float* r3 = A + min(m0 + 3, M - 1) * K;
+    __global const float* r4 = A + min(m0 + 4, M - 1) * K;
+    __global const float* r5 = A + min(m0 + 5, M - 1) * K;
+    __global const float* r6 = A + min(m0 + 6, M - 1) * K;
+    __global const float* r7 = A + min(m0 + 7, M - 1) * K;
+    float8 init = hasBias != 0 ? gemm_load_partial(bias + n0, cols) : (float8)(0.0f);
+    float8 c0 = init, c1 = init, c2 = init, c3 = init, c4 = init, c5 = init, c6 = init, c7 = init;
+    __global const float* bp = B + n0;
+    if (cols >= 8) {
+        for (int k = 0; k < K; ++k, bp += N) {
+            float8 bv = vload8(0, bp);
+            GEMM_ROW_MADS(bv, k)
+        }
+    } else {
+        for (int k = 0; k < K; ++k, bp += N) {
+            float8 bv = gemm_load_partial(bp, cols);
+            GEMM_ROW_MADS(bv, k)
+        }
+    }
+    __global float* out = C + m0 * N + n0;
+    int rows = M - m0;
+    gemm_store_partial(out, c0, cols);
+    if (rows > 1) gemm_store_partial(out + N, c1, cols);
+    if (rows > 2) gemm_store_partial(out + 2 * N, c2, cols);
+    if (rows > 3) gemm_store_partial(out + 3 * N, c3, cols);
+    if (rows > 4) gemm_store_partial(out + 4 * N, c4, cols);
+    if (rows > 5) gemm_store_partial(out + 5 * N, c5, cols);
+    if (rows > 6) gemm_store_partial(out + 6 * N, c6, cols);
+    if (rows > 7) gemm_store_partial(out + 7 * N, c7, cols);
+}
+
+// wt[k][n] = w[n][k] for w [N][K]. Global (N, K).
+__kernel void linear_transpose(__global const float* w, __global float* wt, int N, int K) {
+    int n = get_global_id(0);
+    int k = get_global_id(1);
+    if (n < N && k < K) wt[k * N + n] = w[n * K + k];
+}
+
+inline float linear_sum8(float8 v) {
+    float4 s = v.lo + v.hi;
+    return (s.x + s.y) + (s.z + s.w);
+}
+
+// y[m][n] = Σ_k x[m][k]·w[n][k] (+ bias[n]) for outputs n0..n0+7 of row m; k runs 8-wide with
+// float8 partial sums (rows of w past N are clamped and never stored). Global (⌈N/8⌉, M).
+__kernel void linear_rows(__global const float* x, __global const float* w, __global const float* bias,
+                          __global float* y, int M, int N, int K, int hasBias) {
+    int n0 = get_global_id(0) * 8;
+    int m = get_global_id(1);
+    if (n0 >= N || m >= M) return;
+    __global const float* xr = x + m * K;
+    __global const float* w0 = w + min(n0 + 0, N - 1) * K;
+    __global const float* w1 = w + min(n0 + 1, N - 1) * K;
+    __global const float* w2 = w + min(n0 + 2, N - 1) * K;
+    __global const float* w3 = w + min(n0 + 3, N - 1) * K;
+    __global const float* w4 = w + min(n0 + 4, N - 1) * K;
+    __global const float* w5 = w + min(n0 + 5, N - 1) * K;
+    __global const float* w6 = w + min(n0 + 6, N - 1) * K;
+    __global const float* w7 = w + min(n0 + 7, N - 1) * K;
+    float8 s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f, s4 = 0.0f, s5 = 0.0f, s6 = 0.0f, s7 = 0.0f;
+    int k8 = K & ~7;
+    for (int k = 0; k < k8; k += 8) {
+        float8 xv = vload8(0, xr + k);
+        s0 = mad(vload8(0, w0 + k), xv, s0);
+        s1 = mad(vload8(0, w1 + k), xv, s1);
+        s2 = mad(vload8(0, w2 + k), xv, s2);
+        s3 = mad(vload8(0, w3 + k), xv, s3);
+        s4 = mad(vload8(0, w4 + k), xv, s4);
+        s5 = mad(vload8(0, w5 + k), xv, s5);
+        s6 = mad(vload8(0, w6 + k), xv, s6);
+        s7 = mad(vload8(0, w7 + k), xv, s7);
+    }
+    float8 t = (float8)(linear_sum8(s0), linear_sum8(s1), linear_sum8(s2), linear_sum8(s3),
+                        linear_sum8(s4), linear_sum8(s5), linear_sum8(s6), linear_sum8(s7));
+    for (int k = k8; k < K; ++k) {
+        float xk = xr[k];
+        t = mad((float8)(xk), (float8)(w0[k], w1[k], w2[k], w3[k], w4[k], w5[k], w6[k], w7[k]), t);
+    }
+    int cols = N - n0;
+    if (hasBias != 0) t += gemm_load_partial(bias + n0, cols);
+    gemm_store_partial(y + m * N + n0, t, cols);
+}
 
 // ==== Normalization (Sources/Kernels/Normalization*.swift) ====
 

@@ -1,0 +1,48 @@
+import Runtime
+
+extension Engine {
+    /// Below this many rows `linear` reads the weight directly (`linear_rows`, bandwidth-bound
+    /// anyway); from it on, the weight is transposed once per call and the register-tiled GEMM
+    /// runs (the transpose is one pass over the weight, small next to ≥ 16 passes of GEMM).
+    static let linearTiledRowThreshold = 16
+
+    /// OpenCL linear (an empty reduction, in = 0, gives the bias or zeros: the k loops run zero times).
+    func linearOpenCL(_ cl: OpenCLContext, _ g: MatmulGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                      outShape: [Int], cost: KernelCost) throws -> Tensor {
+        let result = try deviceOutput(cl, outShape)
+        guard g.m > 0, g.n > 0 else { return result }
+        let x = try buffer(input), w = try buffer(weight)
+        let b = try bias.map { try buffer($0) }
+        if g.m < Self.linearTiledRowThreshold {
+            try cl.launch("linear_rows", global: [(g.n + 7) / 8, g.m], local: [8, 1],
+                          arguments: [.buffer(x), .buffer(w), .buffer(b ?? w), .buffer(result.deviceBuffer!),
+                                      .i(g.m), .i(g.n), .i(g.k), .i(b == nil ? 0 : 1)],
+                          cost: cost)
+            return result
+        }
+        let transposed = try cl.makeBuffer(byteCount: g.n * g.k * 4)
+        try cl.launch("linear_transpose", global: [g.n, g.k], local: [8, 8],
+                      arguments: [.buffer(w), .buffer(transposed), .i(g.n), .i(g.k)],
+                      cost: KernelCost(flops: 0, bytes: Double(g.n * g.k * 8)))
+        try gemm(cl, a: x, b: transposed, bias: b, c: result.deviceBuffer!, g, cost: cost)
+        return result
+    }
+
+    /// OpenCL matmul: one `gemm_nn_tile` launch over the whole batch.
+    func matmulOpenCL(_ cl: OpenCLContext, _ g: MatmulGeometry, a: Tensor, b: Tensor, outShape: [Int], cost: KernelCost) throws -> Tensor {
+        let result = try deviceOutput(cl, outShape)
+        guard g.batch > 0, g.m > 0, g.n > 0 else { return result }
+        try gemm(cl, a: try buffer(a), b: try buffer(b), bias: nil, c: result.deviceBuffer!, g, cost: cost)
+        return result
+    }
+
+    /// Enqueues `gemm_nn_tile` for C = A·B (+ bias) over the batch.
+    private func gemm(_ cl: OpenCLContext, a: DeviceBuffer, b: DeviceBuffer, bias: DeviceBuffer?, c: DeviceBuffer,
+                      _ g: MatmulGeometry, cost: KernelCost) throws {
+        let tilesN = (g.n + 7) / 8
+        try cl.launch("gemm_nn_tile", global: [tilesN, (g.m + 7) / 8, g.batch], local: [min(8, tilesN), 1, 1],
+                      arguments: [.buffer(a), .buffer(b), .buffer(bias ?? a), .buffer(c), .i(g.m), .i(g.n), .i(g.k),
+                                  .i(g.strideA), .i(g.strideB), .i(g.m * g.n), .i(bias == nil ? 0 : 1)],
+                      cost: cost)
+    }
+}
