@@ -1,0 +1,106 @@
+import Foundation
+import Kernels
+import Runtime
+import Testing
+
+/// Focused checks for the Convolution and Linear families beyond the catalog parity/golden
+/// suites: hand-computed values, API forms (unbatched, per-axis, conv2d ≡ conv3d with D = 1),
+/// shape errors, and a chunked-im2col case on both backends.
+@Suite(.serialized)
+struct ConvolutionTests {
+    /// Engines to check: always the CPU, plus OpenCL when a device exists.
+    static var engines: [Engine] { [TestEngines.cpu] + (TestEngines.opencl.map { [$0] } ?? []) }
+
+    @Test("3x3 conv of a ramp with a box filter, padding 1: exact sums of neighbours")
+    func boxFilter() throws {
+        // input 1x1x3x4 = 0...11, weight all ones, bias 0.5: each output is the sum of the
+        // in-bounds 3x3 neighbourhood plus 0.5 (values computed by hand / PyTorch).
+        let x = Tensor(shape: [1, 1, 3, 4], values: (0..<12).map(Float.init))
+        let w = Tensor(shape: [1, 1, 3, 3], values: [Float](repeating: 1, count: 9))
+        let b = Tensor(shape: [1], values: [0.5])
+        let expected: [Float] = [10, 18, 24, 18, 27, 45, 54, 39, 26, 42, 48, 34].map { $0 + 0.5 }
+        for engine in Self.engines {
+            let y = try engine.conv2d(x, weight: w, bias: b, stride: 1, padding: 1)
+            #expect(y.shape == [1, 1, 3, 4])
+            #expect(try engine.values(y) == expected, "\(engine.name)")
+        }
+    }
+
+    @Test("stride 2, 1x1: picks every other pixel times the weight")
+    func strideTwoPointwise() throws {
+        let x = Tensor(shape: [1, 2, 4, 5], values: (0..<40).map(Float.init))
+        let w = Tensor(shape: [1, 2, 1, 1], values: [1, -2])
+        // out[y][x] = in0[2y][2x] - 2·in1[2y][2x] = v - 2(v + 20) = -v - 40 for v = 10y' + 2x'
+        let expected: [Float] = [0, 2, 4, 10, 12, 14].map { -$0 - 40 }
+        for engine in Self.engines {
+            let y = try engine.conv2d(x, weight: w, bias: nil, stride: 2)
+            #expect(y.shape == [1, 1, 2, 3])
+            #expect(try engine.values(y) == expected, "\(engine.name)")
+        }
+    }
+
+    @Test("conv2d equals conv3d with depth 1; unbatched input gives an unbatched result")
+    func conv2dIsConv3dOfDepthOne() throws {
+        let x = Tensor.random([2, 5, 9, 11], seed: 3)
+        let w = Tensor.random([6, 5, 3, 3], seed: 4, range: -0.2...0.2)
+        let b = Tensor.random([6], seed: 5)
+        for engine in Self.engines {
+            let y2 = try engine.values(try engine.conv2d(x, weight: w, bias: b, stride: 2, padding: 1))
+            let y3 = try engine.values(try engine.conv3d(try x.reshaped([2, 5, 1, 9, 11]), weight: try w.reshaped([6, 5, 1, 3, 3]), bias: b,
+                                                          strides: [1, 2, 2], paddings: [0, 1, 1]))
+            #expect(y2 == y3, "\(engine.name)")
+            let single = Tensor(shape: [5, 9, 11], values: Array(x.hostValues!.prefix(5 * 9 * 11)))
+            let u = try engine.conv2d(single, weight: w, bias: b, stride: 2, padding: 1)
+            #expect(u.shape == [6, 5, 6])
+            let cmp = Comparison(actual: try engine.values(u), reference: Array(y2.prefix(6 * 5 * 6)), tolerance: .tight)
+            #expect(cmp.passed, "\(engine.name): \(cmp)")
+        }
+    }
+
+    @Test("CPU im2col in several chunks equals the OpenCL result (wide 3-D input)")
+    func chunkedIm2col() throws {
+        // Cin·27·Wo·rows exceeds the 4 M-float im2col block, so the CPU path runs in chunks.
+        let x = Tensor.random([1, 40, 6, 40, 130], seed: 8)
+        let w = Tensor.random([9, 40, 3, 3, 3], seed: 9, range: -0.05...0.05)
+        let expected = try TestEngines.cpu.values(try TestEngines.cpu.conv3d(x, weight: w, bias: nil, stride: 1, padding: 1))
+        #expect(expected.count == 9 * 6 * 40 * 130)
+        // Spot-check one interior voxel against a direct sum.
+        let xv = x.hostValues!, wv = w.hostValues!
+        var direct: Float = 0
+        let (z, yy, xx) = (3, 17, 64)
+        for c in 0..<40 { for kz in 0..<3 { for ky in 0..<3 { for kx in 0..<3 {
+            direct += xv[((c * 6 + z + kz - 1) * 40 + yy + ky - 1) * 130 + xx + kx - 1] * wv[((c * 3 + kz) * 3 + ky) * 3 + kx]
+        } } } }
+        #expect(abs(expected[(z * 40 + yy) * 130 + xx] - direct) < 1e-4)
+        guard let gpu = TestEngines.opencl else { return }
+        let actual = try gpu.values(try gpu.conv3d(x, weight: w, bias: nil, stride: 1, padding: 1))
+        let cmp = Comparison(actual: actual, reference: expected, tolerance: .reduction)
+        #expect(cmp.passed, "\(cmp)")
+    }
+
+    @Test("shape errors are typed and say what was expected")
+    func shapeErrors() throws {
+        let engine = TestEngines.cpu
+        let x = Tensor(zeros: [1, 3, 8, 8])
+        #expect(throws: RuntimeError.self) { try engine.conv2d(x, weight: Tensor(zeros: [4, 2, 3, 3]), bias: nil) }
+        #expect(throws: RuntimeError.self) { try engine.conv2d(x, weight: Tensor(zeros: [4, 3, 3, 3]), bias: Tensor(zeros: [5])) }
+        #expect(throws: RuntimeError.self) { try engine.conv2d(x, weight: Tensor(zeros: [4, 3, 9, 9]), bias: nil) }
+        #expect(throws: RuntimeError.self) { try engine.conv3d(x, weight: Tensor(zeros: [4, 3, 3, 3]), bias: nil) }
+        #expect(throws: RuntimeError.self) { try engine.conv2d(x, weight: Tensor(zeros: [4, 3, 3, 3]), bias: nil, stride: 0) }
+        #expect(throws: RuntimeError.self) { try engine.linear(Tensor(zeros: [2, 5]), weight: Tensor(zeros: [3, 4]), bias: nil) }
+        #expect(throws: RuntimeError.self) { try engine.matmul(Tensor(zeros: [2, 5]), Tensor(zeros: [4, 3])) }
+        #expect(throws: RuntimeError.self) { try engine.matmul(Tensor(zeros: [2, 2, 5]), Tensor(zeros: [3, 5, 3])) }
+    }
+
+    @Test("linear and matmul on hand-computed values")
+    func linearValues() throws {
+        let x = Tensor(shape: [2, 3], values: [1, 2, 3, 4, 5, 6])
+        let w = Tensor(shape: [2, 3], values: [1, 0, -1, 0.5, 0.5, 0.5])
+        let b = Tensor(shape: [2], values: [10, -10])
+        let m = Tensor(shape: [3, 2], values: [1, 0.5, 0, 1, -1, 2])
+        for engine in Self.engines {
+            #expect(try engine.values(try engine.linear(x, weight: w, bias: b)) == [8, -7, 8, -2.5], "\(engine.name)")
+            #expect(try engine.values(try engine.matmul(x, m)) == [-2, 8.5, -2, 19], "\(engine.name)")
+        }
+    }
+}
