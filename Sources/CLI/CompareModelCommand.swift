@@ -79,7 +79,7 @@ extension CompareCommand {
                 var o: [String: Any] = ["stage": r.stage, "shape": r.shape, "max_abs_error": Double(r.comparison.maxAbsoluteError),
                                         "relative_error": r.comparison.relativeError, "passed": r.passed]
                 if let f = r.frame { o["frame"] = f }
-                if r.stage == "image" { o["psnr_db"] = r.comparison.psnr() }
+                if r.stage == "image" { o["psnr_db"] = min(r.comparison.psnr(), 999) }   // 999: identical (JSON has no inf)
                 return o
             }
             print(try jsonString(["stages": objects, "passed": failures.isEmpty]))

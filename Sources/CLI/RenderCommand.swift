@@ -73,10 +73,16 @@ struct RenderCommand: ParsableCommand {
             let network = try model.makeNetwork(engine: engine)
             let size = network.config.imageSize
             let cropBox = try parseCrop(crop)
-            printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
 
             var sourceImage: RGBImage?
             if let source { sourceImage = try FrameConversion.loadStill(source, role: "source", size: size, crop: cropBox) }
+            let drive: DriverSource
+            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox) }
+            else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
+            else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
+            else { drive = .poses(try PoseParser.csv(poseCSV!)) }
+            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
+            printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
             let avatarState: Avatar
             if let avatar {
                 avatarState = try network.resident(try Avatar.load(path: avatar, config: network.config))
@@ -87,15 +93,8 @@ struct RenderCommand: ParsableCommand {
                 printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
             }
 
-            let drive: DriverSource
-            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox) }
-            else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
-            else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
-            else { drive = .poses(try PoseParser.csv(poseCSV!)) }
-
             let limit = frames ?? Int.max
             let total = drive.count.map { min($0, limit) } ?? (frames)
-            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 for step in drive.makeIterator(size: size) {
