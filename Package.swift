@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "Runtime", dependencies: ["COpenCL"]),
         .target(name: "Kernels", dependencies: ["Runtime", "CBLAS"],
                 resources: [.embedInCode("Kernels.cl")]),
-        .target(name: "Avatar", dependencies: ["Kernels", "Runtime"]),
+        .target(name: "Avatar", dependencies: ["Kernels", "Runtime"],
+                resources: [.embedInCode("Presets/tiny.json"), .embedInCode("Presets/megaportraits-512.json"),
+                            .embedInCode("Presets/emoportraits-512.json")]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         .executableTarget(name: "CLI", dependencies: [
             "Avatar", "Kernels", "Runtime",
@@ -44,6 +46,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
         .testTarget(name: "CLITests", dependencies: ["Runtime"]),
+        .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
     ],
     swiftLanguageModes: [.v6]

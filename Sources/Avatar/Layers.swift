@@ -1,0 +1,190 @@
+import Kernels
+import Runtime
+
+/// A 2-D or 3-D convolution with "same" padding (`kernel / 2`), as `reference/model/layers.py conv`.
+struct Conv {
+    let weight: String
+    let bias: String?
+    let dims: Int, cin: Int, cout: Int, kernel: Int, stride: Int
+    var padding: Int { kernel / 2 }
+
+    init(_ c: ParameterCollector, _ prefix: String, dims: Int, _ cin: Int, _ cout: Int, kernel: Int,
+         stride: Int = 1, bias: Bool, gain: Double = 3, scale: Double = 1) {
+        self.dims = dims; self.cin = cin; self.cout = cout; self.kernel = kernel; self.stride = stride
+        weight = c.declare(prefix + ".weight", [cout, cin] + Array(repeating: kernel, count: dims), .fanIn(gain: gain, scale: scale))
+        self.bias = bias ? c.declare(prefix + ".bias", [cout], .uniform(bound: 0.05 * scale)) : nil
+    }
+
+    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+        let w = try f.parameter(weight)
+        let b = try bias.map { try f.parameter($0) }
+        let y = dims == 2
+            ? try f.engine.conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
+            : try f.engine.conv3d(x, weight: w, bias: b, stride: stride, padding: padding)
+        f.count(flops(outputs: y.count))
+        return y
+    }
+
+    /// Kernel taps per output value (k², k³).
+    var taps: Int { dims == 2 ? kernel * kernel : kernel * kernel * kernel }
+
+    /// Output extent along one axis of input extent `n`.
+    func output(_ n: Int) -> Int { (n + 2 * padding - kernel) / stride + 1 }
+
+    /// FLOPs (2 × multiply-accumulates, bias not counted, as flops.py) for `outputs` output values.
+    func flops(outputs: Int) -> Double { 2 * Double(cin * taps) * Double(outputs) }
+
+    /// FLOPs for an output of `points` spatial positions (per sample).
+    func flops(points: Int) -> Double { flops(outputs: points * cout) }
+}
+
+/// `nn.Linear` as a 1×1 convolution on `[N, in, 1, 1]` (identical arithmetic).
+struct Linear {
+    let weight: String
+    let bias: String?
+    let inputs: Int, outputs: Int
+
+    init(_ c: ParameterCollector, _ prefix: String, _ inputs: Int, _ outputs: Int, bias: Bool,
+         initializer: ParameterInit = .fanIn(gain: 3, scale: 1), biasInitializer: ParameterInit = .uniform(bound: 0.05)) {
+        self.inputs = inputs; self.outputs = outputs
+        weight = c.declare(prefix + ".weight", [outputs, inputs], initializer)
+        self.bias = bias ? c.declare(prefix + ".bias", [outputs], biasInitializer) : nil
+    }
+
+    /// `x` `[N, inputs]` → `[N, outputs]`.
+    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+        let n = x.shape[0]
+        let w = try f.parameter(weight).reshaped([outputs, inputs, 1, 1])
+        let b = try bias.map { try f.parameter($0) }
+        let y = try f.engine.conv2d(x.reshaped([n, inputs, 1, 1]), weight: w, bias: b)
+        f.count(flops * Double(n))
+        return try y.reshaped([n, outputs])
+    }
+
+    var flops: Double { 2 * Double(inputs * outputs) }
+}
+
+/// `nn.GroupNorm(norm_groups, channels, eps)` with affine weight and bias.
+struct Norm {
+    let weight: String, bias: String
+    let channels: Int
+
+    init(_ c: ParameterCollector, _ prefix: String, _ channels: Int) {
+        self.channels = channels
+        weight = c.declare(prefix + ".weight", [channels], .onePlusUniform(bound: 0.1))
+        bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
+    }
+
+    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+        try f.engine.groupNorm(x, groups: f.config.normGroups, weight: f.parameter(weight), bias: f.parameter(bias), eps: f.config.eps)
+    }
+}
+
+/// Pre-activation residual block with plain GroupNorm (2-D or 3-D), `layers.py ResBlock`:
+/// `conv2(relu(norm2(conv1(relu(norm1(x)))))) + skip(x)`; no activation after the add.
+struct ResBlock {
+    let norm1: Norm, conv1: Conv, norm2: Norm, conv2: Conv
+    let skip: Conv?
+
+    init(_ c: ParameterCollector, _ prefix: String, dims: Int, _ cin: Int, _ cout: Int, conv1Bias: Bool) {
+        norm1 = Norm(c, prefix + ".norm1", cin)
+        conv1 = Conv(c, prefix + ".conv1", dims: dims, cin, cout, kernel: 3, bias: conv1Bias)
+        norm2 = Norm(c, prefix + ".norm2", cout)
+        conv2 = Conv(c, prefix + ".conv2", dims: dims, cout, cout, kernel: 3, bias: false)
+        skip = cin != cout ? Conv(c, prefix + ".skip", dims: dims, cin, cout, kernel: 1, bias: false) : nil
+    }
+
+    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+        let e = f.engine
+        var h = try conv1(f, e.relu(norm1(f, x)))
+        h = try conv2(f, e.relu(norm2(f, h)))
+        return try e.add(h, skip.map { try $0(f, x) } ?? x)
+    }
+
+    /// FLOPs at `points` spatial positions (stride 1 throughout).
+    func flops(points: Int) -> Double {
+        conv1.flops(points: points) + conv2.flops(points: points) + (skip?.flops(points: points) ?? 0)
+    }
+}
+
+/// Adaptive GroupNorm (`layers.py AdaptiveGroupNorm`): affine-free GN, then `x·γ[c] + β[c]` with
+/// `P = u·(E·v)`, `γ = weight + P[:, 0]`, `β = bias + P[:, 1]` from the warp embedding E `[1, Ce, A]`.
+struct AdaptiveNorm {
+    let weight: String, bias: String, u: String, v: String
+    let channels: Int, embedChannels: Int, area: Int
+
+    init(_ c: ParameterCollector, _ prefix: String, _ channels: Int, embedChannels: Int, area: Int) {
+        self.channels = channels; self.embedChannels = embedChannels; self.area = area
+        weight = c.declare(prefix + ".weight", [channels], .onePlusUniform(bound: 0.1))
+        bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
+        u = c.declare(prefix + ".u", [channels, embedChannels], .uniform(bound: (3.0 / Double(embedChannels)).squareRoot()))
+        v = c.declare(prefix + ".v", [area, 2], .uniform(bound: (3.0 / Double(area)).squareRoot() * 0.1))
+        for j in 0..<2 {
+            c.derive(Self.column(v, j), from: v) { t in
+                let values = t.hostValues ?? []
+                let column = (0..<(values.count / 2)).map { values[2 * $0 + j] }
+                return Tensor(shape: [1, column.count, 1, 1], values: column)
+            }
+        }
+    }
+
+    /// Name of column `j` of `v` as a contiguous `[1, A, 1, 1]` tensor (derived at upload time).
+    static func column(_ v: String, _ j: Int) -> String { "\(v)#column\(j)" }
+
+    /// γ and β, each `[1, C]`. E·v_j is a 1×1 conv of v_j `[1, A, 1, 1]` with E viewed `[Ce, A, 1, 1]`,
+    /// then u·(E·v_j) a 1×1 conv with u viewed `[C, Ce, 1, 1]` (PyTorch's order: E·v first).
+    func affine(_ f: Forward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
+        let e = f.engine
+        let eWeight = try embedding.reshaped([embedChannels, area, 1, 1])
+        let uWeight = try f.parameter(u).reshaped([channels, embedChannels, 1, 1])
+        var out: [Tensor] = []
+        for (j, base) in [weight, bias].enumerated() {
+            let ev = try e.conv2d(f.parameter(Self.column(v, j)), weight: eWeight, bias: nil)
+            let p = try e.conv2d(ev, weight: uWeight, bias: nil)
+            out.append(try e.add(f.parameter(base), p.reshaped([channels])).reshaped([1, channels]))
+        }
+        return (out[0], out[1])
+    }
+
+    func callAsFunction(_ f: Forward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
+        let (gamma, beta) = try affine(f, embedding: embedding)
+        return try f.engine.adaptiveGroupNorm(x, groups: f.config.normGroups, gamma: gamma, beta: beta, eps: f.config.eps)
+    }
+}
+
+/// ResBlock3D with AdaGN in place of both norms (`layers.py AdaptiveResBlock3D`): conv1 3×3×3 with
+/// bias, conv2 3×3×3 without, 1×1×1 skip without bias when channels change.
+struct AdaptiveResBlock3D {
+    let norm1: AdaptiveNorm, conv1: Conv, norm2: AdaptiveNorm, conv2: Conv
+    let skip: Conv?
+
+    init(_ c: ParameterCollector, _ prefix: String, _ cin: Int, _ cout: Int, embedChannels: Int, area: Int) {
+        norm1 = AdaptiveNorm(c, prefix + ".norm1", cin, embedChannels: embedChannels, area: area)
+        conv1 = Conv(c, prefix + ".conv1", dims: 3, cin, cout, kernel: 3, bias: true)
+        norm2 = AdaptiveNorm(c, prefix + ".norm2", cout, embedChannels: embedChannels, area: area)
+        conv2 = Conv(c, prefix + ".conv2", dims: 3, cout, cout, kernel: 3, bias: false)
+        skip = cin != cout ? Conv(c, prefix + ".skip", dims: 3, cin, cout, kernel: 1, bias: false) : nil
+    }
+
+    func callAsFunction(_ f: Forward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
+        let e = f.engine
+        var h = try conv1(f, e.relu(norm1(f, x, embedding: embedding)))
+        h = try conv2(f, e.relu(norm2(f, h, embedding: embedding)))
+        return try e.add(h, skip.map { try $0(f, x) } ?? x)
+    }
+
+    /// FLOPs at `points` spatial positions (convs only, as flops.py counts).
+    func flops(points: Int) -> Double {
+        conv1.flops(points: points) + conv2.flops(points: points) + (skip?.flops(points: points) ?? 0)
+    }
+}
+
+/// Trilinear upsampling by integer factors (no-op for [1, 1, 1]), `layers.py resample3d`.
+func resample3d(_ f: Forward, _ x: Tensor, _ scale: [Int]) throws -> Tensor {
+    scale == [1, 1, 1] ? x : try f.engine.upsampleTrilinear3d(x, scale: scale)
+}
+
+/// `avg_pool3d` with kernel = stride (no-op for [1, 1, 1]), `layers.py pool3d`.
+func pool3d(_ f: Forward, _ x: Tensor, _ kernel: [Int]) throws -> Tensor {
+    kernel == [1, 1, 1] ? x : try f.engine.avgPool3d(x, kernel: kernel)
+}

@@ -1,0 +1,49 @@
+import Kernels
+import Runtime
+
+/// Collects the named stage outputs of `Network.makeAvatar` and `Network.renderFrame` as host
+/// tensors, under the same names as the PyTorch fixture (`tiny-io.safetensors`): `source.pose`,
+/// `es`, `volume.canonical`, `driver.z`, `warp.driver.grid`, `projection`, `image`, ... so tests and
+/// `portrait compare` can compare two runs stage by stage. Recording downloads each tensor (a
+/// device synchronisation), so attach a recorder only when comparing.
+public final class StageRecorder: @unchecked Sendable {
+    /// Recorded outputs by name (host tensors).
+    public private(set) var outputs: [String: Tensor] = [:]
+    /// Names in the order they were recorded.
+    public private(set) var order: [String] = []
+    private let only: Set<String>?
+    private let onRecord: ((String, Tensor) -> Void)?
+
+    /// A recorder keeping every output, or only those named in `only`; `onRecord` is also called
+    /// with each recorded (host) tensor.
+    public init(only: Set<String>? = nil, onRecord: ((String, Tensor) -> Void)? = nil) {
+        self.only = only
+        self.onRecord = onRecord
+    }
+
+    /// The recorded output `name`, or nil.
+    public subscript(name: String) -> Tensor? { outputs[name] }
+
+    /// Records `tensor` (downloaded with `engine`) as `name`, unless filtered out.
+    public func record(name: String, tensor: Tensor, engine: Engine) throws {
+        if let only, !only.contains(name) { return }
+        let host = try engine.host(tensor)
+        if outputs[name] == nil { order.append(name) }
+        outputs[name] = host
+        onRecord?(name, host)
+    }
+
+    /// FLOPs (2 × multiply-accumulates) of the convolutions and linear layers actually run, by
+    /// stage (`avatar/g3d`, `frame/g2d`, ...); comparable with `Network.flopTable`.
+    public private(set) var countedFlops: [String: Double] = [:]
+
+    /// Adds `flops` to `stage`'s count.
+    func addFlops(_ flops: Double, stage: String) { countedFlops[stage, default: 0] += flops }
+
+    /// Forgets everything recorded.
+    public func removeAll() {
+        outputs.removeAll()
+        order.removeAll()
+        countedFlops.removeAll()
+    }
+}
