@@ -84,7 +84,9 @@ def main():
     source, driver = torch.rand(1, 3, s, s, generator=gen), torch.rand(1, 3, s, s, generator=gen)
     net = MegaPortraits(cfg).eval()
     seeded_init(net, args.seed, calibration_images=torch.cat([source, driver]))
-    print(f"config {cfg.name}, torch {torch.__version__}, {args.threads} threads, float32, batch 1")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"config {cfg.name}, torch {torch.__version__}, {args.threads} threads, float32, batch 1, "
+          f"load average {load:.1f} on {os.cpu_count()} CPUs (others' work slows every stage)")
     print("building stage inputs (one full pass) ...", flush=True)
     results = []
     with torch.no_grad():
@@ -119,7 +121,8 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"config": cfg.name, "torch": torch.__version__, "threads": args.threads,
-                       "machine": platform.processor() or platform.machine(), "stages": results}, f, indent=2)
+                       "machine": platform.processor() or platform.machine(),
+                       "load_average_start": load, "load_average_end": os.getloadavg()[0], "stages": results}, f, indent=2)
 
 
 if __name__ == "__main__":
