@@ -118,6 +118,22 @@ inline void conv_store8(__global float* y, float8 v, int valid) {
     int Dp, int Hp, int Wp, int Do, int Ho, int Wo, int tilesX, int sd, int sh
 #define CONV_TILE_ARGS xp, wt, bp, y, Cin, Cout, CB, KD, KH, Dp, Hp, Wp, Do, Ho, Wo, tilesX, sd, sh
 
+// One kernel tap: 8 input columns at P times 8 output channels' weights at w (then w += 8).
+// Weights are broadcast straight from memory (one load each, no lane shuffles): 1.6x faster
+// on PoCL than vload8 + .s0...s7 extraction.
+#define CONV_TAP(P) {                                   \
+        float8 v = conv_load8(P, SX);                   \
+        a0 = mad((float8)(w[0]), v, a0);                \
+        a1 = mad((float8)(w[1]), v, a1);                \
+        a2 = mad((float8)(w[2]), v, a2);                \
+        a3 = mad((float8)(w[3]), v, a3);                \
+        a4 = mad((float8)(w[4]), v, a4);                \
+        a5 = mad((float8)(w[5]), v, a5);                \
+        a6 = mad((float8)(w[6]), v, a6);                \
+        a7 = mad((float8)(w[7]), v, a7);                \
+        w += 8;                                         \
+    }
+
 // One work-item: output channels cb·8 .. cb·8+7, output row (oz, oy), x = tx·8 .. tx·8+7.
 // Global (tilesX, Do·Ho, N·CB). KW and SX are compile-time constants in the specialised kernels.
 inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
@@ -137,19 +153,13 @@ inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
     for (int kz = 0; kz < KD; ++kz) {
         for (int ky = 0; ky < KH; ++ky) {
             __global const float* r = xn + (kz * Hp + ky) * rowPitch;
-            for (int ic = 0; ic < Cin; ++ic, r += Wp) {
-                for (int kx = 0; kx < KW; ++kx) {
-                    float8 v = conv_load8(r + kx, SX);
-                    float8 wv = vload8(0, w);
-                    w += 8;
-                    a0 = mad((float8)(wv.s0), v, a0);
-                    a1 = mad((float8)(wv.s1), v, a1);
-                    a2 = mad((float8)(wv.s2), v, a2);
-                    a3 = mad((float8)(wv.s3), v, a3);
-                    a4 = mad((float8)(wv.s4), v, a4);
-                    a5 = mad((float8)(wv.s5), v, a5);
-                    a6 = mad((float8)(wv.s6), v, a6);
-                    a7 = mad((float8)(wv.s7), v, a7);
+            if (KW == 1) {
+                // Pointwise: one tap per channel; unrolling the channel loop is worth 1.5x.
+#pragma unroll 4
+                for (int ic = 0; ic < Cin; ++ic, r += Wp) { CONV_TAP(r) }
+            } else {
+                for (int ic = 0; ic < Cin; ++ic, r += Wp) {
+                    for (int kx = 0; kx < KW; ++kx) { CONV_TAP(r + kx) }
                 }
             }
         }
