@@ -123,7 +123,7 @@ extension Engine {
             }
         case .opencl(let cl):
             let out = try deviceOutput(cl, outputShape)
-            try cl.launch("upsample_trilinear3d", global: [outExtent[2], outExtent[1], planes * outExtent[0]], local: [16, 4, 1],
+            try cl.launch("upsample_trilinear3d", global: [(outExtent[2] + 7) / 8, outExtent[1], planes * outExtent[0]], local: [8, 4, 1],
                           arguments: [.buffer(buffer(input)), .buffer(out.deviceBuffer!),
                                       .i(inExtent[0]), .i(inExtent[1]), .i(inExtent[2]),
                                       .i(outExtent[0]), .i(outExtent[1]), .i(outExtent[2]),
