@@ -37,7 +37,11 @@ extension Engine {
             return timedCPU("linear", cost: cost) {
                 var y = [Float](repeating: 0, count: rows * outFeatures)
                 if let b { for r in 0..<rows { for o in 0..<outFeatures { y[r * outFeatures + o] = b[o] } } }
-                if rows > 0 && outFeatures > 0 && inFeatures > 0 {
+                if rows == 1 && outFeatures > 0 && inFeatures > 0 {
+                    // One row: a matrix-vector product (OpenBLAS's sgemm is slow at M = 1).
+                    cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outFeatures), Int32(inFeatures),
+                                1, w, Int32(inFeatures), x, 1, b == nil ? 0 : 1, &y, 1)
+                } else if rows > 0 && outFeatures > 0 && inFeatures > 0 {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outFeatures), Int32(inFeatures),
                                 1, x, Int32(inFeatures), w, Int32(inFeatures), b == nil ? 0 : 1, &y, Int32(outFeatures))
                 }
