@@ -9,14 +9,15 @@ import Testing
 @Suite(.serialized)
 struct FixtureTests {
     /// Per-stage tolerance |Δ| ≤ abs + rel·|ref|. Float32 rounding differences (summation order in
-    /// convs and norms, 4×4 maths in Double) grow along the chain; the tolerances leave ~10× margin
-    /// over the errors measured on the CPU engine.
+    /// convs and norms, 4×4 maths in Double) grow along the chain: measured on the CPU engine the
+    /// worst stage is volume.source.rigid with max|Δ| 6.4e-6 (values O(1)); the default leaves ~10×
+    /// margin. Masking is exact; the resized pose inputs are within one rounding.
     static let tolerances: [String: Tolerance] = [
         "source.masked": Tolerance(absolute: 0, relative: 0),
         "source.pose_input": Tolerance(absolute: 1e-6, relative: 1e-6),
         "driver.pose_input": Tolerance(absolute: 1e-6, relative: 1e-6),
     ]
-    static let defaultTolerance = Tolerance(absolute: 1e-4, relative: 1e-3)
+    static let defaultTolerance = Tolerance(absolute: 5e-5, relative: 1e-4)
 
     /// Runs the fixture's inputs through the Swift network on `engine`, recording every stage.
     static func run(on engine: Engine) throws -> (recorder: StageRecorder, fixture: SafeTensorsFile) {
@@ -40,7 +41,6 @@ struct FixtureTests {
             guard actual.shape == expected.shape else { failures.append("\(name): shape \(actual.shape) vs \(expected.shape)"); continue }
             let tolerance = Self.tolerances[name] ?? Self.defaultTolerance
             let c = TestSupport.compare(actual, expected, tolerance)
-            print(String(format: "%-26@ max|Δ| %.3g  rel %.3g", name as NSString, c.maxAbsoluteError, c.relativeError))
             if !c.passed { failures.append("\(name): \(c) (tolerance \(tolerance))") }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
