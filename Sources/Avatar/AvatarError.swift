@@ -25,6 +25,7 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
         /// Contains NaN or infinity.
         case notFinite
 
+        /// A one-line message: what was expected, what was found, what to do.
         public var description: String {
             switch self {
             case .layout(let e, let f): return "expected a tensor of shape \(e) (batch 1, NCHW), found \(f)"
@@ -36,6 +37,7 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
         }
     }
 
+    /// A one-line message: what was expected, what was found, what to do.
     public var description: String {
         switch self {
         case .invalidImage(let role, let problem): return "\(role) image \(problem)"

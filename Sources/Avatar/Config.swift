@@ -169,6 +169,7 @@ public enum ConfigError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The JSON lacks a field, has a wrong type, or breaks a structural rule.
     case invalid(name: String, reason: String)
 
+    /// A one-line message: what was expected, what was found, what to do.
     public var description: String {
         switch self {
         case .unknownPreset(let n, let a):

@@ -14,6 +14,7 @@ public enum WeightProblem: Sendable, Equatable, CustomStringConvertible {
     /// The tensor holds NaN or infinite values.
     case notFinite(name: String)
 
+    /// A one-line message: what was expected, what was found, what to do.
     public var description: String {
         switch self {
         case .missing(let n, let s): return "missing \(n) \(s)"
@@ -33,6 +34,7 @@ public enum WeightsError: Error, CustomStringConvertible, Sendable {
     /// name recorded in the file's metadata, when present.
     case mismatch(config: String, fileConfig: String?, problems: [WeightProblem])
 
+    /// A one-line message: what was expected, what was found, what to do.
     public var description: String {
         switch self {
         case .file(let e): return e.description

@@ -41,6 +41,7 @@ struct FixtureTests {
             guard actual.shape == expected.shape else { failures.append("\(name): shape \(actual.shape) vs \(expected.shape)"); continue }
             let tolerance = Self.tolerances[name] ?? Self.defaultTolerance
             let c = TestSupport.compare(actual, expected, tolerance)
+            TestSupport.report("cpu-vs-pytorch", name, c)
             if !c.passed { failures.append("\(name): \(c) (tolerance \(tolerance))") }
         }
         #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")

@@ -18,11 +18,13 @@ struct ParityTests {
             guard let a = cl[name], let b = cpu[name] else { failures.append("\(name): missing on OpenCL"); continue }
             guard a.shape == b.shape else { failures.append("\(name): shape \(a.shape) vs \(b.shape)"); continue }
             let c = TestSupport.compare(a, b, tolerance)
+            TestSupport.report("opencl-vs-cpu", name, c)
             if !c.passed { failures.append("\(name): \(c)") }
         }
         var psnr = -Double.infinity
         if let a = cl["image"], let b = cpu["image"] {
             psnr = TestSupport.compare(a, b, tolerance).psnr(peak: 1)
+            if ProcessInfo.processInfo.environment["AVATAR_TEST_VERBOSE"] == "1" { print("opencl-vs-cpu image PSNR \(psnr) dB") }
         }
         return (failures, psnr)
     }
@@ -42,7 +44,7 @@ struct ParityTests {
           .enabled(if: TestSupport.fixturesExist))
     func fixtureParity() throws {
         guard let cl = TestSupport.opencl else {
-            #expect(!TestSupport.openclRequired, "no OpenCL device (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)")
+            #expect(!TestSupport.openclRequired, "\(TestSupport.openclProblem)")
             return
         }
         let config = try ModelConfig.tiny
@@ -60,7 +62,7 @@ struct ParityTests {
     @Test("OpenCL matches the CPU per stage with seeded random weights (no fixtures needed)")
     func randomParity() throws {
         guard let cl = TestSupport.opencl else {
-            #expect(!TestSupport.openclRequired, "no OpenCL device (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)")
+            #expect(!TestSupport.openclRequired, "\(TestSupport.openclProblem)")
             return
         }
         let config = try ModelConfig.tiny

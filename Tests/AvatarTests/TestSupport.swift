@@ -7,11 +7,22 @@ import Runtime
 enum TestSupport {
     static let cpu = Engine.cpu()
 
-    /// The OpenCL engine (PoCL here), or nil without a device.
-    static let opencl: Engine? = {
-        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else { return nil }
-        return try? Engine.opencl(device)
+    /// The OpenCL engine (PoCL here), or why there is none.
+    static let openclResult: Result<Engine, Error> = {
+        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else {
+            return .failure(RuntimeError.noOpenCLDevice(reason: "none listed by the OpenCL ICD loader"))
+        }
+        return Result { try Engine.opencl(device) }
     }()
+
+    /// The OpenCL engine, or nil without one.
+    static var opencl: Engine? { try? openclResult.get() }
+
+    /// Why there is no OpenCL engine ("" when there is one).
+    static var openclProblem: String {
+        if case .failure(let e) = openclResult { return "no OpenCL engine: \(e) (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)" }
+        return ""
+    }
 
     /// A missing OpenCL device fails the OpenCL tests unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
     static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
@@ -46,6 +57,12 @@ enum TestSupport {
     /// A unique temporary file path.
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("avatar-tests-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Prints a per-stage line when `AVATAR_TEST_VERBOSE=1` (for reports; tests never depend on it).
+    static func report(_ label: String, _ name: String, _ c: Comparison) {
+        guard ProcessInfo.processInfo.environment["AVATAR_TEST_VERBOSE"] == "1" else { return }
+        print("\(label) \(name): max|Δ| \(c.maxAbsoluteError) rel \(c.relativeError)")
     }
 
     /// Comparison of two host tensors.

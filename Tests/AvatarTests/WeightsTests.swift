@@ -110,6 +110,34 @@ struct WeightsTests {
         #expect(throws: WeightsError.self) { try Weights.load(path: "/no/such/weights.safetensors", config: config) }
     }
 
+    @Test("float16 weights load as float32 (memory-mapped, converted on access)")
+    func float16Weights() throws {
+        let config = try ModelConfig.tiny
+        let weights = Weights.random(config: config, seed: 5)
+        // A safetensors file with every tensor in F16, written by hand.
+        var header: [String: Any] = ["__metadata__": ["format": Weights.formatTag]]
+        var body = Data()
+        for name in weights.tensors.keys.sorted() {
+            let t = weights.tensors[name]!
+            let start = body.count
+            for v in t.hostValues! { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { body.append(contentsOf: $0) } }
+            header[name] = ["dtype": "F16", "shape": t.shape, "data_offsets": [start, body.count]]
+        }
+        var json = try JSONSerialization.data(withJSONObject: header)
+        while json.count % 8 != 0 { json.append(0x20) }
+        var file = Data()
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(json)
+        file.append(body)
+        let path = TestSupport.temporaryPath("f16.safetensors")
+        try file.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let loaded = try Weights.load(path: path, config: config)
+        let name = "warp_driver.blocks.1.conv1.weight"
+        #expect(loaded.tensors[name]?.hostValues == weights.tensors[name]?.hostValues?.map { Float(Float16($0)) })
+        #expect(loaded.tensors.count == weights.tensors.count)
+    }
+
     @Test("non-finite weights are reported by name")
     func nonFinite() throws {
         let config = try ModelConfig.tiny
