@@ -38,7 +38,7 @@ struct Conv {
     func flops(points: Int) -> Double { flops(outputs: points * cout) }
 }
 
-/// `nn.Linear` as a 1×1 convolution on `[N, in, 1, 1]` (identical arithmetic).
+/// `nn.Linear` (`Engine.linear`).
 struct Linear {
     let weight: String
     let bias: String?
@@ -53,12 +53,9 @@ struct Linear {
 
     /// `x` `[N, inputs]` → `[N, outputs]`.
     func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
-        let n = x.shape[0]
-        let w = try f.parameter(weight).reshaped([outputs, inputs, 1, 1])
-        let b = try bias.map { try f.parameter($0) }
-        let y = try f.engine.conv2d(x.reshaped([n, inputs, 1, 1]), weight: w, bias: b)
-        f.count(flops * Double(n))
-        return try y.reshaped([n, outputs])
+        let y = try f.engine.linear(x, weight: f.parameter(weight), bias: bias.map { try f.parameter($0) })
+        f.count(flops * Double(x.shape[0]))
+        return y
     }
 
     var flops: Double { 2 * Double(inputs * outputs) }
@@ -123,24 +120,24 @@ struct AdaptiveNorm {
             c.derive(Self.column(v, j), from: v) { t in
                 let values = t.hostValues ?? []
                 let column = (0..<(values.count / 2)).map { values[2 * $0 + j] }
-                return Tensor(shape: [1, column.count, 1, 1], values: column)
+                return Tensor(shape: [column.count, 1], values: column)
             }
         }
     }
 
-    /// Name of column `j` of `v` as a contiguous `[1, A, 1, 1]` tensor (derived at upload time).
+    /// Name of column `j` of `v` as a contiguous `[A, 1]` matrix (derived at upload time).
     static func column(_ v: String, _ j: Int) -> String { "\(v)#column\(j)" }
 
-    /// γ and β, each `[1, C]`. E·v_j is a 1×1 conv of v_j `[1, A, 1, 1]` with E viewed `[Ce, A, 1, 1]`,
-    /// then u·(E·v_j) a 1×1 conv with u viewed `[C, Ce, 1, 1]` (PyTorch's order: E·v first).
+    /// γ and β, each `[1, C]`: `P[:, j] = u·(E·v[:, j])` with two `matmul`s in PyTorch's order
+    /// (E·v first), then `weight + P[:, 0]`, `bias + P[:, 1]`.
     func affine(_ f: Forward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
         let e = f.engine
-        let eWeight = try embedding.reshaped([embedChannels, area, 1, 1])
-        let uWeight = try f.parameter(u).reshaped([channels, embedChannels, 1, 1])
+        let matrixE = try embedding.reshaped([embedChannels, area])
+        let matrixU = try f.parameter(u)
         var out: [Tensor] = []
         for (j, base) in [weight, bias].enumerated() {
-            let ev = try e.conv2d(f.parameter(Self.column(v, j)), weight: eWeight, bias: nil)
-            let p = try e.conv2d(ev, weight: uWeight, bias: nil)
+            let ev = try e.matmul(matrixE, f.parameter(Self.column(v, j)))
+            let p = try e.matmul(matrixU, ev)
             out.append(try e.add(f.parameter(base), p.reshaped([channels])).reshaped([1, channels]))
         }
         return (out[0], out[1])
