@@ -22,9 +22,9 @@ extension Engine {
     }
 
     /// OpenCL convolution: pad the input once into a pooled scratch buffer, pack the weights
-    /// (output channel innermost, Cout rounded up to 8) — repeated every call, which costs one
-    /// pass over the weights, small next to the convolution itself — then one register-tiled
-    /// kernel (8 output channels × 8 output x positions per work-item).
+    /// (output channel innermost, Cout rounded up to 8; cached for resident weights, see
+    /// `ConvolutionWeightCache`), then one register-tiled kernel (8 output channels × 8 output x
+    /// positions per work-item).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            outShape: [Int], cost: KernelCost) throws -> Tensor {
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
@@ -46,15 +46,7 @@ extension Engine {
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
         let blocks = (g.outputChannels + 7) / 8
-        let k = g.reduction
-        let packed = try cl.makeBuffer(byteCount: blocks * k * 8 * 4)
-        let packedBias = try cl.makeBuffer(byteCount: blocks * 8 * 4)
-        let weightBuffer = try buffer(weight)
-        let biasBuffer = try bias.map { try buffer($0) }
-        try cl.launch("conv_pack_weights", global: [blocks * k * 8], local: [256],
-                      arguments: [.buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(packed), .buffer(packedBias),
-                                  .i(g.outputChannels), .i(g.inputChannels), .i(kd), .i(kh), .i(kw), .i(blocks), .i(biasBuffer == nil ? 0 : 1)],
-                      cost: KernelCost(flops: 0, bytes: Double(g.outputChannels * k + blocks * k * 8) * 4))
+        let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
 
         let result = try deviceOutput(cl, outShape)
         var arguments: [KernelArgument] = [
@@ -81,4 +73,31 @@ private func powerOfTwo(atLeast n: Int) -> Int {
     var p = 1
     while p < n { p <<= 1 }
     return p
+}
+
+extension Engine {
+    /// The packed weights and bias for `weight`/`bias`: from the cache when both are device
+    /// tensors already packed once (network weights are resident, so every frame after the first
+    /// skips the packing pass), else packed now (and cached when they are device tensors).
+    func packedConvolutionWeights(_ cl: OpenCLContext, _ g: ConvolutionGeometry, weight: Tensor, bias: Tensor?,
+                                  blocks: Int) throws -> (DeviceBuffer, DeviceBuffer) {
+        let cacheable = weight.deviceBuffer != nil && (bias == nil || bias?.deviceBuffer != nil)
+        if cacheable, let hit = convolutionWeightCache.lookup(weight: weight.deviceBuffer!, bias: bias?.deviceBuffer) {
+            return hit
+        }
+        let k = g.reduction
+        let packed = try cl.makeBuffer(byteCount: blocks * k * 8 * 4)
+        let packedBias = try cl.makeBuffer(byteCount: blocks * 8 * 4)
+        let weightBuffer = try buffer(weight)
+        let biasBuffer = try bias.map { try buffer($0) }
+        try cl.launch("conv_pack_weights", global: [blocks * k * 8], local: [256],
+                      arguments: [.buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(packed), .buffer(packedBias),
+                                  .i(g.outputChannels), .i(g.inputChannels), .i(g.kernel[0]), .i(g.kernel[1]), .i(g.kernel[2]),
+                                  .i(blocks), .i(biasBuffer == nil ? 0 : 1)],
+                      cost: KernelCost(flops: 0, bytes: Double(g.outputChannels * k + blocks * k * 8) * 4))
+        if cacheable {
+            convolutionWeightCache.store(weight: weightBuffer, bias: biasBuffer, packed: packed, packedBias: packedBias)
+        }
+        return (packed, packedBias)
+    }
 }

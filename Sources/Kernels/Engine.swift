@@ -48,6 +48,9 @@ public final class Engine: @unchecked Sendable {
         }
     }
 
+    /// Packed convolution weights for resident weight tensors (OpenCL only).
+    let convolutionWeightCache = ConvolutionWeightCache()
+
     /// Creates an engine over `backend`.
     public init(backend: Backend) { self.backend = backend }
 

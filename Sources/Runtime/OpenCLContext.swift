@@ -28,7 +28,8 @@ public final class OpenCLContext: @unchecked Sendable {
         self.baseOptions = options
         var status: cl_int = 0
         var deviceID: cl_device_id? = device.id
-        guard let ctx = clCreateContext(nil, 1, &deviceID, nil, nil, &status), status == CL_SUCCESS else {
+        let created = OpenCLGlobalLock.withLock { clCreateContext(nil, 1, &deviceID, nil, nil, &status) }
+        guard let ctx = created, status == CL_SUCCESS else {
             throw OpenCLError(code: status, call: "clCreateContext", detail: device.name)
         }
         context = ctx

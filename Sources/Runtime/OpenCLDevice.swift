@@ -1,4 +1,5 @@
 import COpenCL
+import Foundation
 
 /// One OpenCL device, with the facts `portrait devices` shows and the selector uses.
 public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
@@ -47,7 +48,13 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
     public var description: String { "opencl:\(index) \(name) [\(platformName)]" }
 
     /// Every OpenCL device of every platform, in platform order. Empty when no ICD is installed.
-    public static func all() -> [OpenCLDevice] {
+    /// Enumerated once per process (thread-safe: ICD loaders and PoCL's start-up are not safe to
+    /// enter from two threads at once).
+    public static func all() -> [OpenCLDevice] { enumerated }
+
+    private static let enumerated: [OpenCLDevice] = OpenCLGlobalLock.withLock { enumerate() }
+
+    private static func enumerate() -> [OpenCLDevice] {
         var platformCount: cl_uint = 0
         guard clGetPlatformIDs(0, nil, &platformCount) == CL_SUCCESS, platformCount > 0 else { return [] }
         var platforms = [cl_platform_id?](repeating: nil, count: Int(platformCount))
@@ -106,13 +113,23 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
     }
 }
 
+/// Serialises process-wide OpenCL set-up calls (platform enumeration, context creation).
+enum OpenCLGlobalLock {
+    private static let lock = NSLock()
+    /// Runs `body` while holding the lock.
+    static func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock(); defer { lock.unlock() }
+        return try body()
+    }
+}
+
 private func deviceString(_ device: cl_device_id, _ param: cl_device_info) -> String {
     var size = 0
     guard clGetDeviceInfo(device, param, 0, nil, &size) == CL_SUCCESS, size > 0 else { return "" }
     var bytes = [CChar](repeating: 0, count: size)
     guard clGetDeviceInfo(device, param, size, &bytes, nil) == CL_SUCCESS else { return "" }
     return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        .trimmingCharacters(in: " ")
+        .trimmingCharacters(in: .whitespaces)
 }
 
 private func platformString(_ platform: cl_platform_id, _ param: cl_platform_info) -> String {
@@ -129,13 +146,4 @@ private func deviceValue<T>(_ device: cl_device_id, _ param: cl_device_info, _ z
         clGetDeviceInfo(device, param, raw.count, raw.baseAddress, nil)
     }
     return value
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: Character) -> String {
-        var s = Substring(self)
-        while s.first == set { s = s.dropFirst() }
-        while s.last == set { s = s.dropLast() }
-        return String(s)
-    }
 }
