@@ -95,6 +95,16 @@ __kernel void conv_pack_weights(__global const float* w, __global const float* b
     if (i < CB * 8) bp[i] = (hasBias != 0 && i < Cout) ? bias[i] : 0.0f;
 }
 
+// Multiply-add of the tile kernels. PoCL 3.1 lowers mad() to a separate multiply and add (even
+// with -cl-mad-enable), which halves FMA-bound throughput; fma() is one instruction where the
+// device has it (FP_FAST_FMAF, or __FMA__ on PoCL's x86 targets, which do not define
+// FP_FAST_FMAF) but a slow exact emulation elsewhere, so it is used only there.
+#if defined(FP_FAST_FMAF) || defined(__FMA__)
+#define CONV_FMA(a, b, c) fma(a, b, c)
+#else
+#define CONV_FMA(a, b, c) mad(a, b, c)
+#endif
+
 // Eight consecutive input columns p[0], p[S], ..., p[7S] (S is a constant after inlining).
 inline float8 conv_load8(__global const float* p, const int S) {
     if (S == 1) return vload8(0, p);
@@ -123,14 +133,14 @@ inline void conv_store8(__global float* y, float8 v, int valid) {
 // on PoCL than vload8 + .s0...s7 extraction.
 #define CONV_TAP(P) {                                   \
         float8 v = conv_load8(P, SX);                   \
-        a0 = mad((float8)(w[0]), v, a0);                \
-        a1 = mad((float8)(w[1]), v, a1);                \
-        a2 = mad((float8)(w[2]), v, a2);                \
-        a3 = mad((float8)(w[3]), v, a3);                \
-        a4 = mad((float8)(w[4]), v, a4);                \
-        a5 = mad((float8)(w[5]), v, a5);                \
-        a6 = mad((float8)(w[6]), v, a6);                \
-        a7 = mad((float8)(w[7]), v, a7);                \
+        a0 = CONV_FMA((float8)(w[0]), v, a0);           \
+        a1 = CONV_FMA((float8)(w[1]), v, a1);           \
+        a2 = CONV_FMA((float8)(w[2]), v, a2);           \
+        a3 = CONV_FMA((float8)(w[3]), v, a3);           \
+        a4 = CONV_FMA((float8)(w[4]), v, a4);           \
+        a5 = CONV_FMA((float8)(w[5]), v, a5);           \
+        a6 = CONV_FMA((float8)(w[6]), v, a6);           \
+        a7 = CONV_FMA((float8)(w[7]), v, a7);           \
         w += 8;                                         \
     }
 
@@ -190,6 +200,109 @@ CONV_TILE_KERNEL(conv_k7s2_tile, 7, 2)
 
 // Any kernel width and x stride (runtime values): same tile, unspecialised inner loop.
 __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_TILE_ARGS, KW, SX); }
+
+// 16-wide tiles for CPUs with 512-bit vectors (PoCL on AVX-512; chosen in Swift by device):
+// each work-item computes OB·8 output channels (OB = 1 or 2 packed weight blocks) × 16
+// consecutive output x positions (stride 1) in named float16 accumulators. With OB = 2 every
+// input vector feeds 16 FMAs; the second block of the last pair may not exist (odd CB), then it
+// recomputes the first and its stores are skipped.
+inline void conv_store16(__global float* y, float16 v, int valid) {
+    if (valid >= 16) { vstore16(v, 0, y); return; }
+    conv_store8(y, v.lo, valid);
+    if (valid > 8) conv_store8(y + 8, v.hi, valid - 8);
+}
+
+#define CONV_MAD16(A, W) A = CONV_FMA((float16)(W), v, A);
+#define CONV_TAP16(P) {                                                              \
+        float16 v = vload16(0, P);                                                   \
+        CONV_MAD16(a0, w[0]) CONV_MAD16(a1, w[1]) CONV_MAD16(a2, w[2]) CONV_MAD16(a3, w[3]) \
+        CONV_MAD16(a4, w[4]) CONV_MAD16(a5, w[5]) CONV_MAD16(a6, w[6]) CONV_MAD16(a7, w[7]) \
+        if (OB == 2) {                                                               \
+            CONV_MAD16(b0, u[0]) CONV_MAD16(b1, u[1]) CONV_MAD16(b2, u[2]) CONV_MAD16(b3, u[3]) \
+            CONV_MAD16(b4, u[4]) CONV_MAD16(b5, u[5]) CONV_MAD16(b6, u[6]) CONV_MAD16(b7, u[7]) \
+            u += 8;                                                                  \
+        }                                                                            \
+        w += 8;                                                                      \
+    }
+
+// Global (tilesX, Do·Ho, N·⌈CB/OB⌉), or (tilesX, ⌈CB/OB⌉, N·Do·Ho) when blocksInner ≠ 0 (all
+// channel blocks of a row run back to back: the input rows stay in cache, the weights are
+// re-read per row). x stride 1; KW a compile-time constant.
+inline void conv_tile16(CONV_TILE_PARAMS, int blocksInner, const int KW, const int OB) {
+    int tx = get_global_id(0);
+    int pairs = (CB + OB - 1) / OB;
+    int row, zb;
+    if (blocksInner) {
+        int nr = get_global_id(2);
+        row = nr % (Do * Ho);
+        zb = (nr / (Do * Ho)) * pairs + get_global_id(1);
+        if (get_global_id(1) >= pairs) return;
+    } else {
+        row = get_global_id(1);
+        zb = get_global_id(2);
+    }
+    if (tx >= tilesX || row >= Do * Ho) return;
+    int oy = row % Ho, oz = row / Ho;
+    int cb = (zb % pairs) * OB, n = zb / pairs;
+    int cb2 = (OB == 2 && cb + 1 < CB) ? cb + 1 : cb;
+    int x0 = tx * 16;
+    int K8 = Cin * KD * KH * KW * 8;
+    __global const float* b = bp + cb * 8;
+    __global const float* c = bp + cb2 * 8;
+    float16 a0 = (float16)(b[0]), a1 = (float16)(b[1]), a2 = (float16)(b[2]), a3 = (float16)(b[3]);
+    float16 a4 = (float16)(b[4]), a5 = (float16)(b[5]), a6 = (float16)(b[6]), a7 = (float16)(b[7]);
+    float16 b0 = (float16)(c[0]), b1 = (float16)(c[1]), b2 = (float16)(c[2]), b3 = (float16)(c[3]);
+    float16 b4 = (float16)(c[4]), b5 = (float16)(c[5]), b6 = (float16)(c[6]), b7 = (float16)(c[7]);
+    __global const float* w = wt + cb * K8;
+    __global const float* u = wt + cb2 * K8;
+    int rowPitch = Cin * Wp;
+    __global const float* xn = xp + ((n * Dp + oz * sd) * Hp + oy * sh) * rowPitch + x0;
+    for (int kz = 0; kz < KD; ++kz) {
+        for (int ky = 0; ky < KH; ++ky) {
+            __global const float* r = xn + (kz * Hp + ky) * rowPitch;
+            if (KW == 1) {
+#pragma unroll 4
+                for (int ic = 0; ic < Cin; ++ic, r += Wp) { CONV_TAP16(r) }
+            } else {
+                for (int ic = 0; ic < Cin; ++ic, r += Wp) {
+                    for (int kx = 0; kx < KW; ++kx) { CONV_TAP16(r + kx) }
+                }
+            }
+        }
+    }
+    int valid = Wo - x0;
+    int outPlane = Do * Ho * Wo;
+    int oc = cb * 8;
+    __global float* yo = y + (n * Cout + oc) * outPlane + row * Wo + x0;
+    conv_store16(yo, a0, valid);
+    if (oc + 1 < Cout) conv_store16(yo + outPlane, a1, valid);
+    if (oc + 2 < Cout) conv_store16(yo + 2 * outPlane, a2, valid);
+    if (oc + 3 < Cout) conv_store16(yo + 3 * outPlane, a3, valid);
+    if (oc + 4 < Cout) conv_store16(yo + 4 * outPlane, a4, valid);
+    if (oc + 5 < Cout) conv_store16(yo + 5 * outPlane, a5, valid);
+    if (oc + 6 < Cout) conv_store16(yo + 6 * outPlane, a6, valid);
+    if (oc + 7 < Cout) conv_store16(yo + 7 * outPlane, a7, valid);
+    if (OB == 2 && cb2 != cb) {
+        oc += 8;
+        yo += 8 * outPlane;
+        conv_store16(yo, b0, valid);
+        if (oc + 1 < Cout) conv_store16(yo + outPlane, b1, valid);
+        if (oc + 2 < Cout) conv_store16(yo + 2 * outPlane, b2, valid);
+        if (oc + 3 < Cout) conv_store16(yo + 3 * outPlane, b3, valid);
+        if (oc + 4 < Cout) conv_store16(yo + 4 * outPlane, b4, valid);
+        if (oc + 5 < Cout) conv_store16(yo + 5 * outPlane, b5, valid);
+        if (oc + 6 < Cout) conv_store16(yo + 6 * outPlane, b6, valid);
+        if (oc + 7 < Cout) conv_store16(yo + 7 * outPlane, b7, valid);
+    }
+}
+
+#define CONV_TILE16_KERNEL(NAME, KW, OB) \
+    __kernel void NAME(CONV_TILE_PARAMS, int blocksInner) { conv_tile16(CONV_TILE_ARGS, blocksInner, KW, OB); }
+
+CONV_TILE16_KERNEL(conv_k1s1_tile16x8, 1, 1)
+CONV_TILE16_KERNEL(conv_k3s1_tile16x8, 3, 1)
+CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
+CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
 
 
 // ==== Linear (Sources/Kernels/Linear*.swift) ====
