@@ -46,8 +46,9 @@ __kernel void scale_shift(__global const float* x, __global float* y, int n, flo
 // the weights into reading order with the output channel innermost (Cout rounded up to 8 with
 // zeros) plus a padded bias, and one conv_*_tile kernel where each work-item computes 8 output
 // channels × 8 consecutive output x positions in eight named float8 accumulators
-// (opencl-notes §0, §1.8). The last x tile of a row reads past the row (into the next one, or
-// into slack at the end of the scratch); those lanes are never stored.
+// (opencl-notes §0, §1.8), or on AVX-512 CPUs (stride-1 k1/k3) conv_*_tile16x16: 16 channels ×
+// 16 positions in sixteen float16 accumulators. The last x tile of a row reads past the row
+// (into the next one, or into slack at the end of the scratch); those lanes are never stored.
 
 // Zero-padded, row-interleaved copy of x [N][C][D][H][W]: xp[n][zp][yp][c][xq] =
 // x[n][c][zp-pd][yp-ph][xq-pw] inside the input, else 0. Putting the channel between y and x
@@ -204,8 +205,9 @@ __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_T
 // 16-wide tiles for CPUs with 512-bit vectors (PoCL on AVX-512; chosen in Swift by device):
 // each work-item computes OB·8 output channels (OB = 1 or 2 packed weight blocks) × 16
 // consecutive output x positions (stride 1) in named float16 accumulators. With OB = 2 every
-// input vector feeds 16 FMAs; the second block of the last pair may not exist (odd CB), then it
-// recomputes the first and its stores are skipped.
+// input vector feeds 16 FMAs (OB = 1, 8 channels × 16 positions, measured 15-40 % slower
+// here); the second block of the last pair may not exist (odd CB), then it recomputes the first
+// and its stores are skipped.
 inline void conv_store16(__global float* y, float16 v, int valid) {
     if (valid >= 16) { vstore16(v, 0, y); return; }
     conv_store8(y, v.lo, valid);
@@ -225,23 +227,16 @@ inline void conv_store16(__global float* y, float16 v, int valid) {
         w += 8;                                                                      \
     }
 
-// Global (tilesX, Do·Ho, N·⌈CB/OB⌉), or (tilesX, ⌈CB/OB⌉, N·Do·Ho) when blocksInner ≠ 0 (all
-// channel blocks of a row run back to back: the input rows stay in cache, the weights are
-// re-read per row). x stride 1; KW a compile-time constant.
-inline void conv_tile16(CONV_TILE_PARAMS, int blocksInner, const int KW, const int OB) {
+// Global (tilesX, ⌈CB/OB⌉, N·Do·Ho): all channel blocks of an output row run back to back while
+// its input rows are in cache (with rows inside blocks, the padded input was re-streamed from
+// L3/DRAM once per block: up to 1.7x slower on PoCL). x stride 1; KW a compile-time constant.
+inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
     int tx = get_global_id(0);
     int pairs = (CB + OB - 1) / OB;
-    int row, zb;
-    if (blocksInner) {
-        int nr = get_global_id(2);
-        row = nr % (Do * Ho);
-        zb = (nr / (Do * Ho)) * pairs + get_global_id(1);
-        if (get_global_id(1) >= pairs) return;
-    } else {
-        row = get_global_id(1);
-        zb = get_global_id(2);
-    }
-    if (tx >= tilesX || row >= Do * Ho) return;
+    int nr = get_global_id(2);
+    int row = nr % (Do * Ho);
+    int zb = (nr / (Do * Ho)) * pairs + get_global_id(1);
+    if (tx >= tilesX || get_global_id(1) >= pairs) return;
     int oy = row % Ho, oz = row / Ho;
     int cb = (zb % pairs) * OB, n = zb / pairs;
     int cb2 = (OB == 2 && cb + 1 < CB) ? cb + 1 : cb;
@@ -297,10 +292,8 @@ inline void conv_tile16(CONV_TILE_PARAMS, int blocksInner, const int KW, const i
 }
 
 #define CONV_TILE16_KERNEL(NAME, KW, OB) \
-    __kernel void NAME(CONV_TILE_PARAMS, int blocksInner) { conv_tile16(CONV_TILE_ARGS, blocksInner, KW, OB); }
+    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16(CONV_TILE_ARGS, KW, OB); }
 
-CONV_TILE16_KERNEL(conv_k1s1_tile16x8, 1, 1)
-CONV_TILE16_KERNEL(conv_k3s1_tile16x8, 3, 1)
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
 

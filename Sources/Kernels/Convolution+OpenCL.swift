@@ -35,8 +35,9 @@ extension Engine {
 
     /// OpenCL convolution: pad the input once into a pooled scratch buffer, pack the weights
     /// (output channel innermost, Cout rounded up to 8; cached for resident weights, see
-    /// `ConvolutionWeightCache`), then one register-tiled kernel (8 output channels × 8 output x
-    /// positions per work-item).
+    /// `ConvolutionWeightCache`), then one register-tiled kernel: 8 output channels × 8 output x
+    /// positions per work-item, or on AVX-512 CPUs for stride-1 k1/k3, 16 channels × 16
+    /// positions (`wideConvolutionKernel`).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            outShape: [Int], cost: KernelCost) throws -> Tensor {
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
@@ -74,10 +75,9 @@ extension Engine {
             name = wideName
             let groups = (blocks + blocksPerItem - 1) / blocksPerItem
             // Channel blocks inside rows: 1.2-1.7x on PoCL (the input rows of one output row stay
-            // in L2 while every block uses them; with rows inside blocks the input is re-streamed
+            // in L2 while every block uses them; with rows inside blocks the input was re-streamed
             // from L3/DRAM once per block).
             global = [tilesX, groups, g.batch * out[0] * out[1]]
-            arguments.append(.i(1))
         } else if let specialised = Self.convolutionTileKernel(kernelWidth: kw, strideX: sw) {
             name = specialised
         } else {
