@@ -1021,3 +1021,26 @@ __kernel void deformation_grid(__global const float* offsets, __global float* ou
     vstore3((float3)(gs_linspace(x, W) + src[0], gs_linspace(y, H) + src[V], gs_linspace(z, D) + src[2 * V]),
             (size_t)n * V + s, out);
 }
+
+// ==== Peak (Sources/Kernels/DevicePeak.swift) ====
+
+#if defined(FP_FAST_FMAF) || defined(__FMA__)
+#define PEAK_FMA(x, m, k) fma(x, m, k)
+#else
+#define PEAK_FMA(x, m, k) mad(x, m, k)
+#endif
+
+// Eight independent float8 multiply-add chains per work-item: 128 FLOP per iteration, no memory
+// traffic. `portrait profile` times it to report each kernel's share of the device's real peak.
+__kernel void peak_fma(__global float* out, int iterations, float seed) {
+    int gid = get_global_id(0);
+    float8 a = (float8)(seed + gid * 1e-7f), b = a + 0.1f, c = a + 0.2f, d = a + 0.3f;
+    float8 e = a + 0.4f, f = a + 0.5f, g = a + 0.6f, h = a + 0.7f;
+    const float8 m = (float8)(0.9999999f), k = (float8)(1e-7f);
+    for (int i = 0; i < iterations; ++i) {
+        a = PEAK_FMA(a, m, k); b = PEAK_FMA(b, m, k); c = PEAK_FMA(c, m, k); d = PEAK_FMA(d, m, k);
+        e = PEAK_FMA(e, m, k); f = PEAK_FMA(f, m, k); g = PEAK_FMA(g, m, k); h = PEAK_FMA(h, m, k);
+    }
+    float8 s = a + b + c + d + e + f + g + h;
+    out[gid] = s.s0 + s.s1 + s.s2 + s.s3 + s.s4 + s.s5 + s.s6 + s.s7;
+}

@@ -30,7 +30,7 @@ struct ProfileCommand: ParsableCommand {
         if !ops { return try runModelProfile() }
         try reportingErrors {
             let engine = try deviceOptions.makeEngine()
-            let peak = engine.openCL?.device.estimatedPeakGFLOPS
+            let peak = try engine.measuredPeakGFLOPS()
             let rows = try OpSuite.profile(try OpSuite.selected(only), engine: engine, repeats: self.repeat) { label in
                 if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K  profiling \(label)".utf8)) }
             }
@@ -43,11 +43,11 @@ struct ProfileCommand: ParsableCommand {
                      "shapes": r.shapes, "params": r.parameters]
                 }
                 var top: [String: Any] = ["device": engine.name, "cases": objects]
-                if let peak { top["peak_gflops_estimate"] = peak }
+                if let peak { top["peak_gflops_measured"] = peak }
                 print(try jsonString(top))
                 return
             }
-            print("Profile on \(engine.name)" + (peak.map { String(format: " (fp32 peak ≈ %.0f GFLOP/s, estimated)", $0) } ?? ""))
+            print("Profile on \(engine.name)" + (peak.map { String(format: " (fp32 peak %.0f GFLOP/s, measured with an FMA loop)", $0) } ?? ""))
             print(column("op", 22) + column("case", 34) + column("ms", 10, right: true) + column("GFLOP/s", 10, right: true) +
                   column("GB/s", 9, right: true) + column("% peak", 8, right: true) + "  kernels")
             for r in rows {

@@ -96,21 +96,6 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
         maxWorkGroupSize = deviceValue(device, cl_device_info(CL_DEVICE_MAX_WORK_GROUP_SIZE), Int(0))
         supportsFP16 = extensions.contains("cl_khr_fp16")
     }
-
-    /// A rough fp32 peak in GFLOP/s where it can be estimated, for "% of peak" columns.
-    ///
-    /// PoCL CPUs: cores × 2 FMA pipes × 8 lanes × 2 FLOP × clock (the design note's measured
-    /// ~204 GFLOP/s on the 2-core build machine). NVIDIA: CUDA cores are not reported by
-    /// OpenCL, so the value comes from a small table of known parts; unknown devices give nil.
-    public var estimatedPeakGFLOPS: Double? {
-        if !isGPU {
-            let lanes = extensions.contains("avx512") || name.contains("avx512") ? 16.0 : 8.0
-            return Double(computeUnits) * 2 * lanes * 2 * Double(max(clockMHz, 1)) / 1000
-        }
-        let known: [(String, Double)] = [("H100", 66_900), ("H200", 66_900), ("A100", 19_500),
-                                         ("RTX 4090", 82_600), ("RTX 3090", 35_600)]
-        return known.first { name.contains($0.0) }?.1
-    }
 }
 
 /// Serialises process-wide OpenCL set-up calls (platform enumeration, context creation).
