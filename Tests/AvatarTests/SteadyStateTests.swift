@@ -9,10 +9,13 @@ import Testing
 @Suite(.serialized)
 struct SteadyStateTests {
     @Test func secondAndLaterFramesAllocateNothingNew() throws {
-        guard let engine = TestSupport.opencl, let cl = engine.openCL else {
+        // A private engine: other suites run in parallel on the shared one and would move its pool.
+        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else {
             if TestSupport.openclRequired { Issue.record(Comment(rawValue: TestSupport.openclProblem)) }
             return
         }
+        let engine = try Engine.opencl(device)
+        let cl = try #require(engine.openCL)
         let config = try TestSupport.tiny()
         let network = try Network(config: config, weights: Weights.random(config: config, seed: 11), engine: engine)
         let avatar = try network.makeAvatar(source: TestSupport.image(size: config.imageSize, seed: 1))
