@@ -131,7 +131,8 @@ public enum KernelSource {
     /// Build options: fast relaxed math is *not* used (results must match the CPU path);
     /// `-DGPU=1` on GPUs selects local-memory tiled variants.
     public static func options(for device: OpenCLDevice) -> String {
-        var options = "-cl-mad-enable"
+        // -w: PoCL otherwise prints "N warnings generated." (unroll hints it could not apply) on stderr.
+        var options = "-cl-mad-enable -w"
         if device.isGPU { options += " -DGPU=1" }
         return options
     }
