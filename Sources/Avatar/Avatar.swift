@@ -19,6 +19,9 @@ public struct Avatar: @unchecked Sendable {
     public let sourcePose: HeadPose
     /// The source's expression latent z_s `[1, Z]`.
     public let sourceExpression: Tensor
+    /// `Weights.fingerprint` of the weights that made it (nil for avatars from older files);
+    /// a network with other weights refuses it.
+    public var weightsFingerprint: String?
 
     /// An avatar from its parts (shapes are checked against `config`).
     public init(config: ModelConfig, es: Tensor, canonicalVolume: Tensor, sourcePose: HeadPose, sourceExpression: Tensor) {
@@ -47,7 +50,8 @@ public struct Avatar: @unchecked Sendable {
             "source.pose": Tensor(shape: [1, 9], values: sourcePose.parameters),
             "source.z": try engine.host(sourceExpression),
         ]
-        let metadata = ["format": Self.formatTag, "config": config.name, "config_json": try config.jsonString()]
+        var metadata = ["format": Self.formatTag, "config": config.name, "config_json": try config.jsonString()]
+        if let weightsFingerprint { metadata["weights_fingerprint"] = weightsFingerprint }
         try SafeTensorsWriter.write(tensors, metadata: metadata, to: path)
     }
 
@@ -89,7 +93,9 @@ public struct Avatar: @unchecked Sendable {
               let z = tensors["source.z"], let poseValues = pose.hostValues else {
             throw AvatarError.avatarFile(path: path, reason: "incomplete avatar")
         }
-        return Avatar(config: config, es: es, canonicalVolume: volume, sourcePose: try HeadPose(parameters: poseValues), sourceExpression: z)
+        var avatar = Avatar(config: config, es: es, canonicalVolume: volume, sourcePose: try HeadPose(parameters: poseValues), sourceExpression: z)
+        avatar.weightsFingerprint = file.metadata["weights_fingerprint"]
+        return avatar
     }
 }
 

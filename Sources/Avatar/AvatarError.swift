@@ -11,6 +11,8 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
     case incompatibleAvatar(avatarConfig: String, networkConfig: String, differences: [String])
     /// A bug: the layout and loaded parameters disagree although they were checked.
     case internalInconsistency(String)
+    /// An avatar was made with other weights than the network's (fingerprints differ).
+    case weightsMismatch(avatarWeights: String, networkWeights: String)
 
     /// What is wrong with an image tensor.
     public enum ImageProblem: Sendable, Equatable, CustomStringConvertible {
@@ -46,6 +48,8 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
         case .incompatibleAvatar(let a, let n, let d):
             return "the avatar was made with config '\(a)' but the network uses '\(n)' (\(d.joined(separator: "; "))); rebuild the avatar from its source image with this model"
         case .internalInconsistency(let m): return "internal error: \(m) (please report)"
+        case .weightsMismatch(let a, let n):
+            return "the avatar was made with other weights (fingerprint \(a)) than the network's (\(n)); rebuild it with `portrait avatar` and these weights"
         }
     }
 }

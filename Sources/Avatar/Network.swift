@@ -16,6 +16,8 @@ public final class Network: @unchecked Sendable {
     public let engine: Engine
     let layout: NetworkLayout
     private let parameters: [String: Tensor]
+    /// `Weights.fingerprint` of the weights this network was built with.
+    public let weightsFingerprint: String
 
     /// Checks `weights` against `config` (one `WeightsError.mismatch` listing every problem) and
     /// uploads them to `engine` once.
@@ -36,6 +38,7 @@ public final class Network: @unchecked Sendable {
         self.engine = engine
         self.layout = layout
         self.parameters = parameters
+        self.weightsFingerprint = weights.fingerprint
     }
 
     /// Loads `weightsPath` for `config` and builds the network on `engine`.
@@ -84,7 +87,9 @@ public final class Network: @unchecked Sendable {
             }
             let canonical = try f.stage("g3d") { try layout.g3d(f, warped) }
             try f.record("volume.canonical", canonical)
-            return Avatar(config: cfg, es: es, canonicalVolume: canonical, sourcePose: motion.pose, sourceExpression: motion.z)
+            var avatar = Avatar(config: cfg, es: es, canonicalVolume: canonical, sourcePose: motion.pose, sourceExpression: motion.z)
+            avatar.weightsFingerprint = weightsFingerprint
+            return avatar
         }
     }
 
@@ -125,8 +130,10 @@ public final class Network: @unchecked Sendable {
     /// otherwise be uploaded on every frame).
     public func resident(_ avatar: Avatar) throws -> Avatar {
         try checkAvatar(avatar)
-        return Avatar(config: avatar.config, es: try engine.resident(avatar.es), canonicalVolume: try engine.resident(avatar.canonicalVolume),
-                      sourcePose: avatar.sourcePose, sourceExpression: try engine.resident(avatar.sourceExpression))
+        var resident = Avatar(config: avatar.config, es: try engine.resident(avatar.es), canonicalVolume: try engine.resident(avatar.canonicalVolume),
+                              sourcePose: avatar.sourcePose, sourceExpression: try engine.resident(avatar.sourceExpression))
+        resident.weightsFingerprint = avatar.weightsFingerprint
+        return resident
     }
 
     /// The per-frame path after the motion encoder: embedding, W_{→d}, expression warp then rigid warp
@@ -187,6 +194,9 @@ public final class Network: @unchecked Sendable {
         let differences = avatar.config.differences(from: config)
         guard differences.isEmpty else {
             throw AvatarError.incompatibleAvatar(avatarConfig: avatar.config.name, networkConfig: config.name, differences: differences)
+        }
+        if let made = avatar.weightsFingerprint, made != weightsFingerprint {
+            throw AvatarError.weightsMismatch(avatarWeights: made, networkWeights: weightsFingerprint)
         }
     }
 
