@@ -45,7 +45,7 @@ let package = Package(
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
-        .testTarget(name: "CLITests", dependencies: ["Runtime"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
     ],

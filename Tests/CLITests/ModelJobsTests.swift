@@ -1,4 +1,5 @@
 import Foundation
+import Media
 import Testing
 
 /// End-to-end tests of render, avatar, compare and profile on the tiny config with random
@@ -20,6 +21,17 @@ struct ModelJobsTests {
         let size = (try FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
         #expect(size > 1000)
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.mp4"], "no temporary files left")
+        let driver = try VideoReader(path: Self.driver)
+        let video = try VideoReader(path: out)
+        #expect(video.frameRate == driver.frameRate, "the driving video's frame rate is kept")
+        #expect(video.hasAudio == driver.hasAudio && driver.hasAudio, "the driving video's audio is copied")
+        #expect(try video.readAll().count == 5)
+        #expect(video.width == 64 && video.height == 64)
+
+        let silent = dir.appendingPathComponent("silent.mp4").path
+        let r2 = try CLIRunner.run(["render", "--source", Self.source, "--driver", Self.driver, "--frames", "2", "--no-audio", "-o", silent, "--device", "cpu"] + Self.tiny)
+        #expect(r2.status == 0, "\(r2.stderr)")
+        #expect(try VideoReader(path: silent).hasAudio == false)
     }
 
     @Test func renderFromPosesWritesPNGsAndSideBySide() throws {
