@@ -7,6 +7,7 @@
 #include <libavutil/opt.h>
 #include <libavutil/error.h>
 #include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
 #include <libswscale/swscale.h>
 #include <libswresample/swresample.h>
 
@@ -53,3 +54,47 @@ static inline int cffmpeg_averror_invalid_data(void) { return AVERROR_INVALIDDAT
 
 /// Bytes per row of plane `i` of a frame.
 static inline int cffmpeg_frame_linesize(const AVFrame *f, int i) { return f->linesize[i]; }
+
+/// The angle of a stream's display matrix (AV_PKT_DATA_DISPLAYMATRIX side data), as
+/// av_display_rotation_get reports it: degrees counter-clockwise, in (-180, 180].
+/// Returns 1 and sets `*angle` when the stream carries a usable matrix, else 0.
+static inline int cffmpeg_stream_display_rotation(const AVStream *st, double *angle) {
+    const uint8_t *data = NULL;
+    size_t size = 0;
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    const AVPacketSideData *sd = av_packet_side_data_get(st->codecpar->coded_side_data,
+                                                         st->codecpar->nb_coded_side_data,
+                                                         AV_PKT_DATA_DISPLAYMATRIX);
+    if (sd) { data = sd->data; size = sd->size; }
+#else
+    data = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+#endif
+    if (!data || size < 9 * sizeof(int32_t)) return 0;
+    double a = av_display_rotation_get((const int32_t *)data);
+    if (a != a) return 0; /* NaN: degenerate matrix */
+    *angle = a;
+    return 1;
+}
+
+/// Attaches a display matrix made by av_display_rotation_set(matrix, angle) to a stream,
+/// before its header is written: `angle` is the clockwise turn a player applies to display
+/// the frames (av_display_rotation_get then reads back -angle).
+/// Returns 0 or a negative AVERROR code.
+static inline int cffmpeg_stream_set_display_rotation(AVStream *st, double angle) {
+    const size_t size = 9 * sizeof(int32_t);
+#if LIBAVFORMAT_VERSION_MAJOR >= 61
+    AVPacketSideData *sd = av_packet_side_data_new(&st->codecpar->coded_side_data,
+                                                   &st->codecpar->nb_coded_side_data,
+                                                   AV_PKT_DATA_DISPLAYMATRIX, size, 0);
+    if (!sd) return AVERROR(ENOMEM);
+    av_display_rotation_set((int32_t *)sd->data, angle);
+    return 0;
+#else
+    uint8_t *data = av_malloc(size);
+    if (!data) return AVERROR(ENOMEM);
+    av_display_rotation_set((int32_t *)data, angle);
+    int status = av_stream_add_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, data, size);
+    if (status < 0) av_free(data);
+    return status;
+#endif
+}

@@ -17,6 +17,9 @@ struct VideoProbe {
     let frameCountEstimate: Int?
     let hasAudio: Bool
     let codecName: String
+    /// Clockwise degrees (0, 90, 180 or 270) to turn decoded frames to display them upright,
+    /// from the stream's display matrix; 0 when it has none.
+    let rotationDegrees: Int
 
     init(path: String) throws(MediaError) {
         guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
@@ -64,6 +67,10 @@ struct VideoProbe {
         guard width > 0, height > 0 else {
             throw .corrupt(path: path, reason: "video stream has no frame size (\(width)x\(height))")
         }
+
+        var matrixAngle = 0.0
+        rotationDegrees = cffmpeg_stream_display_rotation(stream, &matrixAngle) == 1
+            ? VideoReader.clockwiseRotation(forDisplayMatrixAngle: matrixAngle) : 0
 
         // Other streams are skipped by the demuxer rather than read and dropped.
         for i in 0..<Int(context.pointee.nb_streams) where i != Int(index) {

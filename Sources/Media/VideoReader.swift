@@ -6,6 +6,8 @@ import Foundation
 /// Any container and codec the installed libavformat/libavcodec read is accepted. Opening
 /// decodes the first frame, so a file that opens is known to hold at least one frame. Memory
 /// stays flat however long the video: one packet and one decoded frame are held at a time.
+/// A rotation tag (display matrix, as phones write) is honoured: frames come out upright,
+/// `width`/`height` describe them as displayed and `rotationDegrees` says what was applied.
 ///
 /// ```swift
 /// let reader = try VideoReader(path: "driver.mp4")
@@ -15,10 +17,17 @@ import Foundation
 public final class VideoReader {
     /// The file being read.
     public let path: String
-    /// Frame width in pixels, as the stream declares it (decoded frames normally match).
+    /// Frame width in pixels as displayed, i.e. after `rotationDegrees` is applied (the
+    /// stream's coded height for 90° and 270°); frames from `next()` normally match.
     public let width: Int
-    /// Frame height in pixels.
+    /// Frame height in pixels as displayed (the coded width for 90° and 270°).
     public let height: Int
+    /// Clockwise rotation, in degrees, that the stream's rotation tag (its display matrix,
+    /// as written by phones: `rotate=90` for a portrait clip) asks for to show the frames
+    /// upright: 0, 90, 180 or 270. Frames from `next()` and `readAll()` already have it
+    /// applied. A matrix angle that is not a multiple of 90° is rounded to the nearest one
+    /// (see `clockwiseRotation(forDisplayMatrixAngle:)`); mirroring in the matrix is ignored.
+    public let rotationDegrees: Int
     /// Frames per second (the container's average rate, else libav's best guess, else 25).
     public let frameRate: FrameRate
     /// Duration in seconds, when the container states one.
@@ -54,8 +63,10 @@ public final class VideoReader {
         let probe = try VideoProbe(path: path)
         format = probe.format
         streamIndex = probe.streamIndex
-        width = probe.width
-        height = probe.height
+        rotationDegrees = probe.rotationDegrees
+        let sideways = probe.rotationDegrees % 180 != 0
+        width = sideways ? probe.height : probe.width
+        height = sideways ? probe.width : probe.height
         frameRate = probe.frameRate
         duration = probe.duration
         declaredFrameCount = probe.declaredFrameCount
@@ -120,7 +131,8 @@ public final class VideoReader {
             let received = avcodec_receive_frame(decoder, frame)
             if received == 0 {
                 defer { av_frame_unref(frame) }
-                return try converter.convert(frame, path: path)
+                let image = try converter.convert(frame, path: path)
+                return rotationDegrees == 0 ? image : image.rotated(quarterTurns: rotationDegrees / 90)
             }
             if received == FFmpeg.endOfFile {
                 finished = true
@@ -147,6 +159,20 @@ public final class VideoReader {
                 throw .corrupt(path: path, reason: "packet after frame \(framesRead) does not decode: \(FFmpeg.message(sent))")
             }
         }
+    }
+
+    /// The clockwise rotation (0, 90, 180 or 270) that displays upright a stream whose display
+    /// matrix rotates by `angle` degrees, `angle` being what libavutil's
+    /// `av_display_rotation_get` returns (counter-clockwise, in (-180, 180]). The matrix's
+    /// rotation is applied the other way round to show the picture, as ffmpeg's autorotate
+    /// does: a phone clip tagged `rotate=90` has a matrix angle of -90 and needs 90°
+    /// clockwise. Angles between multiples of 90° go to the nearest one (45° rounds away
+    /// from zero, so an angle of -45 gives 90); a non-finite angle gives 0.
+    public static func clockwiseRotation(forDisplayMatrixAngle angle: Double) -> Int {
+        guard angle.isFinite else { return 0 }
+        let clockwise = (-angle).truncatingRemainder(dividingBy: 360)
+        let quarterTurns = Int((clockwise / 90).rounded(.toNearestOrAwayFromZero)) % 4
+        return ((quarterTurns + 4) % 4) * 90
     }
 
     /// After the last frame: a container that counted its frames must have delivered them all

@@ -29,12 +29,19 @@ public final class VideoWriter {
         /// An encoder by libavcodec name (`"libx264"`, `"mpeg4"`...), or `nil` for the default
         /// chain libx264 → default H.264 → MPEG-4.
         public var encoder: String?
+        /// A rotation tag for the video stream: the clockwise degrees (a multiple of 90) a
+        /// player should turn the stored frames to display them, stored as a display matrix
+        /// like a phone's `rotate=90` tag (`VideoReader.rotationDegrees` reads it back).
+        /// Frames are encoded as given, unrotated. `nil` (the default) writes no tag. Only
+        /// containers that store display matrices keep it (MP4/MOV do).
+        public var rotationDegrees: Int?
 
-        /// Options with the defaults `crf: 18, preset: "medium"`.
-        public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil) {
+        /// Options with the defaults `crf: 18, preset: "medium"`, no rotation tag.
+        public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil, rotationDegrees: Int? = nil) {
             self.crf = crf
             self.preset = preset
             self.encoder = encoder
+            self.rotationDegrees = rotationDegrees
         }
     }
 
@@ -66,8 +73,9 @@ public final class VideoWriter {
 
     /// Opens the output (a temporary file beside `path`) and the encoder.
     ///
-    /// Throws `invalidArgument` for odd or empty sizes, `cannotWrite` when the folder is
-    /// missing or not writable, `codecUnavailable` when no usable video encoder exists.
+    /// Throws `invalidArgument` for odd or empty sizes or a `rotationDegrees` that is not a
+    /// multiple of 90, `cannotWrite` when the folder is missing or not writable,
+    /// `codecUnavailable` when no usable video encoder exists.
     public init(path: String, width: Int, height: Int, frameRate: FrameRate, options: Options = Options()) throws(MediaError) {
         _ = FFmpeg.quiet
         guard width > 0, height > 0, width % 2 == 0, height % 2 == 0, width <= 16384, height <= 16384 else {
@@ -75,6 +83,9 @@ public final class VideoWriter {
         }
         guard (0...51).contains(options.crf) else {
             throw .invalidArgument("CRF \(options.crf) is out of range; use 0 (lossless) to 51 (worst), 18 is typical")
+        }
+        if let rotation = options.rotationDegrees, rotation % 90 != 0 {
+            throw .invalidArgument("rotation \(rotation)° is not a multiple of 90; use 0, 90, 180 or 270")
         }
         self.path = path
         self.width = width
@@ -104,6 +115,13 @@ public final class VideoWriter {
         guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_parameters_from_context", reason: FFmpeg.message(status)) }
         stream.pointee.time_base = encoderContext.pointee.time_base
         stream.pointee.avg_frame_rate = frameRate.rational
+        if let rotation = options.rotationDegrees {
+            // av_display_rotation_set takes the clockwise turn (its matrix reads back as the
+            // negated, counter-clockwise angle): 90 gives a phone's tkhd matrix {0, 1, -1, 0}.
+            let turns = ((rotation / 90) % 4 + 4) % 4
+            status = cffmpeg_stream_set_display_rotation(stream, Double(90 * turns))
+            guard status >= 0 else { throw .ffmpeg(path: path, call: "av_stream_add_side_data", reason: FFmpeg.message(status)) }
+        }
 
         frame = av_frame_alloc()
         packet = av_packet_alloc()
