@@ -562,23 +562,25 @@ __kernel void batch_norm_params(__global const float* runningMean, __global cons
     params[3 * c + 2] = (flags & 2) ? bias[c] : 0.0f;
 }
 
-// y[r, i] = (x[r, i] - mean) * scale + shift with (mean, scale, shift) = params[3 * (r % paramRows)].
-// global [spatial, rows], local [L, 1]; x and y may alias.
+// y[r, i] = (x[r, i] - mean) * scale + shift with (mean, scale, shift) = params[3 * (r % paramRows)],
+// then max(y, 0) when relu != 0 (GroupNorm → ReLU fused: saves a full read+write pass and a
+// fresh output buffer). global [spatial, rows], local [L, 1]; x and y may alias.
 __kernel void norm_apply(__global const float* x, __global float* y, __global const float* params,
-                         int spatial, int rows, int paramRows) {
+                         int spatial, int rows, int paramRows, int relu) {
     int i = get_global_id(0);
     int r = get_global_id(1);
     if (i >= spatial || r >= rows) return;
     int p = 3 * (r % paramRows);
     size_t at = (size_t)r * (size_t)spatial + (size_t)i;
-    y[at] = (x[at] - params[p]) * params[p + 1] + params[p + 2];
+    float v = (x[at] - params[p]) * params[p + 1] + params[p + 2];
+    y[at] = relu != 0 ? fmax(v, 0.0f) : v;
 }
 
 // CPU variant of norm_apply: one work-item per NORM_SEGMENT contiguous elements of a row,
 // float8 loads and stores. global [segments, rows].
 #define NORM_SEGMENT 2048
 __kernel void norm_apply_segments(__global const float* x, __global float* y, __global const float* params,
-                                  int spatial, int rows, int paramRows, int segments) {
+                                  int spatial, int rows, int paramRows, int segments, int relu) {
     int seg = get_global_id(0);
     int r = get_global_id(1);
     if (seg >= segments || r >= rows) return;
@@ -590,6 +592,12 @@ __kernel void norm_apply_segments(__global const float* x, __global float* y, __
     size_t at = (size_t)r * (size_t)spatial + (size_t)start;
     __global const float* src = x + at;
     __global float* dst = y + at;
+    if (relu != 0) {
+        for (int i = 0; i < n8; i += 8)
+            vstore8(fmax((vload8(0, src + i) - (float8)(mean)) * (float8)(scale) + (float8)(shift), (float8)(0.0f)), 0, dst + i);
+        for (int i = n8; i < n; i++) dst[i] = fmax((src[i] - mean) * scale + shift, 0.0f);
+        return;
+    }
     for (int i = 0; i < n8; i += 8)
         vstore8((vload8(0, src + i) - (float8)(mean)) * (float8)(scale) + (float8)(shift), 0, dst + i);
     for (int i = n8; i < n; i++) dst[i] = (src[i] - mean) * scale + shift;

@@ -50,7 +50,7 @@ struct G3D {
             let joined = try f.engine.add(y, skipBlock(f, features[features.count - 1 - i]))
             y = try pool3d(f, block(f, joined), cfg.g3dUpPostPool[i])
         }
-        return try head(f, f.engine.relu(headNorm(f, y)))
+        return try head(f, headNorm(f, y, relu: true))
     }
 
     func flops(_ cfg: ModelConfig) -> Double {

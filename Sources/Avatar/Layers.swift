@@ -72,8 +72,9 @@ struct Norm {
         bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
-        try f.engine.groupNorm(x, groups: f.config.normGroups, weight: f.parameter(weight), bias: f.parameter(bias), eps: f.config.eps)
+    func callAsFunction(_ f: Forward, _ x: Tensor, relu: Bool = false) throws -> Tensor {
+        try f.engine.groupNorm(x, groups: f.config.normGroups, weight: f.parameter(weight), bias: f.parameter(bias), eps: f.config.eps,
+                               relu: relu)
     }
 }
 
@@ -93,8 +94,9 @@ struct ResBlock {
 
     func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
-        var h = try conv1(f, e.relu(norm1(f, x)))
-        h = try conv2(f, e.relu(norm2(f, h)))
+        // GroupNorm → ReLU fused into one pass (norm_apply with relu).
+        var h = try conv1(f, norm1(f, x, relu: true))
+        h = try conv2(f, norm2(f, h, relu: true))
         return try e.add(h, skip.map { try $0(f, x) } ?? x)
     }
 

@@ -24,7 +24,8 @@ extension Engine {
     }
 
     /// Three launches: tile partials, exact combination into per-row params, affine pass.
-    func groupNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float) throws -> Tensor {
+    func groupNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float,
+                         relu: Bool = false) throws -> Tensor {
         let x = try buffer(input)
         let out = try deviceOutput(cl, input.shape)
         let numGroups = shape.batch * shape.groups
@@ -57,7 +58,7 @@ extension Engine {
                                   .i(shape.groupLength), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
         try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: shape.spatial, rows: rows, paramRows: rows,
-                            cost: KernelCost(flops: n * 2, bytes: n * 8))
+                            relu: relu, cost: KernelCost(flops: n * 2, bytes: n * 8))
         return out
     }
 
@@ -87,14 +88,14 @@ extension Engine {
     /// `y = (x − mean) · scale + shift` per row: one element per work-item on GPUs, contiguous
     /// `float8` runs per work-item on CPUs.
     func launchNormApply(_ cl: OpenCLContext, x: DeviceBuffer, y: DeviceBuffer, params: DeviceBuffer,
-                         spatial: Int, rows: Int, paramRows: Int, cost: KernelCost) throws {
+                         spatial: Int, rows: Int, paramRows: Int, relu: Bool = false, cost: KernelCost) throws {
         if cl.device.isGPU {
             try cl.launch("norm_apply", global: [spatial, rows], local: Self.normApplyLocal(spatial: spatial),
-                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows)], cost: cost)
+                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows), .i(relu ? 1 : 0)], cost: cost)
         } else {
             let segments = (spatial + GroupNormTiling.applySegment - 1) / GroupNormTiling.applySegment
             try cl.launch("norm_apply_segments", global: [segments, rows], local: [1, 1],
-                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows), .i(segments)], cost: cost)
+                          arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows), .i(segments), .i(relu ? 1 : 0)], cost: cost)
         }
     }
 }

@@ -43,14 +43,18 @@ extension Engine {
     /// the variance. The CPU path accumulates in blocked SIMD float sums carried in Double; the
     /// OpenCL path in float over 4096-element tiles combined exactly (Chan et al.), so results
     /// agree to about 1e-6 relative even for groups of millions of elements.
-    public func groupNorm(_ input: Tensor, groups: Int = 32, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) throws -> Tensor {
+    ///
+    /// `relu: true` returns `relu(group_norm(...))` in the same pass (no separate activation).
+    public func groupNorm(_ input: Tensor, groups: Int = 32, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
+                          relu: Bool = false) throws -> Tensor {
         let shape = try GroupNormShape(input, groups: groups, op: "group_norm")
         for (name, t) in [("weight", weight), ("bias", bias)] {
             if let t, t.count != shape.channels || t.rank != 1 {
                 throw RuntimeError.shapeMismatch("group_norm: \(name) must be [\(shape.channels)] (one per channel), got \(t.shapeDescription)")
             }
         }
-        return try normalizeGroups(input, shape, NormAffine(gamma: weight, beta: bias, perSample: false), eps: eps, name: "group_norm")
+        return try normalizeGroups(input, shape, NormAffine(gamma: weight, beta: bias, perSample: false), eps: eps,
+                                  name: "group_norm", relu: relu)
     }
 
     /// Adaptive GroupNorm (MegaPortraits AdaGN): affine-free `group_norm`, then per-sample,
@@ -139,18 +143,19 @@ extension Engine {
     }
 
     /// Group statistics and the affine pass, on either backend.
-    func normalizeGroups(_ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float, name: String) throws -> Tensor {
+    func normalizeGroups(_ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float, name: String,
+                         relu: Bool = false) throws -> Tensor {
         switch backend {
         case .cpu:
             let x = try cpuValues(input)
             let gamma = try affine.gamma.map { try cpuValues($0) }, beta = try affine.beta.map { try cpuValues($0) }
             return timedCPU(name, cost: shape.cost) {
                 let params = NormalizationCPU.groupParams(x, shape, gamma: gamma, beta: beta, perSample: affine.perSample, eps: eps)
-                return Tensor(shape: input.shape, values: NormalizationCPU.apply(x, params: params, spatial: shape.spatial,
-                                                                                paramRows: shape.batch * shape.channels))
+                let y = NormalizationCPU.apply(x, params: params, spatial: shape.spatial, paramRows: shape.batch * shape.channels)
+                return Tensor(shape: input.shape, values: relu ? y.map { max($0, 0) } : y)
             }
         case .opencl(let cl):
-            return try groupNormOpenCL(cl, input, shape, affine, eps: eps)
+            return try groupNormOpenCL(cl, input, shape, affine, eps: eps, relu: relu)
         }
     }
 }
