@@ -44,10 +44,11 @@ struct CompareCommand: ParsableCommand {
             }
             print(try jsonString(["cases": objects, "passed": failures.isEmpty, "failures": failures.count]))
         } else {
-            print(column("op", 22) + column("case", 30) + column("shape", 22) + column("max|Δ|", 11, right: true) +
+            let caseWidth = max(30, (rows.map(\.label.count).max() ?? 0) + 2)
+            print(column("op", 22) + column("case", caseWidth) + column("shape", 22) + column("max|Δ|", 11, right: true) +
                   column("rel err", 11, right: true) + "  verdict")
             for r in rows {
-                print(column(r.op, 22) + column(r.label, 30) + column("\(r.shape)", 22) +
+                print(column(r.op, 22) + column(r.label, caseWidth) + column("\(r.shape)", 22) +
                       column(String(format: "%.2e", r.comparison.maxAbsoluteError), 11, right: true) +
                       column(String(format: "%.2e", r.comparison.relativeError), 11, right: true) +
                       "  " + (r.comparison.passed ? "pass" : "FAIL (tol \(r.tolerance))"))

@@ -42,9 +42,10 @@ func jsonString(_ object: Any) throws -> String {
 /// Whether standard error is a terminal (progress lines are shown only there).
 var stderrIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
 
-/// Pads or truncates text to a column width.
+/// Pads text to a column width; text as wide as the column or wider keeps one space of
+/// separation from its neighbour (the table shifts rather than running two cells together).
 func column(_ text: String, _ width: Int, right: Bool = false) -> String {
-    if text.count >= width { return text }
+    if text.count >= width { return right ? " " + text : text + " " }
     let pad = String(repeating: " ", count: width - text.count)
     return right ? pad + text : text + pad
 }

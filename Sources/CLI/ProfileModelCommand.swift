@@ -118,7 +118,7 @@ extension ProfileCommand {
               column("GFLOP/s", 10, right: true) + column("GB/s", 9, right: true) + column("% peak", 8, right: true))
         for r in rows {
             let pct = peak.map { String(format: "%.1f", 100 * r.gflops / $0) } ?? "-"
-            print(column(r.name, 30) + column(String(format: "%.1f", Double(r.calls) / scale), 7, right: true) +
+            print(column(r.name, 30) + column(callCount(Double(r.calls) / scale), 7, right: true) +
                   column(String(format: "%.2f", r.milliseconds / scale), 11, right: true) +
                   column(String(format: "%.3f", r.milliseconds / Double(max(r.calls, 1))), 10, right: true) +
                   column(String(format: "%.1f", r.gflops), 10, right: true) +
@@ -137,4 +137,9 @@ extension ProfileCommand {
         let data = try JSONSerialization.data(withJSONObject: ["traceEvents": events, "displayTimeUnit": "ms"])
         try AtomicFile.write(data, to: URL(fileURLWithPath: path))
     }
+}
+
+/// A call count: whole numbers as integers, per-frame means of uneven frames with one decimal.
+private func callCount(_ calls: Double) -> String {
+    calls == calls.rounded() ? String(Int(calls)) : String(format: "%.1f", calls)
 }

@@ -1,31 +1,6 @@
 import Runtime
 
 extension Engine {
-    /// The specialised tile kernel for a kernel width and x stride, or nil for `conv_any_tile`.
-    static func convolutionTileKernel(kernelWidth: Int, strideX: Int) -> String? {
-        switch (kernelWidth, strideX) {
-        case (1, 1): return "conv_k1s1_tile"
-        case (3, 1): return "conv_k3s1_tile"
-        case (7, 1): return "conv_k7s1_tile"
-        case (1, 2): return "conv_k1s2_tile"
-        case (3, 2): return "conv_k3s2_tile"
-        case (7, 2): return "conv_k7s2_tile"
-        default: return nil
-        }
-    }
-
-    /// The 16-wide tile kernel and its packed weight blocks per work-item, for CPUs with
-    /// 512-bit vectors (PoCL names AVX-512 devices `pthread-…-avx512…`), kernel width 1 or 3,
-    /// x stride 1; nil elsewhere.
-    static func wideConvolutionKernel(kernelWidth: Int, strideX: Int, device: OpenCLDevice) -> (String, Int)? {
-        guard !device.isGPU, device.name.lowercased().contains("avx512"), strideX == 1 else { return nil }
-        switch kernelWidth {
-        case 1: return ("conv_k1s1_tile16x16", 2)
-        case 3: return ("conv_k3s1_tile16x16", 2)
-        default: return nil
-        }
-    }
-
     /// Work-group size of the tile kernels: a few x tiles of one output row and channel block.
     /// (Register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy.)
     static func convolutionLocalSize(tilesX: Int, device: OpenCLDevice) -> [Int] {
@@ -35,24 +10,25 @@ extension Engine {
 
     /// OpenCL convolution: pad the input once into a pooled scratch buffer, pack the weights
     /// (output channel innermost, Cout rounded up to 8; cached for resident weights, see
-    /// `ConvolutionWeightCache`), then one register-tiled kernel: 8 output channels × 8 output x
-    /// positions per work-item, or on AVX-512 CPUs for stride-1 k1/k3, 16 channels × 16
-    /// positions (`wideConvolutionKernel`).
+    /// `ConvolutionWeightCache`), then one register-tiled kernel of the device's
+    /// `ConvolutionTile` (8 channels × 8 x positions per work-item, or for stride-1 k1/k3
+    /// 16 × 6 on AVX2 CPUs and 16 × 16 on AVX-512 CPUs).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            outShape: [Int], cost: KernelCost) throws -> Tensor {
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output
-        let wide = Self.wideConvolutionKernel(kernelWidth: kw, strideX: sw, device: cl.device)
-        let tileWidth = wide == nil ? 8 : 16
-        let tilesX = (out[2] + tileWidth - 1) / tileWidth
+        let blocks = (g.outputChannels + 7) / 8
+        let tile = ConvolutionTile.choose(kernelWidth: kw, strideX: sw, channelBlocks: blocks, device: cl.device,
+                                          preference: convolutionTilePreference)
+        let tilesX = (out[2] + tile.width - 1) / tile.width
         // Padded extents; the scratch is [N][Dp][Hp][Cin][Wp] plus slack for the vector
-        // over-read of the last x tile (8 outputs × stride, +16 for vload16 at stride 2, + kw).
+        // over-read of the last x tile (a tile's outputs × stride, +16 for vload16 at stride 2, + kw).
         let dp = g.input[0] + 2 * g.padding[0]
         let hp = g.input[1] + 2 * g.padding[1]
         let wp = g.input[2] + 2 * g.padding[2]
         let planes = g.batch * dp * hp
-        let slack = tilesX * tileWidth * sw + kw + 16
+        let slack = tilesX * tile.width * sw + kw + 16
         let padded = try cl.makeBuffer(byteCount: (planes * g.inputChannels * wp + slack) * 4)
         let inputBuffer = try buffer(input)
         try cl.launch("conv_pad_input", global: [g.inputChannels, planes], local: [8, 8],
@@ -60,7 +36,6 @@ extension Engine {
                                   .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
-        let blocks = (g.outputChannels + 7) / 8
         let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
 
         let result = try deviceOutput(cl, outShape)
@@ -69,21 +44,18 @@ extension Engine {
             .i(g.inputChannels), .i(g.outputChannels), .i(blocks), .i(kd), .i(kh),
             .i(dp), .i(hp), .i(wp), .i(out[0]), .i(out[1]), .i(out[2]), .i(tilesX), .i(sd), .i(sh),
         ]
-        let name: String
-        var global = [tilesX, out[0] * out[1], g.batch * blocks]
-        if let (wideName, blocksPerItem) = wide {
-            name = wideName
-            let groups = (blocks + blocksPerItem - 1) / blocksPerItem
-            // Channel blocks inside rows: 1.2-1.7x on PoCL (the input rows of one output row stay
-            // in L2 while every block uses them; with rows inside blocks the input was re-streamed
-            // from L3/DRAM once per block).
-            global = [tilesX, groups, g.batch * out[0] * out[1]]
-        } else if let specialised = Self.convolutionTileKernel(kernelWidth: kw, strideX: sw) {
-            name = specialised
-        } else {
-            name = "conv_any_tile"
-            arguments += [.i(kw), .i(sw)]
+        let global: [Int]
+        switch tile {
+        case .tile8x8:
+            global = [tilesX, out[0] * out[1], g.batch * blocks]
+        case .tile16x6, .tile16x16:
+            // Pairs of channel blocks inside rows: 1.2-1.7x on PoCL (the input rows of one output
+            // row stay in L2 while every block uses them; with rows inside blocks the input was
+            // re-streamed from L3/DRAM once per block).
+            global = [tilesX, (blocks + 1) / 2, g.batch * out[0] * out[1]]
         }
+        let name = tile.kernelName(kernelWidth: kw, strideX: sw) ?? "conv_any_tile"
+        if name == "conv_any_tile" { arguments += [.i(kw), .i(sw)] }
         try cl.launch(name, global: global,
                       local: Self.convolutionLocalSize(tilesX: tilesX, device: cl.device),
                       arguments: arguments, cost: cost)

@@ -51,6 +51,10 @@ public final class Engine: @unchecked Sendable {
     /// Packed convolution weights for resident weight tensors (OpenCL only).
     let convolutionWeightCache = ConvolutionWeightCache()
 
+    /// The convolution register tile to use where it applies, or nil (the default) for the
+    /// device's best (`ConvolutionTile`). Tests set it to run every tile on any device.
+    public var convolutionTilePreference: ConvolutionTile?
+
     /// Creates an engine over `backend`.
     public init(backend: Backend) { self.backend = backend }
 

@@ -1,0 +1,53 @@
+import Runtime
+
+/// The register tile of the OpenCL convolution kernels: how many output channels × output x
+/// positions one work-item accumulates. Chosen per device (`ConvolutionTile.automatic`); an
+/// engine's `convolutionTilePreference` overrides the choice where the tile applies (tests run
+/// every tile on whatever device they have). All tiles compute the same sums in the same order.
+public enum ConvolutionTile: String, CaseIterable, Sendable {
+    /// 8 channels × 8 positions in eight `float8` accumulators (inputs as vectors, weights
+    /// broadcast): any kernel width and stride; GPUs and single-block convolutions.
+    case tile8x8 = "8x8"
+    /// 16 channels × 6 positions in twelve `float8` accumulators (weights as vectors, inputs
+    /// broadcast): CPUs with 256-bit vectors (AVX2), stride-1 k1/k3, at least two channel blocks.
+    case tile16x6 = "16x6"
+    /// 16 channels × 16 positions in sixteen `float16` accumulators: CPUs with 512-bit vectors
+    /// (PoCL names them `pthread-…-avx512…`), stride-1 k1/k3.
+    case tile16x16 = "16x16"
+
+    /// Output x positions per work-item.
+    var width: Int {
+        switch self {
+        case .tile8x8: return 8
+        case .tile16x6: return 6
+        case .tile16x16: return 16
+        }
+    }
+
+    /// Whether the wide tiles have a kernel for this kernel width and x stride (k1/k3, stride 1).
+    static func wideTilesApply(kernelWidth: Int, strideX: Int) -> Bool {
+        strideX == 1 && (kernelWidth == 1 || kernelWidth == 3)
+    }
+
+    /// The tile for a convolution on `device`: `preference` where a wide tile applies, else the
+    /// device's best (measured on PoCL 3.1: 16×6 is 1.3–1.6× the 8×8 tile on AVX2, 16×16 up to
+    /// 1.7× on AVX-512; GPUs keep 8×8, the only tile measured nowhere slower).
+    static func choose(kernelWidth: Int, strideX: Int, channelBlocks: Int, device: OpenCLDevice,
+                       preference: ConvolutionTile?) -> ConvolutionTile {
+        guard wideTilesApply(kernelWidth: kernelWidth, strideX: strideX) else { return .tile8x8 }
+        if let preference { return preference }
+        if device.isGPU { return .tile8x8 }
+        if device.name.lowercased().contains("avx512") { return .tile16x16 }
+        return channelBlocks >= 2 ? .tile16x6 : .tile8x8
+    }
+
+    /// The kernel name for kernel width `kw` and x stride `sx`, or nil for `conv_any_tile`.
+    func kernelName(kernelWidth kw: Int, strideX sx: Int) -> String? {
+        switch self {
+        case .tile8x8:
+            return [1, 3, 7].contains(kw) && (sx == 1 || sx == 2) ? "conv_k\(kw)s\(sx)_tile" : nil
+        case .tile16x6, .tile16x16:
+            return "conv_k\(kw)s1_tile\(rawValue)"
+        }
+    }
+}
