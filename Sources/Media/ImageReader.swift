@@ -33,15 +33,30 @@ public enum ImageReader {
         switch kind(of: head) {
         case .png:
             return try PNGCodec.read(path)
-        case .jpeg, .other:
-            let reader: VideoReader
+        case .jpeg:
+            return try firstFrame(path)
+        case .other:
+            // Neither signature matched: a file ffmpeg cannot make a picture of is not an image
+            // (a text file named .png), not a damaged one.
             do {
-                reader = try VideoReader(path: path)
-            } catch .noFrames(let path) {
-                throw .corrupt(path: path, reason: "no decodable image data")
+                return try firstFrame(path)
+            } catch .corrupt(_, let reason), .unsupportedFormat(_, let reason) {
+                throw .unsupportedFormat(path: path, reason: "no PNG or JPEG signature, and ffmpeg found no picture in it: \(reason)")
+            } catch .noVideoStream, .noFrames {
+                throw .unsupportedFormat(path: path, reason: "no PNG or JPEG signature, and ffmpeg found no picture in it")
             }
-            guard let image = try reader.next() else { throw .corrupt(path: path, reason: "no decodable image data") }
-            return image
         }
+    }
+
+    /// The first frame libavformat/libavcodec decode from `path`.
+    private static func firstFrame(_ path: String) throws(MediaError) -> RGBImage {
+        let reader: VideoReader
+        do {
+            reader = try VideoReader(path: path)
+        } catch .noFrames(let path) {
+            throw .corrupt(path: path, reason: "no decodable image data")
+        }
+        guard let image = try reader.next() else { throw .corrupt(path: path, reason: "no decodable image data") }
+        return image
     }
 }

@@ -99,7 +99,7 @@ struct ModelJobsTests {
         let out = dir.appendingPathComponent("out.mp4").path
         let cases: [([String], String)] = [
             (["--source", dir.appendingPathComponent("missing.png").path, "--driver", Self.driver, "-o", out], "no such file"),
-            (["--source", notImage.path, "--driver", Self.driver, "-o", out], "notes.png"),
+            (["--source", notImage.path, "--driver", Self.driver, "-o", out], "notes.png: not a supported image"),
             (["--source", Self.source, "--driver", truncated.path, "-o", out], ""),
             (["--source", Self.source, "--driver", empty.path, "-o", out], ""),
             (["--source", Self.source, "--driver", Self.driver, "-o", "/nonexistent-dir/out.mp4"], "cannot write"),

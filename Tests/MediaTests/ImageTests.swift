@@ -50,6 +50,15 @@ struct ImageTests {
         let garbage = TestSupport.temporaryPath("garbage.jpg")
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 7919 &+ 13) }).write(to: URL(fileURLWithPath: garbage))
         #expect(throws: MediaError.self) { try ImageReader.read(garbage) }
+        let text = TestSupport.temporaryPath("notes.png")
+        try Data("just text, named like a picture".utf8).write(to: URL(fileURLWithPath: text))
+        do {
+            _ = try ImageReader.read(text)
+            Issue.record("a text file was read as an image")
+        } catch {
+            guard case .unsupportedFormat = error else { Issue.record("expected .unsupportedFormat for a text file, got \(error)"); return }
+            #expect(error.description.contains("not a supported image"), "\(error)")
+        }
     }
 
     @Test func unwritablePNGPathThrowsAndLeavesNothing() throws {
