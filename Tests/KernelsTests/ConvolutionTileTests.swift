@@ -42,4 +42,21 @@ struct ConvolutionTileTests {
         #expect(kernels.contains("conv_k3s1" + suffix) && kernels.contains("conv_k1s1" + suffix),
                 "tile \(tile.rawValue) did not run its kernels; ran \(kernels.sorted())")
     }
+
+    @Test("every tile issues the same fma sequence: results equal the 8x8 tile's bitwise")
+    func tilesAgreeBitwise() throws {
+        guard let engine = Self.engine else { return }
+        defer { engine.convolutionTilePreference = nil }
+        for id in Self.cases {
+            let args = id.testCase.arguments(seed: 11)
+            var results: [ConvolutionTile: [Float]] = [:]
+            for tile in ConvolutionTile.allCases {
+                engine.convolutionTilePreference = tile
+                results[tile] = try engine.values(try id.op.call(engine, args))
+            }
+            for tile in ConvolutionTile.allCases {
+                #expect(results[tile] == results[.tile8x8], "tile \(tile.rawValue) differs from 8x8 on \(id)")
+            }
+        }
+    }
 }
