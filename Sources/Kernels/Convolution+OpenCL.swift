@@ -19,8 +19,8 @@ extension Engine {
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output
         let blocks = (g.outputChannels + 7) / 8
-        let tile = ConvolutionTile.choose(kernelWidth: kw, strideX: sw, channelBlocks: blocks, device: cl.device,
-                                          preference: convolutionTilePreference)
+        let tile = ConvolutionTile.choose(kernelWidth: kw, strideX: sw, channelBlocks: blocks,
+                                          preferred: preferredConvolutionTile, preference: convolutionTilePreference)
         let tilesX = (out[2] + tile.width - 1) / tile.width
         // Padded extents; the scratch is [N][Dp][Hp][Cin][Wp] plus slack for the vector
         // over-read of the last x tile (a tile's outputs × stride, +16 for vload16 at stride 2, + kw).
@@ -54,8 +54,13 @@ extension Engine {
             // re-streamed from L3/DRAM once per block).
             global = [tilesX, (blocks + 1) / 2, g.batch * out[0] * out[1]]
         }
-        let name = tile.kernelName(kernelWidth: kw, strideX: sw) ?? "conv_any_tile"
-        if name == "conv_any_tile" { arguments += [.i(kw), .i(sw)] }
+        let name: String
+        if let specialised = tile.kernelName(kernelWidth: kw, strideX: sw) {
+            name = specialised
+        } else {
+            name = "conv_any_tile"
+            arguments += [.i(kw), .i(sw)]
+        }
         try cl.launch(name, global: global,
                       local: Self.convolutionLocalSize(tilesX: tilesX, device: cl.device),
                       arguments: arguments, cost: cost)

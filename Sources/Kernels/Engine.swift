@@ -55,8 +55,19 @@ public final class Engine: @unchecked Sendable {
     /// device's best (`ConvolutionTile`). Tests set it to run every tile on any device.
     public var convolutionTilePreference: ConvolutionTile?
 
+    /// The device's convolution tile (`ConvolutionTile.preferred(on:)`), decided once here
+    /// rather than per launch; unused on the CPU backend.
+    let preferredConvolutionTile: ConvolutionTile
+
     /// Creates an engine over `backend`.
-    public init(backend: Backend) { self.backend = backend }
+    public init(backend: Backend) {
+        self.backend = backend
+        if case .opencl(let cl) = backend {
+            preferredConvolutionTile = ConvolutionTile.preferred(on: cl.device)
+        } else {
+            preferredConvolutionTile = .tile8x8
+        }
+    }
 
     /// `cpu` or `opencl:N (device name)`.
     public var name: String {
