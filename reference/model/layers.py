@@ -51,9 +51,11 @@ class ResBlock(nn.Module):
 
 
 class AdaptiveGroupNorm(nn.Module):
-    """GroupNorm without affine, then x * gamma[n,c] + beta[n,c].
+    """The official AdaptiveGroupNorm: GroupNorm with the module's own affine, then the adaptive one.
 
-    gamma/beta come from the warp embedding E (N x Ce x A, A = embed_size**2):
+    out = (GN(x) * weight + bias) * gamma[n,c] + beta[n,c]  (the official module is an nn.GroupNorm
+    whose forward applies weight/bias, and `assign_adaptive_norm_params` sets gamma = weight + dW,
+    beta = bias + dB). gamma/beta come from the warp embedding E (N x Ce x A, A = embed_size**2):
     P = u @ (E @ v) (N x C x 2); gamma = weight + P[..., 0]; beta = bias + P[..., 1].
     """
 
@@ -72,7 +74,8 @@ class AdaptiveGroupNorm(nn.Module):
     def forward(self, x, embedding):
         gamma, beta = self.affine(embedding)
         shape = gamma.shape + (1,) * (x.dim() - 2)
-        return F.group_norm(x, self.groups, eps=self.eps) * gamma.view(shape) + beta.view(shape)
+        y = F.group_norm(x, self.groups, self.weight, self.bias, eps=self.eps)
+        return y * gamma.view(shape) + beta.view(shape)
 
 
 class AdaptiveResBlock3D(nn.Module):
