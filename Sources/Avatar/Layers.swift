@@ -106,16 +106,25 @@ struct ResBlock {
     }
 }
 
-/// Adaptive GroupNorm (`layers.py AdaptiveGroupNorm`): affine-free GN, then `x·γ[c] + β[c]` with
-/// `P = u·(E·v)`, `γ = weight + P[:, 0]`, `β = bias + P[:, 1]` from the warp embedding E `[1, Ce, A]`.
+/// Adaptive GroupNorm as the official code computes it (`layers.py AdaptiveGroupNorm`): GroupNorm
+/// with the module's own affine, then the adaptive affine on top,
+/// `out = (x̂·w + b)·(w + ΔW) + (b + ΔB)` with `[ΔW ΔB] = P = u·(E·v)` from the warp embedding E
+/// `[1, Ce, A]` (the official module is an `nn.GroupNorm` whose forward applies `w`, `b`, and
+/// `assign_adaptive_norm_params` sets the adaptive scale/shift to `w + ΔW`, `b + ΔB`).
+///
+/// Expanded, it is one per-channel affine of the affine-free `x̂`:
+/// `γ = w² + w·ΔW`, `β = b·w + b + b·ΔW + ΔB`. The products with `w` and `b` are folded into
+/// derived tensors at upload time (`w²`, `b·w + b`, `diag(w)·u`, `diag(b)·u`), so per frame the
+/// layer costs three small matmuls and adds, as before. Rounding differs from the official order
+/// by a few float32 ulps.
 struct AdaptiveNorm {
     let weight: String, bias: String, u: String, v: String
     let channels: Int, embedChannels: Int, area: Int
 
     init(_ c: ParameterCollector, _ prefix: String, _ channels: Int, embedChannels: Int, area: Int) {
         self.channels = channels; self.embedChannels = embedChannels; self.area = area
-        weight = c.declare(prefix + ".weight", [channels], .onePlusUniform(bound: 0.1))
-        bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
+        weight = c.declare(prefix + ".weight", [channels], .onePlusUniform(bound: 0.4))
+        bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.3))
         u = c.declare(prefix + ".u", [channels, embedChannels], .uniform(bound: (3.0 / Double(embedChannels)).squareRoot()))
         v = c.declare(prefix + ".v", [area, 2], .uniform(bound: (3.0 / Double(area)).squareRoot() * 0.1))
         for j in 0..<2 {
@@ -125,24 +134,47 @@ struct AdaptiveNorm {
                 return Tensor(shape: [column.count, 1], values: column)
             }
         }
+        let (w, b) = (weight, bias)
+        c.derive(Self.scaleBase(w), from: [w]) { t in
+            let wv = t[0].hostValues ?? []
+            return Tensor(shape: [wv.count], values: wv.map { $0 * $0 })
+        }
+        c.derive(Self.shiftBase(b), from: [w, b]) { t in
+            let (wv, bv) = (t[0].hostValues ?? [], t[1].hostValues ?? [])
+            return Tensor(shape: [bv.count], values: zip(wv, bv).map { $1 * $0 + $1 })
+        }
+        for (name, rowScale) in [(Self.scaledU(u, by: w), w), (Self.scaledU(u, by: b), b)] {
+            c.derive(name, from: [u, rowScale]) { t in
+                let (uv, sv) = (t[0].hostValues ?? [], t[1].hostValues ?? [])
+                let columns = sv.isEmpty ? 0 : uv.count / sv.count
+                let scaled = uv.indices.map { uv[$0] * sv[$0 / max(columns, 1)] }
+                return Tensor(shape: t[0].shape, values: scaled)
+            }
+        }
     }
 
     /// Name of column `j` of `v` as a contiguous `[A, 1]` matrix (derived at upload time).
     static func column(_ v: String, _ j: Int) -> String { "\(v)#column\(j)" }
+    /// Name of `w²` (derived): the scale's constant part.
+    static func scaleBase(_ weight: String) -> String { "\(weight)#squared" }
+    /// Name of `b·w + b` (derived): the shift's constant part.
+    static func shiftBase(_ bias: String) -> String { "\(bias)#shift" }
+    /// Name of `diag(s)·u` (derived), `s` being the norm's weight or bias.
+    static func scaledU(_ u: String, by s: String) -> String { "\(u)#rows*\(s)" }
 
-    /// γ and β, each `[1, C]`: `P[:, j] = u·(E·v[:, j])` with two `matmul`s in PyTorch's order
-    /// (E·v first), then `weight + P[:, 0]`, `bias + P[:, 1]`.
+    /// γ and β, each `[1, C]`, of the affine-free `x̂` (see the type's comment); the matmuls run in
+    /// PyTorch's order (E·v first).
     func affine(_ f: Forward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
         let e = f.engine
         let matrixE = try embedding.reshaped([embedChannels, area])
-        let matrixU = try f.parameter(u)
-        var out: [Tensor] = []
-        for (j, base) in [weight, bias].enumerated() {
-            let ev = try e.matmul(matrixE, f.parameter(Self.column(v, j)))
-            let p = try e.matmul(matrixU, ev)
-            out.append(try e.add(f.parameter(base), p.reshaped([channels])).reshaped([1, channels]))
-        }
-        return (out[0], out[1])
+        let ev0 = try e.matmul(matrixE, f.parameter(Self.column(v, 0)))
+        let ev1 = try e.matmul(matrixE, f.parameter(Self.column(v, 1)))
+        let wDeltaW = try e.matmul(f.parameter(Self.scaledU(u, by: weight)), ev0).reshaped([channels])
+        let bDeltaW = try e.matmul(f.parameter(Self.scaledU(u, by: bias)), ev0).reshaped([channels])
+        let deltaB = try e.matmul(f.parameter(u), ev1).reshaped([channels])
+        let gamma = try e.add(f.parameter(Self.scaleBase(weight)), wDeltaW)
+        let beta = try e.add(e.add(f.parameter(Self.shiftBase(bias)), bDeltaW), deltaB)
+        return (try gamma.reshaped([1, channels]), try beta.reshaped([1, channels]))
     }
 
     func callAsFunction(_ f: Forward, _ x: Tensor, embedding: Tensor) throws -> Tensor {

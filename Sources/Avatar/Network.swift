@@ -30,8 +30,11 @@ public final class Network: @unchecked Sendable {
             parameters[spec.name] = try engine.resident(t)
         }
         for d in layout.derived {
-            guard let source = weights.tensors[d.source] else { throw AvatarError.internalInconsistency("no \(d.source) to derive \(d.name)") }
-            parameters[d.name] = try engine.resident(d.make(engine.host(source)))
+            let sources = try d.sources.map { name in
+                guard let t = weights.tensors[name] else { throw AvatarError.internalInconsistency("no \(name) to derive \(d.name)") }
+                return try engine.host(t)
+            }
+            parameters[d.name] = try engine.resident(d.make(sources))
         }
         for (name, t) in layout.constants { parameters[name] = try engine.resident(t) }
         self.config = config

@@ -17,7 +17,7 @@ struct NetworkLayout {
     /// Parameters in declaration order (the weight-format names).
     let specs: [ParameterSpec]
     /// Tensors derived from parameters at upload time.
-    let derived: [(name: String, source: String, make: @Sendable (Tensor) -> Tensor)]
+    let derived: [(name: String, sources: [String], make: @Sendable ([Tensor]) -> Tensor)]
     /// Config constants uploaded with the parameters.
     let constants: [String: Tensor]
 

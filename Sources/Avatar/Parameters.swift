@@ -32,14 +32,20 @@ public struct ParameterSpec: Sendable, Equatable {
 /// Collects parameter specs while the network layout is built from a config.
 final class ParameterCollector {
     private(set) var specs: [ParameterSpec] = []
-    /// Tensors the network derives from a loaded parameter at upload time (name → (source, make)).
-    private(set) var derived: [(name: String, source: String, make: @Sendable (Tensor) -> Tensor)] = []
+    /// Tensors the network derives from loaded parameters at upload time (name → (sources, make);
+    /// `make` receives the sources' host tensors in order).
+    private(set) var derived: [(name: String, sources: [String], make: @Sendable ([Tensor]) -> Tensor)] = []
     /// Constant tensors built from the config (not stored in weight files).
     private(set) var constants: [String: Tensor] = [:]
 
     /// Declares a tensor `name` computed from parameter `source` when the weights are uploaded.
     func derive(_ name: String, from source: String, _ make: @escaping @Sendable (Tensor) -> Tensor) {
-        derived.append((name, source, make))
+        derived.append((name, [source], { make($0[0]) }))
+    }
+
+    /// Declares a tensor `name` computed from several parameters when the weights are uploaded.
+    func derive(_ name: String, from sources: [String], _ make: @escaping @Sendable ([Tensor]) -> Tensor) {
+        derived.append((name, sources, make))
     }
 
     /// Declares a constant tensor (uploaded with the weights).

@@ -3,7 +3,8 @@
 - conv/linear weights: uniform(-b, b), b = sqrt(3 / fan_in) (std 1/sqrt(fan_in)); the pose
   ResNet (no norm layers, BatchNorm folded) uses b = sqrt(6 / fan_in) (He) in its convs;
 - conv/linear biases: uniform(-0.05, 0.05);
-- GroupNorm / AdaGN weight 1 + uniform(-0.1, 0.1), bias uniform(-0.1, 0.1);
+- GroupNorm weight 1 + uniform(-0.1, 0.1), bias uniform(-0.1, 0.1); AdaGN weight
+  1 + uniform(-0.4, 0.4), bias uniform(-0.3, 0.3) (far from 1/0: the official formula applies them twice);
 - AdaGN u: uniform(+-sqrt(3 / Ce)); v: uniform(+-sqrt(3 / A)) * 0.1, so gamma stays near 1;
 - G3D learned constant: normal(0, 1);
 - warp heads (before tanh) scaled by 0.1, so the deformation offsets are ~0.05 in [-1,1] units;
@@ -40,8 +41,10 @@ def seeded_init(net, seed=0, calibration_images=None):
             m.weight.copy_(1 + (torch.rand(m.weight.shape, generator=gen) * 2 - 1) * 0.1)
             uniform(m.bias, 0.1)
         elif isinstance(m, AdaptiveGroupNorm):
-            m.weight.copy_(1 + (torch.rand(m.weight.shape, generator=gen) * 2 - 1) * 0.1)
-            uniform(m.bias, 0.1)
+            # far from 1/0, so a formula that applies the module's own affine once (not as the
+            # official code does, before the adaptive one) fails the fixtures clearly
+            m.weight.copy_(1 + (torch.rand(m.weight.shape, generator=gen) * 2 - 1) * 0.4)
+            uniform(m.bias, 0.3)
             uniform(m.u, math.sqrt(3.0 / m.u.shape[1]))
             uniform(m.v, math.sqrt(3.0 / m.v.shape[0]) * 0.1)
     net.g3d.input.copy_(torch.randn(net.g3d.input.shape, generator=gen))
