@@ -2,6 +2,7 @@
 """Compares this reference network with stage outputs recorded from the official EMOPortraits code.
 
   check_official.py --weights converted.safetensors --config CFG --stages official-stages.safetensors
+  check_official.py --ours portrait-stages.safetensors --stages official-stages.safetensors
 
 `--stages` holds the official run's inputs (`source.image`, `source.mask`, `driver.image`) and its
 stage outputs under our stage names (docs/official-parity.md says how they were recorded). The
@@ -36,21 +37,31 @@ def psnr(a, b):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--weights", required=True)
-    p.add_argument("--config", required=True, help="preset name or config JSON path")
+    p.add_argument("--weights", help="converted weights for the reference run")
+    p.add_argument("--config", help="preset name or config JSON path (with --weights)")
+    p.add_argument("--ours", help="compare this stage file (e.g. from `portrait render --stages`) instead of running the reference")
     p.add_argument("--stages", required=True)
     p.add_argument("--tolerance", type=float, default=1e-3, help="largest norm-relative error allowed per stage")
     p.add_argument("--threads", type=int, default=2)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    cfg = Config.load(a.config)
-    net = MegaPortraits(cfg).eval()
-    net.load_state_dict(load_file(a.weights), strict=True)
     official = load_file(a.stages)
-    with torch.no_grad():
-        avatar = net.encode_avatar(official["source.image"], official["source.mask"])
-        frame = net.render_frame(avatar, official["driver.image"])
-    ours = {**avatar, **frame}
+    if a.ours:
+        ours = load_file(a.ours)
+        for name in ("source.image", "source.mask", "driver.image"):
+            if name in ours and name in official:
+                rel, _ = errors(ours[name], official[name])
+                print(f"input {name}: rel {rel:.2e}" + ("" if rel == 0 else "  (the runs were fed different inputs)"))
+    else:
+        if not (a.weights and a.config):
+            p.error("give --weights and --config (run the reference) or --ours FILE")
+        cfg = Config.load(a.config)
+        net = MegaPortraits(cfg).eval()
+        net.load_state_dict(load_file(a.weights), strict=True)
+        with torch.no_grad():
+            avatar = net.encode_avatar(official["source.image"], official["source.mask"])
+            frame = net.render_frame(avatar, official["driver.image"])
+        ours = {**avatar, **frame}
     worst = 0.0
     print(f"{'stage':28s} {'shape':22s} {'rel':>10s} {'max':>10s}")
     for name in sorted(official):

@@ -6,7 +6,7 @@ import Runtime
 
 /// What drives the avatar, frame by frame: a video, a still image, or explicit head poses.
 enum DriverSource {
-    case video(VideoReader, crop: SquareCrop?)
+    case video(VideoReader, crop: SquareCrop?, filter: ResizeFilter)
     case still(RGBImage)
     case poses([HeadPose])
 
@@ -17,19 +17,19 @@ enum DriverSource {
     }
 
     /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video.
-    static func open(driver path: String, size: Int, crop: SquareCrop?) throws -> DriverSource {
+    static func open(driver path: String, size: Int, crop: SquareCrop?, filter: ResizeFilter = .bicubic) throws -> DriverSource {
         guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path: path) }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
         if ImageReader.kind(of: head) != .other {
-            return .still(try FrameConversion.loadStill(path, role: "driver", size: size, crop: crop))
+            return .still(try FrameConversion.loadStill(path, role: "driver", size: size, crop: crop, filter: filter))
         }
-        return .video(try VideoReader(path: path), crop: crop)
+        return .video(try VideoReader(path: path), crop: crop, filter: filter)
     }
 
     /// Frames this source will produce, when known.
     var count: Int? {
         switch self {
-        case .video(let reader, _): return reader.frameCountEstimate
+        case .video(let reader, _, _): return reader.frameCountEstimate
         case .still: return 1
         case .poses(let poses): return poses.count
         }
@@ -37,24 +37,24 @@ enum DriverSource {
 
     /// The frame rate to write at: the driving video's, else `fallback` frames per second.
     func frameRate(fallback: Int32 = 25) throws -> FrameRate {
-        if case .video(let reader, _) = self { return reader.frameRate }
+        if case .video(let reader, _, _) = self { return reader.frameRate }
         return try FrameRate(fallback)
     }
 
     /// The audio source to copy, if any.
     var audioPath: String? {
-        if case .video(let reader, _) = self, reader.hasAudio { return reader.path }
+        if case .video(let reader, _, _) = self, reader.hasAudio { return reader.path }
         return nil
     }
 
     /// Iterates steps; `size` is the model's image size.
     func makeIterator(size: Int) -> AnyIterator<Result<(Step, RGBImage?), Error>> {
         switch self {
-        case .video(let reader, let crop):
+        case .video(let reader, let crop, let filter):
             return AnyIterator {
                 do {
                     guard let frame = try reader.next() else { return nil }
-                    let framed = try FrameConversion.frame(frame, path: reader.path, role: "driver", size: size, crop: crop)
+                    let framed = try FrameConversion.frame(frame, path: reader.path, role: "driver", size: size, crop: crop, filter: filter)
                     return .success((.image(framed), framed))
                 } catch { return .failure(error) }
             }

@@ -23,21 +23,23 @@ enum FrameConversion {
     }
 
     /// Reads a still image and frames it for the model: the largest centred square (or `crop`)
-    /// resized to `size`². Images smaller than `minimumSide` are refused.
-    static func loadStill(_ path: String, role: String, size: Int, crop: SquareCrop?) throws -> RGBImage {
+    /// resized to `size`² with `filter` (bicubic + clip by default, as the official inference).
+    /// Images smaller than `minimumSide` are refused.
+    static func loadStill(_ path: String, role: String, size: Int, crop: SquareCrop?, filter: ResizeFilter = .bicubic) throws -> RGBImage {
         let image = try ImageReader.read(path)
-        return try frame(image, path: path, role: role, size: size, crop: crop)
+        return try frame(image, path: path, role: role, size: size, crop: crop, filter: filter)
     }
 
     /// Frames one decoded image (see `loadStill`).
-    static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?) throws -> RGBImage {
+    static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?,
+                      filter: ResizeFilter = .bicubic) throws -> RGBImage {
         guard min(image.width, image.height) >= minimumSide else {
             throw MediaError.invalidArgument("\(path): the \(role) is \(image.width)×\(image.height); need at least \(minimumSide) px on the short side (the model works at \(size)×\(size))")
         }
         if let crop, crop.x < 0 || crop.y < 0 || crop.x + crop.size > image.width || crop.y + crop.size > image.height {
             throw MediaError.invalidArgument("--crop \(crop) lies outside the \(image.width)×\(image.height) \(role) image")
         }
-        return try image.framed(size: size, crop: crop)
+        return try image.framed(size: size, crop: crop, filter: filter)
     }
 }
 

@@ -4,9 +4,10 @@ import Media
 import Runtime
 
 /// Where rendered frames go: a video file (written to a temporary path and renamed when
-/// complete), one PNG, or a folder of numbered PNGs. Nothing claims success until `finish`.
+/// complete), one PNG, a folder of numbered PNGs, or one float32 safetensors image (`image`,
+/// `[1, 3, H, W]`, no 8-bit quantisation). Nothing claims success until `finish`.
 final class OutputSink {
-    enum Kind { case video, png, directory }
+    enum Kind { case video, png, directory, tensor }
     let path: String
     let kind: Kind
     private var writer: VideoWriter?
@@ -32,10 +33,12 @@ final class OutputSink {
             }
         } else if ext == "png" {
             kind = .png
+        } else if ext == "safetensors" {
+            kind = .tensor
         } else if ["mp4", "mov", "mkv", "m4v"].contains(ext) {
             kind = .video
         } else {
-            throw MediaError.invalidArgument("\(path): unknown output kind; use OUT.mp4 (video), OUT.png (one frame) or DIR/ (numbered PNGs)")
+            throw MediaError.invalidArgument("\(path): unknown output kind; use OUT.mp4 (video), OUT.png (one frame), DIR/ (numbered PNGs) or OUT.safetensors (one float frame)")
         }
         let parent = (path as NSString).deletingLastPathComponent
         let folder = parent.isEmpty ? "." : parent
@@ -64,6 +67,13 @@ final class OutputSink {
             pngWritten = path
         case .directory:
             try PNGCodec.write(image, to: (path as NSString).appendingPathComponent(String(format: "frame_%05d.png", count)))
+        case .tensor:
+            guard count == 1 else {
+                throw MediaError.invalidArgument("\(path): a .safetensors output holds one float frame; use --frames 1, OUT.mp4 or DIR/")
+            }
+            let tensor = Tensor(shape: [1, 3, image.height, image.width], values: image.planarCHW(range: .unit))
+            try SafeTensorsWriter.write(["image": tensor], metadata: ["format": "portraitcl-image-1"], to: path)
+            pngWritten = path
         }
     }
 

@@ -13,8 +13,9 @@ struct RenderCommand: ParsableCommand {
         abstract: "Animate a source portrait with a driving video, image or head poses.",
         discussion: """
         Frames are centre-cropped to a square and resized to the model's size (512² for the 512
-        configs); frame the face roughly as in the source (head and shoulders, face centred) or
-        pass --crop x,y,size. The output frame rate is the driving video's; its audio is copied
+        configs) with PyTorch's bicubic filter, clipped, as the official inference does (--resize
+        area for area/bilinear); frame the face roughly as in the source (head and shoulders, face
+        centred) or pass --crop x,y,size. --source-mask masks the source before every encoder. The output frame rate is the driving video's; its audio is copied
         unless --no-audio. Output: OUT.mp4 (H.264, yuv420p), OUT.png (one frame) or DIR/ (PNGs).
         """)
 
@@ -51,9 +52,13 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "H.264 quality (lower is better; 18 is visually lossless).")
     var crf = 18
 
-    @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png or DIR/.")
+    @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png, DIR/ or OUT.safetensors (the first frame's float image, `image` [1, 3, S, S]).")
     var output: String
 
+    @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
+    var stages: String?
+
+    @OptionGroup var input: InputOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var deviceOptions: DeviceOptions
 
@@ -75,20 +80,32 @@ struct RenderCommand: ParsableCommand {
             let cropBox = try parseCrop(crop)
 
             var sourceImage: RGBImage?
-            if let source { sourceImage = try FrameConversion.loadStill(source, role: "source", size: size, crop: cropBox) }
+            var sourceMask: Tensor?
+            if let source {
+                let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
+                sourceImage = picture.framed
+                sourceMask = try input.loadSourceMask(size: size, sourceWidth: picture.width, sourceHeight: picture.height, crop: cropBox)
+            } else if input.sourceMask != nil {
+                throw ValidationError("--source-mask applies when the avatar is built from --source; a saved --avatar already holds its masked source")
+            }
             let drive: DriverSource
-            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox) }
+            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox, filter: input.resize) }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
             let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
+            var dump = StageDump()
+            let avatarRecorder = stages == nil ? nil : StageRecorder()
             let avatarState: Avatar
             if let avatar {
                 avatarState = try network.resident(try Avatar.load(path: avatar, config: network.config))
             } else {
                 let start = Date()
-                avatarState = try network.makeAvatar(source: FrameConversion.tensor(sourceImage!))
+                let sourceTensor = FrameConversion.tensor(sourceImage!)
+                dump.add(input: "source.image", sourceTensor)
+                dump.add(input: "source.mask", sourceMask)
+                avatarState = try network.makeAvatar(source: sourceTensor, mask: sourceMask, recorder: avatarRecorder)
                 try engine.synchronize()
                 printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
             }
@@ -101,10 +118,20 @@ struct RenderCommand: ParsableCommand {
                     if progress.done >= limit { break }
                     if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
                     let (kind, driverFrame) = try step.get()
+                    let frameRecorder = stages != nil && progress.done == 0 ? StageRecorder() : nil
                     let tensor: Tensor
                     switch kind {
-                    case .image(let img): tensor = try network.renderFrame(avatar: avatarState, driver: FrameConversion.tensor(img))
-                    case .pose(let p): tensor = try network.renderFrame(avatar: avatarState, pose: p)
+                    case .image(let img):
+                        let driverTensor = FrameConversion.tensor(img)
+                        if frameRecorder != nil { dump.add(input: "driver.image", driverTensor) }
+                        tensor = try network.renderFrame(avatar: avatarState, driver: driverTensor, recorder: frameRecorder)
+                    case .pose(let p): tensor = try network.renderFrame(avatar: avatarState, pose: p, recorder: frameRecorder)
+                    }
+                    if let stages, let frameRecorder {
+                        if let avatarRecorder { dump.add(avatarRecorder) }
+                        dump.add(frameRecorder)
+                        try dump.write(to: stages, metadata: ["config": network.config.name, "weights_fingerprint": network.weightsFingerprint])
+                        printError("portrait: wrote \(dump.count) float32 stage tensors to \(stages)")
                     }
                     var frame = try FrameConversion.image(tensor, engine: engine)
                     if sideBySide {
@@ -141,6 +168,7 @@ struct AvatarCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
     var output: String
 
+    @OptionGroup var input: InputOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var deviceOptions: DeviceOptions
 
@@ -148,9 +176,12 @@ struct AvatarCommand: ParsableCommand {
         try reportingErrors {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeNetwork(engine: engine)
-            let image = try FrameConversion.loadStill(source, role: "source", size: network.config.imageSize, crop: try parseCrop(crop))
+            let size = network.config.imageSize
+            let cropBox = try parseCrop(crop)
+            let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
+            let mask = try input.loadSourceMask(size: size, sourceWidth: picture.width, sourceHeight: picture.height, crop: cropBox)
             let start = Date()
-            let avatar = try network.makeAvatar(source: FrameConversion.tensor(image))
+            let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
             try avatar.save(to: output, engine: engine)
             print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.config.name, Date().timeIntervalSince(start), engine.name))
         }

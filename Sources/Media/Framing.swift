@@ -45,10 +45,11 @@ extension RGBImage {
     }
 
     /// The model's input framing: crop to a square (`crop`, or the largest centred one when
-    /// `nil`) and resample it to `size × size` (area when shrinking, bilinear when enlarging).
-    public func framed(size: Int, crop: SquareCrop? = nil) throws(MediaError) -> RGBImage {
+    /// `nil`) and resample it to `size × size` with `filter` (bicubic, then clipped to [0, 1], by
+    /// default: what the official EMOPortraits inference does to its face crops).
+    public func framed(size: Int, crop: SquareCrop? = nil, filter: ResizeFilter = .bicubic) throws(MediaError) -> RGBImage {
         let region = crop ?? SquareCrop.centered(width: width, height: height)
-        return try cropped(region).resized(width: size, height: size)
+        return try cropped(region).resized(width: size, height: size, filter: filter)
     }
 
     /// The image turned clockwise by `quarterTurns × 90°` (any integer; negative turns

@@ -8,14 +8,27 @@
 ///   `interpolate(mode="bilinear", align_corners=False)`), edges clamped.
 /// Same-size axes are copied unchanged.
 extension RGBImage {
-    /// This image resampled to `width × height` (see the type-level notes for the filter).
-    public func resized(width newWidth: Int, height newHeight: Int) throws(MediaError) -> RGBImage {
+    /// This image resampled to `width × height` with `filter` (`.areaBilinear`: see the
+    /// type-level notes; `.bicubic`: PyTorch's bicubic, see `ResizeFilter`).
+    public func resized(width newWidth: Int, height newHeight: Int, filter: ResizeFilter = .areaBilinear) throws(MediaError) -> RGBImage {
         guard newWidth > 0, newHeight > 0 else {
             throw .invalidArgument("resize target \(newWidth)x\(newHeight) is empty; both sides must be at least 1")
         }
         if newWidth == width && newHeight == height { return self }
-        let columns = Resampler.taps(from: width, to: newWidth)
-        let rows = Resampler.taps(from: height, to: newHeight)
+        switch filter {
+        case .areaBilinear:
+            return resampled(columns: Resampler.taps(from: width, to: newWidth), rows: Resampler.taps(from: height, to: newHeight))
+        case .bicubic:
+            var out = resampled(columns: Resampler.bicubicTaps(from: width, to: newWidth),
+                                rows: Resampler.bicubicTaps(from: height, to: newHeight))
+            for i in out.pixels.indices { out.pixels[i] = min(max(out.pixels[i], 0), 1) }
+            return out
+        }
+    }
+
+    /// The separable two-pass resampling with per-axis taps (`columns`: one tap list per output x).
+    private func resampled(columns: [[Resampler.Tap]], rows: [[Resampler.Tap]]) -> RGBImage {
+        let newWidth = columns.count, newHeight = rows.count
         // Horizontal pass: height × newWidth.
         var horizontal = [Float](repeating: 0, count: height * newWidth * 3)
         pixels.withUnsafeBufferPointer { src in
@@ -55,6 +68,16 @@ extension RGBImage {
     }
 }
 
+/// How `RGBImage.resized` resamples.
+public enum ResizeFilter: String, Sendable, CaseIterable {
+    /// Area averaging when shrinking (anti-aliased), bilinear with half-pixel centres when enlarging.
+    case areaBilinear = "area"
+    /// PyTorch `F.interpolate(mode="bicubic", align_corners=False)` (Keys cubic, A = −0.75; source
+    /// coordinate `(o + 0.5)·in/out − 0.5`, neighbours clamped to the edge; no anti-aliasing), then
+    /// clipped to [0, 1] — the official EMOPortraits preprocessing of its face crops.
+    case bicubic
+}
+
 /// Filter taps for one axis.
 enum Resampler {
     /// One source sample and its weight in an output sample.
@@ -89,6 +112,23 @@ enum Resampler {
             let fraction = Float(position - Double(left))
             if right == left || fraction == 0 { return [Tap(index: left, weight: 1)] }
             return [Tap(index: left, weight: 1 - fraction), Tap(index: right, weight: fraction)]
+        }
+    }
+
+    /// PyTorch's bicubic taps (`upsample_bicubic2d`, align_corners=False): for each output sample,
+    /// four source samples `floor(x)−1 … floor(x)+2` (clamped to the edge) with the Keys cubic
+    /// weights (A = −0.75) of `t = x − floor(x)`, `x = (o + 0.5)·inputs/outputs − 0.5` (not clamped).
+    static func bicubicTaps(from inputs: Int, to outputs: Int) -> [[Tap]] {
+        let a = -0.75
+        func near(_ x: Double) -> Double { ((a + 2) * x - (a + 3)) * x * x + 1 }        // |x| ≤ 1
+        func far(_ x: Double) -> Double { ((a * x - 5 * a) * x + 8 * a) * x - 4 * a }   // 1 < |x| < 2
+        let scale = Double(inputs) / Double(outputs)
+        return (0..<outputs).map { o in
+            let real = (Double(o) + 0.5) * scale - 0.5
+            let base = Int(real.rounded(.down))
+            let t = real - Double(base)
+            let weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+            return (0..<4).map { k in Tap(index: min(max(base - 1 + k, 0), inputs - 1), weight: Float(weights[k])) }
         }
     }
 }

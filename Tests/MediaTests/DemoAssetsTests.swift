@@ -19,7 +19,7 @@ struct DemoAssetsTests {
     @Test(.enabled(if: ProcessInfo.processInfo.environment["PORTRAIT_ASTRONAUT_PNG"] != nil))
     func makeDemoAssets() throws {
         let original = try ImageReader.read(try #require(ProcessInfo.processInfo.environment["PORTRAIT_ASTRONAUT_PNG"]))
-        try PNGCodec.write(try original.framed(size: 512, crop: Self.faceCrop), to: Self.portrait)
+        try PNGCodec.write(try original.framed(size: 512, crop: Self.faceCrop, filter: .areaBilinear), to: Self.portrait)
 
         // 24 frames (1 s at 24 fps) of a slow push-in and sideways drift around the face,
         // 256×256, with a 1 s 220 Hz tone so audio pass-through can be seen working.
@@ -34,7 +34,7 @@ struct DemoAssetsTests {
             let centreY = 118 + Int(10 * t)
             let crop = SquareCrop(x: max(0, min(512 - size, centreX - size / 2)),
                                   y: max(0, min(512 - size, centreY - size / 2)), size: size)
-            try writer.write(try original.framed(size: 256, crop: crop))
+            try writer.write(try original.framed(size: 256, crop: crop, filter: .areaBilinear))
         }
         try writer.finish()
     }

@@ -51,11 +51,36 @@ struct FramingTests {
         #expect((0..<4).map { wide[$0, 0].red } == [0, 0.25, 0.75, 1])
     }
 
+    /// Red channel of a 7×5 test pattern `((7x + 13y + 5c) mod 11) / 10` resized by PyTorch 2.15:
+    /// `F.interpolate(x, size=(h, w), mode="bicubic", align_corners=False).clamp(0, 1)` (float64).
+    static let torchBicubic: [(width: Int, height: Int, red: [Float])] = [
+        (4, 3, [0.356515, 0.356264, 0.689801, 0.451731, 0.209717, 0.701270, 0.951465, 0.317773, 0.607548, 0.332277,
+                0.184216, 0.742460]),
+        (9, 6, [0.000000, 0.513571, 0.524111, 0.412557, 1.000000, 0.742392, 0.248895, 0.383609, 0.997160, 0.079864,
+                0.750051, 0.820171, 0.338695, 0.282813, 0.680227, 0.561242, 0.241681, 0.172885, 0.309508, 0.316862,
+                0.515087, 0.516316, 0.129065, 0.889281, 0.862700, 0.302946, 0.000000, 0.521423, 0.033106, 0.351081,
+                0.858598, 0.387384, 0.571393, 0.728693, 0.566702, 0.261047, 0.692744, 0.342245, 0.434919, 0.747614,
+                0.566406, 0.066057, 0.508011, 0.831149, 0.440069, 0.836841, 0.587293, 0.106670, 0.068306, 0.710503,
+                0.341043, 0.712424, 0.962355, 0.584166]),
+    ]
+
+    @Test func bicubicMatchesPyTorch() throws {
+        var pixels: [Float] = []
+        for y in 0..<5 { for x in 0..<7 { for c in 0..<3 { pixels.append(Float((x * 7 + y * 13 + c * 5) % 11) / 10) } } }
+        let pattern = try RGBImage(width: 7, height: 5, pixels: pixels)
+        for golden in Self.torchBicubic {
+            let out = try pattern.resized(width: golden.width, height: golden.height, filter: .bicubic)
+            let red = (0..<golden.height).flatMap { y in (0..<golden.width).map { out[$0, y].red } }
+            let worst = zip(red, golden.red).map { abs($0 - $1) }.max() ?? 1
+            #expect(worst < 2e-6, "bicubic \(golden.width)x\(golden.height): worst difference \(worst) from PyTorch")
+        }
+    }
+
     @Test func framingCropsThenResizes() throws {
         let image = TestSupport.frame(width: 40, height: 30)
         let framed = try image.framed(size: 15)
         #expect(framed.width == 15 && framed.height == 15)
-        let expected = try image.cropped(SquareCrop(x: 5, y: 0, size: 30)).resized(width: 15, height: 15)
+        let expected = try image.cropped(SquareCrop(x: 5, y: 0, size: 30)).resized(width: 15, height: 15, filter: .bicubic)
         #expect(framed == expected)
         let override = try image.framed(size: 10, crop: SquareCrop(x: 0, y: 0, size: 10))
         #expect(override == (try image.cropped(x: 0, y: 0, width: 10, height: 10)))

@@ -1,0 +1,58 @@
+#if canImport(Media)
+import ArgumentParser
+import Foundation
+import Media
+import Runtime
+
+/// `--source-mask`, `--resize`: how the source and driver pictures become model inputs.
+struct InputOptions: ParsableArguments {
+    @Option(name: .customLong("source-mask"),
+            help: "Grey PNG mask of the source (white keeps a pixel), the source's size or the model's; the official inference masks the source with a face-parsing mask before every encoder.")
+    var sourceMask: String?
+
+    @Option(help: "Resampling of the framed crop to the model's size: bicubic (PyTorch bicubic + clip, as the official code) or area (area/bilinear).")
+    var resize: ResizeFilter = .bicubic
+
+    /// The source mask as a `[1, 1, S, S]` tensor in [0, 1] (mean of the three channels), framed
+    /// as the source was (`crop`, then resized to `size`) when it has the source's dimensions,
+    /// used as it is when it is already `size × size`; nil without `--source-mask`.
+    func loadSourceMask(size: Int, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
+        guard let path = sourceMask else { return nil }
+        let image = try ImageReader.read(path)
+        let framed: RGBImage
+        if image.width == sourceWidth && image.height == sourceHeight {
+            framed = try image.framed(size: size, crop: crop, filter: resize)
+        } else if image.width == size && image.height == size {
+            framed = image
+        } else {
+            throw MediaError.invalidArgument("\(path): the source mask is \(image.width)×\(image.height); it must have the source's size (\(sourceWidth)×\(sourceHeight)) or the model's (\(size)×\(size))")
+        }
+        var values = [Float](repeating: 0, count: size * size)
+        for y in 0..<size {
+            for x in 0..<size {
+                let p = framed[x, y]
+                values[y * size + x] = min(max((p.red + p.green + p.blue) / 3, 0), 1)
+            }
+        }
+        return Tensor(shape: [1, 1, size, size], values: values)
+    }
+}
+
+extension ResizeFilter: ExpressibleByArgument {}
+
+/// A source picture read for the model: the framed image and the original's size.
+struct SourcePicture {
+    /// The crop resized to the model's size.
+    let framed: RGBImage
+    /// The original picture's width and height in pixels.
+    let width: Int, height: Int
+
+    /// Reads and frames `path` (see `FrameConversion.frame`).
+    init(path: String, size: Int, crop: SquareCrop?, filter: ResizeFilter) throws {
+        let image = try ImageReader.read(path)
+        framed = try FrameConversion.frame(image, path: path, role: "source", size: size, crop: crop, filter: filter)
+        width = image.width
+        height = image.height
+    }
+}
+#endif
