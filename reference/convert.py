@@ -234,6 +234,11 @@ def convert_official(state, cfg, expected):
 # ---------------------------------------------------------------------------
 
 def load_state(path):
+    """A state dict from a .pth/.pt (torch.load, weights only) or a .safetensors file (any float
+    dtype; values are upcast to float32 by the folding)."""
+    if path.endswith(".safetensors"):
+        from safetensors.torch import load_file
+        return {k: v.float() for k, v in load_file(path).items()}
     obj = torch.load(path, map_location="cpu", weights_only=True)
     for key in ("state_dict", "model", "model_state_dict"):
         if isinstance(obj, dict) and key in obj and isinstance(obj[key], dict):
