@@ -33,6 +33,12 @@ struct ModelComparisonOptions: ParsableArguments {
     @Option(help: "Write the per-pixel |a−b| of the last frame as a heat-map PNG.")
     var heatmap: String?
 
+    @Option(help: "Write backend a's float32 stage outputs (avatar and first frame, with the inputs) to this safetensors file; backend b's are included as b/NAME.")
+    var stages: String?
+
+    #if canImport(Media)
+    @OptionGroup var input: InputOptions
+    #endif
     @OptionGroup var model: ModelOptions
 }
 
@@ -56,12 +62,17 @@ extension CompareCommand {
             let netA = try Network(config: cfg, weights: weights, engine: engineA)
             let netB = try Network(config: cfg, weights: weights, engine: engineB)
             if !json { print("Comparing \(cfg.name): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
-            let (source, drivers) = try comparisonInputs(o, size: cfg.imageSize)
+            let (source, mask, drivers) = try comparisonInputs(o, size: cfg.imageSize)
             var rows: [StageAgreement] = []
+            var dump = StageDump()
+            dump.add(input: "source.image", source)
+            dump.add(input: "source.mask", mask)
             let recA = StageRecorder(), recB = StageRecorder()
-            let avatarA = try netA.makeAvatar(source: source, recorder: recA)
-            let avatarB = try netB.makeAvatar(source: source, recorder: recB)
+            let avatarA = try netA.makeAvatar(source: source, mask: mask, recorder: recA)
+            let avatarB = try netB.makeAvatar(source: source, mask: mask, recorder: recB)
             rows += agreements(recA, recB, frame: nil, o)
+            dump.add(recA)
+            dump.add(recB, prefix: "b/")
             var lastImages: (Tensor, Tensor)?
             for (i, driver) in drivers.enumerated() {
                 recA.removeAll(); recB.removeAll()
@@ -69,6 +80,14 @@ extension CompareCommand {
                 let imgB = try engineB.host(try netB.renderFrame(avatar: avatarB, driver: driver, recorder: recB))
                 rows += agreements(recA, recB, frame: i, o)
                 lastImages = (imgA, imgB)
+                if i == 0, let stages = o.stages {
+                    dump.add(input: "driver.image", driver)
+                    dump.add(recA)
+                    dump.add(recB, prefix: "b/")
+                    try dump.write(to: stages, metadata: ["config": cfg.name, "weights_fingerprint": netA.weightsFingerprint,
+                                                          "a": engineA.name, "b": engineB.name])
+                    if !json { print("wrote \(dump.count) float32 stage tensors to \(stages)") }
+                }
             }
             if let heatmap = o.heatmap, let (x, y) = lastImages { try writeHeatmap(x, y, to: heatmap) }
             return rows
@@ -108,12 +127,14 @@ extension CompareCommand {
         }
     }
 
-    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int) throws -> (Tensor, [Tensor]) {
+    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
-        let source = try o.source.map { FrameConversion.tensor(try FrameConversion.loadStill($0, role: "source", size: size, crop: nil)) }
+        let picture = try o.source.map { try SourcePicture(path: $0, size: size, crop: nil, filter: o.input.resize) }
+        let source = picture.map { FrameConversion.tensor($0.framed) }
+        let mask = try o.input.loadSourceMask(size: size, sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: nil)
         var drivers: [Tensor] = []
         if let d = o.driver {
-            for step in try DriverSource.open(driver: d, size: size, crop: nil).makeIterator(size: size) {
+            for step in try DriverSource.open(driver: d, size: size, crop: nil, filter: o.input.resize).makeIterator(size: size) {
                 if drivers.count >= o.frames { break }
                 if case .image(let img) = try step.get().0 { drivers.append(FrameConversion.tensor(img)) }
             }
@@ -121,9 +142,10 @@ extension CompareCommand {
         #else
         if o.source != nil || o.driver != nil { throw ValidationError("this build has no media support; omit --source/--driver") }
         let source: Tensor? = nil
+        let mask: Tensor? = nil
         let drivers: [Tensor] = []
         #endif
-        return (source ?? SyntheticInputs.image(size: size, seed: 1),
+        return (source ?? SyntheticInputs.image(size: size, seed: 1), mask,
                 drivers.isEmpty ? (0..<o.frames).map { SyntheticInputs.image(size: size, seed: 2 + UInt64($0)) } : drivers)
     }
 

@@ -1,0 +1,63 @@
+import Foundation
+import Media
+import Runtime
+import Testing
+
+/// `--stages` float dumps, `-o OUT.safetensors` float images and `--source-mask`, run as a user would.
+@Suite(.serialized)
+struct StageDumpTests {
+    static let tiny = ModelJobsTests.tiny
+
+    /// A 512×512 grey PNG: white (keep) in the left half, black (drop) in the right half.
+    static func halfMask(in dir: URL, width: Int = 512, height: Int = 512) throws -> String {
+        var pixels = [Float](repeating: 0, count: width * height * 3)
+        for y in 0..<height { for x in 0..<(width / 2) { for c in 0..<3 { pixels[(y * width + x) * 3 + c] = 1 } } }
+        let path = dir.appendingPathComponent("mask-\(width)x\(height).png").path
+        try PNGCodec.write(try RGBImage(width: width, height: height, pixels: pixels), to: path)
+        return path
+    }
+
+    @Test func renderWritesStagesAndAFloatImage() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let stages = dir.appendingPathComponent("stages.safetensors").path
+        let image = dir.appendingPathComponent("image.safetensors").path
+        let mask = try Self.halfMask(in: dir)
+        let r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--source-mask", mask, "--driver", ModelJobsTests.source,
+                                   "--stages", stages, "-o", image, "--device", "cpu"] + Self.tiny)
+        #expect(r.status == 0, "\(r.stderr)")
+        let dump = try SafeTensorsFile(path: stages)
+        for name in ["source.image", "source.mask", "driver.image", "source.masked", "es", "volume.canonical", "warp.driver.grid", "driver.z", "image"] {
+            #expect(dump.names.contains(name), "the stage dump lacks \(name)")
+        }
+        let masked = try dump.tensor("source.masked"), source = try dump.tensor("source.image")
+        #expect(masked.shape == [1, 3, 64, 64])
+        let m = masked.hostValues!, s = source.hostValues!
+        // left columns keep the source, right columns are zeroed by the mask
+        #expect(m[10 * 64 + 5] == s[10 * 64 + 5] && s[10 * 64 + 5] > 0)
+        #expect(m[10 * 64 + 60] == 0 && s[10 * 64 + 60] > 0)
+        let float = try SafeTensorsFile(path: image).tensor("image")
+        #expect(float.shape == [1, 3, 64, 64])
+        #expect(float.hostValues! == (try dump.tensor("image")).hostValues!, "-o .safetensors holds the network's float image")
+    }
+
+    @Test func maskOfAnotherSizeIsATypedError() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let mask = try Self.halfMask(in: dir, width: 100, height: 80)
+        let out = dir.appendingPathComponent("x.png").path
+        let r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--source-mask", mask, "--driver", ModelJobsTests.source,
+                                   "-o", out, "--device", "cpu"] + Self.tiny)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("100×80") && r.stderr.contains("512×512"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func compareWritesBothBackendsStages() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let stages = dir.appendingPathComponent("cmp.safetensors").path
+        let r = try CLIRunner.run(["compare", "--a", "cpu", "--b", "cpu", "--stages", stages] + Self.tiny)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        let dump = try SafeTensorsFile(path: stages)
+        #expect(dump.names.contains("image") && dump.names.contains("b/image") && dump.names.contains("b/volume.canonical"))
+        #expect(try dump.tensor("image").hostValues! == (try dump.tensor("b/image")).hostValues!, "cpu vs cpu is bit-identical")
+    }
+}
