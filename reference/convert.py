@@ -15,8 +15,8 @@ Usage:
   convert.py --list megaportraits-512          # every tensor name and shape of a config
   convert.py --self-test                       # (a) and (b) on synthetic tiny checkpoints
 
-(b) has been tested only on a synthetic state dict with the official key names and tiny shapes
-(--self-test), never on the released checkpoint.
+(b) has been checked on checkpoints made by the official EMOPortraits code with trained-like random
+weights (docs/official-parity.md; check_official.py), never on the released checkpoint itself.
 """
 import argparse
 import json
