@@ -54,7 +54,7 @@ extension Engine {
         case .cpu:
             let x = try cpuValues(input)
             return timedCPU("interpolate_nearest", cost: cost) {
-                Tensor(shape: outputShape, values: ResampleCPU.nearest2d(x, planes: planes, h: h, w: w, scale: scale, s: s))
+                Tensor(shape: outputShape, values: ResampleCPU.nearest2d(x, planes: planes, h: h, w: w, ho: ho, wo: wo, sh: s, sw: s))
             }
         case .opencl(let cl):
             let out = try deviceOutput(cl, outputShape)
