@@ -29,6 +29,7 @@ public struct BiSeNetWidths: Sendable, Equatable, CustomStringConvertible {
     /// The narrow widths of the test fixture (reference/face_parsing/layout.py `TINY`).
     public static let tiny = BiSeNetWidths(stem: 8, stages: [8, 16, 24, 32], context: 16, fusion: 32, head: 32, classes: 19)
 
+    /// `stem,s1,s2,s3,s4,context,fusion,head,classes` (the converter's `widths` metadata).
     public var description: String { "\(stem),\(stages.map(String.init).joined(separator: ",")),\(context),\(fusion),\(head),\(classes)" }
 
     /// One convolution of the folded layout: `<name>.weight` of `shape`, and `<name>.bias` when `hasBias`.

@@ -13,6 +13,7 @@ public enum FaceParsingError: Error, CustomStringConvertible, Sendable {
     /// A mask label outside the network's classes.
     case badLabel(Int, classes: Int)
 
+    /// What went wrong, what was expected and what to do.
     public var description: String {
         switch self {
         case .missingTensor(let name, let shape):

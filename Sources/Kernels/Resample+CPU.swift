@@ -34,14 +34,8 @@ enum ResampleCPU {
         return out
     }
 
-    /// Bilinear resize (align_corners=False) of `planes` planes from `input` [H, W] to `output` [Ho, Wo].
-    static func bilinear2d(_ x: [Float], planes: Int, input: [Int], output: [Int], scales: [Float]) -> [Float] {
-        bilinear2d(x, planes: planes, input: input, output: output,
-                   rows: ResampleAxis.linearTable(input: input[0], output: output[0], scale: scales[0]),
-                   columns: ResampleAxis.linearTable(input: input[1], output: output[1], scale: scales[1]))
-    }
-
-    /// Bilinear resize with given per-axis index/weight tables (either align_corners setting).
+    /// Bilinear resize of `planes` planes from `input` [H, W] to `output` [Ho, Wo] with the given
+    /// per-axis index/weight tables (`ResampleAxis.linear` or `linearAligned` per output index).
     static func bilinear2d(_ x: [Float], planes: Int, input: [Int], output: [Int],
                            rows ys: [(Int, Int, Float, Float)], columns xs: [(Int, Int, Float, Float)]) -> [Float] {
         let (h, w, ho, wo) = (input[0], input[1], output[0], output[1])
