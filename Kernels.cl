@@ -1130,3 +1130,62 @@ __kernel void peak_fma(__global float* out, int iterations, float seed) {
     float8 s = a + b + c + d + e + f + g + h;
     out[gid] = s.s0 + s.s1 + s.s2 + s.s3 + s.s4 + s.s5 + s.s6 + s.s7;
 }
+
+// ==== Face parsing additions (Sources/Kernels/Combine.swift, Resample+Size.swift) ====
+// Ops BiSeNet needs beyond the rest of this file: broadcasting add/mul, channel (any-axis)
+// concatenation and bilinear resizing with align_corners=True. Nearest resizing to an arbitrary
+// size reuses upsample_nearest2d above (its index formula is already PyTorch's general one).
+
+// out[i] = a[i] (+ or ×) b[broadcast index of i]. out and a share the 5-D shape (d0..d4, leading
+// dims padded with 1); b's strides are 0 along the dims it broadcasts. mode 0: add, 1: multiply.
+__kernel void broadcast_binary(__global const float* a, __global const float* b, __global float* out,
+                               int n, int d1, int d2, int d3, int d4,
+                               int s0, int s1, int s2, int s3, int s4, int mode) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int r = i;
+    int i4 = r % d4; r /= d4;
+    int i3 = r % d3; r /= d3;
+    int i2 = r % d2; r /= d2;
+    int i1 = r % d1; int i0 = r / d1;
+    float v = b[i0 * s0 + i1 * s1 + i2 * s2 + i3 * s3 + i4 * s4];
+    out[i] = mode == 0 ? a[i] + v : a[i] * v;
+}
+
+// Copies src, viewed as [outer][inner], into dst viewed as [outer][dstInner] at column `offset`
+// (torch.cat: inner = the source's size from the concatenation axis on). One work-item per element.
+__kernel void concat_copy(__global const float* src, __global float* dst, int n, int inner, int dstInner, int offset) {
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int o = i / inner, r = i - o * inner;
+    dst[(size_t)o * dstInner + offset + r] = src[i];
+}
+
+// torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
+// scale = (in − 1)/(out − 1) (0 when out = 1).
+inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
+#pragma OPENCL FP_CONTRACT OFF
+    if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
+    float src = scale * (float)o;
+    int i = min(convert_int(floor(src)), in - 1);
+    float lambda = fmin(fmax(src - (float)i, 0.0f), 1.0f);
+    *i0 = i; *i1 = i + (i < in - 1 ? 1 : 0); *l1 = lambda; *l0 = 1.0f - lambda;
+}
+
+// Bilinear resize with align_corners=True (BiSeNet's upsampling of its logits): one work-item
+// per output pixel for every plane, PyTorch's order (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
+__kernel void resize_bilinear2d_aligned(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
+                                        float sh, float sw, int planes) {
+#pragma OPENCL FP_CONTRACT OFF
+    int ox = get_global_id(0), oy = get_global_id(1);
+    if (ox >= Wo || oy >= Ho) return;
+    int h0, h1, w0, w1;
+    float lh0, lh1, lw0, lw1;
+    rs_linear_aligned(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
+    rs_linear_aligned(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    int a = h0 * W + w0, b = h0 * W + w1, c = h1 * W + w0, d = h1 * W + w1;
+    for (int p = 0; p < planes; ++p) {
+        __global const float* s = src + (size_t)p * H * W;
+        dst[((size_t)p * Ho + oy) * Wo + ox] = (s[a] * lw0 + s[b] * lw1) * lh0 + (s[c] * lw0 + s[d] * lw1) * lh1;
+    }
+}

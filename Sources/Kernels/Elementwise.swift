@@ -119,20 +119,35 @@ enum ElementwiseOps {
         defs.append(OpDefinition(
             name: "add", inputs: ["input", "other"], parameters: ["alpha"], tolerance: .tight,
             cases: [OpCase("odd 2x3x7x13x5", tensors: [("input", odd, -2...2), ("other", odd, -2...2)], parameters: ["alpha": "0.5"]),
-                    OpCase("mp/4 96x16x32x32", tensors: [("input", mp, -2...2), ("other", mp, -2...2)])],
+                    OpCase("mp/4 96x16x32x32", tensors: [("input", mp, -2...2), ("other", mp, -2...2)]),
+                    OpCase("broadcast odd 2x3x7x13 + 2x3x1x1", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [2, 3, 1, 1], -2...2)]),
+                    OpCase("broadcast odd 2x3x7x13 + 3x1x13", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [3, 1, 13], -2...2)])],
             profileCases: [OpCase("mp 96x16x64x64", tensors: [("input", full, -2...2), ("other", full, -2...2)])],
             cost: { a in KernelCost(flops: Double(a.tensors["input"]!.count * 2), bytes: Double(a.tensors["input"]!.count * 12)) },
             run: { engine, a in
-                // torch.add(input, other, alpha=α) = input + α·other
-                try engine.add(try a.tensor("input", op: "add"), try a.tensor("other", op: "add"),
-                               alpha: 1, beta: try a.float("alpha", default: 1, op: "add"))
+                // torch.add(input, other, alpha=α) = input + α·other; a smaller `other` broadcasts.
+                let (input, other) = (try a.tensor("input", op: "add"), try a.tensor("other", op: "add"))
+                let alpha = try a.float("alpha", default: 1, op: "add")
+                if input.shape == other.shape { return try engine.add(input, other, alpha: 1, beta: alpha) }
+                return try engine.add(input, broadcasting: alpha == 1 ? other : try engine.scaleShift(other, alpha: alpha))
             }))
+        // `other` is a number (parameter) or a tensor broadcast to `input`'s shape.
         defs.append(OpDefinition(
-            name: "mul", inputs: ["input"], parameters: ["other"], tolerance: .tight,
-            cases: [OpCase("odd 2x3x7x13x5", tensors: [("input", odd, -2...2)], parameters: ["other": "0.5"])],
+            name: "mul", inputs: ["input"], optionalInputs: ["other"], parameters: ["other"], tolerance: .tight,
+            cases: [OpCase("odd 2x3x7x13x5", tensors: [("input", odd, -2...2)], parameters: ["other": "0.5"]),
+                    OpCase("broadcast odd 2x3x7x13 * 2x3x1x1", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [2, 3, 1, 1], -2...2)]),
+                    OpCase("broadcast odd 2x3x7x13x5 * 7x1x5", tensors: [("input", odd, -2...2), ("other", [7, 1, 5], -2...2)]),
+                    OpCase("broadcast bisenet/4 128x16x16 * 128x1x1", tensors: [("input", [1, 128, 16, 16], -2...2), ("other", [1, 128, 1, 1], 0...1)])],
             cost: { a in KernelCost(flops: Double(a.tensors["input"]!.count), bytes: Double(a.tensors["input"]!.count * 8)) },
             run: { engine, a in
-                try engine.scaleShift(try a.tensor("input", op: "mul"), alpha: try a.float("other", default: 1, op: "mul"))
+                let input = try a.tensor("input", op: "mul")
+                if let other = a.tensors["other"] {
+                    guard a.parameters["other"] == nil else {
+                        throw OpError.badParameter(op: "mul", name: "other", value: a.parameters["other"]!, expected: "a number or a tensor, not both")
+                    }
+                    return try engine.multiply(input, broadcasting: other)
+                }
+                return try engine.scaleShift(input, alpha: try a.float("other", default: 1, op: "mul"))
             }))
         return defs
     }

@@ -14,11 +14,10 @@ enum ResampleCPU {
         }
     }
 
-    /// Nearest upsampling of `planes` H×W planes by an integer factor.
-    static func nearest2d(_ x: [Float], planes: Int, h: Int, w: Int, scale: Int, s: Float) -> [Float] {
-        let (ho, wo) = (h * scale, w * scale)
-        let rows = (0..<ho).map { ResampleAxis.nearest($0, input: h, output: ho, scale: s) }
-        let cols = (0..<wo).map { ResampleAxis.nearest($0, input: w, output: wo, scale: s) }
+    /// Nearest resampling of `planes` H×W planes to Ho×Wo with PyTorch's per-axis scales `sh`, `sw`.
+    static func nearest2d(_ x: [Float], planes: Int, h: Int, w: Int, ho: Int, wo: Int, sh: Float, sw: Float) -> [Float] {
+        let rows = (0..<ho).map { ResampleAxis.nearest($0, input: h, output: ho, scale: sh) }
+        let cols = (0..<wo).map { ResampleAxis.nearest($0, input: w, output: wo, scale: sw) }
         var out = [Float](repeating: 0, count: planes * ho * wo)
         x.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in
@@ -35,11 +34,11 @@ enum ResampleCPU {
         return out
     }
 
-    /// Bilinear resize (align_corners=False) of `planes` planes from `input` [H, W] to `output` [Ho, Wo].
-    static func bilinear2d(_ x: [Float], planes: Int, input: [Int], output: [Int], scales: [Float]) -> [Float] {
+    /// Bilinear resize of `planes` planes from `input` [H, W] to `output` [Ho, Wo] with the given
+    /// per-axis index/weight tables (`ResampleAxis.linear` or `linearAligned` per output index).
+    static func bilinear2d(_ x: [Float], planes: Int, input: [Int], output: [Int],
+                           rows ys: [(Int, Int, Float, Float)], columns xs: [(Int, Int, Float, Float)]) -> [Float] {
         let (h, w, ho, wo) = (input[0], input[1], output[0], output[1])
-        let ys = ResampleAxis.linearTable(input: h, output: ho, scale: scales[0])
-        let xs = ResampleAxis.linearTable(input: w, output: wo, scale: scales[1])
         var out = [Float](repeating: 0, count: planes * ho * wo)
         x.withUnsafeBufferPointer { xp in
             out.withUnsafeMutableBufferPointer { op in

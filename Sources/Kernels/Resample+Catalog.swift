@@ -1,12 +1,14 @@
 import Runtime
 
 /// Catalog entry for the Resample family: one op, `interpolate`, dispatching on `mode` to
-/// `upsampleNearest2d`, `resizeBilinear2d` or `upsampleTrilinear3d`.
+/// `upsampleNearest2d` (integer factors), `resizeNearest2d` (any size), `resizeBilinear2d`
+/// (either align_corners) or `upsampleTrilinear3d`.
 enum ResampleOps {
     /// One parsed `interpolate` call.
     enum Plan {
         case nearest(scale: Int)
-        case bilinear(size: [Int])
+        case nearestSize(size: [Int])
+        case bilinear(size: [Int], alignCorners: Bool)
         case trilinear(scale: [Int])
 
         /// Output element count for `input`.
@@ -14,7 +16,7 @@ enum ResampleOps {
             let lead = input[0] * input[1]
             switch self {
             case .nearest(let s): return lead * input[2] * s * input[3] * s
-            case .bilinear(let size): return lead * size[0] * size[1]
+            case .bilinear(let size, _), .nearestSize(let size): return lead * size[0] * size[1]
             case .trilinear(let s): return lead * input[2] * s[0] * input[3] * s[1] * input[4] * s[2]
             }
         }
@@ -26,8 +28,10 @@ enum ResampleOps {
     static func plan(_ a: OpArguments) throws -> Plan {
         let input = try a.tensor("input", op: op).shape
         let mode = try a.choice("mode", ["nearest", "bilinear", "trilinear"], default: "nearest", op: op)
-        if let align = a.parameters["align_corners"], !["false", "0", "none"].contains(align.lowercased()) {
-            throw OpError.badParameter(op: op, name: "align_corners", value: align, expected: "False (align_corners=True is not implemented)")
+        let alignText = a.parameters["align_corners"]?.lowercased()
+        let alignCorners = alignText == "none" ? false : try a.bool("align_corners", default: false, op: op)
+        if alignCorners && mode != "bilinear" {
+            throw OpError.badParameter(op: op, name: "align_corners", value: alignText ?? "", expected: "False for mode \(mode) (align_corners=True is implemented for bilinear only)")
         }
         let spatial = mode == "trilinear" ? 3 : 2
         guard input.count == spatial + 2 else {
@@ -54,8 +58,17 @@ enum ResampleOps {
                                            expected: "factors giving whole output sizes (pass size instead)")
             }
         }
-        if mode == "bilinear" { return .bilinear(size: size) }
+        if mode == "bilinear" { return .bilinear(size: size, alignCorners: alignCorners) }
         let factors = (0..<spatial).map { size[$0] / extent[$0] }
+        let whole = (0..<spatial).allSatisfy { size[$0] == extent[$0] * factors[$0] && factors[$0] >= 1 }
+        if mode == "nearest" && !(whole && factors[0] == factors[1]) {
+            // PyTorch's scale is in/out only for a given size (1/factor for a scale_factor).
+            guard a.parameters["size"] != nil else {
+                throw OpError.badParameter(op: op, name: "scale_factor", value: a.parameters["scale_factor"] ?? "",
+                                           expected: "one integer factor for H and W in mode nearest (pass size for other ratios)")
+            }
+            return .nearestSize(size: size)
+        }
         guard (0..<spatial).allSatisfy({ size[$0] == extent[$0] * factors[$0] && factors[$0] >= 1 }) else {
             throw OpError.badParameter(op: op, name: a.parameters["size"] != nil ? "size" : "scale_factor",
                                        value: a.parameters["size"] ?? a.parameters["scale_factor"] ?? "",
@@ -83,6 +96,13 @@ enum ResampleOps {
                 c("bilinear odd 7x13 -> 5x20", [2, 3, 7, 13], ["mode": "bilinear", "size": "5,20"]),
                 c("bilinear odd 6x9 -> 11x29", [1, 3, 6, 9], ["mode": "bilinear", "size": "11,29"]),
                 c("bilinear mp/4 3x128x128 -> 64x64", [1, 3, 128, 128], ["mode": "bilinear", "size": "64,64", "align_corners": "false"]),
+                c("nearest size odd 7x13 -> 11x5", [2, 3, 7, 13], ["mode": "nearest", "size": "11,5"]),
+                c("nearest size 1x1 -> 4x6 (broadcast)", [2, 5, 1, 1], ["mode": "nearest", "size": "4,6"]),
+                c("nearest size (x2, x3) 3x4x5", [1, 3, 4, 5], ["mode": "nearest", "size": "8,15"]),
+                c("bilinear aligned odd 7x13 -> 5x20", [2, 3, 7, 13], ["mode": "bilinear", "size": "5,20", "align_corners": "true"]),
+                c("bilinear aligned odd 6x9 -> 1x29 (one row)", [1, 3, 6, 9], ["mode": "bilinear", "size": "1,29", "align_corners": "true"]),
+                c("bilinear aligned 1x1 -> 3x4", [1, 2, 1, 1], ["mode": "bilinear", "size": "3,4", "align_corners": "true"]),
+                c("bilinear aligned bisenet/8 19x8x8 -> 64x64", [1, 19, 8, 8], ["mode": "bilinear", "size": "64,64", "align_corners": "true"]),
                 c("trilinear x2 odd 3x5x7x13", [1, 3, 5, 7, 13], ["mode": "trilinear", "scale_factor": "2"]),
                 c("trilinear (1,2,2) odd 2x3x5x7x13", [2, 3, 5, 7, 13], ["mode": "trilinear", "scale_factor": "1,2,2"]),
                 c("trilinear x2 1-voxel edges 2x3x1x6x1", [2, 3, 1, 6, 1], ["mode": "trilinear", "size": "2,12,2"]),
@@ -94,13 +114,14 @@ enum ResampleOps {
                 c("trilinear (1,2,2) 64x32^3 -> 32x64^2", [1, 64, 32, 32, 32], ["mode": "trilinear", "scale_factor": "1,2,2"]),
                 c("nearest x2 512x64^2 -> 128^2", [1, 512, 64, 64], ["mode": "nearest", "scale_factor": "2"]),
                 c("bilinear 3x512^2 -> 256^2", [1, 3, 512, 512], ["mode": "bilinear", "size": "256,256"]),
+                c("bilinear aligned 19x64^2 -> 512^2 (BiSeNet logits)", [1, 19, 64, 64], ["mode": "bilinear", "size": "512,512", "align_corners": "true"]),
             ],
             cost: { a in
                 guard let input = a.tensors["input"], let plan = try? plan(a) else { return .zero }
                 let outputs = Double(plan.outputCount(input.shape))
                 let taps: Double
                 switch plan {
-                case .nearest: taps = 0
+                case .nearest, .nearestSize: taps = 0
                 case .bilinear: taps = 6
                 case .trilinear: taps = 14
                 }
@@ -110,7 +131,8 @@ enum ResampleOps {
                 let input = try a.tensor("input", op: op)
                 switch try plan(a) {
                 case .nearest(let s): return try engine.upsampleNearest2d(input, scale: s)
-                case .bilinear(let size): return try engine.resizeBilinear2d(input, size: size)
+                case .nearestSize(let size): return try engine.resizeNearest2d(input, size: size)
+                case .bilinear(let size, let align): return try engine.resizeBilinear2d(input, size: size, alignCorners: align)
                 case .trilinear(let s): return try engine.upsampleTrilinear3d(input, scale: s)
                 }
             })]

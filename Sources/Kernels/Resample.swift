@@ -45,57 +45,16 @@ extension Engine {
             throw RuntimeError.shapeMismatch("upsample nearest 2-D: input must be [N, C, H, W], got \(input.shapeDescription)")
         }
         guard scale >= 1 else { throw RuntimeError.shapeMismatch("upsample nearest 2-D: scale factor must be ≥ 1, got \(scale)") }
-        let (planes, h, w) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (h * scale, w * scale)
-        let s = ResampleAxis.scale(input: h, output: ho, factor: scale)
-        let outputShape = [input.shape[0], input.shape[1], ho, wo]
-        let cost = KernelCost(flops: 0, bytes: 4 * Double(input.count + planes * ho * wo))
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input)
-            return timedCPU("interpolate_nearest", cost: cost) {
-                Tensor(shape: outputShape, values: ResampleCPU.nearest2d(x, planes: planes, h: h, w: w, scale: scale, s: s))
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            try cl.launch("upsample_nearest2d", global: [(wo + 3) / 4, planes * ho], local: [16, 4],
-                          arguments: [.buffer(buffer(input)), .buffer(out.deviceBuffer!), .i(h), .i(w), .i(ho), .i(wo),
-                                      .float(s), .float(s), .i(planes * ho)],
-                          cost: cost)
-            return out
-        }
+        let (h, w) = (input.shape[2], input.shape[3])
+        let s = ResampleAxis.scale(input: h, output: h * scale, factor: scale)
+        return try nearestResample(input, size: [h * scale, w * scale], scales: [s, s])
     }
 
     /// `F.interpolate(mode="bilinear", align_corners=False, antialias=False)` to an output size
     /// `[Ho, Wo]`: input `[N, C, H, W]` → `[N, C, Ho, Wo]`. Downscaling reads only the 2×2 nearest
     /// pixels (no antialiasing), as PyTorch does.
     public func resizeBilinear2d(_ input: Tensor, size: [Int]) throws -> Tensor {
-        guard input.rank == 4, input.shape.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("resize bilinear 2-D: input must be [N, C, H, W], got \(input.shapeDescription)")
-        }
-        guard size.count == 2, size.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("resize bilinear 2-D: size must be [Ho, Wo] with positive values, got \(size)")
-        }
-        let (planes, h, w) = (input.shape[0] * input.shape[1], input.shape[2], input.shape[3])
-        let (ho, wo) = (size[0], size[1])
-        let (sh, sw) = (ResampleAxis.scale(input: h, output: ho, factor: nil), ResampleAxis.scale(input: w, output: wo, factor: nil))
-        let outputShape = [input.shape[0], input.shape[1], ho, wo]
-        let outputs = Double(planes * ho * wo)
-        let cost = KernelCost(flops: outputs * 6, bytes: 4 * (Double(input.count) + outputs))
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input)
-            return timedCPU("interpolate_bilinear", cost: cost) {
-                Tensor(shape: outputShape, values: ResampleCPU.bilinear2d(x, planes: planes, input: [h, w], output: [ho, wo], scales: [sh, sw]))
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            try cl.launch("resize_bilinear2d", global: [wo, ho], local: [16, 4],
-                          arguments: [.buffer(buffer(input)), .buffer(out.deviceBuffer!), .i(h), .i(w), .i(ho), .i(wo),
-                                      .float(sh), .float(sw), .i(planes)],
-                          cost: cost)
-            return out
-        }
+        try resizeBilinear2d(input, size: size, alignCorners: false)
     }
 
     /// `F.interpolate(mode="trilinear", align_corners=False)` by integer scale factors

@@ -107,7 +107,10 @@ struct GridSampleTests {
         let op = try OpCatalog.op(named: "interpolate")
         let input = ["input": Tensor(zeros: [1, 2, 4, 4])]
         #expect(throws: OpError.self) {
-            try op.call(engine, OpArguments(tensors: input, parameters: ["mode": "bilinear", "size": "8,8", "align_corners": "true"]))
+            try op.call(engine, OpArguments(tensors: input, parameters: ["mode": "nearest", "size": "8,8", "align_corners": "true"]))
+        }
+        #expect(throws: OpError.self) {
+            try op.call(engine, OpArguments(tensors: ["input": x], parameters: ["mode": "trilinear", "scale_factor": "2", "align_corners": "true"]))
         }
         #expect(throws: OpError.self) {
             try op.call(engine, OpArguments(tensors: input, parameters: ["mode": "nearest", "scale_factor": "1.5"]))

@@ -29,3 +29,17 @@ def cases():
     e = seeded(66, 2, 3, 1, 6, 1, lo=-2, hi=2)
     yield "trilinear-edges", "interpolate", {"input": e}, {"mode": "trilinear", "size": "2,12,2"}, \
         F.interpolate(e, size=(2, 12, 2), mode="trilinear", align_corners=False)
+    # Nearest to an arbitrary size (BiSeNet's context path on sizes that do not halve evenly).
+    yield "nearest-size-11x5", "interpolate", {"input": x}, {"mode": "nearest", "size": "11,5"}, \
+        F.interpolate(x, size=(11, 5), mode="nearest")
+    one = seeded(67, 2, 5, 1, 1, lo=-2, hi=2)
+    yield "nearest-size-broadcast", "interpolate", {"input": one}, {"mode": "nearest", "size": "4,6"}, \
+        F.interpolate(one, size=(4, 6), mode="nearest")
+    # Bilinear with align_corners=True (BiSeNet upsamples its logits this way).
+    yield "bilinear-aligned-5x20", "interpolate", {"input": x}, {"mode": "bilinear", "size": "5,20", "align_corners": "true"}, \
+        F.interpolate(x, size=(5, 20), mode="bilinear", align_corners=True)
+    yield "bilinear-aligned-1x29", "interpolate", {"input": z}, {"mode": "bilinear", "size": "1,29", "align_corners": "true"}, \
+        F.interpolate(z, size=(1, 29), mode="bilinear", align_corners=True)
+    logits = seeded(68, 1, 19, 8, 8, lo=-4, hi=4)
+    yield "bilinear-aligned-8to64", "interpolate", {"input": logits}, {"mode": "bilinear", "size": "64,64", "align_corners": "true"}, \
+        F.interpolate(logits, size=(64, 64), mode="bilinear", align_corners=True)
