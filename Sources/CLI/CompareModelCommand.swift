@@ -131,7 +131,12 @@ extension CompareCommand {
         #if canImport(Media)
         let picture = try o.source.map { try SourcePicture(path: $0, size: size, crop: nil, filter: o.input.resize) }
         let source = picture.map { FrameConversion.tensor($0.framed) }
-        let mask = try o.input.loadSourceMask(size: size, sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: nil)
+        if source == nil && (o.input.sourceMask != nil || o.input.faceParsing != nil) {
+            throw ValidationError("--source-mask and --face-parsing need --source (the synthetic default source has no mask)")
+        }
+        let mask = try source.flatMap { s in
+            try o.input.sourceMask(for: s, engine: Engine.cpu(), sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: nil)
+        }
         var drivers: [Tensor] = []
         if let d = o.driver {
             for step in try DriverSource.open(driver: d, size: size, crop: nil, filter: o.input.resize).makeIterator(size: size) {

@@ -1,22 +1,42 @@
 #if canImport(Media)
 import ArgumentParser
+import FaceParsing
 import Foundation
+import Kernels
 import Media
 import Runtime
 
-/// `--source-mask`, `--resize`: how the source and driver pictures become model inputs.
+/// `--source-mask`, `--face-parsing`, `--resize`: how the source and driver pictures become model inputs.
 struct InputOptions: ParsableArguments {
     @Option(name: .customLong("source-mask"),
             help: "Grey PNG mask of the source (white keeps a pixel), the source's size or the model's; the official inference masks the source with a face-parsing mask before every encoder.")
     var sourceMask: String?
 
+    @Option(name: .customLong("face-parsing"),
+            help: "BiSeNet face-parsing weights (reference/convert_face_parsing.py): compute the source mask as the official inference does (face, ears, neck, hair, hat). Combined with --source-mask, the two masks multiply.")
+    var faceParsing: String?
+
     @Option(help: "Resampling of the framed crop to the model's size: bicubic (PyTorch bicubic + clip, as the official code) or area (area/bilinear).")
     var resize: ResizeFilter = .bicubic
+
+    /// The source mask for the framed `source` `[1, 3, S, S]`: `--source-mask` (see
+    /// `fileMask`), the face-parsing mask of `source` computed on `engine` with
+    /// `--face-parsing` (the official labels; BiSeNet's mask is 0/1, so the official 0.6 threshold
+    /// changes nothing), their product when both are given, or nil.
+    func sourceMask(for source: Tensor, engine: Engine, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
+        let size = source.shape[3]
+        let file = try fileMask(size: size, sourceWidth: sourceWidth, sourceHeight: sourceHeight, crop: crop)
+        guard let faceParsing else { return file }
+        let parsed = try engine.host(try FaceParser(weights: faceParsing, engine: engine).mask(for: source))
+        guard let file else { return parsed }
+        let a = try engine.values(parsed), b = try engine.values(file)
+        return Tensor(shape: parsed.shape, values: zip(a, b).map { $0 * $1 })
+    }
 
     /// The source mask as a `[1, 1, S, S]` tensor in [0, 1] (mean of the three channels), framed
     /// as the source was (`crop`, then resized to `size`) when it has the source's dimensions,
     /// used as it is when it is already `size × size`; nil without `--source-mask`.
-    func loadSourceMask(size: Int, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
+    private func fileMask(size: Int, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
         guard let path = sourceMask else { return nil }
         let image = try ImageReader.read(path)
         let framed: RGBImage

@@ -84,9 +84,10 @@ struct RenderCommand: ParsableCommand {
             if let source {
                 let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
                 sourceImage = picture.framed
-                sourceMask = try input.loadSourceMask(size: size, sourceWidth: picture.width, sourceHeight: picture.height, crop: cropBox)
-            } else if input.sourceMask != nil {
-                throw ValidationError("--source-mask applies when the avatar is built from --source; a saved --avatar already holds its masked source")
+                sourceMask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
+                                                  sourceHeight: picture.height, crop: cropBox)
+            } else if input.sourceMask != nil || input.faceParsing != nil {
+                throw ValidationError("--source-mask and --face-parsing apply when the avatar is built from --source; a saved --avatar already holds its masked source")
             }
             let drive: DriverSource
             if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox, filter: input.resize) }
@@ -179,7 +180,8 @@ struct AvatarCommand: ParsableCommand {
             let size = network.config.imageSize
             let cropBox = try parseCrop(crop)
             let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
-            let mask = try input.loadSourceMask(size: size, sourceWidth: picture.width, sourceHeight: picture.height, crop: cropBox)
+            let mask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
+                                            sourceHeight: picture.height, crop: cropBox)
             let start = Date()
             let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
             try avatar.save(to: output, engine: engine)

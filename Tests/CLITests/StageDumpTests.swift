@@ -40,6 +40,29 @@ struct StageDumpTests {
         #expect(float.hostValues! == (try dump.tensor("image")).hostValues!, "-o .safetensors holds the network's float image")
     }
 
+    @Test func faceParsingComputesTheSourceMask() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let stages = dir.appendingPathComponent("stages.safetensors").path
+        let weights = CLIRunner.fixtures.appendingPathComponent("face-parsing/tiny-weights.safetensors").path
+        var r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--face-parsing", weights, "--driver", ModelJobsTests.source,
+                                   "--stages", stages, "-o", dir.appendingPathComponent("a.png").path, "--device", "cpu"] + Self.tiny)
+        #expect(r.status == 0, "\(r.stderr)")
+        let parsed = try SafeTensorsFile(path: stages).tensor("source.mask").hostValues!
+        #expect(parsed.allSatisfy { $0 == 0 || $0 == 1 }, "the face-parsing mask is binary")
+        let kept = parsed.filter { $0 == 1 }.count
+        #expect(kept > 0 && kept < parsed.count, "random parsing weights still split the image (\(kept) of \(parsed.count) kept)")
+
+        // with --source-mask as well, the two multiply: the right half is dropped
+        r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--face-parsing", weights, "--source-mask", try Self.halfMask(in: dir),
+                               "--driver", ModelJobsTests.source, "--stages", stages, "-o", dir.appendingPathComponent("b.png").path,
+                               "--device", "cpu"] + Self.tiny)
+        #expect(r.status == 0, "\(r.stderr)")
+        let both = try SafeTensorsFile(path: stages).tensor("source.mask").hostValues!
+        for y in 0..<64 {
+            for x in 0..<64 { #expect(both[y * 64 + x] == (x < 32 ? parsed[y * 64 + x] : 0)) }
+        }
+    }
+
     @Test func maskOfAnotherSizeIsATypedError() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let mask = try Self.halfMask(in: dir, width: 100, height: 80)
