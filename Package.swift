@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Disclosure", targets: ["Disclosure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,8 +39,10 @@ let package = Package(
                 resources: [.embedInCode("Presets/tiny.json"), .embedInCode("Presets/megaportraits-512.json"),
                             .embedInCode("Presets/emoportraits-512.json")]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
+        // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
+        .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "Kernels", "Runtime",
+            "Avatar", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Runtime", "Media"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]
 )
