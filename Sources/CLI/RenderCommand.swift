@@ -51,6 +51,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "H.264 quality (lower is better; 18 is visually lossless).")
     var crf = 18
 
+    @Flag(name: .customLong("no-watermark"), help: "Do not add the invisible AI-generated watermark (the metadata label is still written).")
+    var noWatermark = false
+
     @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png or DIR/.")
     var output: String
 
@@ -81,7 +84,9 @@ struct RenderCommand: ParsableCommand {
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
-            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
+            let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
+            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf,
+                                      metadata: disclosure.tags)
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
             let avatarState: Avatar
             if let avatar {
@@ -106,7 +111,7 @@ struct RenderCommand: ParsableCommand {
                     case .image(let img): tensor = try network.renderFrame(avatar: avatarState, driver: FrameConversion.tensor(img))
                     case .pose(let p): tensor = try network.renderFrame(avatar: avatarState, pose: p)
                     }
-                    var frame = try FrameConversion.image(tensor, engine: engine)
+                    var frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
                     if sideBySide {
                         frame = try RGBImage.sideBySide([driverFrame, sourceImage].compactMap { $0 } + [frame])
                     }

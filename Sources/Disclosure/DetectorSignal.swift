@@ -119,27 +119,4 @@ enum DetectorSignal {
         }
         return out
     }
-
-    /// Circular cross-correlation: `result[dy·n + dx] = Σ_j g[(j + d) mod n] · t[j]`.
-    static func circularCorrelation(_ g: [Float], _ t: [Float], side n: Int) -> [Float] {
-        var result = [Float](repeating: 0, count: n * n)
-        // Doubling g in both directions makes every shifted row contiguous.
-        var wide = [Float](repeating: 0, count: 4 * n * n)
-        for y in 0..<(2 * n) { for x in 0..<(2 * n) { wide[y * 2 * n + x] = g[(y % n) * n + x % n] } }
-        wide.withUnsafeBufferPointer { gw in
-            t.withUnsafeBufferPointer { tp in
-                for dy in 0..<n {
-                    for dx in 0..<n {
-                        var s: Float = 0
-                        for y in 0..<n {
-                            let base = (y + dy) * 2 * n + dx
-                            for x in 0..<n { s += gw[base + x] * tp[y * n + x] }
-                        }
-                        result[dy * n + dx] = s
-                    }
-                }
-            }
-        }
-        return result
-    }
 }

@@ -75,23 +75,26 @@ public final class WatermarkDetector {
             candidates.append(nominal)
         }
         let shortest = frames.map { min($0.width, $0.height) }.min() ?? 0
+        var residuals: [Int: [[Float]]] = [:]
         var results = candidates.filter { $0 >= Double(WatermarkLayout.cellsPerSide) && $0 <= Double(shortest) }
-            .map { examine(period: $0) }
+            .map { examine(period: $0, residuals: &residuals) }
         results.sort { $0.syncScore > $1.syncScore }
         if let hit = results.first(where: { $0.found }) { return hit }
         return results.first ?? WatermarkDetection(found: false, payload: nil, syncScore: 0, bitAgreement: 0, period: 0, frames: frames.count)
     }
 
-    /// Folds every frame for one period and decodes.
-    private func examine(period: Double) -> WatermarkDetection {
+    /// Folds every frame for one period and decodes; `residuals` caches high-passed frames per box size.
+    private func examine(period: Double, residuals: inout [Int: [[Float]]]) -> WatermarkDetection {
         let c = WatermarkLayout.cellsPerSide
         let perCell = period / Double(c)
         let q = perCell >= 2 ? 2 : 1
         let n = c * q
         var sum = [Double](repeating: 0, count: n * n), count = sum
         let box = 2 * max(1, Int(perCell.rounded())) + 1
-        for f in frames {
-            let hp = DetectorSignal.highPass(f.values, width: f.width, height: f.height, box: box, clip: 3)
+        if residuals[box] == nil {
+            residuals[box] = frames.map { DetectorSignal.highPass($0.values, width: $0.width, height: $0.height, box: box, clip: 3) }
+        }
+        for (f, hp) in zip(frames, residuals[box]!) {
             DetectorSignal.fold(hp, width: f.width, height: f.height, period: period, tile: n, sum: &sum, count: &count)
         }
         let folded = (0..<(n * n)).map { count[$0] > 0 ? Float(sum[$0] / count[$0]) : 0 }
@@ -100,7 +103,7 @@ public final class WatermarkDetector {
             return WatermarkDetection(found: false, payload: nil, syncScore: 0, bitAgreement: 0, period: period, frames: frames.count)
         }
         let t = (0..<(n * n)).map { template.value(x: $0 % n, y: $0 / n) }
-        let corr = DetectorSignal.circularCorrelation(g, t, side: n)
+        let corr = Fourier.circularCorrelation(g, t, side: n)
         let mean = corr.reduce(0, +) / Float(corr.count)
         let variance = corr.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(corr.count)
         let best = corr.indices.max { corr[$0] < corr[$1] }!

@@ -3,13 +3,15 @@ import Kernels
 /// The geometry and the keyed sequences of the watermark (design: docs/disclosure.md).
 ///
 /// A tile of 32 × 32 cells, repeated over the frame with a period of 128 px (a cell is 4 px; 64 or
-/// 32 px periods on frames under 256 px), carries two superposed ±1 patterns: a sync pattern over
+/// 32 px periods on frames under 256 or 128 px), carries two superposed ±1 patterns: a sync pattern over
 /// every cell (found by circular correlation, it gives the tile's offset after cropping) and the
 /// 124 code bits, each spread over ~8 keyed cells with keyed chip signs. Folding all tiles of all
 /// sampled frames into one before decoding is what makes small crops and short clips cheap; the
 /// detector estimates the period from the pattern's own autocorrelation, so scaling is found, not
 /// searched blindly.
 public struct WatermarkLayout: Sendable {
+    /// The scheme's name and version, written into file labels.
+    public static let scheme = "portraitcl-tiled-luma-v1"
     /// Cells along each side of the tile.
     public static let cellsPerSide = 32
     /// Cells in the tile.
@@ -19,8 +21,8 @@ public struct WatermarkLayout: Sendable {
     /// Share of the cell amplitude given to the sync pattern (the rest carries the bits).
     static let syncWeight: Float = 0.447
     static let messageWeight: Float = 0.894
-    /// Root-mean-square luma change, in 8-bit levels, of the added pattern (≈ 43.5 dB PSNR).
-    public static let rmsLevels: Float = 1.7
+    /// Root-mean-square luma change, in 8-bit levels, of the added pattern (≈ 42.8 dB PSNR).
+    public static let rmsLevels: Float = 1.85
 
     /// The key the sequences come from.
     public let key: WatermarkKey
@@ -43,7 +45,8 @@ public struct WatermarkLayout: Sendable {
     }
 
     /// The tile period used for a frame whose shorter side is `shortSide` pixels: 128 px, halved
-    /// until at least two tiles fit (never below one pixel per cell).
+    /// until two tiles fit (never below one pixel per cell). A 64 px frame gets 1 px cells: fine
+    /// for PNGs, too fine to survive video coding (docs/disclosure.md, limits).
     public static func period(forShortSide shortSide: Int) -> Int {
         var period = 128
         while period > cellsPerSide && period * 2 > shortSide { period /= 2 }

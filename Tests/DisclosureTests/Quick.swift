@@ -6,25 +6,24 @@ import Runtime
 import Disclosure
 
 struct QuickTests {
-    @Test func cleanRoundTrip() throws {
+    @Test(arguments: [256, 512]) func attacks(size: Int) throws {
         let payload = WatermarkPayload(renderID: 0xDEADBEEF)
-        let engine = Engine.cpu()
-        let e = WatermarkEmbedder(payload: payload, engine: engine)
-        for kind in 0..<Content.kinds {
-            let img = Content.picture(kind: kind, seed: 1, width: 256, height: 256)
-            let t = Tensor(shape: [1, 3, 256, 256], values: img.planarCHW())
-            let marked = try RGBImage(planarCHW: try engine.values(try e.mark(t)).map { min(max($0, 0), 1) }, width: 256, height: 256)
-            let d = WatermarkDetector()
-            d.add(luma(marked))
-            let r = d.detect()
-            let u = WatermarkDetector(); u.add(luma(img)); let ur = u.detect()
-            print("kind \(kind): found \(r.found) \(r.payload?.description ?? "-") z \(r.syncScore) agree \(r.bitAgreement) P \(r.period) | unmarked z \(ur.syncScore) \(ur.found)")
+        let src = try Harness.sourceFrames(count: 25, size: size)
+        let marked = try Harness.mark(src, payload: payload)
+        print("size \(size) PSNR \(Harness.psnr(src[0], marked[0]))")
+        let path = try Harness.writeVideo(marked)
+        let clean = try Harness.writeVideo(src)
+        let attacks: [Attack] = [.h264(crf: 18), .h264(crf: 32), .vp9(crf: 40), .scale(0.5), .crop(edge: .left, fraction: 0.1), .crop(edge: .top, fraction: 0.1), .brightness(0.1), .contrast(0.9)]
+        var r = try Harness.detect(video: path)
+        print("none: \(r.found) z \(r.syncScore) agree \(r.bitAgreement) P \(r.period)")
+        r = try Harness.detect(video: clean)
+        print("unmarked: \(r.found) z \(r.syncScore) agree \(r.bitAgreement) P \(r.period)")
+        for a in attacks {
+            let t0 = Date()
+            let out = try a.apply(to: path)
+            let t1 = Date()
+            let r = try Harness.detect(video: out)
+            print("\(a): \(r.found) \(r.payload?.description ?? "-") z \(r.syncScore) agree \(r.bitAgreement) P \(r.period) attack \(t1.timeIntervalSince(t0)) detect \(Date().timeIntervalSince(t1))")
         }
     }
-}
-
-func luma(_ img: RGBImage) -> LumaFrame {
-    var v = [Float](repeating: 0, count: img.width * img.height)
-    for i in v.indices { v[i] = 255 * (0.2126 * img.pixels[3 * i] + 0.7152 * img.pixels[3 * i + 1] + 0.0722 * img.pixels[3 * i + 2]) }
-    return LumaFrame(width: img.width, height: img.height, values: v)!
 }
