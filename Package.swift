@@ -48,7 +48,7 @@ let package = Package(
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
-        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
