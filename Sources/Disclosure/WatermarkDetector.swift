@@ -34,6 +34,9 @@ public struct WatermarkDetection: Sendable {
     public let period: Double
     /// Frames that were folded together.
     public let frames: Int
+    /// The 124 received code-bit values before decoding (positive: a 1), for measuring raw bit
+    /// accuracy against `WatermarkPayload.codeword`; empty when nothing was examined.
+    public var softBits: [Float] = []
 }
 
 /// Finds the keyed watermark in frames of one picture or video: add frames, then `detect()`.
@@ -108,13 +111,13 @@ public final class WatermarkDetector {
         let variance = corr.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Float(corr.count)
         let best = corr.indices.max { corr[$0] < corr[$1] }!
         let z = Double((corr[best] - mean) / max(variance.squareRoot(), 1e-12))
-        let (payload, agreement) = decodeBits(g, side: n, perCellBins: q, shift: (best % n, best / n))
+        let (payload, agreement, soft) = decodeBits(g, side: n, perCellBins: q, shift: (best % n, best / n))
         return WatermarkDetection(found: payload != nil && z >= Self.syncThreshold, payload: payload, syncScore: z,
-                                  bitAgreement: agreement, period: period, frames: frames.count)
+                                  bitAgreement: agreement, period: period, frames: frames.count, softBits: soft)
     }
 
     /// Reads the cells at the sync offset, removes the sync's share, despreads, decodes.
-    private func decodeBits(_ g: [Float], side n: Int, perCellBins q: Int, shift: (x: Int, y: Int)) -> (WatermarkPayload?, Double) {
+    private func decodeBits(_ g: [Float], side n: Int, perCellBins q: Int, shift: (x: Int, y: Int)) -> (WatermarkPayload?, Double, [Float]) {
         let c = WatermarkLayout.cellsPerSide
         // Bilinear-hat weights of bins around a cell centre (the transpose of how cells were drawn).
         var taps: [(offset: Int, weight: Float)] = []
@@ -142,6 +145,6 @@ public final class WatermarkDetector {
         let bits = ConvolutionalCode.decode(soft: soft, count: WatermarkPayload.protectedBits)
         let recoded = ConvolutionalCode.encode(bits)
         let agree = zip(recoded, soft).filter { ($0.0 == 1) == ($0.1 > 0) }.count
-        return (WatermarkPayload(protectedBits: bits), Double(agree) / Double(soft.count))
+        return (WatermarkPayload(protectedBits: bits), Double(agree) / Double(soft.count), soft)
     }
 }

@@ -9,7 +9,7 @@ public final class WatermarkEmbedder {
     /// The engine the frames live on.
     public let engine: Engine
     private let layout: WatermarkLayout
-    private var cached: (shortSide: Int, pattern: LumaPattern, strength: Float)?
+    private var cached: (shortSide: Int, pattern: LumaPattern, strength: Float, cells: Tensor)?
 
     /// An embedder for `payload` under `key` on `engine`.
     public init(payload: WatermarkPayload, key: WatermarkKey = .portraitDefault, engine: Engine) {
@@ -27,8 +27,10 @@ public final class WatermarkEmbedder {
         let shortSide = min(image.shape[2], image.shape[3])
         if cached?.shortSide != shortSide {
             let (pattern, strength) = try layout.pattern(for: payload, shortSide: shortSide)
-            cached = (shortSide, pattern, strength)
+            let cells = try engine.resident(Tensor(shape: [pattern.cells.count], values: pattern.cells))
+            cached = (shortSide, pattern, strength, cells)
         }
-        return try engine.addLumaPattern(image, cached!.pattern, strength: cached!.strength)
+        guard let (_, pattern, strength, cells) = cached else { return image }
+        return try engine.addLumaPattern(image, pattern, strength: strength, residentCells: cells)
     }
 }

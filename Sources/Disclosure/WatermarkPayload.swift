@@ -27,6 +27,9 @@ public struct WatermarkPayload: Hashable, Sendable, CustomStringConvertible {
     /// The render id as 8 hex digits.
     public var renderIDHex: String { hex(UInt64(renderID), digits: 8) }
 
+    /// The 124 code bits the frames carry: tool id, render id and CRC-16, convolutionally coded.
+    public var codeword: [UInt8] { ConvolutionalCode.encode(protectedBitValues) }
+
     /// Payload bits before coding.
     static let dataBits = 40
     /// Data plus CRC bits.

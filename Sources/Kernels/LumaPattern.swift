@@ -29,26 +29,35 @@ public struct LumaPattern: Sendable {
     /// The pattern's value at pixel (x, y), before scaling (the CPU reference; the OpenCL kernel
     /// `luma_pattern_add` evaluates the same expression in the same order).
     @inline(__always)
-    public func value(x: Int, y: Int) -> Float {
+    public func value(x: Int, y: Int) -> Float { value(column: tap(x), row: tap(y)) }
+
+    /// The two neighbouring cell indices and the interpolation weight of the second one for pixel
+    /// coordinate `t` (cell i's centre is at tile position (i + 0.5)·period/cells).
+    @inline(__always)
+    func tap(_ t: Int) -> (first: Int, second: Int, weight: Float) {
         let c = cellsPerSide
-        let scale = Float(c) / Float(period)
-        let u = (Float(x % period) + 0.5) * scale - 0.5
-        let v = (Float(y % period) + 0.5) * scale - 0.5
-        let fu = u.rounded(.down), fv = v.rounded(.down)
-        let au = u - fu, av = v - fv
-        let i0 = (Int(fu) + c) % c, j0 = (Int(fv) + c) % c
-        let i1 = (i0 + 1) % c, j1 = (j0 + 1) % c
-        let top = cells[j0 * c + i0] * (1 - au) + cells[j0 * c + i1] * au
-        let bottom = cells[j1 * c + i0] * (1 - au) + cells[j1 * c + i1] * au
-        return top * (1 - av) + bottom * av
+        let u = (Float(t % period) + 0.5) * (Float(c) / Float(period)) - 0.5
+        let fu = u.rounded(.down)
+        let i0 = (Int(fu) + c) % c
+        return (i0, (i0 + 1) % c, u - fu)
+    }
+
+    @inline(__always)
+    func value(column u: (first: Int, second: Int, weight: Float), row v: (first: Int, second: Int, weight: Float)) -> Float {
+        let c = cellsPerSide
+        let top = cells[v.first * c + u.first] * (1 - u.weight) + cells[v.first * c + u.second] * u.weight
+        let bottom = cells[v.second * c + u.first] * (1 - u.weight) + cells[v.second * c + u.second] * u.weight
+        return top * (1 - v.weight) + bottom * v.weight
     }
 }
 
 extension Engine {
     /// `image + strength · pattern` on every channel of an `[N, 3, H, W]` image: an equal offset
     /// on R, G and B, which moves luma (BT.601 and BT.709 weights sum to 1) and leaves chroma
-    /// alone. No clamping: values may leave [0, 1] by up to `strength`.
-    public func addLumaPattern(_ image: Tensor, _ pattern: LumaPattern, strength: Float) throws -> Tensor {
+    /// alone. No clamping: values may leave [0, 1] by up to `strength`. `residentCells`, the
+    /// pattern's cells already on this engine (`resident(Tensor(shape: [n], values: cells))`),
+    /// saves their upload per frame on OpenCL.
+    public func addLumaPattern(_ image: Tensor, _ pattern: LumaPattern, strength: Float, residentCells: Tensor? = nil) throws -> Tensor {
         guard image.rank == 4, image.shape[1] == 3 else {
             throw RuntimeError.shapeMismatch("addLumaPattern: expected an RGB image [N, 3, H, W], got \(image.shapeDescription)")
         }
@@ -59,10 +68,11 @@ extension Engine {
         case .cpu:
             var out = try cpuValues(image)
             return timedCPU("luma_pattern_add", cost: cost) {
+                let columns = (0..<w).map(pattern.tap), rows = (0..<h).map(pattern.tap)
                 out.withUnsafeMutableBufferPointer { values in
                     for y in 0..<h {
                         for x in 0..<w {
-                            let d = strength * pattern.value(x: x, y: y)
+                            let d = strength * pattern.value(column: columns[x], row: rows[y])
                             for p in 0..<planes { values[(p * h + y) * w + x] += d }
                         }
                     }
@@ -71,7 +81,7 @@ extension Engine {
             }
         case .opencl(let cl):
             let out = try deviceOutput(cl, image.shape)
-            let cells = try cl.upload(pattern.cells)
+            let cells = try residentCells.map { try buffer($0) } ?? cl.upload(pattern.cells)
             try cl.launch("luma_pattern_add", global: [w, h], local: [16, 16],
                           arguments: [.buffer(buffer(image)), .buffer(out.deviceBuffer!), .buffer(cells),
                                       .i(pattern.cellsPerSide), .i(pattern.period), .i(h), .i(w), .i(planes), .float(strength)],

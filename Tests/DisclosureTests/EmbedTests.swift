@@ -23,6 +23,9 @@ struct EmbedTests {
         let image = Tensor.random([batch, 3, height, width], seed: 3, range: 0...1)
         let cpu = try Engine.cpu().values(try Engine.cpu().addLumaPattern(image, pattern, strength: 0.01))
         let cl = try gpu.values(try gpu.addLumaPattern(image, pattern, strength: 0.01))
+        let resident = try gpu.resident(Tensor(shape: [1024], values: pattern.cells))
+        let cached = try gpu.values(try gpu.addLumaPattern(image, pattern, strength: 0.01, residentCells: resident))
+        #expect(cached == cl, "resident cells give the same result as uploaded ones")
         let input = image.hostValues!
         var worst: Float = 0, changed = 0
         for i in cpu.indices {
@@ -42,7 +45,7 @@ struct EmbedTests {
     }
 
     /// PSNR ≥ 42 dB on the portrait and on every kind of synthetic content; writes the amplified
-    /// difference image when PORTRAIT_WATERMARK_DIFF names a path.
+    /// difference (×20 around mid-grey, top-left 256²) when PORTRAIT_WATERMARK_DIFF names a path.
     @Test func markIsInvisibleByPSNR() throws {
         var pictures = try Harness.sourceFrames(count: 1, size: 512)
         pictures += (0..<Content.kinds).map { Content.picture(kind: $0, seed: 2, width: 256, height: 256) }
@@ -54,7 +57,7 @@ struct EmbedTests {
         if let path = ProcessInfo.processInfo.environment["PORTRAIT_WATERMARK_DIFF"] {
             let marked = try Harness.mark([pictures[0]], payload: WatermarkPayload(renderID: 7))[0]
             let diff = zip(marked.rgbBytes(), pictures[0].rgbBytes()).map { Float(min(max(128 + 20 * (Int($0) - Int($1)), 0), 255)) / 255 }
-            try PNGCodec.write(try RGBImage(width: 512, height: 512, pixels: diff), to: path)
+            try PNGCodec.write(try RGBImage(width: 512, height: 512, pixels: diff).cropped(x: 0, y: 0, width: 256, height: 256), to: path)
         }
     }
 }
