@@ -100,6 +100,11 @@ enum Harness {
         return path
     }
 
+    /// Removes this process's temporary folder (benchmarks call it when done).
+    static func removeTemporaries() {
+        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("portraitcl-disclosure-tests-\(getpid())"))
+    }
+
     /// The detector's verdict on a video file, from up to `limit` frames.
     static func detect(video path: String, limit: Int = 25) throws -> WatermarkDetection {
         let detector = WatermarkDetector()

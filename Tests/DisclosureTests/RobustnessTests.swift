@@ -18,7 +18,9 @@ struct RobustnessTests {
     @Test(arguments: [Attack.h264(crf: 32), .vp9(crf: 40), .scale(0.5), .crop(edge: .left, fraction: 0.1), .brightness(-0.1)])
     func markSurvives(_ attack: Attack) throws {
         let clip = try #require(Self.clip, "could not write the marked clip")
-        let detection = try Harness.detect(video: try attack.apply(to: clip.marked))
+        let attacked = try attack.apply(to: clip.marked)
+        defer { try? FileManager.default.removeItem(atPath: attacked) }
+        let detection = try Harness.detect(video: attacked)
         #expect(detection.found, "\(attack): sync \(detection.syncScore)σ, agreement \(detection.bitAgreement)")
         #expect(detection.payload == Self.payload, "\(attack): decoded \(String(describing: detection.payload))")
     }
