@@ -14,28 +14,25 @@ enum DetectorSignal {
         return residual
     }
 
-    /// The mean over a `box`×`box` window (shrunk at the borders), by running sums.
+    /// The mean over a `box`×`box` window (shrunk at the borders): rows, then columns.
     static func boxMean(_ plane: [Float], width w: Int, height h: Int, box: Int) -> [Float] {
-        let r = box / 2
         var rows = [Float](repeating: 0, count: w * h)
         var out = [Float](repeating: 0, count: w * h)
-        var prefix = [Float](repeating: 0, count: w + 1)
-        for y in 0..<h {
-            for x in 0..<w { prefix[x + 1] = prefix[x] + plane[y * w + x] }
-            for x in 0..<w {
-                let a = max(0, x - r), b = min(w - 1, x + r)
-                rows[y * w + x] = (prefix[b + 1] - prefix[a]) / Float(b - a + 1)
-            }
-        }
-        var column = [Float](repeating: 0, count: h + 1)
-        for x in 0..<w {
-            for y in 0..<h { column[y + 1] = column[y] + rows[y * w + x] }
-            for y in 0..<h {
-                let a = max(0, y - r), b = min(h - 1, y + r)
-                out[y * w + x] = (column[b + 1] - column[a]) / Float(b - a + 1)
-            }
-        }
+        var prefix = [Float](repeating: 0, count: max(w, h) + 1)
+        for y in 0..<h { slidingMean(count: w, radius: box / 2, prefix: &prefix, read: { plane[y * w + $0] }, write: { rows[y * w + $0] = $1 }) }
+        for x in 0..<w { slidingMean(count: h, radius: box / 2, prefix: &prefix, read: { rows[$0 * w + x] }, write: { out[$0 * w + x] = $1 }) }
         return out
+    }
+
+    /// The mean of `read(i − radius … i + radius)` (clipped to the line) for each i, by a running sum.
+    @inline(__always)
+    private static func slidingMean(count n: Int, radius r: Int, prefix: inout [Float],
+                                    read: (Int) -> Float, write: (Int, Float) -> Void) {
+        for i in 0..<n { prefix[i + 1] = prefix[i] + read(i) }
+        for i in 0..<n {
+            let a = max(0, i - r), b = min(n - 1, i + r)
+            write(i, (prefix[b + 1] - prefix[a]) / Float(b - a + 1))
+        }
     }
 
     /// Horizontal plus vertical autocorrelation of `hp` at each lag in `lags`, each normalised by
