@@ -5,7 +5,9 @@ import Media
 import Runtime
 import Testing
 
-/// The embedding op on both backends, and how visible the mark is.
+/// The embedding op on both backends, and how visible the mark is. Serialized: the cases share
+/// one OpenCL engine, whose kernel objects must not be set up from two threads at once.
+@Suite(.serialized)
 struct EmbedTests {
     static let opencl: Engine? = {
         guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else { return nil }
