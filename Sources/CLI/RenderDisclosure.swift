@@ -17,7 +17,7 @@ struct RenderDisclosure {
     /// The disclosure for one render on `network`; with `watermark` false, prints the one-line
     /// warning that the frames are unmarked.
     init(watermark: Bool, network: Network, model: ModelOptions, engine: Engine) {
-        let payload = watermark ? WatermarkPayload.random() : nil
+        let payload = watermark ? Self.fixedRenderID.map { WatermarkPayload(renderID: $0) } ?? .random() : nil
         embedder = payload.map { WatermarkEmbedder(payload: $0, engine: engine) }
         let weights = model.randomSeed.map { "random-seed-\($0):\(network.weightsFingerprint)" } ?? network.weightsFingerprint
         tags = DisclosureLabel(generator: Self.generator, model: network.config.name, weightsFingerprint: weights,
@@ -27,6 +27,12 @@ struct RenderDisclosure {
         } else {
             printError("portrait: warning: --no-watermark: the frames carry no invisible mark (only the file's metadata says they are AI-generated, and re-encoding drops it)")
         }
+    }
+
+    /// `PORTRAIT_RENDER_ID` (8 hex digits) fixes the render id, for reproducible outputs and tests;
+    /// unset (the normal case), each render draws a fresh random id.
+    static var fixedRenderID: UInt32? {
+        ProcessInfo.processInfo.environment["PORTRAIT_RENDER_ID"].flatMap { UInt32($0, radix: 16) }
     }
 
     /// `frame` with the watermark added (unchanged with `--no-watermark`).

@@ -73,10 +73,13 @@ public final class WatermarkDetector {
     /// Searches the added frames. With no frames, reports nothing found.
     public func detect() -> WatermarkDetection {
         guard !frames.isEmpty else { return WatermarkDetection(found: false, payload: nil, syncScore: 0, bitAgreement: 0, period: 0, frames: 0) }
+        // Each autocorrelation peak ±0.2 %: its sub-pixel estimate can be pulled by the picture.
         var candidates = DetectorSignal.periodCandidates(autocorrelation, firstLag: Self.lags.lowerBound, count: 4)
-        for nominal in [128.0, 64, 32] where !candidates.contains(where: { abs($0 / nominal - 1) < 0.004 }) {
-            candidates.append(nominal)
-        }
+            .flatMap { [$0 * 0.998, $0, $0 * 1.002] }
+        // The unscaled periods are always tried exactly: an autocorrelation peak a fraction of a
+        // pixel off (content nearby pulls it) can cost a 1 px-cell tile its sync.
+        candidates.removeAll { c in [128.0, 64, 32].contains { abs(c / $0 - 1) < 0.001 } }
+        candidates += [128, 64, 32]
         let shortest = frames.map { min($0.width, $0.height) }.min() ?? 0
         var residuals: [Int: [[Float]]] = [:]
         var results = candidates.filter { $0 >= Double(WatermarkLayout.cellsPerSide) && $0 <= Double(shortest) }

@@ -42,6 +42,18 @@ struct VerifyTests {
         }
     }
 
+    /// A fixed render id (PORTRAIT_RENDER_ID) is used and found; 081401f2 once lost its sync to
+    /// an autocorrelation peak a fraction of a pixel off the 32 px period of a 64² frame.
+    @Test(arguments: ["081401f2", "00000000", "ffffffff"]) func fixedRenderIDIsFound(_ id: String) throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let out = dir.appendingPathComponent("fixed.png").path
+        let r = try CLIRunner.run(["render", "--source", Self.source, "--pose", "10,0,0", "-o", out, "--device", "cpu"] + Self.tiny,
+                                  environment: ["PORTRAIT_RENDER_ID": id])
+        #expect(r.status == 0 && Self.renderID(r.stderr) == id, "\(r.stderr)")
+        let v = try CLIRunner.run(["verify", out])
+        #expect(v.status == 0 && v.stdout.contains("render \(id)"), "\(v.stdout)")
+    }
+
     @Test func noWatermarkWarnsAndStillLabels() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let out = dir.appendingPathComponent("plain.png").path
