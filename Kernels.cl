@@ -1187,5 +1187,34 @@ __kernel void resize_bilinear2d_aligned(__global const float* src, __global floa
     for (int p = 0; p < planes; ++p) {
         __global const float* s = src + (size_t)p * H * W;
         dst[((size_t)p * Ho + oy) * Wo + ox] = (s[a] * lw0 + s[b] * lw1) * lh0 + (s[c] * lw0 + s[d] * lw1) * lh1;
+
+// ==== Luma pattern (Sources/Kernels/LumaPattern.swift) ====
+
+// The value at pixel (x, y) of a pattern of C x C cells tiled with a period of P pixels:
+// bilinear between the four nearest cell centres, wrapping round the tile. Cell i's centre is
+// at tile coordinate (i + 0.5) * P / C. The CPU path computes the same expression in the same order.
+inline float tiled_cell_value(__global const float* cells, int C, int P, int x, int y) {
+    float scale = (float)C / (float)P;
+    float u = ((float)(x % P) + 0.5f) * scale - 0.5f;
+    float v = ((float)(y % P) + 0.5f) * scale - 0.5f;
+    float fu = floor(u), fv = floor(v);
+    float au = u - fu, av = v - fv;
+    int i0 = ((int)fu + C) % C, j0 = ((int)fv + C) % C;
+    int i1 = (i0 + 1) % C, j1 = (j0 + 1) % C;
+    float top = cells[j0 * C + i0] * (1.0f - au) + cells[j0 * C + i1] * au;
+    float bottom = cells[j1 * C + i0] * (1.0f - au) + cells[j1 * C + i1] * au;
+    return top * (1.0f - av) + bottom * av;
+}
+
+// y = x + strength * pattern on all three channels of [N, 3, H, W] (an equal offset on R, G and
+// B changes luma only: BT.601/709 luma weights sum to 1, chroma differences are unchanged).
+__kernel void luma_pattern_add(__global const float* x, __global float* y, __global const float* cells,
+                               int C, int P, int H, int W, int planes, float strength) {
+    int px = get_global_id(0), py = get_global_id(1);
+    if (px >= W || py >= H) return;
+    float d = strength * tiled_cell_value(cells, C, P, px, py);
+    for (int p = 0; p < planes; p++) {
+        int i = (p * H + py) * W + px;
+        y[i] = x[i] + d;
     }
 }

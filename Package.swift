@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
+        .library(name: "Disclosure", targets: ["Disclosure"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,17 +42,20 @@ let package = Package(
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["Kernels", "Runtime"]),
+        // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
+        .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "FaceParsing", "Kernels", "Runtime",
+            "Avatar", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
-        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
+        .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,16 +14,19 @@ final class OutputSink {
     private let frameRate: FrameRate
     private let audioSource: String?
     private let crf: Int
+    private let metadata: [String: String]
     private var count = 0
     private var pngWritten: String?
 
     /// Chooses the kind from `path`: a trailing `/` or an existing folder → PNG sequence;
-    /// `.png` → one image; `.mp4`, `.mov`, `.mkv` → H.264 video.
-    init(path: String, frameRate: FrameRate, audioSource: String?, crf: Int) throws {
+    /// `.png` → one image; `.mp4`, `.mov`, `.mkv` → H.264 video. `metadata` goes into the
+    /// video's container tags or each PNG's text chunks.
+    init(path: String, frameRate: FrameRate, audioSource: String?, crf: Int, metadata: [String: String] = [:]) throws {
         self.path = path
         self.frameRate = frameRate
         self.audioSource = audioSource
         self.crf = crf
+        self.metadata = metadata
         var isDir: ObjCBool = false
         let ext = (path as NSString).pathExtension.lowercased()
         if path.hasSuffix("/") || (FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue) {
@@ -54,7 +57,7 @@ final class OutputSink {
         case .video:
             if writer == nil {
                 let w = try VideoWriter(path: path, width: image.width, height: image.height, frameRate: frameRate,
-                                        options: VideoWriter.Options(crf: crf))
+                                        options: VideoWriter.Options(crf: crf, metadata: metadata))
                 if let audioSource { _ = try w.copyAudio(from: audioSource) }
                 writer = w
             }
@@ -63,16 +66,16 @@ final class OutputSink {
             guard count == 1 else {
                 throw MediaError.invalidArgument("\(path): a .png output holds one frame; use --frames 1, OUT.mp4 or DIR/")
             }
-            try PNGCodec.write(image, to: path)
+            try PNGCodec.write(image, to: path, text: metadata)
             pngWritten = path
         case .directory:
-            try PNGCodec.write(image, to: (path as NSString).appendingPathComponent(String(format: "frame_%05d.png", count)))
+            try PNGCodec.write(image, to: (path as NSString).appendingPathComponent(String(format: "frame_%05d.png", count)), text: metadata)
         case .tensor:
             guard count == 1 else {
                 throw MediaError.invalidArgument("\(path): a .safetensors output holds one float frame; use --frames 1, OUT.mp4 or DIR/")
             }
             let tensor = Tensor(shape: [1, 3, image.height, image.width], values: image.planarCHW(range: .unit))
-            try SafeTensorsWriter.write(["image": tensor], metadata: ["format": "portraitcl-image-1"], to: path)
+            try SafeTensorsWriter.write(["image": tensor], metadata: metadata.merging(["format": "portraitcl-image-1"]) { _, new in new }, to: path)
             pngWritten = path
         }
     }

@@ -52,6 +52,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "H.264 quality (lower is better; 18 is visually lossless).")
     var crf = 18
 
+    @Flag(name: .customLong("no-watermark"), help: "Do not add the invisible AI-generated watermark (the metadata label is still written).")
+    var noWatermark = false
+
     @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png, DIR/ or OUT.safetensors (the first frame's float image, `image` [1, 3, S, S]).")
     var output: String
 
@@ -94,7 +97,9 @@ struct RenderCommand: ParsableCommand {
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
-            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf)
+            let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
+            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf,
+                                      metadata: disclosure.tags)
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             let avatarRecorder = stages == nil ? nil : StageRecorder()
@@ -134,7 +139,7 @@ struct RenderCommand: ParsableCommand {
                         try dump.write(to: stages, metadata: ["config": network.config.name, "weights_fingerprint": network.weightsFingerprint])
                         printError("portrait: wrote \(dump.count) float32 stage tensors to \(stages)")
                     }
-                    var frame = try FrameConversion.image(tensor, engine: engine)
+                    var frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
                     if sideBySide {
                         frame = try RGBImage.sideBySide([driverFrame, sourceImage].compactMap { $0 } + [frame])
                     }

@@ -80,8 +80,9 @@ public enum PNGCodec {
 
     /// Writes an image as an 8-bit RGB PNG, atomically: to a temporary file beside `path`,
     /// renamed over `path` when complete. On failure no file is left at `path`'s temporary.
-    public static func write(_ rgb: RGBImage, to path: String) throws(MediaError) {
-        let data = try encode(rgb)
+    /// `text` entries become `tEXt`/`iTXt` chunks (`MediaTags.pngWithText`).
+    public static func write(_ rgb: RGBImage, to path: String, text: [String: String] = [:]) throws(MediaError) {
+        let data = text.isEmpty ? try encode(rgb) : try MediaTags.pngWithText(try encode(rgb), text)
         let temporary = try AtomicOutput.temporaryPath(for: path)
         do {
             try data.write(to: URL(fileURLWithPath: temporary))

@@ -33,7 +33,7 @@ extension VideoWriter {
             avcodec_free_context(&context)
         }
         let tried = failures.isEmpty ? "none installed" : failures.joined(separator: "; ")
-        throw .codecUnavailable(path: path, codec: "H.264 or MPEG-4 video encoder (\(tried))")
+        throw .codecUnavailable(path: path, codec: "\(options.encoder ?? "H.264 or MPEG-4") video encoder (\(tried))")
     }
 
     /// Size, timing, pixel format, colour tags and quality settings for one encoder.
@@ -63,6 +63,12 @@ extension VideoWriter {
         if name == "libx264" {
             av_opt_set(e.pointee.priv_data, "crf", "\(options.crf)", 0)
             av_opt_set(e.pointee.priv_data, "preset", options.preset, 0)
+        } else if name == "libvpx-vp9" {
+            // Constant quality: CRF with no bit-rate target; realtime speed for short jobs.
+            e.pointee.bit_rate = 0
+            av_opt_set(e.pointee.priv_data, "crf", "\(options.crf)", 0)
+            av_opt_set(e.pointee.priv_data, "deadline", "realtime", 0)
+            av_opt_set(e.pointee.priv_data, "cpu-used", "8", 0)
         } else {
             // Fixed quantiser: CRF 18 → q 3, CRF 23 → q 4; MPEG-4 q ranges 1...31.
             let q = max(1, min(31, (options.crf + 2) / 6))

@@ -35,13 +35,19 @@ public final class VideoWriter {
         /// Frames are encoded as given, unrotated. `nil` (the default) writes no tag. Only
         /// containers that store display matrices keep it (MP4/MOV do).
         public var rotationDegrees: Int?
+        /// Container tags (libavformat metadata) written with the header, e.g. the disclosure
+        /// label. MP4/MOV store arbitrary keys (`movflags +use_metadata_tags`); `creation_time`
+        /// (ISO 8601) also fills the movie header's date. Empty by default.
+        public var metadata: [String: String]
 
-        /// Options with the defaults `crf: 18, preset: "medium"`, no rotation tag.
-        public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil, rotationDegrees: Int? = nil) {
+        /// Options with the defaults `crf: 18, preset: "medium"`, no rotation tag, no tags.
+        public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil, rotationDegrees: Int? = nil,
+                    metadata: [String: String] = [:]) {
             self.crf = crf
             self.preset = preset
             self.encoder = encoder
             self.rotationDegrees = rotationDegrees
+            self.metadata = metadata
         }
     }
 
@@ -70,6 +76,7 @@ public final class VideoWriter {
     private var audio: [AudioTrackSource] = []
     private var headerWritten = false
     private var closed = false
+    private let metadata: [String: String]
 
     /// Opens the output (a temporary file beside `path`) and the encoder.
     ///
@@ -91,6 +98,7 @@ public final class VideoWriter {
         self.width = width
         self.height = height
         self.frameRate = frameRate
+        self.metadata = options.metadata
         temporaryPath = try AtomicOutput.temporaryPath(for: path)
 
         var context: UnsafeMutablePointer<AVFormatContext>? = nil
@@ -240,7 +248,10 @@ public final class VideoWriter {
         guard !headerWritten, let output else { return }
         var options: OpaquePointer? = nil
         let name = String(cString: output.pointee.oformat.pointee.name)
-        if name == "mp4" || name == "mov" { av_dict_set(&options, "movflags", "+faststart", 0) }
+        if name == "mp4" || name == "mov" {
+            av_dict_set(&options, "movflags", metadata.isEmpty ? "+faststart" : "+faststart+use_metadata_tags", 0)
+        }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { av_dict_set(&output.pointee.metadata, key, value, 0) }
         let status = avformat_write_header(output, &options)
         av_dict_free(&options)
         guard status >= 0 else { throw .cannotWrite(path: path, reason: "avformat_write_header: \(FFmpeg.message(status))") }

@@ -23,7 +23,7 @@ struct StageDumpTests {
         let image = dir.appendingPathComponent("image.safetensors").path
         let mask = try Self.halfMask(in: dir)
         let r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--source-mask", mask, "--driver", ModelJobsTests.source,
-                                   "--stages", stages, "-o", image, "--device", "cpu"] + Self.tiny)
+                                   "--stages", stages, "-o", image, "--no-watermark", "--device", "cpu"] + Self.tiny)
         #expect(r.status == 0, "\(r.stderr)")
         let dump = try SafeTensorsFile(path: stages)
         for name in ["source.image", "source.mask", "driver.image", "source.masked", "es", "volume.canonical", "warp.driver.grid", "driver.z", "image"] {
@@ -37,7 +37,8 @@ struct StageDumpTests {
         #expect(m[10 * 64 + 60] == 0 && s[10 * 64 + 60] > 0)
         let float = try SafeTensorsFile(path: image).tensor("image")
         #expect(float.shape == [1, 3, 64, 64])
-        #expect(float.hostValues! == (try dump.tensor("image")).hostValues!, "-o .safetensors holds the network's float image")
+        #expect(float.hostValues! == (try dump.tensor("image")).hostValues!, "-o .safetensors holds the network's float image (unmarked here)")
+        #expect(try SafeTensorsFile(path: image).metadata["ai_generated"] != nil, "the float image carries the disclosure label")
     }
 
     @Test func faceParsingComputesTheSourceMask() throws {

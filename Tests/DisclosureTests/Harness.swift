@@ -1,0 +1,136 @@
+import Disclosure
+import Foundation
+import Kernels
+import Media
+import Runtime
+
+/// The transformations a marked video must survive, each run with our libav* code (VideoReader
+/// → transform → VideoWriter), as `ffmpeg` would run them.
+enum Attack: CustomStringConvertible, Sendable {
+    case h264(crf: Int)
+    case vp9(crf: Int)
+    case scale(Double)
+    case crop(edge: Edge, fraction: Double)
+    case brightness(Float)
+    case contrast(Float)
+
+    enum Edge: String, Sendable { case left, right, top, bottom }
+
+    var description: String {
+        switch self {
+        case .h264(let crf): return "H.264 CRF \(crf)"
+        case .vp9(let crf): return "VP9 CRF \(crf)"
+        case .scale(let f): return "scale \(Int(f * 100)) %"
+        case .crop(let edge, let f): return "crop \(Int(f * 100)) % \(edge.rawValue)"
+        case .brightness(let d): return String(format: "brightness %+.0f %%", d * 100)
+        case .contrast(let c): return String(format: "contrast %+.0f %%", (c - 1) * 100)
+        }
+    }
+
+    /// The output of this attack on the video at `path`, in a new file.
+    func apply(to path: String) throws -> String {
+        let reader = try VideoReader(path: path)
+        var frames: [RGBImage] = []
+        while let f = try reader.next() { frames.append(try transform(f)) }
+        let out = Harness.temporaryPath(self.isVP9 ? "attacked.webm" : "attacked.mp4")
+        let options: VideoWriter.Options
+        switch self {
+        case .h264(let crf): options = .init(crf: crf, preset: "veryfast", encoder: "libx264")
+        case .vp9(let crf): options = .init(crf: crf, encoder: "libvpx-vp9")
+        default: options = .init(crf: 23, preset: "veryfast", encoder: "libx264")
+        }
+        let writer = try VideoWriter(path: out, width: frames[0].width, height: frames[0].height, frameRate: reader.frameRate, options: options)
+        for f in frames { try writer.write(f) }
+        try writer.finish()
+        return out
+    }
+
+    private var isVP9: Bool { if case .vp9 = self { return true } else { return false } }
+
+    private func transform(_ f: RGBImage) throws -> RGBImage {
+        let even: (Double) -> Int = { max(2, Int($0 / 2) * 2) }
+        switch self {
+        case .h264, .vp9: return f
+        case .scale(let s): return try f.swscaled(width: even(Double(f.width) * s), height: even(Double(f.height) * s))
+        case .crop(let edge, let fraction):
+            let cw = edge == .left || edge == .right ? even(Double(f.width) * (1 - fraction)) : f.width
+            let ch = edge == .top || edge == .bottom ? even(Double(f.height) * (1 - fraction)) : f.height
+            return try f.cropped(x: edge == .left ? f.width - cw : 0, y: edge == .top ? f.height - ch : 0, width: cw, height: ch)
+        case .brightness(let d): return try RGBImage(width: f.width, height: f.height, pixels: f.pixels.map { min(max($0 + d, 0), 1) })
+        case .contrast(let c): return try RGBImage(width: f.width, height: f.height, pixels: f.pixels.map { min(max(($0 - 0.5) * c + 0.5, 0), 1) })
+        }
+    }
+}
+
+enum Harness {
+    static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../assets").standardized
+
+    static func temporaryPath(_ name: String) -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("portraitcl-disclosure-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("\(UInt32.random(in: 0...UInt32.max))-\(name)").path
+    }
+
+    /// A talking-head-like clip: a window moving slowly over the astronaut portrait, `size`².
+    static func sourceFrames(count: Int, size: Int) throws -> [RGBImage] {
+        let portrait = try ImageReader.read(assets.appendingPathComponent("astronaut-512.png").path)
+        return try (0..<count).map { i in
+            let shift = Int(12 * sin(Double(i) / 5)) + 16
+            return try portrait.cropped(x: shift, y: 16 + i % 3, width: 448, height: 448).resized(width: size, height: size)
+        }
+    }
+
+    /// `frames` marked with `payload` on `engine`.
+    static func mark(_ frames: [RGBImage], payload: WatermarkPayload, engine: Engine = .cpu()) throws -> [RGBImage] {
+        let embedder = WatermarkEmbedder(payload: payload, engine: engine)
+        return try frames.map { f in
+            let t = Tensor(shape: [1, 3, f.height, f.width], values: f.planarCHW())
+            let v = try engine.values(try embedder.mark(t)).map { min(max($0, 0), 1) }
+            return try RGBImage(planarCHW: v, width: f.width, height: f.height)
+        }
+    }
+
+    /// Writes frames as the renderer does (H.264 CRF 18) and returns the path.
+    static func writeVideo(_ frames: [RGBImage], name: String = "marked.mp4") throws -> String {
+        let path = temporaryPath(name)
+        let writer = try VideoWriter(path: path, width: frames[0].width, height: frames[0].height, frameRate: try FrameRate(25),
+                                     options: .init(crf: 18, preset: "veryfast", encoder: "libx264"))
+        for f in frames { try writer.write(f) }
+        try writer.finish()
+        return path
+    }
+
+    /// Removes this process's temporary folder (benchmarks call it when done).
+    static func removeTemporaries() {
+        try? FileManager.default.removeItem(at: FileManager.default.temporaryDirectory.appendingPathComponent("portraitcl-disclosure-tests-\(getpid())"))
+    }
+
+    /// The detector's verdict on a video file, from up to `limit` frames.
+    static func detect(video path: String, limit: Int = 25) throws -> WatermarkDetection {
+        let detector = WatermarkDetector()
+        for f in try VideoReader(path: path).readAll(limit: limit) { detector.add(luma(f)) }
+        return detector.detect()
+    }
+
+    /// BT.709 luma in 8-bit levels.
+    static func luma(_ img: RGBImage) -> LumaFrame {
+        var v = [Float](repeating: 0, count: img.width * img.height)
+        for i in v.indices { v[i] = 255 * (0.2126 * img.pixels[3 * i] + 0.7152 * img.pixels[3 * i + 1] + 0.0722 * img.pixels[3 * i + 2]) }
+        return LumaFrame(width: img.width, height: img.height, values: v)!
+    }
+
+    /// PSNR in dB between two images of one size (8-bit scale).
+    static func psnr(_ a: RGBImage, _ b: RGBImage) -> Double {
+        let ba = a.rgbBytes(), bb = b.rgbBytes()
+        var sum = 0.0
+        for i in ba.indices { let d = Double(ba[i]) - Double(bb[i]); sum += d * d }
+        return 10 * log10(255 * 255 / max(sum / Double(ba.count), 1e-12))
+    }
+
+    /// Fraction of the 124 code bits that agree with `expected`'s encoding (1 when decoded exactly).
+    static func payloadBitAccuracy(_ d: WatermarkDetection, _ expected: WatermarkPayload) -> Double {
+        guard let p = d.payload else { return 0 }
+        let diff = (UInt64(p.toolID) << 32 | UInt64(p.renderID)) ^ (UInt64(expected.toolID) << 32 | UInt64(expected.renderID))
+        return 1 - Double(diff.nonzeroBitCount) / 40
+    }
+}
