@@ -809,15 +809,27 @@ __kernel void upsample_nearest2d(__global const float* src, __global float* dst,
 
 // Bilinear resize of NCHW planes: one work-item per output pixel (dim 0: x, dim 1: y); the indices
 // and weights are computed once and applied to every plane. out = (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
+// torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
+// scale = (in − 1)/(out − 1) (0 when out = 1).
+inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
+#pragma OPENCL FP_CONTRACT OFF
+    if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
+
+// aligned = 1: align_corners=True (BiSeNet's upsampling of its logits), source index scale·o.
 __kernel void resize_bilinear2d(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
-                                float sh, float sw, int planes) {
+                                float sh, float sw, int planes, int aligned) {
 #pragma OPENCL FP_CONTRACT OFF
     int ox = get_global_id(0), oy = get_global_id(1);
     if (ox >= Wo || oy >= Ho) return;
     int h0, h1, w0, w1;
     float lh0, lh1, lw0, lw1;
-    rs_linear(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
-    rs_linear(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    if (aligned) {
+        rs_linear_aligned(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
+        rs_linear_aligned(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    } else {
+        rs_linear(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
+        rs_linear(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
+    }
     int a = h0 * W + w0, b = h0 * W + w1, c = h1 * W + w0, d = h1 * W + w1;
     for (int p = 0; p < planes; ++p) {
         __global const float* s = src + (size_t)p * H * W;
@@ -1133,8 +1145,8 @@ __kernel void peak_fma(__global float* out, int iterations, float seed) {
 
 // ==== Face parsing additions (Sources/Kernels/Combine.swift, Resample+Size.swift) ====
 // Ops BiSeNet needs beyond the rest of this file: broadcasting add/mul, channel (any-axis)
-// concatenation and bilinear resizing with align_corners=True. Nearest resizing to an arbitrary
-// size reuses upsample_nearest2d above (its index formula is already PyTorch's general one).
+// concatenation (bilinear resizing with align_corners=True is resize_bilinear2d's `aligned` flag,
+// above). Nearest resizing to an arbitrary size reuses upsample_nearest2d above (its index formula is already PyTorch's general one).
 
 // out[i] = a[i] (+ or ×) b[broadcast index of i]. out and a share the 5-D shape (d0..d4, leading
 // dims padded with 1); b's strides are 0 along the dims it broadcasts. mode 0: add, 1: multiply.
@@ -1161,32 +1173,11 @@ __kernel void concat_copy(__global const float* src, __global float* dst, int n,
     dst[(size_t)o * dstInner + offset + r] = src[i];
 }
 
-// torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
-// scale = (in − 1)/(out − 1) (0 when out = 1).
-inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
-#pragma OPENCL FP_CONTRACT OFF
-    if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
     float src = scale * (float)o;
     int i = min(convert_int(floor(src)), in - 1);
     float lambda = fmin(fmax(src - (float)i, 0.0f), 1.0f);
     *i0 = i; *i1 = i + (i < in - 1 ? 1 : 0); *l1 = lambda; *l0 = 1.0f - lambda;
 }
-
-// Bilinear resize with align_corners=True (BiSeNet's upsampling of its logits): one work-item
-// per output pixel for every plane, PyTorch's order (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
-__kernel void resize_bilinear2d_aligned(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
-                                        float sh, float sw, int planes) {
-#pragma OPENCL FP_CONTRACT OFF
-    int ox = get_global_id(0), oy = get_global_id(1);
-    if (ox >= Wo || oy >= Ho) return;
-    int h0, h1, w0, w1;
-    float lh0, lh1, lw0, lw1;
-    rs_linear_aligned(oy, H, Ho, sh, &h0, &h1, &lh0, &lh1);
-    rs_linear_aligned(ox, W, Wo, sw, &w0, &w1, &lw0, &lw1);
-    int a = h0 * W + w0, b = h0 * W + w1, c = h1 * W + w0, d = h1 * W + w1;
-    for (int p = 0; p < planes; ++p) {
-        __global const float* s = src + (size_t)p * H * W;
-        dst[((size_t)p * Ho + oy) * Wo + ox] = (s[a] * lw0 + s[b] * lw1) * lh0 + (s[c] * lw0 + s[d] * lw1) * lh1;
 
 // ==== Luma pattern (Sources/Kernels/LumaPattern.swift) ====
 

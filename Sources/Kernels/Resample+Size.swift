@@ -79,9 +79,9 @@ extension Engine {
             }
         case .opencl(let cl):
             let out = try deviceOutput(cl, outputShape)
-            try cl.launch(alignCorners ? "resize_bilinear2d_aligned" : "resize_bilinear2d", global: [wo, ho], local: [16, 4],
+            try cl.launch("resize_bilinear2d", global: [wo, ho], local: [16, 4],
                           arguments: [.buffer(buffer(input)), .buffer(out.deviceBuffer!), .i(h), .i(w), .i(ho), .i(wo),
-                                      .float(sh), .float(sw), .i(planes)],
+                                      .float(sh), .float(sw), .i(planes), .i(alignCorners ? 1 : 0)],
                           cost: cost)
             return out
         }
