@@ -807,14 +807,19 @@ __kernel void upsample_nearest2d(__global const float* src, __global float* dst,
     }
 }
 
-// Bilinear resize of NCHW planes: one work-item per output pixel (dim 0: x, dim 1: y); the indices
-// and weights are computed once and applied to every plane. out = (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
 // torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
 // scale = (in − 1)/(out − 1) (0 when out = 1).
 inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
 #pragma OPENCL FP_CONTRACT OFF
     if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
+    float src = scale * (float)o;
+    int i = min(convert_int(floor(src)), in - 1);
+    float lambda = fmin(fmax(src - (float)i, 0.0f), 1.0f);
+    *i0 = i; *i1 = i + (i < in - 1 ? 1 : 0); *l1 = lambda; *l0 = 1.0f - lambda;
+}
 
+// Bilinear resize of NCHW planes: one work-item per output pixel (dim 0: x, dim 1: y); the indices
+// and weights are computed once and applied to every plane. out = (a·w0 + b·w1)·h0 + (c·w0 + d·w1)·h1.
 // aligned = 1: align_corners=True (BiSeNet's upsampling of its logits), source index scale·o.
 __kernel void resize_bilinear2d(__global const float* src, __global float* dst, int H, int W, int Ho, int Wo,
                                 float sh, float sw, int planes, int aligned) {
@@ -1171,12 +1176,6 @@ __kernel void concat_copy(__global const float* src, __global float* dst, int n,
     if (i >= n) return;
     int o = i / inner, r = i - o * inner;
     dst[(size_t)o * dstInner + offset + r] = src[i];
-}
-
-    float src = scale * (float)o;
-    int i = min(convert_int(floor(src)), in - 1);
-    float lambda = fmin(fmax(src - (float)i, 0.0f), 1.0f);
-    *i0 = i; *i1 = i + (i < in - 1 ? 1 : 0); *l1 = lambda; *l0 = 1.0f - lambda;
 }
 
 // ==== Luma pattern (Sources/Kernels/LumaPattern.swift) ====
