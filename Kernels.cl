@@ -1189,3 +1189,31 @@ __kernel void resize_bilinear2d_aligned(__global const float* src, __global floa
         dst[((size_t)p * Ho + oy) * Wo + ox] = (s[a] * lw0 + s[b] * lw1) * lh0 + (s[c] * lw0 + s[d] * lw1) * lh1;
     }
 }
+
+// ============================================================================================
+// Face detection (YuNet) — ops added for Sources/Face
+// ============================================================================================
+
+// depthwise_conv2d: conv2d with groups = C, one kh×kw filter per channel, zero padding.
+// x [planes = N·C, H, W], w [C, kh, kw], b [C] (used when has_bias) -> y [planes, Ho, Wo];
+// global [Wo, Ho, planes]. Taps in row-major order, then the bias (as the CPU reference).
+__kernel void depthwise_conv2d(__global const float* x, __global const float* w, __global const float* b,
+                               __global float* y, int has_bias, int C, int H, int W, int Ho, int Wo,
+                               int kh, int kw, int sh, int sw, int ph, int pw, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || p >= planes) return;
+    int c = p % C;
+    __global const float* src = x + (size_t)p * H * W;
+    __global const float* f = w + (size_t)c * kh * kw;
+    float sum = 0.0f;
+    for (int ky = 0; ky < kh; ky++) {
+        int iy = oy * sh - ph + ky;
+        if (iy < 0 || iy >= H) continue;
+        for (int kx = 0; kx < kw; kx++) {
+            int ix = ox * sw - pw + kx;
+            if (ix < 0 || ix >= W) continue;
+            sum += src[(size_t)iy * W + ix] * f[ky * kw + kx];
+        }
+    }
+    y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[c] : 0.0f);
+}

@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
+        .library(name: "Face", targets: ["Face"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,8 +42,13 @@ let package = Package(
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["Kernels", "Runtime"]),
+        // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
+        // sit in a target of their own so their 223 kB literal compiles once.
+        .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
+                resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
+        .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "FaceParsing", "Kernels", "Runtime",
+            "Avatar", "Face", "FaceParsing", "Kernels", "Runtime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 
@@ -52,6 +58,7 @@ let package = Package(
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
+        .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,91 @@
+import Face
+import Foundation
+import Kernels
+import Media
+import Runtime
+import Testing
+
+/// YuNet on the bundled portrait, at several scales and placements, on both backends.
+struct FaceDetectorTests {
+    /// The face region of assets/astronaut-512.png, checked by eye on an annotated render.
+    static let faceRegion = (x0: Float(150), y0: Float(60), x1: Float(380), y1: Float(330))
+
+    /// The box lies around the face: its centre inside the region and its size 40–130 % of it.
+    static func coversFace(_ face: DetectedFace, scale: Float, offsetX: Float = 0, offsetY: Float = 0) -> Bool {
+        let r = faceRegion
+        let cx = (face.x + face.width / 2 - offsetX) / scale, cy = (face.y + face.height / 2 - offsetY) / scale
+        let w = face.width / scale, h = face.height / scale
+        return cx > r.x0 && cx < r.x1 && cy > r.y0 && cy < r.y1
+            && w > 0.4 * (r.x1 - r.x0) && w < 1.3 * (r.x1 - r.x0) && h > 0.4 * (r.y1 - r.y0) && h < 1.3 * (r.y1 - r.y0)
+    }
+
+    @Test("finds the astronaut's face at 512² on the CPU, landmarks inside the box")
+    func astronaut() throws {
+        let detector = try #require(Support.cpuDetector)
+        let faces = try detector.detect(Support.tensor(try Support.astronaut()))
+        let face = try #require(faces.first, "no face found")
+        print("astronaut 512: \(faces.count) face(s); first box \(face.box) score \(face.score) landmarks \(face.landmarks)")
+        #expect(faces.count == 1, "expected one face, got \(faces.map(\.box))")
+        #expect(face.score > 0.8)
+        #expect(Self.coversFace(face, scale: 1), "box \(face.box)")
+        for p in face.landmarks {
+            #expect(p.x > face.x && p.x < face.x + face.width && p.y > face.y && p.y < face.y + face.height, "landmark \(p) outside \(face.box)")
+        }
+        // Eyes above the nose, nose above the mouth corners.
+        #expect(max(face.landmarks[0].y, face.landmarks[1].y) < face.landmarks[2].y)
+        #expect(face.landmarks[2].y < min(face.landmarks[3].y, face.landmarks[4].y))
+    }
+
+    @Test("finds the face with the image resized from 64 to 1024 px", arguments: [64, 96, 160, 256, 384, 720, 1024])
+    func scales(_ size: Int) throws {
+        let detector = try #require(Support.cpuDetector)
+        let image = try Support.astronaut().resized(width: size, height: size)
+        let faces = try detector.detect(Support.tensor(image))
+        let face = try #require(faces.first, "no face at \(size) px")
+        print("astronaut \(size): box \(face.box) score \(face.score)")
+        #expect(Self.coversFace(face, scale: Float(size) / 512), "\(size) px: box \(face.box)")
+    }
+
+    @Test("finds the face pasted off centre in a 1280×720 canvas, in canvas pixels")
+    func offCentre() throws {
+        let detector = try #require(Support.cpuDetector)
+        let small = try Support.astronaut().resized(width: 384, height: 384)
+        let canvas = try Support.pasted(small, x: 830, y: 250, width: 1280, height: 720)
+        let faces = try detector.detect(Support.tensor(canvas))
+        let face = try #require(faces.first, "no face in the canvas")
+        print("canvas 1280x720: box \(face.box) score \(face.score)")
+        #expect(faces.count == 1, "\(faces.map(\.box))")
+        #expect(Self.coversFace(face, scale: 0.75, offsetX: 830, offsetY: 250), "box \(face.box)")
+    }
+
+    @Test("no face on a plain image or on noise")
+    func noFace() throws {
+        let detector = try #require(Support.cpuDetector)
+        let plain = Tensor(shape: [1, 3, 200, 300], values: [Float](repeating: 0.6, count: 3 * 200 * 300))
+        #expect(try detector.detect(plain).isEmpty)
+        let noise = Tensor.random([1, 3, 256, 256], seed: 9, range: 0...1)
+        let found = try detector.detect(noise)
+        #expect(found.isEmpty, "faces on noise: \(found.map { ($0.box, $0.score) })")
+    }
+
+    @Test("CPU and OpenCL give the same faces (boxes within 0.05 px, scores within 1e-4)", arguments: [512, 200])
+    func parity(_ size: Int) throws {
+        guard let gpu = Support.openclDetector else {
+            #expect(!Support.openclRequired, "no OpenCL device (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)")
+            return
+        }
+        let cpu = try #require(Support.cpuDetector)
+        let image = Support.tensor(try Support.astronaut().resized(width: size, height: size * 3 / 4))
+        let options = FaceDetectionOptions.libfacedetection
+        let a = try cpu.candidates(image, options: options), b = try gpu.candidates(image, options: options)
+        #expect(a.count == b.count && !a.isEmpty, "CPU \(a.map(\.score)), OpenCL \(b.map(\.score))")
+        var worstBox: Float = 0, worstScore: Float = 0
+        for (x, y) in zip(a, b) {
+            let coordinates = zip(x.box + x.landmarks.flatMap { [$0.x, $0.y] }, y.box + y.landmarks.flatMap { [$0.x, $0.y] })
+            worstBox = max(worstBox, coordinates.map { abs($0 - $1) }.max() ?? 0)
+            worstScore = max(worstScore, abs(x.score - y.score))
+        }
+        print("parity \(size): \(a.count) faces, max |Δcoordinate| \(worstBox) px, max |Δscore| \(worstScore)")
+        #expect(worstBox < 0.05 && worstScore < 1e-4)
+    }
+}
