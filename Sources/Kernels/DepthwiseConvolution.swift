@@ -60,6 +60,15 @@ extension Engine {
         case .opencl(let cl):
             let y = try deviceOutput(cl, shape)
             let biasBuffer = try bias.map { try buffer($0) } ?? buffer(weight)
+            if g.kernel == [3, 3] && g.stride == [1, 1] && g.padding == [1, 1] {
+                let columns = (g.width + 7) / 8
+                try cl.launch("depthwise_conv2d_3x3", global: [columns, g.height, g.batch * g.channels],
+                              local: Self.poolLocal(columns, g.height),
+                              arguments: [.buffer(buffer(input)), .buffer(buffer(weight)), .buffer(biasBuffer), .buffer(y.deviceBuffer!),
+                                          .i(bias == nil ? 0 : 1), .i(g.channels), .i(g.height), .i(g.width), .i(g.batch * g.channels)],
+                              cost: cost)
+                return y
+            }
             try cl.launch("depthwise_conv2d", global: [g.outputWidth, g.outputHeight, g.batch * g.channels],
                           local: Self.poolLocal(g.outputWidth, g.outputHeight),
                           arguments: [.buffer(buffer(input)), .buffer(buffer(weight)), .buffer(biasBuffer), .buffer(y.deviceBuffer!),
@@ -71,33 +80,40 @@ extension Engine {
         }
     }
 
-    /// The readable CPU reference: per plane, per output, taps in row-major order, then the bias.
+    /// The CPU reference: per plane, per output, taps in row-major order (out-of-range taps
+    /// skipped), then the bias; planes spread over the cores.
     static func depthwiseConv2dCPU(_ g: DepthwiseGeometry, input x: [Float], weight w: [Float], bias b: [Float]?) -> [Float] {
         let (H, W, Ho, Wo) = (g.height, g.width, g.outputHeight, g.outputWidth)
-        let (kh, kw) = (g.kernel[0], g.kernel[1])
+        let (kh, kw, sy, sx, py, px) = (g.kernel[0], g.kernel[1], g.stride[0], g.stride[1], g.padding[0], g.padding[1])
+        let bias = b ?? [Float](repeating: 0, count: g.channels)
         var y = [Float](repeating: 0, count: g.outputCount)
-        let planes = g.batch * g.channels
+        let planes = g.batch * g.channels, chunks = max(1, min(planes, 64))
         x.withUnsafeBufferPointer { xp in
-            y.withUnsafeMutableBufferPointer { yp in
-                let src = PoolingCPU.SharedPointer(pointer: UnsafeMutablePointer(mutating: xp.baseAddress!))
-                let dst = PoolingCPU.SharedPointer(pointer: yp.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: max(1, min(planes, 64))) { chunk in
-                    for p in stride(from: chunk, to: planes, by: max(1, min(planes, 64))) {
-                        let c = p % g.channels
-                        let plane = src.pointer + p * H * W, out = dst.pointer + p * Ho * Wo
-                        for oy in 0..<Ho {
-                            for ox in 0..<Wo {
-                                var sum: Float = 0
-                                for ky in 0..<kh {
-                                    let iy = oy * g.stride[0] - g.padding[0] + ky
-                                    guard iy >= 0 && iy < H else { continue }
-                                    for kx in 0..<kw {
-                                        let ix = ox * g.stride[1] - g.padding[1] + kx
-                                        guard ix >= 0 && ix < W else { continue }
-                                        sum += plane[iy * W + ix] * w[(c * kh + ky) * kw + kx]
+            w.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in
+                    let src = PoolingCPU.SharedPointer(pointer: UnsafeMutablePointer(mutating: xp.baseAddress!))
+                    let filters = PoolingCPU.SharedPointer(pointer: UnsafeMutablePointer(mutating: wp.baseAddress!))
+                    let dst = PoolingCPU.SharedPointer(pointer: yp.baseAddress!)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        for p in stride(from: chunk, to: planes, by: chunks) {
+                            let c = p % g.channels
+                            let plane = src.pointer + p * H * W, out = dst.pointer + p * Ho * Wo
+                            let f = filters.pointer + c * kh * kw
+                            for oy in 0..<Ho {
+                                let y0 = oy * sy - py
+                                let kyStart = max(0, -y0), kyEnd = min(kh, H - y0)
+                                for ox in 0..<Wo {
+                                    let x0 = ox * sx - px
+                                    let kxStart = max(0, -x0), kxEnd = min(kw, W - x0)
+                                    var sum: Float = 0
+                                    if kyStart < kyEnd && kxStart < kxEnd {
+                                        for ky in kyStart..<kyEnd {
+                                            let row = plane + (y0 + ky) * W + x0, taps = f + ky * kw
+                                            for kx in kxStart..<kxEnd { sum += row[kx] * taps[kx] }
+                                        }
                                     }
+                                    out[oy * Wo + ox] = sum + bias[c]
                                 }
-                                out[oy * Wo + ox] = sum + (b?[c] ?? 0)
                             }
                         }
                     }
@@ -129,6 +145,8 @@ enum DepthwiseConvolutionOps {
                 dwCase("odd 1x3x9x11 k3 s2 p1 no bias", input: [1, 3, 9, 11], kernel: [3, 3], bias: false, stride: "2", padding: "1"),
                 dwCase("odd 1x4x6x5 k(3,5) p(0,2)", input: [1, 4, 6, 5], kernel: [3, 5], bias: true, padding: "(0, 2)"),
                 dwCase("odd 1x1x1x1 k3 p1 one pixel", input: [1, 1, 1, 1], kernel: [3, 3], bias: true, padding: "1"),
+                dwCase("odd 2x3x5x21 k3 p1 no bias (8-wide runs + tail)", input: [2, 3, 5, 21], kernel: [3, 3], bias: false, padding: "1"),
+                dwCase("odd 1x2x1x3 k3 p1 one row", input: [1, 2, 1, 3], kernel: [3, 3], bias: true, padding: "1"),
                 dwCase("yunet 1x64x40x40 k3 p1", input: [1, 64, 40, 40], kernel: [3, 3], bias: true, padding: "1"),
             ],
             profileCases: [
