@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
-        .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media"]),
+        .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,6 +4,7 @@ import Kernels
 import Media
 import Runtime
 import Testing
+import YuNetWeights
 
 /// YuNet on the bundled portrait, at several scales and placements, on both backends.
 struct FaceDetectorTests {
@@ -87,5 +88,56 @@ struct FaceDetectorTests {
         }
         print("parity \(size): \(a.count) faces, max |Δcoordinate| \(worstBox) px, max |Δscore| \(worstScore)")
         #expect(worstBox < 0.05 && worstScore < 1e-4)
+    }
+}
+
+/// Several faces, post-processing and typed errors.
+struct FaceDetectorChoiceTests {
+    @Test("two faces of different sizes come back largest first; candidates best score first")
+    func largestFirst() throws {
+        let detector = try #require(Support.cpuDetector)
+        let portrait = try Support.astronaut()
+        var canvas = try Support.pasted(try portrait.resized(width: 200, height: 200), x: 40, y: 60, width: 960, height: 480)
+        let big = try portrait.resized(width: 420, height: 420)
+        canvas = try Support.pasted(big, x: 500, y: 30, onto: canvas)
+        let faces = try detector.detect(Support.tensor(canvas))
+        print("two faces: \(faces.map { ($0.box, $0.score) })")
+        #expect(faces.count == 2, "\(faces.map(\.box))")
+        guard faces.count == 2 else { return }
+        #expect(faces[0].area > faces[1].area)
+        #expect(faces[0].x > 500 && faces[1].x < 240, "\(faces.map(\.box))")
+        let byScore = try detector.candidates(Support.tensor(canvas))
+        #expect(byScore.map(\.score) == byScore.map(\.score).sorted(by: >))
+        #expect(Set(byScore.map(\.x)) == Set(faces.map(\.x)))
+    }
+
+    @Test("non-maximum suppression keeps the better of two overlapping boxes")
+    func suppression() throws {
+        let detector = try #require(Support.cpuDetector)
+        let image = Support.tensor(try Support.astronaut())
+        let loose = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1))
+        let kept = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05))
+        #expect(loose.count > kept.count, "NMS removed nothing: \(loose.count) vs \(kept.count)")
+        for (i, a) in kept.enumerated() {
+            for b in kept[(i + 1)...] { #expect(a.overlap(b) <= 0.45) }
+        }
+        let limited = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1, faceLimit: 3))
+        #expect(limited.count == 3 && limited == Array(loose.prefix(3)))
+    }
+
+    @Test("bad images and options throw FaceError")
+    func errors() throws {
+        let detector = try #require(Support.cpuDetector)
+        #expect(throws: FaceError.self) { try detector.detect(Tensor(zeros: [1, 4, 32, 32])) }
+        #expect(throws: FaceError.self) { try detector.detect(Tensor(zeros: [32, 32])) }
+        #expect(throws: FaceError.self) { try detector.detect(Tensor(zeros: [1, 3, 32, 32]), options: FaceDetectionOptions(scoreThreshold: 1.5)) }
+        #expect(throws: FaceError.self) { try detector.detect(Tensor(zeros: [1, 3, 32, 32]), options: FaceDetectionOptions(faceLimit: 0)) }
+        // A 1×1 image pads to 32×32 and simply has no face.
+        #expect(try detector.detect(Tensor(zeros: [3, 1, 1])).isEmpty)
+        var weights = try SafeTensorsFile(data: Data(YuNetWeights.safetensors), path: "yunet").allTensors()
+        weights["neck__lateral_convs__1_dw_weight"] = Tensor(zeros: [64, 3, 3])
+        #expect(throws: FaceError.self) { try FaceDetector(tensors: weights, engine: Support.cpu) }
+        weights.removeValue(forKey: "backbone__model0_pw_bias")
+        #expect(throws: FaceError.self) { try FaceDetector(tensors: weights, engine: Support.cpu) }
     }
 }

@@ -33,7 +33,13 @@ enum Support {
 
     /// `image` pasted with its top-left corner at (x, y) on a mid-grey canvas.
     static func pasted(_ image: RGBImage, x: Int, y: Int, width: Int, height: Int) throws -> RGBImage {
-        var canvas = try RGBImage(width: width, height: height, fill: (0.5, 0.5, 0.5))
+        try pasted(image, x: x, y: y, onto: try RGBImage(width: width, height: height, fill: (0.5, 0.5, 0.5)))
+    }
+
+    /// `image` pasted with its top-left corner at (x, y) on `canvas`.
+    static func pasted(_ image: RGBImage, x: Int, y: Int, onto canvas: RGBImage) throws -> RGBImage {
+        var canvas = canvas
+        let (width, height) = (canvas.width, canvas.height)
         for row in 0..<image.height where row + y < height {
             for col in 0..<image.width where col + x < width {
                 for c in 0..<3 {
