@@ -2,10 +2,10 @@
 // PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
 import PackageDescription
 
-// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media module (no libpng/libav*), for
+// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media and Face modules (no libpng/libav*), for
 // carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
 let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
-let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media"]
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face"]
 
 let package = Package(
     name: "PortraitCL",
@@ -48,7 +48,7 @@ let package = Package(
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
         .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "Face", "FaceParsing", "Kernels", "Runtime",
+            "Avatar", "FaceParsing", "Kernels", "Runtime",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 

@@ -141,3 +141,25 @@ struct FaceDetectorChoiceTests {
         #expect(throws: FaceError.self) { try FaceDetector(tensors: weights, engine: Support.cpu) }
     }
 }
+
+/// Frames of the bundled rendered demo video.
+struct FaceDetectorVideoTests {
+    @Test("one face in each of the first 12 frames of assets/driver-demo.mp4, CPU and OpenCL alike")
+    func videoFrames() throws {
+        let cpu = try #require(Support.cpuDetector)
+        let reader = try VideoReader(path: Support.root.appendingPathComponent("assets/driver-demo.mp4").path)
+        let frames = try reader.readAll(limit: 12)
+        #expect(frames.count == 12)
+        for (i, frame) in frames.enumerated() {
+            let faces = try cpu.detect(Support.tensor(frame))
+            #expect(faces.count == 1, "frame \(i): \(faces.map(\.box))")
+            guard let face = faces.first else { continue }
+            // The rendered head fills the middle of the 256² frame.
+            #expect(face.x > 30 && face.x + face.width < 226 && face.width > 40 && face.score > 0.8, "frame \(i): \(face.box) \(face.score)")
+            if let gpu = Support.openclDetector {
+                let other = try gpu.detect(Support.tensor(frame))
+                #expect(other.count == 1 && abs(other[0].x - face.x) < 0.05 && abs(other[0].score - face.score) < 1e-4, "frame \(i)")
+            }
+        }
+    }
+}
