@@ -1208,3 +1208,69 @@ __kernel void luma_pattern_add(__global const float* x, __global float* y, __glo
         y[i] = x[i] + d;
     }
 }
+
+// ============================================================================================
+// Face detection (YuNet) — ops added for Sources/Face
+// ============================================================================================
+
+// depthwise_conv2d: conv2d with groups = C, one kh×kw filter per channel, zero padding.
+// x [planes = N·C, H, W], w [C, kh, kw], b [C] (used when has_bias) -> y [planes, Ho, Wo];
+// global [Wo, Ho, planes]. Taps in row-major order, then the bias (as the CPU reference). Loads
+// use clamped addresses and a select instead of branches, so PoCL vectorises across x.
+__kernel void depthwise_conv2d(__global const float* x, __global const float* w, __global const float* b,
+                               __global float* y, int has_bias, int C, int H, int W, int Ho, int Wo,
+                               int kh, int kw, int sh, int sw, int ph, int pw, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || p >= planes) return;
+    int c = p % C;
+    __global const float* src = x + (size_t)p * H * W;
+    __global const float* f = w + (size_t)c * kh * kw;
+    float sum = 0.0f;
+    for (int ky = 0; ky < kh; ky++) {
+        int iy = oy * sh - ph + ky;
+        int rowValid = iy >= 0 && iy < H;
+        __global const float* row = src + (size_t)clamp(iy, 0, H - 1) * W;
+        for (int kx = 0; kx < kw; kx++) {
+            int ix = ox * sw - pw + kx;
+            float v = row[clamp(ix, 0, W - 1)];
+            sum += ((rowValid && ix >= 0 && ix < W) ? v : 0.0f) * f[ky * kw + kx];
+        }
+    }
+    y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[c] : 0.0f);
+}
+
+// depthwise_conv2d specialised for 3×3, stride 1, padding 1 (every YuNet depthwise layer): each
+// work-item computes 8 consecutive outputs of a row from 10 loaded inputs per kernel row.
+// Same tap order as the generic kernel. global [ceil(W/8), H, planes].
+__kernel void depthwise_conv2d_3x3(__global const float* x, __global const float* w, __global const float* b,
+                                   __global float* y, int has_bias, int C, int H, int W, int planes) {
+    int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    int ox0 = gx * 8;
+    if (ox0 >= W || oy >= H || p >= planes) return;
+    int c = p % C;
+    __global const float* src = x + (size_t)p * H * W;
+    __global const float* f = w + (size_t)c * 9;
+    float acc[8];
+    for (int i = 0; i < 8; i++) acc[i] = 0.0f;
+    for (int ky = 0; ky < 3; ky++) {
+        int iy = oy - 1 + ky;
+        if (iy < 0 || iy >= H) continue;
+        __global const float* row = src + (size_t)iy * W;
+        float v[10];
+        for (int i = 0; i < 10; i++) {
+            int ix = ox0 - 1 + i;
+            float loaded = row[clamp(ix, 0, W - 1)];
+            v[i] = (ix >= 0 && ix < W) ? loaded : 0.0f;
+        }
+        float f0 = f[ky * 3], f1 = f[ky * 3 + 1], f2 = f[ky * 3 + 2];
+        for (int i = 0; i < 8; i++) {
+            acc[i] += v[i] * f0;
+            acc[i] += v[i + 1] * f1;
+            acc[i] += v[i + 2] * f2;
+        }
+    }
+    float bias = has_bias ? b[c] : 0.0f;
+    __global float* out = y + ((size_t)p * H + oy) * W;
+    for (int i = 0; i < 8; i++)
+        if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
+}

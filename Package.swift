@@ -2,10 +2,10 @@
 // PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
 import PackageDescription
 
-// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media module (no libpng/libav*), for
+// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media and Face modules (no libpng/libav*), for
 // carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
 let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
-let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media"]
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face"]
 
 let package = Package(
     name: "PortraitCL",
@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
+        .library(name: "Face", targets: ["Face"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -44,6 +45,11 @@ let package = Package(
         .target(name: "FaceParsing", dependencies: ["Kernels", "Runtime"]),
         // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
         .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
+        // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
+        // sit in a target of their own so their 223 kB literal compiles once.
+        .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
+                resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
+        .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
         .executableTarget(name: "CLI", dependencies: [
             "Avatar", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -56,6 +62,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
+        .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -5,7 +5,7 @@ public enum OpCatalog {
     public static let all: [OpDefinition] =
         ElementwiseOps.definitions + ConvolutionOps.definitions + LinearOps.definitions +
         NormalizationOps.definitions + PoolingOps.definitions + ResampleOps.definitions +
-        GridSampleOps.definitions + CombineOps.definitions
+        GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions
 
     /// The op called `name`.
     public static func op(named name: String) throws -> OpDefinition {

@@ -49,15 +49,22 @@ public final class SafeTensorsFile: @unchecked Sendable {
     public var names: [String] { entries.keys.sorted() }
 
     /// Maps and validates `path`.
-    public init(path: String) throws {
-        self.path = path
-        let url = URL(fileURLWithPath: path)
+    public convenience init(path: String) throws {
+        let data: Data
         do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
             let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or unreadable" : "no such file"
             throw SafeTensorsError.unreadable(path: path, reason: reason)
         }
+        try self.init(data: data, path: path)
+    }
+
+    /// Validates safetensors bytes already in memory (e.g. embedded in the binary); `path` only
+    /// names them in error messages.
+    public init(data: Data, path: String) throws {
+        self.path = path
+        self.data = data
         guard data.count >= 8 else { throw SafeTensorsError.corrupt(path: path, reason: "file is \(data.count) bytes, shorter than the 8-byte header length") }
         let headerLength = data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
         guard headerLength <= UInt64(data.count - 8) else {

@@ -1,0 +1,67 @@
+/// One face found by `FaceDetector`, in the pixels of the image it was given.
+public struct DetectedFace: Sendable, Equatable {
+    /// Left edge, in pixels from the image's left.
+    public var x: Float
+    /// Top edge, in pixels from the image's top.
+    public var y: Float
+    /// Box width in pixels.
+    public var width: Float
+    /// Box height in pixels.
+    public var height: Float
+    /// Confidence in [0, 1]: √(sigmoid(class) · sigmoid(objectness)), as libfacedetection scores.
+    public var score: Float
+    /// Five landmarks `(x, y)` in YuNet's order: the two eyes, the nose tip, the two mouth
+    /// corners (image-left point of each pair first for an upright, frontal face).
+    public var landmarks: [SIMD2<Float>]
+
+    /// Creates a face.
+    public init(x: Float, y: Float, width: Float, height: Float, score: Float, landmarks: [SIMD2<Float>]) {
+        self.x = x; self.y = y; self.width = width; self.height = height
+        self.score = score; self.landmarks = landmarks
+    }
+
+    /// Box area in square pixels.
+    public var area: Float { width * height }
+
+    /// The box as `[x, y, width, height]`.
+    public var box: [Float] { [x, y, width, height] }
+
+    /// Intersection over union of the two boxes (0 when they do not overlap), as libfacedetection's
+    /// `JaccardOverlap`.
+    public func overlap(_ other: DetectedFace) -> Float {
+        let left = max(x, other.x), top = max(y, other.y)
+        let right = min(x + width, other.x + other.width), bottom = min(y + height, other.y + other.height)
+        guard right > left, bottom > top else { return 0 }
+        let intersection = (right - left) * (bottom - top)
+        return intersection / (area + other.area - intersection)
+    }
+}
+
+/// Settings of the post-processing, with libfacedetection's values as defaults (except the
+/// score threshold, which that library leaves to its caller: it returns everything ≥ 0.2).
+public struct FaceDetectionOptions: Sendable, Equatable {
+    /// Faces scoring below this are dropped (libfacedetection keeps ≥ 0.2 and its example
+    /// draws them all; 0.5 drops most false positives on textures).
+    public var scoreThreshold: Float
+    /// Non-maximum suppression drops a box whose IoU with a better one exceeds this (0.45).
+    public var overlapThreshold: Float
+    /// Candidates kept before NMS, best first (1000).
+    public var candidateLimit: Int
+    /// Faces kept after NMS (512).
+    public var faceLimit: Int
+
+    /// Creates options; the defaults are libfacedetection's, with a 0.5 score threshold.
+    public init(scoreThreshold: Float = 0.5, overlapThreshold: Float = 0.45, candidateLimit: Int = 1000, faceLimit: Int = 512) {
+        self.scoreThreshold = scoreThreshold; self.overlapThreshold = overlapThreshold
+        self.candidateLimit = candidateLimit; self.faceLimit = faceLimit
+    }
+
+    /// libfacedetection's own settings: everything scoring ≥ 0.2.
+    public static let libfacedetection = FaceDetectionOptions(scoreThreshold: 0.2)
+
+    func validate() throws {
+        guard (0...1).contains(scoreThreshold), (0...1).contains(overlapThreshold), candidateLimit >= 1, faceLimit >= 1 else {
+            throw FaceError.badOption("score threshold \(scoreThreshold) and overlap threshold \(overlapThreshold) must lie in [0, 1] and the limits (\(candidateLimit), \(faceLimit)) be ≥ 1")
+        }
+    }
+}
