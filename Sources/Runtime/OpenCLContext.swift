@@ -18,6 +18,10 @@ public final class OpenCLContext: @unchecked Sendable {
     private var programs: [String: cl_program] = [:]
     private var kernels: [String: cl_kernel] = [:]
     private let lock = NSLock()
+    /// Held from the first `clSetKernelArg` to the enqueue: kernel objects are cached and shared,
+    /// so two threads launching the same kernel would otherwise overwrite each other's arguments
+    /// (OpenCL binds a kernel's arguments at enqueue time).
+    private let launchLock = NSLock()
 
     /// Creates a context on `device` for kernel `source`, compiled with `options` plus any
     /// per-variant options. The program-binary cache is used for GPU drivers only (PoCL has its
@@ -79,10 +83,12 @@ public final class OpenCLContext: @unchecked Sendable {
     }
 
     /// Enqueues kernel `name` over `global` work-items (rounded up to `local`; kernels guard the
-    /// tail). Does not wait. With a profiler set, the launch is timed by its event.
+    /// tail). Does not wait. With a profiler set, the launch is timed by its event. Safe to call
+    /// from several threads: argument setting and enqueue happen under one lock.
     public func launch(_ name: String, variant: String = "", global: [Int], local: [Int]? = nil,
                        arguments: [KernelArgument], cost: KernelCost = .zero) throws {
         let k = try kernel(name, variant: variant)
+        launchLock.lock(); defer { launchLock.unlock() }
         for (i, arg) in arguments.enumerated() {
             try check(arg.set(on: k, index: cl_uint(i)), "clSetKernelArg", "\(name) argument \(i)")
         }
