@@ -69,14 +69,14 @@ struct VerifyCommand: ParsableCommand {
         let head = FileHandle(forReadingAtPath: file).map { h in defer { try? h.close() }; return h.readData(ofLength: 16) } ?? Data()
         let detector = WatermarkDetector()
         switch ImageReader.kind(of: head) {
-        case .png, .jpeg:
-            let image = try ImageReader.read(file)
-            detector.add(Self.luma(image))
-            var tags: [String: String] = [:]
-            if ImageReader.kind(of: head) == .png, let data = FileManager.default.contents(atPath: file) {
-                tags = try MediaTags.pngText(data)
-            }
-            return (detector.detect(), tags, "image")
+        case .png:
+            // one read: the pixels and the text chunks come from the same bytes
+            guard let data = FileManager.default.contents(atPath: file) else { throw MediaError.fileNotFound(path: file) }
+            detector.add(Self.luma(try PNGCodec.decode(data, path: file)))
+            return (detector.detect(), try MediaTags.pngText(data), "image")
+        case .jpeg:
+            detector.add(Self.luma(try ImageReader.read(file)))
+            return (detector.detect(), [:], "image")
         case .other:
             let reader = try VideoReader(path: file)
             let step = max(1, (reader.frameCountEstimate ?? frames) / frames)
@@ -100,14 +100,9 @@ struct VerifyCommand: ParsableCommand {
 
     private func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
-    /// BT.709 luma in 8-bit levels.
+    /// The luma of a decoded image (its sizes are positive and match its pixels).
     static func luma(_ image: RGBImage) -> LumaFrame {
-        var values = [Float](repeating: 0, count: image.width * image.height)
-        image.pixels.withUnsafeBufferPointer { p in
-            for i in values.indices { values[i] = 255 * (0.2126 * p[3 * i] + 0.7152 * p[3 * i + 1] + 0.0722 * p[3 * i + 2]) }
-        }
-        // Sizes come from a decoded image, so they are positive and match.
-        return LumaFrame(width: image.width, height: image.height, values: values)!
+        LumaFrame(width: image.width, height: image.height, rgb: image.pixels)!
     }
 }
 #endif

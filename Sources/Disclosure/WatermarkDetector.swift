@@ -16,6 +16,17 @@ public struct LumaFrame: Sendable {
         self.height = height
         self.values = values
     }
+
+    /// The BT.709 luma, in 8-bit levels, of interleaved RGB pixels in [0, 1] (`RGBImage.pixels`);
+    /// nil unless `rgb.count == width × height × 3` and both sides are positive.
+    public init?(width: Int, height: Int, rgb: [Float]) {
+        guard width > 0, height > 0, rgb.count == width * height * 3 else { return nil }
+        var values = [Float](repeating: 0, count: width * height)
+        rgb.withUnsafeBufferPointer { p in
+            for i in values.indices { values[i] = 255 * (0.2126 * p[3 * i] + 0.7152 * p[3 * i + 1] + 0.0722 * p[3 * i + 2]) }
+        }
+        self.init(width: width, height: height, values: values)
+    }
 }
 
 /// What `WatermarkDetector.detect()` found.

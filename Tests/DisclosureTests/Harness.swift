@@ -112,11 +112,9 @@ enum Harness {
         return detector.detect()
     }
 
-    /// BT.709 luma in 8-bit levels.
+    /// BT.709 luma in 8-bit levels (`LumaFrame(width:height:rgb:)`, as `portrait verify` computes it).
     static func luma(_ img: RGBImage) -> LumaFrame {
-        var v = [Float](repeating: 0, count: img.width * img.height)
-        for i in v.indices { v[i] = 255 * (0.2126 * img.pixels[3 * i] + 0.7152 * img.pixels[3 * i + 1] + 0.0722 * img.pixels[3 * i + 2]) }
-        return LumaFrame(width: img.width, height: img.height, values: v)!
+        LumaFrame(width: img.width, height: img.height, rgb: img.pixels)!
     }
 
     /// PSNR in dB between two images of one size (8-bit scale).
