@@ -113,10 +113,12 @@ struct ResBlock {
 /// `assign_adaptive_norm_params` sets the adaptive scale/shift to `w + ΔW`, `b + ΔB`).
 ///
 /// Expanded, it is one per-channel affine of the affine-free `x̂`:
-/// `γ = w² + w·ΔW`, `β = b·w + b + b·ΔW + ΔB`. The products with `w` and `b` are folded into
-/// derived tensors at upload time (`w²`, `b·w + b`, `diag(w)·u`, `diag(b)·u`), so per frame the
-/// layer costs three small matmuls and adds, as before. Rounding differs from the official order
-/// by a few float32 ulps.
+/// `γ = w² + w·ΔW`, `β = b·w + b + b·ΔW + ΔB`. With `e = vec(E·v)` (`[2·Ce]`, the two columns of
+/// `E·v` interleaved, as the `[Ce, 2]` product lies in memory), `ΔW = u·e[0::2]`, `ΔB = u·e[1::2]`,
+/// so `γ = w² + Pγ·e` and `β = (b·w + b) + Pβ·e` with the `[C, 2·Ce]` projectors
+/// `Pγ[c, 2k] = w[c]·u[c, k]`, `Pγ[c, 2k+1] = 0`, `Pβ[c, 2k] = b[c]·u[c, k]`, `Pβ[c, 2k+1] = u[c, k]`.
+/// The projectors and the constant parts are derived once at upload time, so per frame the layer
+/// costs three small matmuls and two adds. Rounding differs from the official order by a few ulps.
 struct AdaptiveNorm {
     let weight: String, bias: String, u: String, v: String
     let channels: Int, embedChannels: Int, area: Int
@@ -127,13 +129,6 @@ struct AdaptiveNorm {
         bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.3))
         u = c.declare(prefix + ".u", [channels, embedChannels], .uniform(bound: (3.0 / Double(embedChannels)).squareRoot()))
         v = c.declare(prefix + ".v", [area, 2], .uniform(bound: (3.0 / Double(area)).squareRoot() * 0.1))
-        for j in 0..<2 {
-            c.derive(Self.column(v, j), from: v) { t in
-                let values = t.hostValues ?? []
-                let column = (0..<(values.count / 2)).map { values[2 * $0 + j] }
-                return Tensor(shape: [column.count, 1], values: column)
-            }
-        }
         let (w, b) = (weight, bias)
         c.derive(Self.scaleBase(w), from: [w]) { t in
             let wv = t[0].hostValues ?? []
@@ -143,37 +138,40 @@ struct AdaptiveNorm {
             let (wv, bv) = (t[0].hostValues ?? [], t[1].hostValues ?? [])
             return Tensor(shape: [bv.count], values: zip(wv, bv).map { $1 * $0 + $1 })
         }
-        for (name, rowScale) in [(Self.scaledU(u, by: w), w), (Self.scaledU(u, by: b), b)] {
-            c.derive(name, from: [u, rowScale]) { t in
-                let (uv, sv) = (t[0].hostValues ?? [], t[1].hostValues ?? [])
-                let columns = sv.isEmpty ? 0 : uv.count / sv.count
-                let scaled = uv.indices.map { uv[$0] * sv[$0 / max(columns, 1)] }
-                return Tensor(shape: t[0].shape, values: scaled)
-            }
-        }
+        c.derive(Self.projector(u, "gamma"), from: [u, w]) { t in Self.interleavedProjector(u: t[0], rowScale: t[1], withDeltaB: false) }
+        c.derive(Self.projector(u, "beta"), from: [u, b]) { t in Self.interleavedProjector(u: t[0], rowScale: t[1], withDeltaB: true) }
     }
 
-    /// Name of column `j` of `v` as a contiguous `[A, 1]` matrix (derived at upload time).
-    static func column(_ v: String, _ j: Int) -> String { "\(v)#column\(j)" }
+    /// `[C, 2·Ce]`: `rowScale[c]·u[c, k]` at column `2k`; `u[c, k]` (`withDeltaB`) or 0 at `2k + 1`.
+    static func interleavedProjector(u: Tensor, rowScale: Tensor, withDeltaB: Bool) -> Tensor {
+        let (uv, sv) = (u.hostValues ?? [], rowScale.hostValues ?? [])
+        let (rows, columns) = (u.shape[0], u.shape[1])
+        var out = [Float](repeating: 0, count: rows * columns * 2)
+        for r in 0..<min(rows, sv.count) {
+            for k in 0..<columns {
+                let value = uv[r * columns + k]
+                out[(r * columns + k) * 2] = sv[r] * value
+                if withDeltaB { out[(r * columns + k) * 2 + 1] = value }
+            }
+        }
+        return Tensor(shape: [rows, 2 * columns], values: out)
+    }
+
     /// Name of `w²` (derived): the scale's constant part.
     static func scaleBase(_ weight: String) -> String { "\(weight)#squared" }
     /// Name of `b·w + b` (derived): the shift's constant part.
     static func shiftBase(_ bias: String) -> String { "\(bias)#shift" }
-    /// Name of `diag(s)·u` (derived), `s` being the norm's weight or bias.
-    static func scaledU(_ u: String, by s: String) -> String { "\(u)#rows*\(s)" }
+    /// Name of the derived `[C, 2·Ce]` projector `Pγ` or `Pβ` (`part` "gamma" or "beta").
+    static func projector(_ u: String, _ part: String) -> String { "\(u)#\(part)" }
 
-    /// γ and β, each `[1, C]`, of the affine-free `x̂` (see the type's comment); the matmuls run in
-    /// PyTorch's order (E·v first).
+    /// γ and β, each `[1, C]`, of the affine-free `x̂` (see the type's comment); E·v first, as PyTorch.
     func affine(_ f: Forward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
         let e = f.engine
-        let matrixE = try embedding.reshaped([embedChannels, area])
-        let ev0 = try e.matmul(matrixE, f.parameter(Self.column(v, 0)))
-        let ev1 = try e.matmul(matrixE, f.parameter(Self.column(v, 1)))
-        let wDeltaW = try e.matmul(f.parameter(Self.scaledU(u, by: weight)), ev0).reshaped([channels])
-        let bDeltaW = try e.matmul(f.parameter(Self.scaledU(u, by: bias)), ev0).reshaped([channels])
-        let deltaB = try e.matmul(f.parameter(u), ev1).reshaped([channels])
-        let gamma = try e.add(f.parameter(Self.scaleBase(weight)), wDeltaW)
-        let beta = try e.add(e.add(f.parameter(Self.shiftBase(bias)), bDeltaW), deltaB)
+        let ev = try e.matmul(embedding.reshaped([embedChannels, area]), f.parameter(v)).reshaped([2 * embedChannels, 1])
+        let gamma = try e.add(f.parameter(Self.scaleBase(weight)),
+                              e.matmul(f.parameter(Self.projector(u, "gamma")), ev).reshaped([channels]))
+        let beta = try e.add(f.parameter(Self.shiftBase(bias)),
+                             e.matmul(f.parameter(Self.projector(u, "beta")), ev).reshaped([channels]))
         return (try gamma.reshaped([1, channels]), try beta.reshaped([1, channels]))
     }
 

@@ -38,12 +38,8 @@ final class ParameterCollector {
     /// Constant tensors built from the config (not stored in weight files).
     private(set) var constants: [String: Tensor] = [:]
 
-    /// Declares a tensor `name` computed from parameter `source` when the weights are uploaded.
-    func derive(_ name: String, from source: String, _ make: @escaping @Sendable (Tensor) -> Tensor) {
-        derived.append((name, [source], { make($0[0]) }))
-    }
-
-    /// Declares a tensor `name` computed from several parameters when the weights are uploaded.
+    /// Declares a tensor `name` computed from parameters `sources` (their host tensors, in order)
+    /// when the weights are uploaded.
     func derive(_ name: String, from sources: [String], _ make: @escaping @Sendable ([Tensor]) -> Tensor) {
         derived.append((name, sources, make))
     }
