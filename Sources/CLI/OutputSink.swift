@@ -16,7 +16,7 @@ final class OutputSink {
     private let crf: Int
     private let metadata: [String: String]
     private var count = 0
-    private var pngWritten: String?
+    private var singleFileWritten: String?
 
     /// Chooses the kind from `path`: a trailing `/` or an existing folder → PNG sequence;
     /// `.png` → one image; `.mp4`, `.mov`, `.mkv` → H.264 video. `metadata` goes into the
@@ -67,7 +67,7 @@ final class OutputSink {
                 throw MediaError.invalidArgument("\(path): a .png output holds one frame; use --frames 1, OUT.mp4 or DIR/")
             }
             try PNGCodec.write(image, to: path, text: metadata)
-            pngWritten = path
+            singleFileWritten = path
         case .directory:
             try PNGCodec.write(image, to: (path as NSString).appendingPathComponent(String(format: "frame_%05d.png", count)), text: metadata)
         case .tensor:
@@ -76,7 +76,7 @@ final class OutputSink {
             }
             let tensor = Tensor(shape: [1, 3, image.height, image.width], values: image.planarCHW(range: .unit))
             try SafeTensorsWriter.write(["image": tensor], metadata: metadata.merging(["format": "portraitcl-image-1"]) { _, new in new }, to: path)
-            pngWritten = path
+            singleFileWritten = path
         }
     }
 
@@ -90,7 +90,7 @@ final class OutputSink {
     @discardableResult
     func cancel() -> String? {
         if let writer { writer.cancel(); return path }
-        if let pngWritten { try? FileManager.default.removeItem(atPath: pngWritten); return pngWritten }
+        if let singleFileWritten { try? FileManager.default.removeItem(atPath: singleFileWritten); return singleFileWritten }
         return nil
     }
 
