@@ -129,7 +129,7 @@ extension CompareCommand {
 
     private func comparisonInputs(_ o: ModelComparisonOptions, size: Int) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
-        let picture = try o.source.map { try SourcePicture(path: $0, size: size, crop: nil, filter: o.input.resize) }
+        let picture = try o.source.map { try SourcePicture(path: $0, size: size, choice: .none, locator: nil, filter: o.input.resize) }
         let source = picture.map { FrameConversion.tensor($0.framed) }
         if source == nil && (o.input.sourceMask != nil || o.input.faceParsing != nil) {
             throw ValidationError("--source-mask and --face-parsing need --source (the synthetic default source has no mask)")
@@ -139,7 +139,7 @@ extension CompareCommand {
         }
         var drivers: [Tensor] = []
         if let d = o.driver {
-            for step in try DriverSource.open(driver: d, size: size, crop: nil, filter: o.input.resize).makeIterator(size: size) {
+            for step in try DriverSource.open(driver: d, size: size, framing: .centered, filter: o.input.resize).makeIterator(size: size) {
                 if drivers.count >= o.frames { break }
                 if case .image(let img) = try step.get().0 { drivers.append(FrameConversion.tensor(img)) }
             }

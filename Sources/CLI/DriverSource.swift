@@ -4,9 +4,40 @@ import Foundation
 import Media
 import Runtime
 
+/// How driver frames are framed: the centred square, one given square, or `--crop auto`'s face
+/// track (one crop per frame, see `FaceLocator.track`).
+enum DriverFraming {
+    case centered
+    case fixed(SquareCrop)
+    case auto(FaceLocator, CropOptions, frames: Int?)
+
+    /// `options` as a driver framing; `locator` is needed for `--crop auto` (nil: centred).
+    init(_ options: CropOptions, locator: FaceLocator?, frames: Int?) {
+        switch options.crop {
+        case .none: self = .centered
+        case .fixed(let box): self = .fixed(box)
+        case .auto: self = locator.map { .auto($0, options, frames: frames) } ?? .centered
+        }
+    }
+}
+
+/// The crop of each driver frame: one for all, or one per frame (the last repeats).
+enum DriverCrops {
+    case same(SquareCrop?)
+    case track([SquareCrop])
+
+    /// The crop of frame `index` (nil: the centred square).
+    func crop(frame index: Int) -> SquareCrop? {
+        switch self {
+        case .same(let crop): return crop
+        case .track(let crops): return crops.isEmpty ? nil : crops[min(index, crops.count - 1)]
+        }
+    }
+}
+
 /// What drives the avatar, frame by frame: a video, a still image, or explicit head poses.
 enum DriverSource {
-    case video(VideoReader, crop: SquareCrop?, filter: ResizeFilter)
+    case video(VideoReader, crops: DriverCrops, filter: ResizeFilter)
     case still(RGBImage)
     case poses([HeadPose])
 
@@ -16,14 +47,34 @@ enum DriverSource {
         case pose(HeadPose)
     }
 
-    /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video.
-    static func open(driver path: String, size: Int, crop: SquareCrop?, filter: ResizeFilter = .bicubic) throws -> DriverSource {
+    /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video. With
+    /// `.auto` framing a video is scanned for its face track first (and a note says how many
+    /// frames had no face).
+    static func open(driver path: String, size: Int, framing: DriverFraming, filter: ResizeFilter = .bicubic) throws -> DriverSource {
         guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path: path) }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
         if ImageReader.kind(of: head) != .other {
-            return .still(try FrameConversion.loadStill(path, role: "driver", size: size, crop: crop, filter: filter))
+            let image = try ImageReader.read(path)
+            var crop: SquareCrop?
+            switch framing {
+            case .centered: crop = nil
+            case .fixed(let box): crop = box
+            case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, face: options.face)
+            }
+            return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
         }
-        return .video(try VideoReader(path: path), crop: crop, filter: filter)
+        let reader = try VideoReader(path: path)
+        switch framing {
+        case .centered: return .video(reader, crops: .same(nil), filter: filter)
+        case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
+        case .auto(let locator, let options, let frames):
+            let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
+            let (crops, missing) = try locator.track(video: path, frames: frames, face: options.face, radius: radius)
+            if missing > 0 {
+                printError("portrait: no face in \(missing) of \(crops.count) driver frames; they keep the previous frame's crop")
+            }
+            return .video(reader, crops: .track(crops), filter: filter)
+        }
     }
 
     /// Frames this source will produce, when known.
@@ -50,11 +101,14 @@ enum DriverSource {
     /// Iterates steps; `size` is the model's image size.
     func makeIterator(size: Int) -> AnyIterator<Result<(Step, RGBImage?), Error>> {
         switch self {
-        case .video(let reader, let crop, let filter):
+        case .video(let reader, let crops, let filter):
+            var index = 0
             return AnyIterator {
                 do {
                     guard let frame = try reader.next() else { return nil }
-                    let framed = try FrameConversion.frame(frame, path: reader.path, role: "driver", size: size, crop: crop, filter: filter)
+                    defer { index += 1 }
+                    let framed = try FrameConversion.frame(frame, path: reader.path, role: "driver", size: size,
+                                                           crop: crops.crop(frame: index), filter: filter)
                     return .success((.image(framed), framed))
                 } catch { return .failure(error) }
             }

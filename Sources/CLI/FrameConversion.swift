@@ -22,15 +22,9 @@ enum FrameConversion {
         return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
     }
 
-    /// Reads a still image and frames it for the model: the largest centred square (or `crop`)
-    /// resized to `size`² with `filter` (bicubic + clip by default, as the official inference).
-    /// Images smaller than `minimumSide` are refused.
-    static func loadStill(_ path: String, role: String, size: Int, crop: SquareCrop?, filter: ResizeFilter = .bicubic) throws -> RGBImage {
-        let image = try ImageReader.read(path)
-        return try frame(image, path: path, role: role, size: size, crop: crop, filter: filter)
-    }
-
-    /// Frames one decoded image (see `loadStill`).
+    /// Frames one decoded image for the model: the largest centred square (or `crop`) resized to
+    /// `size`² with `filter` (bicubic + clip by default, as the official inference). Images
+    /// smaller than `minimumSide` are refused.
     static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?,
                       filter: ResizeFilter = .bicubic) throws -> RGBImage {
         guard min(image.width, image.height) >= minimumSide else {

@@ -60,19 +60,37 @@ struct InputOptions: ParsableArguments {
 
 extension ResizeFilter: ExpressibleByArgument {}
 
-/// A source picture read for the model: the framed image and the original's size.
+/// A source picture read for the model: the original, the region the model sees and that
+/// region framed at the model's size.
 struct SourcePicture {
+    /// The picture as read.
+    let original: RGBImage
+    /// The square given to the model (`--crop x,y,size`, the face's with `--crop auto`), nil for the centred square.
+    let crop: SquareCrop?
     /// The crop resized to the model's size.
     let framed: RGBImage
-    /// The original picture's width and height in pixels.
-    let width: Int, height: Int
 
-    /// Reads and frames `path` (see `FrameConversion.frame`).
-    init(path: String, size: Int, crop: SquareCrop?, filter: ResizeFilter) throws {
-        let image = try ImageReader.read(path)
-        framed = try FrameConversion.frame(image, path: path, role: "source", size: size, crop: crop, filter: filter)
-        width = image.width
-        height = image.height
+    /// Reads `path` and frames it as `choice` says: `.auto` finds face `face` with `locator`
+    /// (needed then); see `FrameConversion.frame`.
+    init(path: String, size: Int, choice: CropChoice, face: Int = 0, locator: FaceLocator?, filter: ResizeFilter) throws {
+        original = try ImageReader.read(path)
+        switch choice {
+        case .none: crop = nil
+        case .fixed(let box): crop = box
+        case .auto:
+            guard let locator else { throw ValidationError("--crop auto needs the face detector") }
+            crop = try locator.crop(original, path: path, face: face)
+        }
+        framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
     }
+
+    /// The original picture's width in pixels.
+    var width: Int { original.width }
+    /// The original picture's height in pixels.
+    var height: Int { original.height }
+    /// The region of the original that the model sees.
+    var region: SquareCrop { crop ?? SquareCrop.centered(width: width, height: height) }
+    /// Whether the model sees less than the whole picture (so a paste-back makes sense).
+    var isLargerThanCrop: Bool { region.size < width || region.size < height }
 }
 #endif

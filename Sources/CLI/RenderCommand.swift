@@ -12,11 +12,17 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Animate a source portrait with a driving video, image or head poses.",
         discussion: """
-        Frames are centre-cropped to a square and resized to the model's size (512² for the 512
-        configs) with PyTorch's bicubic filter, clipped, as the official inference does (--resize
-        area for area/bilinear); frame the face roughly as in the source (head and shoulders, face
-        centred) or pass --crop x,y,size. --source-mask masks the source before every encoder. The output frame rate is the driving video's; its audio is copied
-        unless --no-audio. Output: OUT.mp4 (H.264, yuv420p), OUT.png (one frame) or DIR/ (PNGs).
+        The face is found (YuNet) in the source and followed through the driving video, each
+        picture cropped around it as the official EMOPortraits inference frames faces (about twice
+        the face's size, smoothed over a fifth of a second of frames) and resized to the model's
+        size (512² for the 512 configs) with PyTorch's bicubic filter, clipped (--resize area for
+        area/bilinear). --crop none takes the centred square instead, --crop x,y,size a square of
+        your own; --face N picks another face (0 is the largest; see `portrait faces`). When the
+        source is larger than its crop, the rendered face is pasted back into the source picture
+        (feathered edge), so the video has the source's size; --no-paste-back writes the model's
+        square. --source-mask masks the source before every encoder. The output frame rate is the
+        driving video's; its audio is copied unless --no-audio. Output: OUT.mp4 (H.264, yuv420p),
+        OUT.png (one frame) or DIR/ (PNGs).
         """)
 
     @Option(help: "Source portrait (PNG/JPEG). Not needed with --avatar.")
@@ -40,8 +46,11 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Render at most this many frames.")
     var frames: Int?
 
-    @Option(help: "Crop x,y,size (pixels) applied to the source and driver frames instead of the centred square.")
-    var crop: String?
+    @OptionGroup var framing: CropOptions
+
+    @Flag(inversion: .prefixedNo,
+          help: "Paste the rendered face back into the full source picture (the default when the source is larger than its crop).")
+    var pasteBack: Bool?
 
     @Flag(name: .customLong("side-by-side"), help: "Write driver | source | result side by side.")
     var sideBySide = false
@@ -72,6 +81,7 @@ struct RenderCommand: ParsableCommand {
         }
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+        if pasteBack == true && source == nil { throw ValidationError("--paste-back needs the source picture (--source); a saved --avatar does not keep it") }
     }
 
     func run() throws {
@@ -80,23 +90,29 @@ struct RenderCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeNetwork(engine: engine)
             let size = network.config.imageSize
-            let cropBox = try parseCrop(crop)
+            let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine) : nil
 
-            var sourceImage: RGBImage?
+            var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
-                sourceImage = picture.framed
-                sourceMask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
-                                                  sourceHeight: picture.height, crop: cropBox)
+                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+                if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
+                sourceMask = try input.sourceMask(for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
+                                                  sourceHeight: read.height, crop: read.crop)
+                picture = read
             } else if input.sourceMask != nil || input.faceParsing != nil {
                 throw ValidationError("--source-mask and --face-parsing apply when the avatar is built from --source; a saved --avatar already holds its masked source")
             }
             let drive: DriverSource
-            if let driver { drive = try DriverSource.open(driver: driver, size: size, crop: cropBox, filter: input.resize) }
+            if let driver {
+                drive = try DriverSource.open(driver: driver, size: size, framing: DriverFraming(framing, locator: locator, frames: frames),
+                                              filter: input.resize)
+            }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
+            let sourceImage = picture?.framed
+            let pasteInto = (pasteBack ?? (picture?.isLargerThanCrop ?? false)) ? picture : nil
             let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
             let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf,
                                       metadata: disclosure.tags)
@@ -139,9 +155,17 @@ struct RenderCommand: ParsableCommand {
                         try dump.write(to: stages, metadata: ["config": network.config.name, "weights_fingerprint": network.weightsFingerprint])
                         printError("portrait: wrote \(dump.count) float32 stage tensors to \(stages)")
                     }
-                    var frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
+                    var frame: RGBImage
+                    if let pasteInto {
+                        let face = try FrameConversion.image(tensor, engine: engine)
+                        let region = pasteInto.region
+                        let pasted = try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
+                        frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
+                    } else {
+                        frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
+                    }
                     if sideBySide {
-                        frame = try RGBImage.sideBySide([driverFrame, sourceImage].compactMap { $0 } + [frame])
+                        frame = try RGBImage.sideBySide([driverFrame, pasteInto?.original ?? sourceImage].compactMap { $0 } + [frame])
                     }
                     try sink.write(frame)
                     progress.advance()
@@ -154,6 +178,12 @@ struct RenderCommand: ParsableCommand {
                 throw error
             }
             progress.finish()
+            if let locator, locator.searches > 0 {
+                let perFrame = progress.done > 0 ? progress.elapsed / Double(progress.done) : 0
+                let perSearch = locator.seconds / Double(locator.searches)
+                printError(String(format: "portrait: face finding: %d pictures in %.2f s (%.0f ms each, %.1f %% of a rendered frame's %.2f s)",
+                                  locator.searches, locator.seconds, perSearch * 1000, perFrame > 0 ? 100 * perSearch / perFrame : 0, perFrame))
+            }
             print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", output, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
         }
     }
@@ -168,8 +198,7 @@ struct AvatarCommand: ParsableCommand {
     @Option(help: "Source portrait (PNG/JPEG).")
     var source: String
 
-    @Option(help: "Crop x,y,size (pixels) instead of the centred square.")
-    var crop: String?
+    @OptionGroup var framing: CropOptions
 
     @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
     var output: String
@@ -183,10 +212,10 @@ struct AvatarCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeNetwork(engine: engine)
             let size = network.config.imageSize
-            let cropBox = try parseCrop(crop)
-            let picture = try SourcePicture(path: source, size: size, crop: cropBox, filter: input.resize)
+            let locator = framing.crop == .auto ? try FaceLocator(engine: engine) : nil
+            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
             let mask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
-                                            sourceHeight: picture.height, crop: cropBox)
+                                            sourceHeight: picture.height, crop: picture.crop)
             let start = Date()
             let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
             try avatar.save(to: output, engine: engine)

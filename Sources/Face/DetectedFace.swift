@@ -26,6 +26,13 @@ public struct DetectedFace: Sendable, Equatable {
     /// The box as `[x, y, width, height]`.
     public var box: [Float] { [x, y, width, height] }
 
+    /// This face with its box and landmarks multiplied by `factor` (a detection made on a
+    /// picture resized by `1 / factor`, brought back to the original's pixels).
+    public func scaled(by factor: Float) -> DetectedFace {
+        DetectedFace(x: x * factor, y: y * factor, width: width * factor, height: height * factor, score: score,
+                     landmarks: landmarks.map { $0 * factor })
+    }
+
     /// Intersection over union of the two boxes (0 when they do not overlap), as libfacedetection's
     /// `JaccardOverlap`.
     public func overlap(_ other: DetectedFace) -> Float {

@@ -10,6 +10,8 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
     case badImage(String)
     /// A detection option is out of range.
     case badOption(String)
+    /// No usable face in a picture or a whole clip (`what` names it and the face asked for).
+    case noFace(String)
 
     /// What went wrong, what was expected and what to do.
     public var description: String {
@@ -22,6 +24,8 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
             return "face detection: \(what)"
         case .badOption(let what):
             return "face detection: \(what)"
+        case .noFace(let what):
+            return "\(what); frame the face yourself with --crop x,y,size, or use --crop none for the centred square"
         }
     }
 }

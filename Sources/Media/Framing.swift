@@ -20,6 +20,23 @@ public struct SquareCrop: Equatable, Sendable, CustomStringConvertible {
         return SquareCrop(x: (width - side) / 2, y: (height - side) / 2, size: side)
     }
 
+    /// The square of side `side` centred at (`centerX`, `centerY`), in whole pixels as the official
+    /// EMOPortraits inference cuts it (`crop_image` + `remove_overflow`): centre rounded, side
+    /// rounded down to even, then, if the square sticks out of the `width × height` picture, its
+    /// side shrunk symmetrically (centre kept) until it fits. Nil when nothing of it is left
+    /// (a centre outside the picture).
+    public static func fitting(centerX: Double, centerY: Double, side: Double, width: Int, height: Int) -> SquareCrop? {
+        guard centerX.isFinite, centerY.isFinite, side.isFinite, side >= 2 else { return nil }
+        let cx = Int(centerX.rounded()), cy = Int(centerY.rounded())
+        var size = Int(side.rounded())
+        size -= size % 2
+        let overflow = max(size / 2 - cx, size / 2 - cy, cx + size / 2 - width, cy + size / 2 - height, 0)
+        size -= 2 * overflow
+        size -= size % 2
+        guard size >= 2 else { return nil }
+        return SquareCrop(x: cx - size / 2, y: cy - size / 2, size: size)
+    }
+
     /// `"x,y,size"`, the form a `--crop` option takes.
     public var description: String { "\(x),\(y),\(size)" }
 }

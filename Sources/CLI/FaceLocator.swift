@@ -1,0 +1,82 @@
+#if canImport(Media)
+import Face
+import Foundation
+import Kernels
+import Media
+
+/// Finds and frames faces for `--crop auto`: YuNet on the render's engine, run on the picture
+/// shrunk so that its long side is at most `detectionSide` pixels (a face the model can use is
+/// large; this keeps a 4K frame as cheap as a 640 px one), and on the full picture when the shrunk
+/// one shows no face. Keeps the time it spends, for the render's report.
+final class FaceLocator {
+    /// Long side of the picture the detector sees.
+    static let detectionSide = 640
+    private let detector: FaceDetector
+    /// Seconds spent detecting so far.
+    private(set) var seconds = 0.0
+    /// Pictures searched so far.
+    private(set) var searches = 0
+
+    /// A locator on `engine`, with the embedded YuNet weights.
+    init(engine: Engine) throws {
+        detector = try FaceDetector(engine: engine)
+    }
+
+    /// The faces in `image`, largest first, in its pixels.
+    func faces(in image: RGBImage) throws -> [DetectedFace] {
+        let start = Date()
+        defer { seconds += Date().timeIntervalSince(start); searches += 1 }
+        let long = max(image.width, image.height)
+        if long > Self.detectionSide {
+            let factor = Double(Self.detectionSide) / Double(long)
+            let small = try image.resized(width: max(1, Int((Double(image.width) * factor).rounded())),
+                                          height: max(1, Int((Double(image.height) * factor).rounded())))
+            let found = try detector.detect(FrameConversion.tensor(small))
+            if !found.isEmpty { return found.map { $0.scaled(by: Float(image.width) / Float(small.width)) } }
+        }
+        return try detector.detect(FrameConversion.tensor(image))
+    }
+
+    /// The official framing of face `index` (0 = the largest) of `image`, cut to whole pixels
+    /// inside it; throws `FaceError.noFace` naming `path` when there is no such face.
+    func crop(_ image: RGBImage, path: String, face index: Int) throws -> SquareCrop {
+        let found = try faces(in: image)
+        guard index < found.count else {
+            throw FaceError.noFace(found.isEmpty ? "\(path): no face found"
+                                                 : "\(path): --face \(index) asked for, but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest)")
+        }
+        return try Self.fitted(FaceFrame.emoPortraits(for: found[index]), width: image.width, height: image.height, path: path)
+    }
+
+    /// `frame` cut to whole pixels inside a `width × height` picture (see `SquareCrop.fitting`).
+    static func fitted(_ frame: FaceFrame, width: Int, height: Int, path: String) throws -> SquareCrop {
+        guard let crop = SquareCrop.fitting(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: width, height: height) else {
+            throw FaceError.noFace("\(path): the face lies at the picture's edge, too little of its crop is inside")
+        }
+        return crop
+    }
+
+    /// Follows face `index` through the first `frames` frames of the video at `path` (all of them
+    /// when nil) plus `radius` more, smoothing the crop over `radius` frames each side (see
+    /// `FaceTrack`); returns one crop per scanned frame and how many frames had no face.
+    func track(video path: String, frames: Int?, face index: Int, radius: Int) throws -> (crops: [SquareCrop], missing: Int) {
+        let reader = try VideoReader(path: path)
+        let limit = frames.map { $0 + radius } ?? Int.max
+        let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
+        let progress = ProgressReporter(label: "finding the face", total: total)
+        var detections: [[DetectedFace]] = []
+        while detections.count < limit, let frame = try reader.next() {
+            detections.append(try faces(in: frame))
+            progress.advance()
+        }
+        progress.finish()
+        guard !detections.isEmpty else { throw MediaError.noFrames(path: path) }
+        let track: FaceTrack
+        do { track = try FaceTrack(detections: detections, face: index, smoothingRadius: radius) } catch FaceError.noFace(let what) {
+            throw FaceError.noFace("\(path): \(what)")
+        }
+        let crops = try track.frames.map { try Self.fitted($0, width: reader.width, height: reader.height, path: path) }
+        return (crops, track.missingFrames)
+    }
+}
+#endif

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One face followed through a clip: its framing on every frame, gaps filled and jitter smoothed.
+///
+/// Deterministic by construction: frame `i`'s framing depends only on the detections of frames
+/// `0 … i + smoothingRadius`, so rendering any prefix of a clip (or the clip in pieces from one
+/// track) gives the same crops, as long as the detections reach `smoothingRadius` frames past the
+/// last frame rendered (or the clip's end).
+public struct FaceTrack: Sendable, Equatable {
+    /// The framing of every frame, in the frames' pixels.
+    public let frames: [FaceFrame]
+    /// Frames where the followed face was not found and the previous framing (or, before the face
+    /// first appears, the first one found) was kept.
+    public let missingFrames: Int
+
+    /// Follows face `index` (0 = the largest, as `FaceDetector.detect` orders them) of the first
+    /// frame that has that many faces; on later frames, the face overlapping the previous one the
+    /// most (a frame where none overlaps counts as missing). Each framing is `framing(face)`,
+    /// then averaged with Gaussian weights (σ = radius / 2) over the frames within
+    /// `smoothingRadius` on each side; 0 keeps each frame's own framing, as the official inference.
+    /// Throws `FaceError.noFace` when no frame has face `index`.
+    public init(detections: [[DetectedFace]], face index: Int = 0, smoothingRadius: Int,
+                framing: (DetectedFace) -> FaceFrame = FaceFrame.emoPortraits) throws {
+        guard index >= 0, smoothingRadius >= 0 else {
+            throw FaceError.badOption("the face index (\(index)) and smoothing radius (\(smoothingRadius)) must not be negative")
+        }
+        guard let first = detections.firstIndex(where: { $0.count > index }) else {
+            let most = detections.map(\.count).max() ?? 0
+            throw FaceError.noFace(index == 0 ? "no face found in any of \(detections.count) frames"
+                                              : "face \(index) asked for, but no frame has more than \(most) face\(most == 1 ? "" : "s") (0 is the largest)")
+        }
+        var picked = [DetectedFace?](repeating: nil, count: detections.count)
+        var previous = detections[first][index]
+        picked[first] = previous
+        for frame in (first + 1)..<max(first + 1, detections.count) {
+            let best = detections[frame].max { previous.overlap($0) < previous.overlap($1) }
+            if let best, previous.overlap(best) > 0 {
+                picked[frame] = best
+                previous = best
+            }
+        }
+        var raw: [FaceFrame] = []
+        var last = framing(detections[first][index])
+        for face in picked {
+            if let face { last = framing(face) }
+            raw.append(last)
+        }
+        missingFrames = picked.filter { $0 == nil }.count
+        frames = Self.smoothed(raw, radius: smoothingRadius)
+    }
+
+    /// Each frame replaced by the Gaussian-weighted mean (σ = radius / 2) of the frames within
+    /// `radius` of it, the window cut at the clip's ends.
+    static func smoothed(_ raw: [FaceFrame], radius: Int) -> [FaceFrame] {
+        guard radius > 0 else { return raw }
+        let sigma = Double(radius) / 2
+        let weights = (0...radius).map { d in exp(-Double(d * d) / (2 * sigma * sigma)) }
+        return raw.indices.map { i in
+            var (x, y, side, total) = (0.0, 0.0, 0.0, 0.0)
+            for j in max(0, i - radius)...min(raw.count - 1, i + radius) {
+                let w = weights[abs(j - i)]
+                x += w * raw[j].centerX; y += w * raw[j].centerY; side += w * raw[j].side; total += w
+            }
+            return FaceFrame(centerX: x / total, centerY: y / total, side: side / total)
+        }
+    }
+}
