@@ -57,7 +57,7 @@ let package = Package(
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
-        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels", "Face"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),

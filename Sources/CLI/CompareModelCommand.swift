@@ -38,6 +38,7 @@ struct ModelComparisonOptions: ParsableArguments {
 
     #if canImport(Media)
     @OptionGroup var input: InputOptions
+    @OptionGroup var framing: CropOptions
     #endif
     @OptionGroup var model: ModelOptions
 }
@@ -129,17 +130,22 @@ extension CompareCommand {
 
     private func comparisonInputs(_ o: ModelComparisonOptions, size: Int) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
-        let picture = try o.source.map { try SourcePicture(path: $0, size: size, choice: .none, locator: nil, filter: o.input.resize) }
+        // Both backends get the same inputs: faces are found once, on the CPU fallback.
+        let locator = o.framing.crop == .auto && (o.source != nil || o.driver != nil) ? try FaceLocator(engine: Engine.cpu()) : nil
+        let picture = try o.source.map {
+            try SourcePicture(path: $0, size: size, choice: o.framing.crop, face: o.framing.face, locator: locator, filter: o.input.resize)
+        }
         let source = picture.map { FrameConversion.tensor($0.framed) }
         if source == nil && (o.input.sourceMask != nil || o.input.faceParsing != nil) {
             throw ValidationError("--source-mask and --face-parsing need --source (the synthetic default source has no mask)")
         }
         let mask = try source.flatMap { s in
-            try o.input.sourceMask(for: s, engine: Engine.cpu(), sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: nil)
+            try o.input.sourceMask(for: s, engine: Engine.cpu(), sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: picture?.crop)
         }
         var drivers: [Tensor] = []
         if let d = o.driver {
-            for step in try DriverSource.open(driver: d, size: size, framing: .centered, filter: o.input.resize).makeIterator(size: size) {
+            for step in try DriverSource.open(driver: d, size: size, framing: DriverFraming(o.framing, locator: locator, frames: o.frames),
+                                                   filter: o.input.resize).makeIterator(size: size) {
                 if drivers.count >= o.frames { break }
                 if case .image(let img) = try step.get().0 { drivers.append(FrameConversion.tensor(img)) }
             }

@@ -49,7 +49,7 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var framing: CropOptions
 
     @Flag(inversion: .prefixedNo,
-          help: "Paste the rendered face back into the full source picture (the default when the source is larger than its crop).")
+          help: "Paste the rendered face back into the full source picture (the default when the source is larger than its crop, except for a .safetensors output).")
     var pasteBack: Bool?
 
     @Flag(name: .customLong("side-by-side"), help: "Write driver | source | result side by side.")
@@ -112,10 +112,11 @@ struct RenderCommand: ParsableCommand {
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
             let sourceImage = picture?.framed
-            let pasteInto = (pasteBack ?? (picture?.isLargerThanCrop ?? false)) ? picture : nil
             let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
             let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf,
                                       metadata: disclosure.tags)
+            // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
+            let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             let avatarRecorder = stages == nil ? nil : StageRecorder()

@@ -26,7 +26,8 @@ struct ModelJobsTests {
         #expect(video.frameRate == driver.frameRate, "the driving video's frame rate is kept")
         #expect(video.hasAudio == driver.hasAudio && driver.hasAudio, "the driving video's audio is copied")
         #expect(try video.readAll().count == 5)
-        #expect(video.width == 64 && video.height == 64)
+        // --crop auto found the face in the 512² portrait; the 64² render is pasted back into it.
+        #expect(video.width == 512 && video.height == 512)
 
         let silent = dir.appendingPathComponent("silent.mp4").path
         let r2 = try CLIRunner.run(["render", "--source", Self.source, "--driver", Self.driver, "--frames", "2", "--no-audio", "-o", silent, "--device", "cpu"] + Self.tiny)

@@ -46,7 +46,7 @@ struct StageDumpTests {
         let stages = dir.appendingPathComponent("stages.safetensors").path
         let weights = CLIRunner.fixtures.appendingPathComponent("face-parsing/tiny-weights.safetensors").path
         var r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--face-parsing", weights, "--driver", ModelJobsTests.source,
-                                   "--stages", stages, "-o", dir.appendingPathComponent("a.png").path, "--device", "cpu"] + Self.tiny)
+                                   "--stages", stages, "-o", dir.appendingPathComponent("a.png").path, "--crop", "none", "--device", "cpu"] + Self.tiny)
         #expect(r.status == 0, "\(r.stderr)")
         let parsed = try SafeTensorsFile(path: stages).tensor("source.mask").hostValues!
         #expect(parsed.allSatisfy { $0 == 0 || $0 == 1 }, "the face-parsing mask is binary")
@@ -56,7 +56,7 @@ struct StageDumpTests {
         // with --source-mask as well, the two multiply: the right half is dropped
         r = try CLIRunner.run(["render", "--source", ModelJobsTests.source, "--face-parsing", weights, "--source-mask", try Self.halfMask(in: dir),
                                "--driver", ModelJobsTests.source, "--stages", stages, "-o", dir.appendingPathComponent("b.png").path,
-                               "--device", "cpu"] + Self.tiny)
+                               "--crop", "none", "--device", "cpu"] + Self.tiny)
         #expect(r.status == 0, "\(r.stderr)")
         let both = try SafeTensorsFile(path: stages).tensor("source.mask").hostValues!
         for y in 0..<64 {

@@ -1,0 +1,79 @@
+import Face
+import Foundation
+import Media
+import Testing
+
+/// `FaceFrame.emoPortraits` against the official inference's MediaPipe crops, and the integer
+/// cut `SquareCrop.fitting` against the official `remove_overflow`.
+struct FaceFramingTests {
+    struct Calibration: Decodable {
+        struct Entry: Decodable {
+            let image: String
+            let size: [Int]
+            let official_crop: [Double]
+            let mediapipe_box: [Double]
+            let yunet_landmarks: [[Float]]
+            let yunet_box: [Float]
+        }
+        let entries: [Entry]
+    }
+
+    static func calibration() throws -> Calibration {
+        try JSONDecoder().decode(Calibration.self, from: Data(contentsOf: Support.fixtures.appendingPathComponent("framing-calibration.json")))
+    }
+
+    static func face(_ entry: Calibration.Entry) -> DetectedFace {
+        DetectedFace(x: entry.yunet_box[0], y: entry.yunet_box[1], width: entry.yunet_box[2], height: entry.yunet_box[3], score: 1,
+                     landmarks: entry.yunet_landmarks.map { SIMD2($0[0], $0[1]) })
+    }
+
+    /// Centre distance over the official side, and the side ratio ours / official.
+    static func errors(_ frame: FaceFrame, _ official: [Double]) -> (centre: Double, side: Double) {
+        let d = ((frame.centerX - official[0]) * (frame.centerX - official[0]) + (frame.centerY - official[1]) * (frame.centerY - official[1])).squareRoot()
+        return (d / official[2], frame.side / official[2])
+    }
+
+    @Test("landmark framing matches the official MediaPipe crop on portrait framings: centre within 3 % of the side, side within 15 %")
+    func matchesOfficialCrops() throws {
+        let entries = try Self.calibration().entries
+        // The official top margin is 0.1·ymin: translation-dependent. Compare where the face sits as
+        // in a portrait (ymin below one box height), which the calibration constant stands for.
+        let portraits = entries.filter { $0.mediapipe_box[1] < $0.mediapipe_box[3] }
+        #expect(portraits.count >= 8, "calibration fixture too small: \(portraits.count)")
+        var worstCentre = 0.0, sides: [Double] = []
+        for entry in portraits {
+            let e = Self.errors(FaceFrame.emoPortraits(for: Self.face(entry)), entry.official_crop)
+            worstCentre = max(worstCentre, e.centre)
+            sides.append(e.side)
+            #expect(e.centre < 0.03 && abs(e.side - 1) < 0.15, "\(entry.image): centre off by \(e.centre) of the side, side ratio \(e.side)")
+        }
+        let meanSide = sides.reduce(0, +) / Double(sides.count)
+        #expect(abs(meanSide - 1) < 0.04, "mean side ratio \(meanSide)")
+        #expect(worstCentre < 0.03)
+    }
+
+    @Test("on the bundled portrait, detection + framing lands on the official crop (814…816, 172…176, 218…222 for the 1280×720 paste)")
+    func bundledPortraitFraming() throws {
+        let detector = try FaceDetector(engine: Support.cpu)
+        let faces = try detector.detect(Support.tensor(try Support.astronaut()))
+        let frame = FaceFrame.emoPortraits(for: try #require(faces.first))
+        let official = try #require(try Self.calibration().entries.first { $0.image == "astronaut-512.png" })
+        let e = Self.errors(frame, official.official_crop)
+        #expect(e.centre < 0.03 && abs(e.side - 1) < 0.1, "centre \(e.centre), side ratio \(e.side)")
+        let crop = try #require(SquareCrop.fitting(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: 512, height: 512))
+        #expect(crop.x >= 0 && crop.y >= 0 && crop.x + crop.size <= 512 && crop.y + crop.size <= 512)
+    }
+
+    @Test("SquareCrop.fitting rounds like the official crop_image and shrinks like remove_overflow")
+    func fittingMatchesOfficial() {
+        // Inside: centre rounded, side rounded then made even.
+        #expect(SquareCrop.fitting(centerX: 100.4, centerY: 80.6, side: 51.2, width: 300, height: 200) == SquareCrop(x: 75, y: 56, size: 50))
+        // Sticking out on the left by 20: the side shrinks by 2·20, the centre stays.
+        #expect(SquareCrop.fitting(centerX: 30, centerY: 100, side: 100, width: 300, height: 200) == SquareCrop(x: 0, y: 70, size: 60))
+        // Out at the bottom-right corner: the larger overflow wins.
+        #expect(SquareCrop.fitting(centerX: 290, centerY: 190, side: 60, width: 300, height: 200) == SquareCrop(x: 280, y: 180, size: 20))
+        // Centre outside the picture, or a degenerate side: nothing.
+        #expect(SquareCrop.fitting(centerX: -5, centerY: 100, side: 50, width: 300, height: 200) == nil)
+        #expect(SquareCrop.fitting(centerX: 50, centerY: 50, side: .nan, width: 300, height: 200) == nil)
+    }
+}
