@@ -50,8 +50,9 @@ final class OutputSink {
         }
     }
 
-    /// Appends one frame.
-    func write(_ image: RGBImage) throws {
+    /// Appends one frame (a video frame of odd width or height gets one replicated column or row).
+    func write(_ frame: RGBImage) throws {
+        let image = kind == .video ? frame.paddedToEven() : frame
         count += 1
         switch kind {
         case .video:

@@ -166,7 +166,9 @@ struct RenderCommand: ParsableCommand {
                         frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
                     }
                     if sideBySide {
-                        frame = try RGBImage.sideBySide([driverFrame, pasteInto?.original ?? sourceImage].compactMap { $0 } + [frame])
+                        // Panels at the result's height: the full picture when pasted back, the model's square otherwise.
+                        frame = try RGBImage.sideBySide([driverFrame, pasteInto?.original ?? sourceImage].compactMap { $0 } + [frame],
+                                                        height: frame.height)
                     }
                     try sink.write(frame)
                     progress.advance()

@@ -69,6 +69,21 @@ extension RGBImage {
         return try cropped(region).resized(width: size, height: size, filter: filter)
     }
 
+    /// The image grown by one replicated column and/or row where its width or height is odd
+    /// (H.264 in yuv420p needs even sides); unchanged when both are even.
+    public func paddedToEven() -> RGBImage {
+        let (w, h) = (width + width % 2, height + height % 2)
+        if w == width && h == height { return self }
+        var out = [Float]()
+        out.reserveCapacity(w * h * 3)
+        for row in 0..<h {
+            let start = (min(row, height - 1) * width) * 3
+            out.append(contentsOf: pixels[start..<(start + width * 3)])
+            if w > width { out.append(contentsOf: pixels[(start + (width - 1) * 3)..<(start + width * 3)]) }
+        }
+        return RGBImage(uncheckedWidth: w, height: h, pixels: out)
+    }
+
     /// The image turned clockwise by `quarterTurns × 90°` (any integer; negative turns
     /// anticlockwise). Used to honour a video's rotation tag.
     public func rotated(quarterTurns: Int) -> RGBImage {
@@ -94,16 +109,17 @@ extension RGBImage {
         return RGBImage(uncheckedWidth: outWidth, height: outHeight, pixels: out)
     }
 
-    /// Images placed left to right (e.g. driver | source | result). Images shorter or taller
-    /// than the first are resampled to its height, keeping their aspect ratio; `gap` pixels
-    /// of `background` separate them.
-    public static func sideBySide(_ images: [RGBImage], gap: Int = 0,
+    /// Images placed left to right (e.g. driver | source | result). Images of another height
+    /// than `height` (default: the first's) are resampled to it, keeping their aspect ratio;
+    /// `gap` pixels of `background` separate them.
+    public static func sideBySide(_ images: [RGBImage], height: Int? = nil, gap: Int = 0,
                                   background: (red: Float, green: Float, blue: Float) = (0, 0, 0)) throws(MediaError) -> RGBImage {
         guard let first = images.first else {
             throw .invalidArgument("side-by-side needs at least one image")
         }
         guard gap >= 0 else { throw .invalidArgument("side-by-side gap \(gap) must not be negative") }
-        let height = first.height
+        if let height, height < 1 { throw .invalidArgument("side-by-side height \(height) must be at least 1") }
+        let height = height ?? first.height
         var panels: [RGBImage] = []
         for image in images {
             if image.height == height {

@@ -64,3 +64,16 @@ struct PasteBackTests {
         #expect(throws: MediaError.self) { try base.pasting(patch, into: SquareCrop(x: 5, y: 5, size: 10), feather: -1) }
     }
 }
+
+/// `RGBImage.paddedToEven`: odd-sized pictures (a pasted-back photo) made encodable as yuv420p.
+struct PaddedToEvenTests {
+    @Test("odd sides grow by one replicated column/row; even images are unchanged")
+    func pads() throws {
+        let base = try PasteBackTests.picture(7, 5)
+        let padded = base.paddedToEven()
+        #expect(padded.width == 8 && padded.height == 6)
+        #expect(padded[7, 2] == base[6, 2] && padded[3, 5] == base[3, 4] && padded[7, 5] == base[6, 4] && padded[2, 3] == base[2, 3])
+        let even = try PasteBackTests.picture(8, 6)
+        #expect(even.paddedToEven().pixels == even.pixels)
+    }
+}
