@@ -10,6 +10,8 @@ enum DriverFraming {
     case centered
     case fixed(SquareCrop)
     case auto(FaceLocator, CropOptions, frames: Int?)
+    /// A plan's face track: one crop per frame.
+    case planned([SquareCrop])
 
     /// `options` as a driver framing; `locator` is needed for `--crop auto` (nil: centred).
     init(_ options: CropOptions, locator: FaceLocator?, frames: Int?) {
@@ -60,6 +62,7 @@ enum DriverSource {
             case .centered: crop = nil
             case .fixed(let box): crop = box
             case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, face: options.face)
+            case .planned(let crops): crop = crops.first
             }
             return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
         }
@@ -67,6 +70,7 @@ enum DriverSource {
         switch framing {
         case .centered: return .video(reader, crops: .same(nil), filter: filter)
         case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
+        case .planned(let crops): return .video(reader, crops: .track(crops), filter: filter)
         case .auto(let locator, let options, let frames):
             let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
             let (crops, missing) = try locator.track(video: path, frames: frames, face: options.face, radius: radius)
@@ -84,6 +88,12 @@ enum DriverSource {
         case .still: return 1
         case .poses(let poses): return poses.count
         }
+    }
+
+    /// The exact number of frames (a video's packets counted; see `VideoReader.countFrames`).
+    func exactCount() throws -> Int {
+        if case .video(let reader, _, _) = self { return try VideoReader.countFrames(reader.path) }
+        return count ?? 0
     }
 
     /// The frame rate to write at: the driving video's, else `fallback` frames per second.

@@ -15,13 +15,17 @@ final class OutputSink {
     private let audioSource: String?
     private let crf: Int
     private let metadata: [String: String]
+    private let keyframeInterval: Int?
     private var count = 0
     private var singleFileWritten: String?
 
     /// Chooses the kind from `path`: a trailing `/` or an existing folder → PNG sequence;
     /// `.png` → one image; `.mp4`, `.mov`, `.mkv` → H.264 video. `metadata` goes into the
-    /// video's container tags or each PNG's text chunks.
-    init(path: String, frameRate: FrameRate, audioSource: String?, crf: Int, metadata: [String: String] = [:]) throws {
+    /// video's container tags or each PNG's text chunks; a video is encoded in independent runs
+    /// of `keyframeInterval` frames when given (see `VideoWriter.Options.keyframeInterval`).
+    init(path: String, frameRate: FrameRate, audioSource: String?, crf: Int, metadata: [String: String] = [:],
+         keyframeInterval: Int? = nil) throws {
+        self.keyframeInterval = keyframeInterval
         self.path = path
         self.frameRate = frameRate
         self.audioSource = audioSource
@@ -58,7 +62,7 @@ final class OutputSink {
         case .video:
             if writer == nil {
                 let w = try VideoWriter(path: path, width: image.width, height: image.height, frameRate: frameRate,
-                                        options: VideoWriter.Options(crf: crf, metadata: metadata))
+                                        options: VideoWriter.Options(crf: crf, metadata: metadata, keyframeInterval: keyframeInterval))
                 if let audioSource { _ = try w.copyAudio(from: audioSource) }
                 writer = w
             }

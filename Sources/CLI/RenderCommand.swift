@@ -71,6 +71,7 @@ struct RenderCommand: ParsableCommand {
     var stages: String?
 
     @OptionGroup var input: InputOptions
+    @OptionGroup var scaleOut: ShardOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var deviceOptions: DeviceOptions
 
@@ -103,18 +104,45 @@ struct RenderCommand: ParsableCommand {
             } else if input.sourceMask != nil || input.faceParsing != nil {
                 throw ValidationError("--source-mask and --face-parsing apply when the avatar is built from --source; a saved --avatar already holds its masked source")
             }
+            let plan = try scaleOut.plan.map { try RenderPlan.load($0) }
+            let piece = try scaleOut.piece()
             let drive: DriverSource
             if let driver {
-                drive = try DriverSource.open(driver: driver, size: size, framing: DriverFraming(framing, locator: locator, frames: frames),
-                                              filter: input.resize)
+                var driverFraming = DriverFraming(framing, locator: locator, frames: frames)
+                if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
+                    throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
+                }
+                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.resize)
+                if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
             else { drive = .poses(try PoseParser.csv(poseCSV!)) }
             let sourceImage = picture?.framed
-            let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
-            let sink = try OutputSink(path: output, frameRate: try drive.frameRate(), audioSource: noAudio ? nil : drive.audioPath, crf: crf,
-                                      metadata: disclosure.tags)
+            let frameRate = try drive.frameRate()
+            let wanted = min(frames ?? .max, plan?.frames ?? .max)
+            let interval = plan?.keyframeInterval ?? scaleOut.keyframeInterval ?? PlanCommand.defaultInterval(frameRate.framesPerSecond)
+            var range = 0..<wanted
+            var outputPath = output
+            var segmentTags: [String: String] = [:]
+            if let piece {
+                let clip = min(wanted, try plan?.frames ?? drive.exactCount())
+                range = ShardOptions.range(index: piece.index, count: piece.count, frames: clip, interval: interval)
+                guard !range.isEmpty else {
+                    print("shard \(piece.index)/\(piece.count): no frames (the \(clip)-frame clip is cut every \(interval) frames into fewer pieces); nothing to write")
+                    return
+                }
+                outputPath = ShardOptions.segmentPath(output, index: piece.index, count: piece.count)
+                segmentTags[ShardOptions.segmentTag] = "\(range.lowerBound)+\(range.count)/\(clip)"
+                printError("portrait: shard \(piece.index)/\(piece.count): frames \(range.lowerBound)..<\(range.upperBound) of \(clip) → \(outputPath)")
+            }
+            let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine,
+                                              renderID: plan.flatMap { UInt32($0.renderID, radix: 16) })
+            let sink = try OutputSink(path: outputPath, frameRate: frameRate, audioSource: noAudio || piece != nil ? nil : drive.audioPath, crf: crf,
+                                      metadata: disclosure.tags.merging(segmentTags) { _, new in new }, keyframeInterval: interval)
+            if piece != nil && sink.kind != .video {
+                throw ValidationError("a shard writes a video segment: give -o OUT.mp4 (segments OUT.part-I-of-N.mp4)")
+            }
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
@@ -133,14 +161,14 @@ struct RenderCommand: ParsableCommand {
                 printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
             }
 
-            let limit = frames ?? Int.max
-            let total = drive.count.map { min($0, limit) } ?? (frames)
+            let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
-                for step in drive.makeIterator(size: size) {
-                    if progress.done >= limit { break }
+                for (index, step) in drive.makeIterator(size: size).enumerated() {
+                    if index >= range.upperBound { break }
                     if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
                     let (kind, driverFrame) = try step.get()
+                    if index < range.lowerBound { continue }  // an earlier shard's frame: decoded, not rendered
                     let frameRecorder = stages != nil && progress.done == 0 ? StageRecorder() : nil
                     let tensor: Tensor
                     switch kind {
@@ -187,7 +215,7 @@ struct RenderCommand: ParsableCommand {
                 printError(String(format: "portrait: face finding: %d pictures in %.2f s (%.0f ms each, %.1f %% of a rendered frame's %.2f s)",
                                   locator.searches, locator.seconds, perSearch * 1000, perFrame > 0 ? 100 * perSearch / perFrame : 0, perFrame))
             }
-            print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", output, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
+            print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", outputPath, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
         }
     }
 }

@@ -55,7 +55,10 @@ extension VideoWriter {
         e.pointee.colorspace = codec.pointee.id == AV_CODEC_ID_MJPEG ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709
         e.pointee.color_primaries = AVCOL_PRI_BT709
         e.pointee.color_trc = AVCOL_TRC_BT709
-        e.pointee.thread_count = 0
+        // Pieces encoded apart must come out as one run would: a fixed thread count (x264's
+        // output depends on it) and one group of pictures per piece.
+        e.pointee.thread_count = options.keyframeInterval == nil ? 0 : 4
+        if let interval = options.keyframeInterval { e.pointee.gop_size = Int32(interval) }
         if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
             e.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         }

@@ -39,15 +39,22 @@ public final class VideoWriter {
         /// label. MP4/MOV store arbitrary keys (`movflags +use_metadata_tags`); `creation_time`
         /// (ISO 8601) also fills the movie header's date. Empty by default.
         public var metadata: [String: String]
+        /// When set, every `keyframeInterval` frames the encoder is closed and a fresh one opened
+        /// (fixed thread count): each run of frames is encoded on its own, starting with a
+        /// keyframe, so videos written in pieces that start at multiples of it and joined by
+        /// `SegmentMerger` decode to exactly the frames of one writer given them all.
+        public var keyframeInterval: Int?
 
-        /// Options with the defaults `crf: 18, preset: "medium"`, no rotation tag, no tags.
+        /// Options with the defaults `crf: 18, preset: "medium"`, no rotation tag, no tags,
+        /// one encoder run for the whole video.
         public init(crf: Int = 18, preset: String = "medium", encoder: String? = nil, rotationDegrees: Int? = nil,
-                    metadata: [String: String] = [:]) {
+                    metadata: [String: String] = [:], keyframeInterval: Int? = nil) {
             self.crf = crf
             self.preset = preset
             self.encoder = encoder
             self.rotationDegrees = rotationDegrees
             self.metadata = metadata
+            self.keyframeInterval = keyframeInterval
         }
     }
 
@@ -77,6 +84,7 @@ public final class VideoWriter {
     private var headerWritten = false
     private var closed = false
     private let metadata: [String: String]
+    private let options: Options
 
     /// Opens the output (a temporary file beside `path`) and the encoder.
     ///
@@ -94,6 +102,10 @@ public final class VideoWriter {
         if let rotation = options.rotationDegrees, rotation % 90 != 0 {
             throw .invalidArgument("rotation \(rotation)° is not a multiple of 90; use 0, 90, 180 or 270")
         }
+        if let interval = options.keyframeInterval, interval < 1 {
+            throw .invalidArgument("keyframe interval \(interval) must be at least 1 frame")
+        }
+        self.options = options
         self.path = path
         self.width = width
         self.height = height
@@ -184,13 +196,17 @@ public final class VideoWriter {
 
     /// Encodes one frame; it must be `width × height`. Values are clamped to [0, 1].
     public func write(_ image: RGBImage) throws(MediaError) {
-        guard !closed, let encoder, let frame, let input else {
+        guard !closed, encoder != nil, let frame, let input else {
             throw .invalidArgument("\(path): write after finish() or cancel(); open a new VideoWriter")
         }
         guard image.width == width, image.height == height else {
             throw .invalidArgument("frame \(framesWritten) is \(image.width)x\(image.height) but the video is \(width)x\(height); resize it first")
         }
         try writeHeaderIfNeeded()
+        if let interval = options.keyframeInterval, framesWritten > 0, framesWritten % interval == 0 {
+            try restartEncoder()
+        }
+        guard let encoder else { return }
         var status = av_frame_make_writable(frame)
         guard status >= 0 else { throw .ffmpeg(path: path, call: "av_frame_make_writable", reason: FFmpeg.message(status)) }
         status = input.fill(frame, from: image)
@@ -236,6 +252,24 @@ public final class VideoWriter {
         if !closed { AtomicOutput.discard(temporaryPath) }
         closed = true
         audio.removeAll()
+    }
+
+    /// Flushes the current encoder run into the file and opens a fresh encoder with the same
+    /// settings (it must produce the same stream header, or the file could not hold both).
+    private func restartEncoder() throws(MediaError) {
+        guard let output, let stream else { return }
+        avcodec_send_frame(encoder, nil)
+        try drainEncoder()
+        avcodec_free_context(&encoder)
+        let (_, fresh) = try VideoWriter.openEncoder(options: options, width: width, height: height, frameRate: frameRate,
+                                                    format: output, path: path)
+        encoder = fresh
+        let old = stream.pointee.codecpar.pointee
+        let same = Int(old.extradata_size) == Int(fresh.pointee.extradata_size)
+            && (old.extradata_size == 0 || memcmp(old.extradata, fresh.pointee.extradata, Int(old.extradata_size)) == 0)
+        guard same else {
+            throw .ffmpeg(path: path, call: "avcodec_open2", reason: "the restarted \(encoderName) encoder wrote another stream header; encode without a keyframe interval")
+        }
     }
 
     private func checkBeforeFirstFrame(_ call: String) throws(MediaError) {

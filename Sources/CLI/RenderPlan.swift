@@ -1,0 +1,61 @@
+#if canImport(Media)
+import Foundation
+import Media
+import Runtime
+
+/// What every shard of a render must agree on, computed once by `portrait plan`: the driving
+/// clip's exact frame count, the face track's crop of every frame (with `--crop auto`), the
+/// keyframe interval the shards are cut on, and the render id the watermark carries.
+struct RenderPlan: Codable, Equatable {
+    /// The file format tag.
+    static let formatTag = "portraitcl-plan-1"
+    var format = RenderPlan.formatTag
+    /// The driving video the plan was made from, as given to `plan` (shards may name another path to the same file).
+    var driver: String
+    /// The driver's frame size and rate, checked against the file each shard opens.
+    var driverWidth: Int, driverHeight: Int
+    var frameRate: String
+    /// Frames to render (the clip's, or fewer with `--frames`).
+    var frames: Int
+    /// Every piece starts on a multiple of this many frames, each encoded on its own.
+    var keyframeInterval: Int
+    /// The watermark's render id (8 hex digits).
+    var renderID: String
+    /// One `[x, y, size]` per frame with `--crop auto`; nil when no crop spans the clip.
+    var crops: [[Int]]?
+
+    /// Reads and checks a plan file.
+    static func load(_ path: String) throws -> RenderPlan {
+        guard let data = FileManager.default.contents(atPath: path) else { throw MediaError.fileNotFound(path: path) }
+        let plan: RenderPlan
+        do { plan = try JSONDecoder().decode(RenderPlan.self, from: data) } catch {
+            throw MediaError.corrupt(path: path, reason: "not a render plan (\(error)); make one with `portrait plan`")
+        }
+        guard plan.format == formatTag else {
+            throw MediaError.corrupt(path: path, reason: "plan format '\(plan.format)', this portrait reads '\(formatTag)'")
+        }
+        guard plan.frames >= 1, plan.keyframeInterval >= 1, UInt32(plan.renderID, radix: 16) != nil,
+              plan.crops.map({ $0.count >= plan.frames && $0.allSatisfy { $0.count == 3 && $0[2] > 0 } }) ?? true else {
+            throw MediaError.corrupt(path: path, reason: "inconsistent plan (frames \(plan.frames), interval \(plan.keyframeInterval), crops); make it again with `portrait plan`")
+        }
+        return plan
+    }
+
+    /// Writes the plan atomically.
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: URL(fileURLWithPath: path))
+    }
+
+    /// Throws unless `reader` is the clip this plan was made for (size and frame rate).
+    func check(_ reader: VideoReader, planPath: String) throws {
+        guard reader.width == driverWidth, reader.height == driverHeight, reader.frameRate.description == frameRate else {
+            throw MediaError.invalidArgument("\(reader.path) is \(reader.width)×\(reader.height) at \(reader.frameRate) fps, but the plan \(planPath) was made for \(driverWidth)×\(driverHeight) at \(frameRate) fps (\(driver)); give the same --driver")
+        }
+    }
+
+    /// The per-frame crops as `SquareCrop`s, if the plan has them.
+    var squareCrops: [SquareCrop]? { crops.map { $0.map { SquareCrop(x: $0[0], y: $0[1], size: $0[2]) } } }
+}
+#endif
