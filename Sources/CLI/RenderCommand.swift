@@ -127,12 +127,12 @@ struct RenderCommand: ParsableCommand {
             var segmentTags: [String: String] = [:]
             if let piece {
                 let clip = min(wanted, try plan?.frames ?? drive.exactCount())
-                range = ShardOptions.range(index: piece.index, count: piece.count, frames: clip, interval: interval)
+                range = ShardMath.range(index: piece.index, count: piece.count, frames: clip, interval: interval)
                 guard !range.isEmpty else {
                     print("shard \(piece.index)/\(piece.count): no frames (the \(clip)-frame clip is cut every \(interval) frames into fewer pieces); nothing to write")
                     return
                 }
-                outputPath = ShardOptions.segmentPath(output, index: piece.index, count: piece.count)
+                outputPath = ShardMath.segmentPath(output, index: piece.index, count: piece.count)
                 segmentTags[ShardOptions.segmentTag] = "\(range.lowerBound)+\(range.count)/\(clip)"
                 printError("portrait: shard \(piece.index)/\(piece.count): frames \(range.lowerBound)..<\(range.upperBound) of \(clip) → \(outputPath)")
             }
