@@ -49,7 +49,7 @@ public enum SegmentMerger {
         }
         stream.pointee.codecpar.pointee.codec_tag = 0
         stream.pointee.time_base = first.stream.pointee.time_base
-        stream.pointee.avg_frame_rate = first.stream.pointee.avg_frame_rate
+        stream.pointee.avg_frame_rate = first.stream.pointee.r_frame_rate
         if let audioSource { audio = try AudioCopySource(source: audioSource, output: output, outputPath: path) }
         status = avio_open(&output.pointee.pb, temporary, AVIO_FLAG_WRITE)
         guard status >= 0 else { throw .cannotWrite(path: path, reason: FFmpeg.message(status)) }
@@ -63,7 +63,8 @@ public enum SegmentMerger {
         av_dict_free(&options)
         guard status >= 0 else { throw .cannotWrite(path: path, reason: "avformat_write_header: \(FFmpeg.message(status))") }
 
-        let rate = first.stream.pointee.avg_frame_rate
+        // The stream's nominal rate: a short segment's average rate is skewed by its edit list.
+        let rate = first.stream.pointee.r_frame_rate
         var frames = 0
         for input in inputs {
             // The segment starts where the previous one ended: frame `frames`, in its time base.
@@ -117,7 +118,7 @@ private final class SegmentInput {
     func matches(_ other: SegmentInput) -> Bool {
         let a = stream.pointee.codecpar.pointee, b = other.stream.pointee.codecpar.pointee
         guard a.codec_id == b.codec_id, a.width == b.width, a.height == b.height, a.format == b.format,
-              av_cmp_q(stream.pointee.avg_frame_rate, other.stream.pointee.avg_frame_rate) == 0,
+              av_cmp_q(stream.pointee.r_frame_rate, other.stream.pointee.r_frame_rate) == 0,
               a.extradata_size == b.extradata_size else { return false }
         return a.extradata_size == 0 || memcmp(a.extradata, b.extradata, Int(a.extradata_size)) == 0
     }
