@@ -186,6 +186,9 @@ def randomize(ns, nets: dict, source: torch.Tensor, drivers: torch.Tensor, seed:
             if isinstance(m, ns.util.SPADE):
                 m.mlp_gamma.weight.mul_(0.3)
                 m.mlp_beta.weight.mul_(0.3)
+        to_image = nets["decoder"].conv_img[0] if isinstance(nets["decoder"].conv_img, nn.Sequential) \
+            else nets["decoder"].conv_img
+        to_image.weight.mul_(0.5)                  # pre-sigmoid logits of about +-2
     _spectral_vectors(nets["decoder"])
     for name in ("stitching", "lip", "eye"):
         _fan_in_init(nets[name], gen, gain=1.0, bias_std=0.02)
