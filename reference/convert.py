@@ -13,6 +13,9 @@ Usage:
   convert.py --reference ckpt.pt --config tiny --out model
   convert.py --official model.pth [--head-pose head_pose.pth] --config megaportraits-512 --out model
   convert.py --list megaportraits-512          # every tensor name and shape of a config
+  convert.py --liveportrait DIR [--config released|tiny|cfg.json] --out model
+                                               # the five official LivePortrait .pth files
+                                               # (reference/liveportrait/convert.py, docs/liveportrait.md)
   convert.py --self-test                       # (a) and (b) on synthetic tiny checkpoints
 
 (b) has been checked on checkpoints made by the official EMOPortraits code with trained-like random
@@ -413,6 +416,23 @@ def self_test():
     print("self-test passed")
 
 
+def convert_liveportrait(directory, config, out, parser):
+    """--liveportrait: the official LivePortrait files -> OUT.safetensors + OUT.json."""
+    from liveportrait import LivePortraitConfig
+    from liveportrait.convert import ConversionError, convert_states, load_official_dir
+    from liveportrait.convert import write as write_liveportrait
+    if not out:
+        parser.error("--liveportrait needs --out")
+    cfg = LivePortraitConfig.load(config)
+    try:
+        weights = convert_states(load_official_dir(directory), cfg)
+    except ConversionError as e:
+        sys.exit(f"convert.py --liveportrait: {e}")
+    write_liveportrait(weights, cfg, out)
+    print(f"wrote {out}.safetensors ({len(weights)} tensors, "
+          f"{sum(v.numel() for v in weights.values())} values) and {out}.json")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", help="torch state_dict saved from reference/model")
@@ -421,6 +441,8 @@ def main():
     parser.add_argument("--config", help="preset name or config JSON path")
     parser.add_argument("--out", help="output stem: writes OUT.safetensors and OUT.json")
     parser.add_argument("--list", metavar="CONFIG", help="print every tensor name and shape of a config")
+    parser.add_argument("--liveportrait", metavar="DIR",
+                        help="directory with the official LivePortrait .pth files (--config defaults to 'released')")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     if args.self_test:
@@ -429,6 +451,8 @@ def main():
         for k, s in expected_shapes(Config.load(args.list)).items():
             print(k, list(s))
         return
+    if args.liveportrait:
+        return convert_liveportrait(args.liveportrait, args.config or "released", args.out, parser)
     if not args.config or not args.out or not (args.reference or args.official):
         parser.error("need --config, --out and one of --reference / --official")
     cfg = Config.load(args.config)
