@@ -7,8 +7,12 @@
 set -euo pipefail
 out=${1:-gpu-bundle}
 read -ra cpu_flags <<< "$(bash "$(dirname "$0")/cpu-flags.sh")"
-[[ ${SKIP_BUILD:-0} == 1 ]] || PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib "${cpu_flags[@]}" \
-  --scratch-path .build-static --product portrait >/dev/null
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  mkdir -p .build-static
+  PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib "${cpu_flags[@]}" \
+    --scratch-path .build-static --product portrait > .build-static/bundle-build.log 2>&1 \
+    || { tail -30 .build-static/bundle-build.log >&2; echo "static build failed; full log: .build-static/bundle-build.log" >&2; exit 1; }
+fi
 rm -rf "$out"; mkdir -p "$out/lib"
 cp .build-static/release/portrait "$out/"; strip "$out/portrait"
 ldd "$out/portrait" | awk '/=> \// {print $3}' | while read -r lib; do

@@ -10,6 +10,9 @@ extension Engine {
     /// register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            outShape: [Int], cost: KernelCost) throws -> Tensor {
+        if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
+            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, outShape: outShape, cost: cost)
+        }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output

@@ -50,6 +50,8 @@ extension KernelVariants {
 
     /// Every entry, in the order the table prints.
     public static let keys: [VariantKey] = [
+        enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d"],
+                "stride-1 3x3 2-D convolutions"),
         enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
                 "register tile of stride-1 k1/k3 convolutions"),
         VariantKey(name: "conv.local", summary: "convolution work-group width MIN-MAX, powers of two ≤ 1024 (e.g. 1-8)",
@@ -109,7 +111,7 @@ extension KernelVariants {
         Self.keys.map { key in
             let value = key.value(in: self)
             let mark = reference.map { key.value(in: $0) != value } == true ? "*" : " "
-            return key.name.padding(toLength: 14, withPad: " ", startingAt: 0) + (value + mark).padding(toLength: 8, withPad: " ", startingAt: 0) +
+            return key.name.padding(toLength: 16, withPad: " ", startingAt: 0) + (value + mark).padding(toLength: 8, withPad: " ", startingAt: 0) +
                 "  " + key.summary
         }
     }

@@ -8,6 +8,8 @@ import Runtime
 /// each one on PoCL. Choices that depend only on shapes (k7 and strided convolutions take the
 /// 8 × 8 tile, 3-D grid samples with few channels the NCDHW kernel) stay with the op.
 public struct KernelVariants: Sendable, Equatable {
+    /// Algorithm of stride-1 3×3 2-D convolutions (`conv.algorithm`).
+    public var convolutionAlgorithm: ConvolutionAlgorithm = .direct
     /// Register tile of the stride-1 k1/k3 convolutions (`conv.tile`).
     public var convolutionTile: ConvolutionTile
     /// Work-group width range of the convolution tile kernels (`conv.local`).
