@@ -50,7 +50,7 @@ extension KernelVariants {
 
     /// Every entry, in the order the table prints.
     public static let keys: [VariantKey] = [
-        enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d"],
+        enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
                 "stride-1 3x3 2-D convolutions"),
         enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
                 "register tile of stride-1 k1/k3 convolutions"),
