@@ -43,7 +43,7 @@ step() {
 total_start=$SECONDS
 step devices "$t_devices" devices.json -- devices --json --verbose
 step compare "$t_compare" compare-ops.json -- compare --ops --all-variants --json --device "$device"
-if "${portrait[@]}" tune --help > /dev/null 2>&1; then
+if "${portrait[@]}" --help 2>/dev/null | grep -qE '^ +tune( |$)'; then   # listed among the subcommands
   step tune "$t_tune" tune.json -- tune --json --device "$device"
 else
   echo "== tune: skipped: this build of portrait has no 'tune' subcommand (issue 8, item 3, not built yet)" | tee -a "$log"

@@ -20,8 +20,8 @@ echo "bundle: $bundle/ ($(du -sh "$bundle" | cut -f1)), packed as $bundle.tgz ($
 echo
 echo "On the GPU machine (copy $bundle.tgz there first):"
 echo "  tar xzf $bundle.tgz && bash $bundle/check.sh gpu-check"
-echo "With this project's device tool (the bundle travels as a carried path):"
-echo "  run(command: \"bash $bundle/check.sh \$OUT/gpu-check\", carry: [\"$bundle\"], timeout_s: 540)"
+echo "With this project's device tool (the packed bundle travels as a carried path; unpacked it is over the 64 MiB carry limit):"
+echo "  run(command: \"tar xzf $bundle.tgz && bash $bundle/check.sh \$OUT/gpu-check\", carry: [\"$bundle.tgz\"], timeout_s: 540)"
 if [[ -n ${RUN_HERE:-} ]]; then
   echo
   echo "running the check here into $RUN_HERE:"
