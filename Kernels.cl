@@ -376,6 +376,86 @@ CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
 
 
+// Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,
+// tile conv.igemm=TMxTNxTK/RMxRN, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p] (+ bias[m])
+// per image, m = output channel, p = (oz, oy, ox), k = (c, kz, ky, kx), any kernel size, stride
+// and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
+// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of (TN/RN) × (TM/RM) items
+// stages TK × TM weights and TK × TN inputs in local memory per step (consecutive work-items
+// read consecutive addresses), each item accumulating RM × RN outputs strided by the group's
+// extent. Global (TN/RN · ⌈P/TN⌉, TM/RM · ⌈Cout/TM⌉, N), local (TN/RN, TM/RM, 1).
+#ifndef IG_TM
+#define IG_TM 64
+#endif
+#ifndef IG_TN
+#define IG_TN 64
+#endif
+#ifndef IG_TK
+#define IG_TK 16
+#endif
+#ifndef IG_RM
+#define IG_RM 4
+#endif
+#ifndef IG_RN
+#define IG_RN 4
+#endif
+#define IG_WX (IG_TN / IG_RN)
+#define IG_WY (IG_TM / IG_RM)
+#define IG_WG (IG_WX * IG_WY)
+
+__kernel void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
+                         int Cin, int Cout, int kd, int kh, int kw, int Dp, int Hp, int Wp,
+                         int Do, int Ho, int Wo, int sd, int sh, int sw, int hasBias) {
+    __local float As[IG_TK][IG_TM];
+    __local float Bs[IG_TK][IG_TN];
+    int lx = get_local_id(0), ly = get_local_id(1);
+    int lid = ly * IG_WX + lx;
+    int p0 = get_group_id(0) * IG_TN, m0 = get_group_id(1) * IG_TM;
+    int n = get_global_id(2);
+    int P = Do * Ho * Wo, khw = kh * kw, kvol = kd * khw, K = Cin * kvol;
+    __global const float* xn = xp + n * Dp * Hp * Cin * Wp;
+    float acc[IG_RM][IG_RN];
+    for (int i = 0; i < IG_RM; ++i)
+        for (int j = 0; j < IG_RN; ++j) acc[i][j] = 0.0f;
+    for (int k0 = 0; k0 < K; k0 += IG_TK) {
+        for (int i = lid; i < IG_TK * IG_TM; i += IG_WG) {
+            int kk = i % IG_TK, mm = i / IG_TK;      // consecutive items: consecutive k of one weight row
+            int k = k0 + kk, m = m0 + mm;
+            As[kk][mm] = (k < K && m < Cout) ? w[m * K + k] : 0.0f;
+        }
+        for (int i = lid; i < IG_TK * IG_TN; i += IG_WG) {
+            int kk = i / IG_TN, pp = i % IG_TN;      // consecutive items: consecutive output x
+            int k = k0 + kk, p = p0 + pp;
+            float v = 0.0f;
+            if (k < K && p < P) {
+                int c = k / kvol, r = k - c * kvol;
+                int kz = r / khw, ky = (r / kw) % kh, kx = r % kw;
+                int oz = p / (Ho * Wo), oy = (p / Wo) % Ho, ox = p % Wo;
+                v = xn[((oz * sd + kz) * Hp + oy * sh + ky) * Cin * Wp + c * Wp + ox * sw + kx];
+            }
+            Bs[kk][pp] = v;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int kk = 0; kk < IG_TK; ++kk) {
+            float a[IG_RM], b[IG_RN];
+            for (int i = 0; i < IG_RM; ++i) a[i] = As[kk][ly + i * IG_WY];
+            for (int j = 0; j < IG_RN; ++j) b[j] = Bs[kk][lx + j * IG_WX];
+            for (int i = 0; i < IG_RM; ++i)
+                for (int j = 0; j < IG_RN; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int i = 0; i < IG_RM; ++i) {
+        int m = m0 + ly + i * IG_WY;
+        if (m >= Cout) continue;
+        float b0 = hasBias != 0 ? bias[m] : 0.0f;
+        for (int j = 0; j < IG_RN; ++j) {
+            int p = p0 + lx + j * IG_WX;
+            if (p < P) y[(n * Cout + m) * P + p] = acc[i][j] + b0;
+        }
+    }
+}
+
 // Winograd F(2×2, 3×3) for stride-1 3×3 2-D convolutions (ConvolutionWinograd.swift; variant
 // conv.algorithm=winograd): Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 2×2 output tile, the ⊙ summed over
 // input channels as 16 GEMMs (gemm_nn_tile, batch 16): M[ξ] (Cout × P) = U[ξ] (Cout × Cin) · V[ξ]

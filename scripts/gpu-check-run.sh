@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The GPU check, run inside a bundle made by scripts/gpu-check.sh (copied there as check.sh):
-# devices, compare --ops (every kernel variant), tune (when this build has it), profile --ops and
-# the full-model profile on one OpenCL device, each step under its own time limit (470 s in all,
-# so the whole check ends within 8 minutes), results as JSON plus summary.md in OUT_DIR
-# (at most 8 files, no subfolders).
+# devices, compare --ops (every kernel variant), tune (when this build has it), profile --ops, the
+# convolutions again with the other algorithm (conv.algorithm=direct: on GPUs the default is the
+# implicit GEMM) and the full-model profile on one OpenCL device, each step under its own time limit
+# (470 s in all, so the whole check ends within 8 minutes), results as JSON plus summary.md in
+# OUT_DIR (at most 8 files, no subfolders).
 # Usage: check.sh [OUT_DIR]     (default gpu-check-HOST-DATE)
 # Env:   GPU_CHECK_DEVICE (default opencl: the fastest GPU, else the first OpenCL device),
 #        GPU_CHECK_CONFIG (default megaportraits-512), GPU_CHECK_FRAMES (default 3),
-#        GPU_CHECK_LIMITS="devices compare tune ops model" seconds (default "20 100 90 120 140").
+#        GPU_CHECK_ALT_CONV (default direct: the conv.algorithm of the extra convolution profile),
+#        GPU_CHECK_LIMITS="devices compare tune ops conv model" seconds (default "20 90 60 110 50 140").
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-gpu-check-$(hostname)-$(date +%Y%m%d-%H%M%S)}
@@ -16,12 +18,13 @@ out=$(cd "$out" && pwd)
 device=${GPU_CHECK_DEVICE:-opencl}
 config=${GPU_CHECK_CONFIG:-megaportraits-512}
 frames=${GPU_CHECK_FRAMES:-3}
-read -r t_devices t_compare t_tune t_ops t_model <<< "${GPU_CHECK_LIMITS:-20 100 90 120 140}"
+read -r t_devices t_compare t_tune t_ops t_conv t_model <<< "${GPU_CHECK_LIMITS:-20 90 60 110 50 140}"
+alt_conv=${GPU_CHECK_ALT_CONV:-direct}
 portrait=("$here/run.sh")
 log="$out/log.txt"
 : > "$log"
 steps="$out/steps.tsv"
-printf 'step\tstatus\tseconds\tlimit\tnote\n' > "$steps"
+printf 'step\tstatus\tseconds\tlimit\tnote\n' > "$steps"   # folded into summary.md at the end
 
 # step NAME LIMIT OUTFILE -- ARGS...: runs portrait ARGS with stdout to OUTFILE, stderr to the log.
 step() {
@@ -50,6 +53,8 @@ else
   printf 'tune\tskipped\t0\t%s\tno tune subcommand in this build\n' "$t_tune" >> "$steps"
 fi
 step ops "$t_ops" profile-ops.json -- profile --ops --repeat 3 --json --device "$device"
+PORTRAIT_VARIANTS="conv.algorithm=$alt_conv${PORTRAIT_VARIANTS:+,$PORTRAIT_VARIANTS}" \
+  step conv "$t_conv" profile-conv-alt.json -- profile --ops --only conv2d,conv3d --repeat 1 --json --device "$device"
 step model "$t_model" profile-model.json -- profile --random-weights 1 --config "$config" --frames "$frames" --json --device "$device"
 echo "== total $((SECONDS - total_start))s" | tee -a "$log"
 
@@ -59,4 +64,5 @@ else
   { echo "# GPU check"; echo; echo "python3 is not installed here: no tables; the JSON files are the results."; echo;
     echo '```'; cat "$steps"; echo '```'; } > "$out/summary.md"
 fi
+rm -f "$steps"   # its table is in summary.md (and the steps in log.txt): 8 files at most come back from a device run
 echo "results in $out:"; ls -1 "$out"

@@ -62,18 +62,20 @@ def main(folder):
     else:
         out += ["## tune", "", "skipped: this build has no `portrait tune`.", ""]
 
-    ops = load(folder, "profile-ops.json")
-    out += ["## profile --ops (full MegaPortraits shapes)", ""]
-    if "_missing" in ops:
-        out.append(f"no result: {ops['_missing']}")
-    else:
-        peak = ops.get("peak_gflops_measured")
-        out.append(f"device {ops['device']}; measured fp32 peak {peak:.0f} GFLOP/s" if peak else f"device {ops['device']}")
-        out += ["", table(["op", "case", "ms", "GFLOP/s", "GB/s", "% peak", "kernels"],
-                          [[c["op"], c["case"], f"{c['ms']:.3f}", f"{c['gflops']:.1f}", f"{c['gbps']:.1f}",
-                            f"{100 * c['gflops'] / peak:.1f}" if peak else "-", " ".join(sorted(set(c["kernels"])))]
-                           for c in ops["cases"]])]
-    out.append("")
+    for name, title in [("profile-ops.json", "profile --ops (full MegaPortraits shapes, the device's variants)"),
+                        ("profile-conv-alt.json", "convolutions with the other algorithm (GPU_CHECK_ALT_CONV, default conv.algorithm=direct)")]:
+        ops = load(folder, name)
+        out += [f"## {title}", ""]
+        if "_missing" in ops:
+            out.append(f"no result: {ops['_missing']}")
+        else:
+            peak = ops.get("peak_gflops_measured")
+            out.append(f"device {ops['device']}; measured fp32 peak {peak:.0f} GFLOP/s" if peak else f"device {ops['device']}")
+            out += ["", table(["op", "case", "ms", "GFLOP/s", "GB/s", "% peak", "kernels"],
+                              [[c["op"], c["case"], f"{c['ms']:.3f}", f"{c['gflops']:.1f}", f"{c['gbps']:.1f}",
+                                f"{100 * c['gflops'] / peak:.1f}" if peak else "-", " ".join(sorted(set(c["kernels"])))]
+                               for c in ops["cases"]])]
+        out.append("")
 
     model = load(folder, "profile-model.json")
     out += ["## Full-model profile", ""]

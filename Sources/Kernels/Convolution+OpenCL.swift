@@ -34,9 +34,13 @@ extension Engine {
                                   .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
+        let result = try deviceOutput(cl, outShape)
+        if variants.convolutionAlgorithm == .implicitGemm {
+            try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, result: result, cost: cost)
+            return result
+        }
         let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
 
-        let result = try deviceOutput(cl, outShape)
         var arguments: [KernelArgument] = [
             .buffer(padded), .buffer(packed), .buffer(packedBias), .buffer(result.deviceBuffer!),
             .i(g.inputChannels), .i(g.outputChannels), .i(blocks), .i(kd), .i(kh),

@@ -1,12 +1,14 @@
 import Runtime
 
-/// How stride-1 3×3 2-D convolutions are computed on OpenCL (`conv.algorithm`); every other
-/// convolution is direct.
+/// How convolutions are computed on OpenCL (`conv.algorithm`).
 public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
-    /// The register-tiled direct convolution (`ConvolutionTile`).
+    /// The register-tiled direct convolution (`ConvolutionTile`): no local memory (CPUs).
     case direct
+    /// The local-memory tiled implicit GEMM (`conv_igemm`, tile `conv.igemm`), every convolution:
+    /// the GPU-class kernel.
+    case implicitGemm = "igemm"
     /// Winograd F(2×2, 3×3): input and weight transforms, 16 batched GEMMs, output transform;
-    /// 2.25× fewer multiplies. Agrees with the direct convolution within the conv tolerance
+    /// 2.25× fewer multiplies; stride-1 3×3 2-D convolutions only, the rest direct. Agrees with the direct convolution within the conv tolerance
     /// (`Tolerance.reduction`): the transforms add a few roundings per output, no cancellation.
     case winograd
 }

@@ -9,6 +9,9 @@ public struct VariantKey: Sendable {
     public let sweep: [String]
     /// Catalog op names whose OpenCL path reads this entry (empty: not a catalog op).
     public let ops: [String]
+    /// Overrides the sweep applies together with this entry (`conv.algorithm=igemm` for the
+    /// implicit-GEMM tile, which is read only on that path); empty for none.
+    public var sweepWith: String = ""
     let read: @Sendable (KernelVariants) -> String
     let write: @Sendable (inout KernelVariants, String) -> Bool
 
@@ -51,7 +54,19 @@ extension KernelVariants {
     /// Every entry, in the order the table prints.
     public static let keys: [VariantKey] = [
         enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
-                "stride-1 3x3 2-D convolutions"),
+                "convolution algorithm (winograd: stride-1 3x3 2-D only)"),
+        {
+            var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN (≤ 256 items, ≤ 16 KiB local)",
+                                 sweep: ["64x64x16/4x4", "32x16x8/2x2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
+                                 read: { $0.implicitGemmTile.description },
+                                 write: { v, text in
+                                     guard let tile = ImplicitGemmTile(text) else { return false }
+                                     v.implicitGemmTile = tile
+                                     return true
+                                 })
+            key.sweepWith = "conv.algorithm=igemm"
+            return key
+        }(),
         enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
                 "register tile of stride-1 k1/k3 convolutions"),
         VariantKey(name: "conv.local", summary: "convolution work-group width MIN-MAX, powers of two ≤ 1024 (e.g. 1-8)",
@@ -111,8 +126,8 @@ extension KernelVariants {
         Self.keys.map { key in
             let value = key.value(in: self)
             let mark = reference.map { key.value(in: $0) != value } == true ? "*" : " "
-            return key.name.padding(toLength: 16, withPad: " ", startingAt: 0) + (value + mark).padding(toLength: 8, withPad: " ", startingAt: 0) +
-                "  " + key.summary
+            func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
+            return padded(key.name, 16) + padded(value + mark, 14) + " " + key.summary
         }
     }
 

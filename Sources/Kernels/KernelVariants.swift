@@ -8,8 +8,10 @@ import Runtime
 /// each one on PoCL. Choices that depend only on shapes (k7 and strided convolutions take the
 /// 8 × 8 tile, 3-D grid samples with few channels the NCDHW kernel) stay with the op.
 public struct KernelVariants: Sendable, Equatable {
-    /// Algorithm of stride-1 3×3 2-D convolutions (`conv.algorithm`).
+    /// Convolution algorithm (`conv.algorithm`): direct, implicit GEMM, or Winograd for stride-1 3×3 2-D.
     public var convolutionAlgorithm: ConvolutionAlgorithm = .direct
+    /// Tile of the implicit-GEMM convolution, used with `conv.algorithm=igemm` (`conv.igemm`).
+    public var implicitGemmTile: ImplicitGemmTile = .standard
     /// Register tile of the stride-1 k1/k3 convolutions (`conv.tile`).
     public var convolutionTile: ConvolutionTile
     /// Work-group width range of the convolution tile kernels (`conv.local`).
@@ -41,15 +43,17 @@ public struct KernelVariants: Sendable, Equatable {
         self.peakItemsPerUnit = peakItemsPerUnit
     }
 
-    /// The table for a device of this kind. GPUs: coalesced lane-strided kernels, wide work-groups,
-    /// the 8 × 8 convolution tile (none of it measured on a GPU yet). CPUs (PoCL): contiguous
+    /// The table for a device of this kind. GPUs: the local-memory implicit-GEMM convolution,
+    /// coalesced lane-strided kernels, wide work-groups (none of it measured on a GPU yet). CPUs (PoCL): contiguous
     /// `float8` runs per work-item, small work-groups, and the convolution tile measured best for
     /// the vector width PoCL names in the device (16 × 16 on AVX-512, else 16 × 6).
     public static func defaults(isGPU: Bool, deviceName: String) -> KernelVariants {
         if isGPU {
-            return KernelVariants(convolutionTile: .tile8x8, convolutionGroupWidth: .gpu,
+            var gpu = KernelVariants(convolutionTile: .tile8x8, convolutionGroupWidth: .gpu,
                                   gridSampleChannelBlock: 16, averagePooling: .scalar, normReduction: .lanes, normApply: .lanes,
                                   peakGroupSize: 256, peakItemsPerUnit: 2048)
+            gpu.convolutionAlgorithm = .implicitGemm
+            return gpu
         }
         return KernelVariants(convolutionTile: deviceName.lowercased().contains("avx512") ? .tile16x16 : .tile16x6,
                               convolutionGroupWidth: .cpu,

@@ -60,8 +60,8 @@ public enum OpSuite {
 
     /// The variant sweep: every case of `ops` on `candidate` with its own variant table, and each
     /// case again under every other value of every `KernelVariants` key that changes the op's
-    /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time, the rest as the table
-    /// has them). Full-size cases (labels starting `mp `) run with the table only. The reference
+    /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time with its `sweepWith`,
+    /// the rest as the table has them). Full-size cases (labels starting `mp `) run with the table only. The reference
     /// runs once per case. `candidate.variants` is restored afterwards.
     public static func compareVariants(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
                                        progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
@@ -74,8 +74,14 @@ public enum OpSuite {
         defer { candidate.variants = table }
         var rows: [ComparisonRow] = []
         for op in ops {
-            let overrides = !sweep ? [] : KernelVariants.keys.filter { $0.ops.contains(op.name) }.flatMap { key in
-                key.sweep.filter { $0 != key.value(in: table) }.map { (key, $0) }
+            // (label, table) per override: one key changed, with the overrides it needs (`sweepWith`).
+            let overrides: [(String, KernelVariants)] = !sweep ? [] : try KernelVariants.keys.filter { $0.ops.contains(op.name) }.flatMap { key in
+                let base = try table.overridden(by: key.sweepWith)
+                return try key.sweep.map { value in
+                    (([key.sweepWith].filter { !$0.isEmpty } + ["\(key.name)=\(value)"]).joined(separator: ","), try key.setting(value, in: base))
+                }
+            }.reduce(into: [(String, KernelVariants)]()) { unique, entry in
+                if entry.1 != table && !unique.contains(where: { $0.1 == entry.1 }) { unique.append(entry) }
             }
             for c in op.cases {
                 progress("\(op.name) [\(c.label)]")
@@ -89,10 +95,10 @@ public enum OpSuite {
                 }
                 try run(nil)
                 if c.label.hasPrefix("mp ") { continue }
-                for (key, value) in overrides {
-                    candidate.variants = try key.setting(value, in: table)
+                for (label, variants) in overrides {
+                    candidate.variants = variants
                     defer { candidate.variants = table }
-                    try run("\(key.name)=\(value)")
+                    try run(label)
                 }
             }
         }

@@ -8,9 +8,10 @@ struct KernelVariantsTests {
 
     @Test func deviceDefaults() {
         let gpu = KernelVariants.defaults(isGPU: true, deviceName: "NVIDIA H100")
+        #expect(gpu.convolutionAlgorithm == .implicitGemm && gpu.implicitGemmTile == .standard)
         #expect(gpu.convolutionTile == .tile8x8 && gpu.normReduction == .lanes && gpu.normApply == .lanes)
         #expect(gpu.averagePooling == .scalar && gpu.gridSampleChannelBlock == 16 && gpu.peakGroupSize == 256)
-        #expect(Self.cpu.convolutionTile == .tile16x6 && Self.cpu.normReduction == .segments && Self.cpu.gridSampleChannelBlock == nil)
+        #expect(Self.cpu.convolutionAlgorithm == .direct && Self.cpu.convolutionTile == .tile16x6 && Self.cpu.normReduction == .segments && Self.cpu.gridSampleChannelBlock == nil)
         #expect(KernelVariants.defaults(isGPU: false, deviceName: "pthread-skylake-avx512-AMD EPYC").convolutionTile == .tile16x16)
     }
 
@@ -31,7 +32,7 @@ struct KernelVariantsTests {
         #expect(throws: VariantError.unknownKey("conv.tyle", known: KernelVariants.keys.map(\.name))) {
             try Self.cpu.overridden(by: "conv.tyle=8x8")
         }
-        for bad in ["conv.tile=9x9", "grid3d.block=6", "conv.local=8-4", "conv.local=3-8", "peak.local=0", "norm.apply=fast"] {
+        for bad in ["conv.igemm=64x64x16/3x4", "conv.igemm=64x64x64/4x4", "conv.igemm=128x128x8/2x2", "conv.igemm=64x64", "conv.tile=9x9", "grid3d.block=6", "conv.local=8-4", "conv.local=3-8", "peak.local=0", "norm.apply=fast"] {
             #expect(throws: VariantError.self, "\(bad)") { try Self.cpu.overridden(by: bad) }
         }
         #expect(throws: VariantError.malformed("conv.tile")) { try Self.cpu.overridden(by: "conv.tile") }
