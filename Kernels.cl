@@ -376,6 +376,168 @@ CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
 
 
+// Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,
+// tile conv.igemm=TMxTNxTK/RMxRN, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p] (+ bias[m])
+// per image, m = output channel, p = (oz, oy, ox), k = (c, kz, ky, kx), any kernel size, stride
+// and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
+// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of (TN/RN) × (TM/RM) items
+// stages TK × TM weights and TK × TN inputs in local memory per step (consecutive work-items
+// read consecutive addresses), each item accumulating RM × RN outputs strided by the group's
+// extent. Global (TN/RN · ⌈P/TN⌉, TM/RM · ⌈Cout/TM⌉, N), local (TN/RN, TM/RM, 1).
+#ifndef IG_TM
+#define IG_TM 64
+#endif
+#ifndef IG_TN
+#define IG_TN 64
+#endif
+#ifndef IG_TK
+#define IG_TK 16
+#endif
+#ifndef IG_RM
+#define IG_RM 4
+#endif
+#ifndef IG_RN
+#define IG_RN 4
+#endif
+#define IG_WX (IG_TN / IG_RN)
+#define IG_WY (IG_TM / IG_RM)
+#define IG_WG (IG_WX * IG_WY)
+
+__kernel void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
+                         int Cin, int Cout, int kd, int kh, int kw, int Dp, int Hp, int Wp,
+                         int Do, int Ho, int Wo, int sd, int sh, int sw, int hasBias) {
+    __local float As[IG_TK][IG_TM];
+    __local float Bs[IG_TK][IG_TN];
+    int lx = get_local_id(0), ly = get_local_id(1);
+    int lid = ly * IG_WX + lx;
+    int p0 = get_group_id(0) * IG_TN, m0 = get_group_id(1) * IG_TM;
+    int n = get_global_id(2);
+    int P = Do * Ho * Wo, khw = kh * kw, kvol = kd * khw, K = Cin * kvol;
+    __global const float* xn = xp + n * Dp * Hp * Cin * Wp;
+    float acc[IG_RM][IG_RN];
+    for (int i = 0; i < IG_RM; ++i)
+        for (int j = 0; j < IG_RN; ++j) acc[i][j] = 0.0f;
+    for (int k0 = 0; k0 < K; k0 += IG_TK) {
+        for (int i = lid; i < IG_TK * IG_TM; i += IG_WG) {
+            int kk = i % IG_TK, mm = i / IG_TK;      // consecutive items: consecutive k of one weight row
+            int k = k0 + kk, m = m0 + mm;
+            As[kk][mm] = (k < K && m < Cout) ? w[m * K + k] : 0.0f;
+        }
+        for (int i = lid; i < IG_TK * IG_TN; i += IG_WG) {
+            int kk = i / IG_TN, pp = i % IG_TN;      // consecutive items: consecutive output x
+            int k = k0 + kk, p = p0 + pp;
+            float v = 0.0f;
+            if (k < K && p < P) {
+                int c = k / kvol, r = k - c * kvol;
+                int kz = r / khw, ky = (r / kw) % kh, kx = r % kw;
+                int oz = p / (Ho * Wo), oy = (p / Wo) % Ho, ox = p % Wo;
+                v = xn[((oz * sd + kz) * Hp + oy * sh + ky) * Cin * Wp + c * Wp + ox * sw + kx];
+            }
+            Bs[kk][pp] = v;
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+        for (int kk = 0; kk < IG_TK; ++kk) {
+            float a[IG_RM], b[IG_RN];
+            for (int i = 0; i < IG_RM; ++i) a[i] = As[kk][ly + i * IG_WY];
+            for (int j = 0; j < IG_RN; ++j) b[j] = Bs[kk][lx + j * IG_WX];
+            for (int i = 0; i < IG_RM; ++i)
+                for (int j = 0; j < IG_RN; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+        }
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    for (int i = 0; i < IG_RM; ++i) {
+        int m = m0 + ly + i * IG_WY;
+        if (m >= Cout) continue;
+        float b0 = hasBias != 0 ? bias[m] : 0.0f;
+        for (int j = 0; j < IG_RN; ++j) {
+            int p = p0 + lx + j * IG_WX;
+            if (p < P) y[(n * Cout + m) * P + p] = acc[i][j] + b0;
+        }
+    }
+}
+
+// Winograd F(2×2, 3×3) for stride-1 3×3 2-D convolutions (ConvolutionWinograd.swift; variant
+// conv.algorithm=winograd): Y = Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A per 2×2 output tile, the ⊙ summed over
+// input channels as 16 GEMMs (gemm_nn_tile, batch 16): M[ξ] (Cout × P) = U[ξ] (Cout × Cin) · V[ξ]
+// (Cin × P), P = N·⌈Ho/2⌉·⌈Wo/2⌉ tiles. 2.25× fewer multiplies than the direct convolution.
+
+// U[ξ][k][c] = (G g Gᵀ)[ξ] for w [Cout][Cin][3][3]. Global (Cin, Cout).
+__kernel void winograd_weights_2x2(__global const float* w, __global float* U, int Cin, int Cout) {
+    int c = get_global_id(0), k = get_global_id(1);
+    if (c >= Cin || k >= Cout) return;
+    __global const float* g = w + (k * Cin + c) * 9;
+    float t[4][3];
+    for (int j = 0; j < 3; ++j) {
+        float g0 = g[j], g1 = g[3 + j], g2 = g[6 + j];
+        t[0][j] = g0; t[1][j] = 0.5f * (g0 + g1 + g2); t[2][j] = 0.5f * (g0 - g1 + g2); t[3][j] = g2;
+    }
+    int plane = Cout * Cin;
+    __global float* u = U + k * Cin + c;
+    for (int i = 0; i < 4; ++i) {
+        float a = t[i][0], b = t[i][1], d = t[i][2];
+        u[(i * 4 + 0) * plane] = a;
+        u[(i * 4 + 1) * plane] = 0.5f * (a + b + d);
+        u[(i * 4 + 2) * plane] = 0.5f * (a - b + d);
+        u[(i * 4 + 3) * plane] = d;
+    }
+}
+
+// V[ξ][c][t] = (Bᵀ d B)[ξ] for the 4×4 input patch d of tile t (zero outside the image).
+// x [N][Cin][H][W], padding (ph, pw), tiles th × tw per image. Global (P, Cin).
+__kernel void winograd_input_2x2(__global const float* x, __global float* V, int Cin, int H, int W,
+                                 int ph, int pw, int th, int tw, int P) {
+    int t = get_global_id(0), c = get_global_id(1);
+    if (t >= P || c >= Cin) return;
+    int n = t / (th * tw), r = t % (th * tw);
+    int y0 = (r / tw) * 2 - ph, x0 = (r % tw) * 2 - pw;
+    __global const float* src = x + (n * Cin + c) * H * W;
+    float d[4][4];
+    for (int i = 0; i < 4; ++i) {
+        int yy = y0 + i;
+        for (int j = 0; j < 4; ++j) {
+            int xx = x0 + j;
+            d[i][j] = (yy >= 0 && yy < H && xx >= 0 && xx < W) ? src[yy * W + xx] : 0.0f;
+        }
+    }
+    float e[4][4];
+    for (int j = 0; j < 4; ++j) {
+        e[0][j] = d[0][j] - d[2][j]; e[1][j] = d[1][j] + d[2][j];
+        e[2][j] = d[2][j] - d[1][j]; e[3][j] = d[1][j] - d[3][j];
+    }
+    int plane = Cin * P;
+    __global float* v = V + c * P + t;
+    for (int i = 0; i < 4; ++i) {
+        v[(i * 4 + 0) * plane] = e[i][0] - e[i][2];
+        v[(i * 4 + 1) * plane] = e[i][1] + e[i][2];
+        v[(i * 4 + 2) * plane] = e[i][2] - e[i][1];
+        v[(i * 4 + 3) * plane] = e[i][1] - e[i][3];
+    }
+}
+
+// y [N][Cout][Ho][Wo] = Aᵀ M[·][k][t] A (+ bias[k] when hasBias) for each 2×2 tile. Global (P, Cout).
+__kernel void winograd_output_2x2(__global const float* M, __global const float* bias, __global float* y,
+                                  int Cout, int Ho, int Wo, int th, int tw, int P, int hasBias) {
+    int t = get_global_id(0), k = get_global_id(1);
+    if (t >= P || k >= Cout) return;
+    int plane = Cout * P;
+    __global const float* m = M + k * P + t;
+    float s[2][4];
+    for (int j = 0; j < 4; ++j) {
+        float m0 = m[(0 * 4 + j) * plane], m1 = m[(1 * 4 + j) * plane], m2 = m[(2 * 4 + j) * plane], m3 = m[(3 * 4 + j) * plane];
+        s[0][j] = m0 + m1 + m2; s[1][j] = m1 - m2 - m3;
+    }
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    int n = t / (th * tw), r = t % (th * tw);
+    int oy = (r / tw) * 2, ox = (r % tw) * 2;
+    __global float* dst = y + (n * Cout + k) * Ho * Wo;
+    for (int i = 0; i < 2; ++i) {
+        if (oy + i >= Ho) break;
+        float v0 = s[i][0] + s[i][1] + s[i][2] + b, v1 = s[i][1] - s[i][2] - s[i][3] + b;
+        dst[(oy + i) * Wo + ox] = v0;
+        if (ox + 1 < Wo) dst[(oy + i) * Wo + ox + 1] = v1;
+    }
+}
+
 // ==== Linear (Sources/Kernels/Linear*.swift) ====
 //
 // GEMM for matmul and linear. gemm_nn_tile: each work-item computes 8 rows × 8 columns of C in

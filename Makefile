@@ -2,8 +2,10 @@
 SHELL := /bin/bash
 SWIFT      ?= swift
 CONFIG     ?= release
-# AVX2/FMA code generation for the pure-Swift CPU path (SIMD addProduct is 40x slower without it).
-CPU_FLAGS  ?= -Xswiftc -target-cpu -Xswiftc haswell
+# CPU code generation for the pure-Swift CPU path by architecture (SIMD addProduct is 40x slower
+# without AVX2/FMA on x86_64): haswell on x86_64, generic on aarch64 (scripts/cpu-flags.sh;
+# override with CPU_FLAGS=... or PORTRAIT_TARGET_CPU=neoverse-v2).
+CPU_FLAGS  ?= $(shell bash scripts/cpu-flags.sh)
 BUILD_ARGS  = -c $(CONFIG) $(CPU_FLAGS)
 BIN         = .build/$(CONFIG)/portrait
 # PoCL's kernel cache at a stable path, so later runs on the same machine start warm.

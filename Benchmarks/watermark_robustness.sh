@@ -4,7 +4,7 @@
 #   bash Benchmarks/watermark_robustness.sh [--skip-frame-times]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-FLAGS=(-c release -Xswiftc -target-cpu -Xswiftc haswell)
+read -ra FLAGS <<< "-c release $(bash scripts/cpu-flags.sh)"
 PORTRAIT_WATERMARK_BENCH=1 swift test "${FLAGS[@]}" --filter WatermarkBenchmark 2>&1 \
   | grep -E '^(\||$|[a-z]+ clip|embed )' || true
 if [[ "${1:-}" != "--skip-frame-times" ]]; then

@@ -15,6 +15,6 @@ with zipfile.ZipFile(wheel) as z:
     open(sys.argv[1] + "/astronaut.png", "wb").write(z.read("skimage/data/astronaut.png"))
 PY
 mkdir -p assets
-PORTRAIT_ASTRONAUT_PNG="$work/astronaut.png" swift test -c release -Xswiftc -target-cpu -Xswiftc haswell \
+PORTRAIT_ASTRONAUT_PNG="$work/astronaut.png" swift test -c release $(bash scripts/cpu-flags.sh) \
   --scratch-path "${SCRATCH_PATH:-.build}" --filter 'MediaTests.DemoAssetsTests'
 ls -l assets/astronaut-512.png assets/driver-demo.mp4

@@ -2,11 +2,17 @@
 # Packs a self-contained `portrait` for a machine without Swift or the Debian libraries (the GPU
 # runner): static Swift stdlib, plus every shared library it links that is not part of glibc.
 # The bundle is compute-only (no Media: render needs libav*, which would not fit the carry limit).
+# Build it on the GPU machine's architecture (x86_64 or aarch64: CPU flags from scripts/cpu-flags.sh).
 # Usage: scripts/make-gpu-bundle.sh [OUT_DIR]   (default gpu-bundle/)
 set -euo pipefail
 out=${1:-gpu-bundle}
-[[ ${SKIP_BUILD:-0} == 1 ]] || PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib -Xswiftc -target-cpu -Xswiftc haswell \
-  --scratch-path .build-static --product portrait >/dev/null
+read -ra cpu_flags <<< "$(bash "$(dirname "$0")/cpu-flags.sh")"
+if [[ ${SKIP_BUILD:-0} != 1 ]]; then
+  mkdir -p .build-static
+  PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib "${cpu_flags[@]}" \
+    --scratch-path .build-static --product portrait > .build-static/bundle-build.log 2>&1 \
+    || { tail -30 .build-static/bundle-build.log >&2; echo "static build failed; full log: .build-static/bundle-build.log" >&2; exit 1; }
+fi
 rm -rf "$out"; mkdir -p "$out/lib"
 cp .build-static/release/portrait "$out/"; strip "$out/portrait"
 ldd "$out/portrait" | awk '/=> \// {print $3}' | while read -r lib; do

@@ -1,26 +1,24 @@
 import Runtime
 
 extension Engine {
-    /// Work-group size of the tile kernels: a few x tiles of one output row and channel block.
-    /// (Register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy.)
-    static func convolutionLocalSize(tilesX: Int, device: OpenCLDevice) -> [Int] {
-        if device.isGPU { return [min(64, max(8, powerOfTwo(atLeast: tilesX))), 1, 1] }
-        return [min(8, powerOfTwo(atLeast: tilesX)), 1, 1]
-    }
-
     /// OpenCL convolution: pad the input once into a pooled scratch buffer, pack the weights
     /// (output channel innermost, Cout rounded up to 8; cached for resident weights, see
     /// `ConvolutionWeightCache`), then one register-tiled kernel of the device's
     /// `ConvolutionTile` (8 channels × 8 x positions per work-item, or for stride-1 k1/k3
-    /// 16 × 6 on AVX2 CPUs and 16 × 16 on AVX-512 CPUs).
+    /// 16 × 6 on AVX2 CPUs and 16 × 16 on AVX-512 CPUs: `variants.convolutionTile`). The
+    /// work-group spans a few x tiles of one output row (`variants.convolutionGroupWidth`:
+    /// register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            outShape: [Int], cost: KernelCost) throws -> Tensor {
+        if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
+            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, outShape: outShape, cost: cost)
+        }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output
         let blocks = (g.outputChannels + 7) / 8
-        let tile = ConvolutionTile.choose(kernelWidth: kw, strideX: sw, channelBlocks: blocks,
-                                          preferred: preferredConvolutionTile, preference: convolutionTilePreference)
+        let variants = self.variants
+        let tile = ConvolutionTile.choose(kernelWidth: kw, strideX: sw, channelBlocks: blocks, preferred: variants.convolutionTile)
         let tilesX = (out[2] + tile.width - 1) / tile.width
         // Padded extents; the scratch is [N][Dp][Hp][Cin][Wp] plus slack for the vector
         // over-read of the last x tile (a tile's outputs × stride, +16 for vload16 at stride 2, + kw).
@@ -36,9 +34,13 @@ extension Engine {
                                   .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
+        let result = try deviceOutput(cl, outShape)
+        if variants.convolutionAlgorithm == .implicitGemm {
+            try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, result: result, cost: cost)
+            return result
+        }
         let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
 
-        let result = try deviceOutput(cl, outShape)
         var arguments: [KernelArgument] = [
             .buffer(padded), .buffer(packed), .buffer(packedBias), .buffer(result.deviceBuffer!),
             .i(g.inputChannels), .i(g.outputChannels), .i(blocks), .i(kd), .i(kh),
@@ -62,17 +64,10 @@ extension Engine {
             arguments += [.i(kw), .i(sw)]
         }
         try cl.launch(name, global: global,
-                      local: Self.convolutionLocalSize(tilesX: tilesX, device: cl.device),
+                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1],
                       arguments: arguments, cost: cost)
         return result
     }
-}
-
-/// The smallest power of two ≥ n (1 for n ≤ 1).
-private func powerOfTwo(atLeast n: Int) -> Int {
-    var p = 1
-    while p < n { p <<= 1 }
-    return p
 }
 
 extension Engine {

@@ -162,6 +162,8 @@ enum ConvolutionOps {
     static var definitions: [OpDefinition] {
         let conv2d = definition("conv2d", rank: 2, cases: [
             convCase("odd 3->5 k3 p1 7x13", input: [2, 3, 7, 13], weight: [5, 3, 3, 3], bias: true, padding: "1"),
+            convCase("odd 5->9 k3 p0 11x8 odd output (Winograd tail tiles)", input: [2, 5, 11, 8], weight: [9, 5, 3, 3], bias: true),
+            convCase("odd 9->17 k3 p2 no bias 6x7", input: [1, 9, 6, 7], weight: [17, 9, 3, 3], bias: false, padding: "2"),
             convCase("odd 3->11 k7 s2 p3 19x23", input: [1, 3, 19, 23], weight: [11, 3, 7, 7], bias: true, stride: "2", padding: "3"),
             convCase("odd 6->9 k1 no bias 5x17", input: [1, 6, 5, 17], weight: [9, 6, 1, 1], bias: false),
             convCase("odd 4->8 k1 s2 9x11", input: [1, 4, 9, 11], weight: [8, 4, 1, 1], bias: true, stride: "2"),

@@ -1,10 +1,7 @@
-import Runtime
-
 /// The register tile of the OpenCL convolution kernels: how many output channels × output x
-/// positions one work-item accumulates. Each engine picks its device's tile once
-/// (`preferred(on:)`), `choose` applies it per convolution, and an engine's
-/// `convolutionTilePreference` overrides it where the tile applies (tests run every tile on
-/// whatever device they have). All tiles issue the same fma sequence per output.
+/// positions one work-item accumulates. Each engine's `KernelVariants.convolutionTile` holds its
+/// device's tile (`conv.tile`; settable, so tests run every tile on whatever device they have)
+/// and `choose` applies it per convolution. All tiles issue the same fma sequence per output.
 public enum ConvolutionTile: String, CaseIterable, Sendable {
     /// 8 channels × 8 positions in eight `float8` accumulators (inputs as vectors, weights
     /// broadcast): any kernel width and stride; GPUs and single-block convolutions.
@@ -30,21 +27,12 @@ public enum ConvolutionTile: String, CaseIterable, Sendable {
         strideX == 1 && (kernelWidth == 1 || kernelWidth == 3)
     }
 
-    /// The wide tile a device runs best (measured on PoCL 3.1: 16×6 is 1.3–1.6× the 8×8 tile on
-    /// AVX2, 16×16 up to 1.7× on AVX-512; GPUs keep 8×8, the only tile measured nowhere slower).
-    /// Decided once per engine: it reads the device name.
-    static func preferred(on device: OpenCLDevice) -> ConvolutionTile {
-        if device.isGPU { return .tile8x8 }
-        return device.name.lowercased().contains("avx512") ? .tile16x16 : .tile16x6
-    }
-
     /// The tile for one convolution: 8×8 where no wide kernel exists (k7, strided), else
-    /// `preference` if set, else the device's `preferred` tile (16×6 only with two or more
-    /// channel blocks: with one, half its work would be a recomputed block).
-    static func choose(kernelWidth: Int, strideX: Int, channelBlocks: Int, preferred: ConvolutionTile,
-                       preference: ConvolutionTile?) -> ConvolutionTile {
+    /// `preferred`, the engine's `conv.tile` (measured on PoCL 3.1: 16×6 is 1.3–1.6× the 8×8
+    /// tile on AVX2, 16×16 up to 1.7× on AVX-512), except 16×6 with one channel block, where
+    /// half its work would be a recomputed block.
+    static func choose(kernelWidth: Int, strideX: Int, channelBlocks: Int, preferred: ConvolutionTile) -> ConvolutionTile {
         guard wideTilesApply(kernelWidth: kernelWidth, strideX: strideX) else { return .tile8x8 }
-        if let preference { return preference }
         return preferred == .tile16x6 && channelBlocks < 2 ? .tile8x8 : preferred
     }
 

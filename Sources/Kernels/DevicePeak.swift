@@ -8,9 +8,11 @@ extension Engine {
     /// a spec-sheet estimate misses (on the 2-core Zen 4 build machine: ~230, not 332).
     public func measuredPeakGFLOPS() throws -> Double? {
         guard let cl = openCL else { return nil }
-        let device = cl.device
-        let items = max(1, device.computeUnits) * (device.isGPU ? 2048 : 1024)
-        let iterations = device.isGPU ? 8192 : 16384
+        // About 2^24 loop iterations per compute unit, spread as `peak.items` work-items in groups
+        // of `peak.local` (items rounded up to whole groups: the kernel has no tail guard).
+        let perUnit = variants.peakItemsPerUnit, group = variants.peakGroupSize
+        let items = (max(1, cl.device.computeUnits) * perUnit + group - 1) / group * group
+        let iterations = max(1, (1 << 24) / perUnit)
         let out = try cl.makeBuffer(byteCount: items * 4)
         let saved = cl.profiler
         defer { cl.profiler = saved }
@@ -18,7 +20,7 @@ extension Engine {
         for run in 0..<8 {
             let profiler = Profiler()
             cl.profiler = profiler
-            try cl.launch("peak_fma", global: [items], local: [device.isGPU ? 256 : 64],
+            try cl.launch("peak_fma", global: [items], local: [group],
                           arguments: [.buffer(out), .i(iterations), .float(1 + Float(run))])
             try cl.finish()
             let ms = profiler.drain().reduce(0) { $0 + $1.milliseconds }

@@ -23,9 +23,14 @@ public final class Engine: @unchecked Sendable {
     /// An engine on the CPU fallback.
     public static func cpu() -> Engine { Engine(backend: .cpu) }
 
-    /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`.
-    public static func opencl(_ device: OpenCLDevice) throws -> Engine {
-        Engine(backend: .opencl(try OpenCLContext(device: device, source: KernelSource.text, options: KernelSource.options(for: device))))
+    /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`, with the device's
+    /// kernel variants overridden by `PORTRAIT_VARIANTS` when set (throws `VariantError` for an
+    /// unknown key or value).
+    public static func opencl(_ device: OpenCLDevice,
+                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Engine {
+        let variants = try KernelVariants.defaults(for: device).overridden(by: environment[KernelVariants.environmentVariable] ?? "")
+        let context = try OpenCLContext(device: device, source: KernelSource.text, options: KernelSource.options(for: device))
+        return Engine(backend: .opencl(context), variants: variants)
     }
 
     /// Resolves a device choice. `opencl` with no OpenCL device falls back to the CPU and calls
@@ -51,21 +56,20 @@ public final class Engine: @unchecked Sendable {
     /// Packed convolution weights for resident weight tensors (OpenCL only).
     let convolutionWeightCache = ConvolutionWeightCache()
 
-    /// The convolution register tile to use where it applies, or nil (the default) for the
-    /// device's best (`ConvolutionTile`). Tests set it to run every tile on any device.
-    public var convolutionTilePreference: ConvolutionTile?
+    /// Every kernel, tile and work-group choice of the OpenCL ops, decided once from the device
+    /// (`KernelVariants.defaults(for:)`). Settable: tests run every variant on any device. On
+    /// the CPU backend it holds the CPU-device defaults and is not read.
+    public var variants: KernelVariants
 
-    /// The device's convolution tile (`ConvolutionTile.preferred(on:)`), decided once here
-    /// rather than per launch; unused on the CPU backend.
-    let preferredConvolutionTile: ConvolutionTile
-
-    /// Creates an engine over `backend`.
-    public init(backend: Backend) {
+    /// Creates an engine over `backend` with `variants`, or the device's defaults when nil.
+    public init(backend: Backend, variants: KernelVariants? = nil) {
         self.backend = backend
-        if case .opencl(let cl) = backend {
-            preferredConvolutionTile = ConvolutionTile.preferred(on: cl.device)
+        if let variants {
+            self.variants = variants
+        } else if case .opencl(let cl) = backend {
+            self.variants = .defaults(for: cl.device)
         } else {
-            preferredConvolutionTile = .tile8x8
+            self.variants = .defaults(isGPU: false, deviceName: "")
         }
     }
 
@@ -143,12 +147,10 @@ public enum KernelSource {
     /// Every kernel, from `Kernels.cl` at the package root, embedded at build time.
     public static let text: String = String(decoding: PackageResources.Kernels_cl, as: UTF8.self)
 
-    /// Build options: fast relaxed math is *not* used (results must match the CPU path);
-    /// `-DGPU=1` on GPUs selects local-memory tiled variants.
+    /// Build options, the same on every device (device choices are `KernelVariants`, made in
+    /// Swift): fast relaxed math is *not* used (results must match the CPU path).
     public static func options(for device: OpenCLDevice) -> String {
         // -w: PoCL otherwise prints "N warnings generated." (unroll hints it could not apply) on stderr.
-        var options = "-cl-mad-enable -w"
-        if device.isGPU { options += " -DGPU=1" }
-        return options
+        "-cl-mad-enable -w"
     }
 }

@@ -5,12 +5,6 @@ extension Engine {
     /// the input (see `gridSample`). Below it the NCDHW kernel is used directly.
     static let channelsLastGridSampleThreshold = 8
 
-    /// Channels per work-item of the channels-last 3-D kernel (a multiple of 4): all of them on
-    /// CPU devices (fastest on PoCL), 16 on GPUs for more parallelism.
-    static func gridSampleChannelBlock(padded: Int, device: OpenCLDevice) -> Int {
-        device.isGPU ? min(16, padded) : padded
-    }
-
     /// The OpenCL grid sample: the NCDHW/NCHW kernels for 2-D and few channels, the channels-last
     /// path (transpose + float4 gather) for 3-D volumes with many channels.
     func gridSampleOpenCL(_ cl: OpenCLContext, _ input: Tensor, grid: Tensor, geometry g: GridSampleGeometry,
@@ -36,7 +30,8 @@ extension Engine {
             try cl.launch("gs_to_channels_last", global: [voxels / 4 + 1, padded / 4, g.batch], local: [64, 1, 1],
                           arguments: [.buffer(buffer(input)), .buffer(channelsLast), .i(g.channels), .i(padded), .i(voxels)],
                           cost: KernelCost(flops: 0, bytes: 2 * moved))
-            let block = Self.gridSampleChannelBlock(padded: padded, device: cl.device)
+            // Channels per work-item (`grid3d.block`): all on CPUs (fastest on PoCL), 16 on GPUs.
+            let block = min(variants.gridSampleChannelBlock ?? padded, padded)
             try cl.launch("grid_sample_3d_cl", global: [(g.outputVoxels + 3) / 4, (padded + block - 1) / block, g.batch], local: [16, 1, 1],
                           arguments: [.buffer(channelsLast), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
                                       .i(g.channels), .i(padded), .i(di), .i(hi), .i(wi), .i(g.outputVoxels), .i(block)] + common,

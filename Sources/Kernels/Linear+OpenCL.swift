@@ -36,8 +36,8 @@ extension Engine {
         return result
     }
 
-    /// Enqueues `gemm_nn_tile` for C = A·B (+ bias) over the batch.
-    private func gemm(_ cl: OpenCLContext, a: DeviceBuffer, b: DeviceBuffer, bias: DeviceBuffer?, c: DeviceBuffer,
+    /// Enqueues `gemm_nn_tile` for C = A·B (+ bias) over the batch (C's batch stride is M·N).
+    func gemm(_ cl: OpenCLContext, a: DeviceBuffer, b: DeviceBuffer, bias: DeviceBuffer?, c: DeviceBuffer,
                       _ g: MatmulGeometry, cost: KernelCost) throws {
         let tilesN = (g.n + 7) / 8
         try cl.launch("gemm_nn_tile", global: [tilesN, (g.m + 7) / 8, g.batch], local: [min(8, tilesN), 1, 1],

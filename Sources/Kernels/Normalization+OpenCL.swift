@@ -1,8 +1,8 @@
 import Runtime
 
-/// Geometry shared with the normalisation kernels in Kernels.cl. GPUs use the lane-strided
-/// kernels (consecutive work-items read consecutive addresses: coalesced); CPUs (PoCL) the
-/// segment kernels, where each work-item streams a contiguous run with `float8` loads.
+/// Geometry shared with the normalisation kernels in Kernels.cl. Which kernels run is
+/// `variants.normReduction` / `normApply` (`NormKernelShape`): lane-strided on GPUs, segments
+/// on CPUs.
 enum GroupNormTiling {
     /// Work-items per tile (the kernel's `GN_LANES`).
     static let lanes = 64
@@ -31,10 +31,10 @@ extension Engine {
         let numGroups = shape.batch * shape.groups
         let rows = shape.batch * shape.channels
         guard shape.count > 0 else { return out }
-        let gpu = cl.device.isGPU
+        let lanes = variants.normReduction == .lanes
         let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
         let segments = (shape.groupLength + GroupNormTiling.segment - 1) / GroupNormTiling.segment
-        let partialsPerGroup = gpu ? tiles * GroupNormTiling.lanes : segments
+        let partialsPerGroup = lanes ? tiles * GroupNormTiling.lanes : segments
         let totalPartials = numGroups * partialsPerGroup
         guard shape.count < Int(Int32.max), totalPartials * 3 < Int(Int32.max) else {
             throw RuntimeError.shapeMismatch("group_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
@@ -43,7 +43,7 @@ extension Engine {
         let params = try cl.makeBuffer(byteCount: rows * 3 * 4)
         let n = Double(shape.count)
         let partialCost = KernelCost(flops: n * 4, bytes: n * 4 + Double(totalPartials * 12))
-        if gpu {
+        if lanes {
             try cl.launch("group_norm_partial", global: [tiles * GroupNormTiling.lanes, numGroups], local: [GroupNormTiling.lanes, 1],
                           arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(tiles), .i(totalPartials)], cost: partialCost)
         } else {
@@ -85,11 +85,11 @@ extension Engine {
         return out
     }
 
-    /// `y = (x − mean) · scale + shift` per row: one element per work-item on GPUs, contiguous
-    /// `float8` runs per work-item on CPUs.
+    /// `y = (x − mean) · scale + shift` per row: one element per work-item (`norm.apply=lanes`,
+    /// GPUs) or contiguous `float8` runs per work-item (`segments`, CPUs).
     func launchNormApply(_ cl: OpenCLContext, x: DeviceBuffer, y: DeviceBuffer, params: DeviceBuffer,
                          spatial: Int, rows: Int, paramRows: Int, relu: Bool = false, cost: KernelCost) throws {
-        if cl.device.isGPU {
+        if variants.normApply == .lanes {
             try cl.launch("norm_apply", global: [spatial, rows], local: Self.normApplyLocal(spatial: spatial),
                           arguments: [.buffer(x), .buffer(y), .buffer(params), .i(spatial), .i(rows), .i(paramRows), .i(relu ? 1 : 0)], cost: cost)
         } else {

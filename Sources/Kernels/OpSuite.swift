@@ -17,6 +17,8 @@ public enum OpSuite {
         public let comparison: Comparison
         /// The op's tolerance.
         public let tolerance: Tolerance
+        /// The variant override in force (`conv.tile=8x8`), nil for the candidate's own table.
+        public var variant: String? = nil
     }
 
     /// One profiled case.
@@ -53,16 +55,51 @@ public enum OpSuite {
     /// Runs every case of `ops` on `reference` and `candidate` and compares the outputs.
     public static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
                                progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: false, progress: progress)
+    }
+
+    /// The variant sweep: every case of `ops` on `candidate` with its own variant table, and each
+    /// case again under every other value of every `KernelVariants` key that changes the op's
+    /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time with its `sweepWith`,
+    /// the rest as the table has them). Full-size cases (labels starting `mp `) run with the table only. The reference
+    /// runs once per case. `candidate.variants` is restored afterwards.
+    public static func compareVariants(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
+                                       progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: true, progress: progress)
+    }
+
+    private static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64, variants sweep: Bool,
+                                progress: (String) -> Void) throws -> [ComparisonRow] {
+        let table = candidate.variants
+        defer { candidate.variants = table }
         var rows: [ComparisonRow] = []
         for op in ops {
+            // (label, table) per override: one key changed, with the overrides it needs (`sweepWith`).
+            let overrides: [(String, KernelVariants)] = !sweep ? [] : try KernelVariants.keys.filter { $0.ops.contains(op.name) }.flatMap { key in
+                let base = try table.overridden(by: key.sweepWith)
+                return try key.sweep.map { value in
+                    (([key.sweepWith].filter { !$0.isEmpty } + ["\(key.name)=\(value)"]).joined(separator: ","), try key.setting(value, in: base))
+                }
+            }.reduce(into: [(String, KernelVariants)]()) { unique, entry in
+                if entry.1 != table && !unique.contains(where: { $0.1 == entry.1 }) { unique.append(entry) }
+            }
             for c in op.cases {
                 progress("\(op.name) [\(c.label)]")
                 let args = c.arguments(seed: seed)
                 let expected = try reference.host(try op.call(reference, args))
-                let actual = try candidate.values(try op.call(candidate, args))
-                rows.append(ComparisonRow(op: op.name, label: c.label, shape: expected.shape,
-                                          comparison: Comparison(actual: actual, reference: expected.hostValues!, tolerance: op.tolerance),
-                                          tolerance: op.tolerance))
+                func run(_ variant: String?) throws {
+                    let actual = try candidate.values(try op.call(candidate, args))
+                    rows.append(ComparisonRow(op: op.name, label: c.label, shape: expected.shape,
+                                              comparison: Comparison(actual: actual, reference: expected.hostValues!, tolerance: op.tolerance),
+                                              tolerance: op.tolerance, variant: variant))
+                }
+                try run(nil)
+                if c.label.hasPrefix("mp ") { continue }
+                for (label, variants) in overrides {
+                    candidate.variants = variants
+                    defer { candidate.variants = table }
+                    try run(label)
+                }
             }
         }
         return rows

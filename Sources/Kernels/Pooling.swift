@@ -159,7 +159,7 @@ extension Engine {
             let (Do, Ho, Wo) = (shape.output[0], shape.output[1], shape.output[2])
             let arguments: [KernelArgument] = [.buffer(try buffer(input)), .buffer(y.deviceBuffer!), .i(D), .i(H), .i(W), .i(Do), .i(Ho), .i(Wo),
                                                .i(kernel[0]), .i(kernel[1]), .i(kernel[2]), .i(shape.planes * Do)]
-            if !cl.device.isGPU && kernel[2] <= 2 {
+            if variants.averagePooling == .runsOf8 && kernel[2] <= 2 {
                 // PoCL: explicit float8 runs of outputs per work-item (it does not vectorise across work-items here).
                 try cl.launch("avg_pool_strided_x8", global: [(Wo + 7) / 8, Ho, shape.planes * Do], local: [1, Ho >= 8 ? 8 : 1, 1],
                               arguments: arguments, cost: cost)

@@ -22,6 +22,8 @@ public final class OpenCLContext: @unchecked Sendable {
     /// so two threads launching the same kernel would otherwise overwrite each other's arguments
     /// (OpenCL binds a kernel's arguments at enqueue time).
     private let launchLock = NSLock()
+    /// Names of the kernels enqueued so far (guarded by `launchLock`).
+    private var launched: Set<String> = []
 
     /// Creates a context on `device` for kernel `source`, compiled with `options` plus any
     /// per-variant options. The program-binary cache is used for GPU drivers only (PoCL has its
@@ -111,7 +113,27 @@ public final class OpenCLContext: @unchecked Sendable {
             }
         }
         try check(status, "clEnqueueNDRangeKernel", "\(name) global \(globalSize) local \(local.map { "\($0)" } ?? "auto")")
+        launched.insert(name)
         if let event, let profiler { profiler.record(name: name, event: event, cost: cost) }
+    }
+
+    /// The names of every kernel enqueued on this context so far (the kernel-coverage test
+    /// compares them with `kernelNames()`).
+    public var launchedKernels: Set<String> {
+        launchLock.lock(); defer { launchLock.unlock() }
+        return launched
+    }
+
+    /// Every kernel the program for `variant` defines, as the driver reports them
+    /// (`CL_PROGRAM_KERNEL_NAMES`, macro-generated kernels included), sorted.
+    public func kernelNames(variant: String = "") throws -> [String] {
+        let program = try self.program(variant: variant)
+        var size = 0
+        try check(clGetProgramInfo(program, cl_program_info(CL_PROGRAM_KERNEL_NAMES), 0, nil, &size), "clGetProgramInfo", "kernel names")
+        var bytes = [CChar](repeating: 0, count: max(size, 1))
+        try check(clGetProgramInfo(program, cl_program_info(CL_PROGRAM_KERNEL_NAMES), size, &bytes, nil), "clGetProgramInfo", "kernel names")
+        let text = String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: ";").map(String.init).sorted()
     }
 
     /// A device buffer of `byteCount` bytes from the pool (contents undefined).

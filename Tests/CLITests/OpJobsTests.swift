@@ -14,6 +14,30 @@ struct OpJobsTests {
         #expect(object?["devices"] is [Any])
     }
 
+    @Test func devicesVerbosePrintsTheVariantTableAndRejectsBadOverrides() throws {
+        let r = try CLIRunner.run(["devices", "--verbose"], environment: ["PORTRAIT_VARIANTS": "conv.tile=8x8"])
+        #expect(r.status == 0, "\(r.stderr)")
+        if r.stdout.contains("opencl:0") {
+            #expect(r.stdout.contains("conv.tile") && r.stdout.contains("8x8*") && r.stdout.contains("norm.reduce"), "\(r.stdout)")
+            let json = try CLIRunner.run(["devices", "--json", "--verbose"])
+            let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+            let first = (object?["devices"] as? [[String: Any]])?.first
+            #expect((first?["variants"] as? [String: String])?["conv.tile"] != nil, "\(json.stdout)")
+        }
+        let bad = try CLIRunner.run(["devices", "--verbose"], environment: ["PORTRAIT_VARIANTS": "conv.tile=9x9"])
+        #expect(bad.status == 2 && bad.stderr.contains("conv.tile=9x9") && bad.stdout.isEmpty, "\(bad.stderr)")
+        let unknown = try CLIRunner.run(["compare", "--ops", "--only", "relu"], environment: ["PORTRAIT_VARIANTS": "tile=8x8"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown key 'tile'"), "\(unknown.stderr)")
+    }
+
+    @Test func compareAllVariantsRunsEachOverride() throws {
+        let r = try CLIRunner.run(["compare", "--ops", "--all-variants", "--only", "group_norm", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let variants = Set(((object?["cases"] as? [[String: Any]]) ?? []).compactMap { $0["variant"] as? String })
+        #expect(variants.contains { $0.hasPrefix("norm.") }, "\(variants)")
+    }
+
     @Test func opRunsAFixtureAndWritesOutput() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let input = CLIRunner.fixtures.appendingPathComponent("ops/elementwise-leaky_relu.safetensors").path

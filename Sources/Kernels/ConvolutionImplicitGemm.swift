@@ -1,0 +1,73 @@
+import Runtime
+
+/// The tile of `conv_igemm` (`conv.igemm`, written `TMxTNxTK/RMxRN`): a work-group computes TM
+/// output channels × TN output positions, staging TK reduction steps in local memory; each of its
+/// (TM/RM)·(TN/RN) work-items accumulates RM × RN outputs. Passed to the kernel as `-D` options
+/// (one program build per tile).
+public struct ImplicitGemmTile: Sendable, Equatable, CustomStringConvertible {
+    /// Output channels per work-group.
+    public let tm: Int
+    /// Output positions per work-group.
+    public let tn: Int
+    /// Reduction steps staged in local memory at a time.
+    public let tk: Int
+    /// Output channels per work-item.
+    public let rm: Int
+    /// Output positions per work-item.
+    public let rn: Int
+
+    /// Creates a tile; nil unless RM divides TM, RN divides TN, the work-group has at most 256
+    /// items (every OpenCL GPU allows that), each item at most 64 accumulators and the local tiles
+    /// fit in 16 KiB.
+    public init?(tm: Int, tn: Int, tk: Int, rm: Int, rn: Int) {
+        guard [tm, tn, tk, rm, rn].allSatisfy({ $0 > 0 }), tm % rm == 0, tn % rn == 0,
+              (tm / rm) * (tn / rn) <= 256, rm * rn <= 64, tk * (tm + tn) * 4 <= 16384 else { return nil }
+        self.init(checked: tm, tn, tk, rm, rn)
+    }
+
+    private init(checked tm: Int, _ tn: Int, _ tk: Int, _ rm: Int, _ rn: Int) {
+        self.tm = tm; self.tn = tn; self.tk = tk; self.rm = rm; self.rn = rn
+    }
+
+    /// `TMxTNxTK/RMxRN`, e.g. `64x64x16/4x4`; nil for any other text or an invalid tile.
+    public init?(_ text: String) {
+        let halves = text.split(separator: "/")
+        guard halves.count == 2 else { return nil }
+        let a = halves[0].split(separator: "x").compactMap { Int($0) }, b = halves[1].split(separator: "x").compactMap { Int($0) }
+        guard a.count == 3, b.count == 2 else { return nil }
+        self.init(tm: a[0], tn: a[1], tk: a[2], rm: b[0], rn: b[1])
+    }
+
+    /// 64 × 64 outputs per group of 256 items, 4 × 4 each, 16 reduction steps staged (8 KiB).
+    public static let standard = ImplicitGemmTile(checked: 64, 64, 16, 4, 4)
+
+    /// The work-group shape (x along positions, y along channels).
+    var local: [Int] { [tn / rn, tm / rm, 1] }
+
+    /// The kernel's `-D` options.
+    var buildOptions: String { "-DIG_TM=\(tm) -DIG_TN=\(tn) -DIG_TK=\(tk) -DIG_RM=\(rm) -DIG_RN=\(rn)" }
+
+    public var description: String { "\(tm)x\(tn)x\(tk)/\(rm)x\(rn)" }
+}
+
+extension Engine {
+    /// The implicit-GEMM convolution (`conv_igemm`, any kernel, stride and padding, 2-D and 3-D)
+    /// on the padded input scratch, with the weight as given (`[Cout][Cin·kd·kh·kw]`).
+    func convolutionImplicitGemm(_ cl: OpenCLContext, _ g: ConvolutionGeometry, padded: DeviceBuffer, padExtent: [Int],
+                                 weight: Tensor, bias: Tensor?, result: Tensor, cost: KernelCost) throws {
+        let tile = variants.implicitGemmTile
+        let out = g.output
+        let positions = out[0] * out[1] * out[2]
+        let local = tile.local
+        let weightBuffer = try buffer(weight)
+        let biasBuffer = try bias.map { try buffer($0) }
+        try cl.launch("conv_igemm", variant: tile.buildOptions,
+                      global: [(positions + tile.tn - 1) / tile.tn * local[0], (g.outputChannels + tile.tm - 1) / tile.tm * local[1], g.batch],
+                      local: local,
+                      arguments: [.buffer(padded), .buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(result.deviceBuffer!),
+                                  .i(g.inputChannels), .i(g.outputChannels), .i(g.kernel[0]), .i(g.kernel[1]), .i(g.kernel[2]),
+                                  .i(padExtent[0]), .i(padExtent[1]), .i(padExtent[2]), .i(out[0]), .i(out[1]), .i(out[2]),
+                                  .i(g.stride[0]), .i(g.stride[1]), .i(g.stride[2]), .i(biasBuffer == nil ? 0 : 1)],
+                      cost: cost)
+    }
+}

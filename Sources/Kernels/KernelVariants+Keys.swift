@@ -1,0 +1,157 @@
+/// One overridable entry of `KernelVariants`: its name in `PORTRAIT_VARIANTS`, what it decides,
+/// the values the parity sweep runs and the catalog ops whose kernels it changes.
+public struct VariantKey: Sendable {
+    /// The name, e.g. `conv.tile`.
+    public let name: String
+    /// What the entry decides, with the accepted value syntax.
+    public let summary: String
+    /// The values every device is tested with (any other accepted value is also allowed).
+    public let sweep: [String]
+    /// Catalog op names whose OpenCL path reads this entry (empty: not a catalog op).
+    public let ops: [String]
+    /// Overrides the sweep applies together with this entry (`conv.algorithm=igemm` for the
+    /// implicit-GEMM tile, which is read only on that path); empty for none.
+    public var sweepWith: String = ""
+    let read: @Sendable (KernelVariants) -> String
+    let write: @Sendable (inout KernelVariants, String) -> Bool
+
+    /// The entry's value in `variants`, as text.
+    public func value(in variants: KernelVariants) -> String { read(variants) }
+
+    /// `variants` with this entry set to `text`.
+    public func setting(_ text: String, in variants: KernelVariants) throws -> KernelVariants {
+        var copy = variants
+        guard write(&copy, text) else { throw VariantError.badValue(key: name, value: text, expected: summary) }
+        return copy
+    }
+}
+
+/// A `PORTRAIT_VARIANTS` entry that could not be applied.
+public enum VariantError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// No entry has this name.
+    case unknownKey(String, known: [String])
+    /// The value is not one the entry accepts.
+    case badValue(key: String, value: String, expected: String)
+    /// An item is not `key=value`.
+    case malformed(String)
+
+    public var description: String {
+        switch self {
+        case .unknownKey(let k, let known):
+            return "PORTRAIT_VARIANTS: unknown key '\(k)'; known keys: " + known.joined(separator: ", ")
+        case .badValue(let k, let v, let e):
+            return "PORTRAIT_VARIANTS: \(k)=\(v) is invalid: expected \(e)"
+        case .malformed(let item):
+            return "PORTRAIT_VARIANTS: '\(item)' is not key=value (e.g. conv.tile=8x8,norm.reduce=lanes)"
+        }
+    }
+}
+
+extension KernelVariants {
+    /// The environment variable read by `Engine.opencl`: comma-separated `key=value` overrides.
+    public static let environmentVariable = "PORTRAIT_VARIANTS"
+
+    /// Every entry, in the order the table prints.
+    public static let keys: [VariantKey] = [
+        enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
+                "convolution algorithm (winograd: stride-1 3x3 2-D only)"),
+        {
+            var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN (≤ 256 items, ≤ 16 KiB local)",
+                                 sweep: ["64x64x16/4x4", "32x16x8/2x2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
+                                 read: { $0.implicitGemmTile.description },
+                                 write: { v, text in
+                                     guard let tile = ImplicitGemmTile(text) else { return false }
+                                     v.implicitGemmTile = tile
+                                     return true
+                                 })
+            key.sweepWith = "conv.algorithm=igemm"
+            return key
+        }(),
+        enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
+                "register tile of stride-1 k1/k3 convolutions"),
+        VariantKey(name: "conv.local", summary: "convolution work-group width MIN-MAX, powers of two ≤ 1024 (e.g. 1-8)",
+                   sweep: ["1-8", "8-64"], ops: ["conv2d", "conv3d"],
+                   read: { $0.convolutionGroupWidth.description },
+                   write: { v, text in
+                       let parts = text.split(separator: "-").compactMap { Int($0) }
+                       guard parts.count == 2, let range = GroupWidthRange(minimum: parts[0], maximum: parts[1]) else { return false }
+                       v.convolutionGroupWidth = range
+                       return true
+                   }),
+        VariantKey(name: "grid3d.block", summary: "channels per work-item of the channels-last 3-D grid sample: all, or a multiple of 4",
+                   sweep: ["all", "4", "16"], ops: ["grid_sample"],
+                   read: { $0.gridSampleChannelBlock.map(String.init) ?? "all" },
+                   write: { v, text in
+                       if text == "all" { v.gridSampleChannelBlock = nil; return true }
+                       guard let n = Int(text), n > 0, n % 4 == 0 else { return false }
+                       v.gridSampleChannelBlock = n
+                       return true
+                   }),
+        enumKey("avgpool", AveragePoolingKernel.self, \.averagePooling, ops: ["avg_pool2d", "avg_pool3d"],
+                "stride == kernel average pooling kernel"),
+        enumKey("norm.reduce", NormKernelShape.self, \.normReduction, ops: ["group_norm", "adaptive_group_norm"],
+                "group-norm statistics kernel"),
+        enumKey("norm.apply", NormKernelShape.self, \.normApply, ops: ["group_norm", "adaptive_group_norm", "batch_norm"],
+                "normalisation affine-pass kernel"),
+        intKey("peak.local", \.peakGroupSize, sweep: [64, 256], valid: { $0 > 0 && $0 <= 1024 },
+               "work-group size of the FMA-peak kernel (1-1024)"),
+        intKey("peak.items", \.peakItemsPerUnit, sweep: [1024, 2048], valid: { $0 > 0 && $0 <= 1 << 20 },
+               "FMA-peak work-items per compute unit (1-1048576)"),
+    ]
+
+    /// The entry called `name`.
+    public static func key(named name: String) throws -> VariantKey {
+        guard let key = keys.first(where: { $0.name == name }) else { throw VariantError.unknownKey(name, known: keys.map(\.name)) }
+        return key
+    }
+
+    /// This table with the overrides in `text` (`key=value,key=value`; spaces ignored, empty = none).
+    public func overridden(by text: String) throws -> KernelVariants {
+        var result = self
+        for item in text.split(separator: ",").map({ String($0).trimming(" ") }) where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map { String($0).trimming(" ") }
+            guard parts.count == 2, !parts[0].isEmpty else { throw VariantError.malformed(item) }
+            result = try Self.key(named: parts[0]).setting(parts[1], in: result)
+        }
+        return result
+    }
+
+    /// The `key=value` form of every entry, which `overridden(by:)` reads back.
+    public var overrideString: String {
+        Self.keys.map { "\($0.name)=\($0.value(in: self))" }.joined(separator: ",")
+    }
+
+    /// One line per entry: name, value, `*` where it differs from `reference`, and what it decides.
+    public func table(comparedTo reference: KernelVariants? = nil) -> [String] {
+        Self.keys.map { key in
+            let value = key.value(in: self)
+            let mark = reference.map { key.value(in: $0) != value } == true ? "*" : " "
+            func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
+            return padded(key.name, 16) + padded(value + mark, 14) + " " + key.summary
+        }
+    }
+
+    private static func enumKey<E: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _: E.Type, _ path: WritableKeyPath<KernelVariants, E> & Sendable, ops: [String], _ what: String
+    ) -> VariantKey where E.RawValue == String {
+        let values = E.allCases.map(\.rawValue)
+        return VariantKey(name: name, summary: what + ": " + values.joined(separator: " | "), sweep: values, ops: ops,
+                          read: { $0[keyPath: path].rawValue },
+                          write: { v, text in
+                              guard let e = E(rawValue: text) else { return false }
+                              v[keyPath: path] = e
+                              return true
+                          })
+    }
+
+    private static func intKey(_ name: String, _ path: WritableKeyPath<KernelVariants, Int> & Sendable, sweep: [Int],
+                               valid: @escaping @Sendable (Int) -> Bool, _ what: String) -> VariantKey {
+        VariantKey(name: name, summary: what, sweep: sweep.map(String.init), ops: [],
+                   read: { String($0[keyPath: path]) },
+                   write: { v, text in
+                       guard let n = Int(text), valid(n) else { return false }
+                       v[keyPath: path] = n
+                       return true
+                   })
+    }
+}
