@@ -47,7 +47,7 @@ total_start=$SECONDS
 step devices "$t_devices" devices.json -- devices --json --verbose
 step compare "$t_compare" compare-ops.json -- compare --ops --all-variants --json --device "$device"
 if "${portrait[@]}" --help 2>/dev/null | grep -qE '^ +tune( |$)'; then   # listed among the subcommands
-  step tune "$t_tune" tune.json -- tune --json --device "$device"
+  step tune "$t_tune" tune.json -- tune --json --budget $((t_tune * 2 / 3)) --device "$device"
 else
   echo "== tune: skipped: this build of portrait has no 'tune' subcommand (issue 8, item 3, not built yet)" | tee -a "$log"
   printf 'tune\tskipped\t0\t%s\tno tune subcommand in this build\n' "$t_tune" >> "$steps"

@@ -8,10 +8,13 @@ struct DeviceOptions: ParsableArguments {
     @Option(name: .long, help: "cpu, opencl (fastest GPU, else first OpenCL device) or opencl:N. Default: $PORTRAIT_DEVICE, else opencl.")
     var device: String?
 
-    /// The engine for the chosen device; prints one line to stderr when falling back to the CPU.
-    func makeEngine() throws -> Engine {
-        let choice = try DeviceChoice.resolve(flag: device, environment: ProcessInfo.processInfo.environment)
-        return try Engine.make(choice) { note in printError("portrait: \(note)") }
+    /// The engine for the chosen device, with the variants `portrait tune` stored for it unless
+    /// `tuned` is false or `PORTRAIT_TUNING=off`; prints one line to stderr when falling back to the CPU.
+    func makeEngine(tuned: Bool = true) throws -> Engine {
+        let environment = ProcessInfo.processInfo.environment
+        let choice = try DeviceChoice.resolve(flag: device, environment: environment)
+        let tuning = tuned && environment["PORTRAIT_TUNING"] != "off" ? TuningCache() : nil
+        return try Engine.make(choice, tuning: tuning) { note in printError("portrait: \(note)") }
     }
 }
 

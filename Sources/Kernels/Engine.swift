@@ -24,18 +24,21 @@ public final class Engine: @unchecked Sendable {
     public static func cpu() -> Engine { Engine(backend: .cpu) }
 
     /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`, with the device's
-    /// kernel variants overridden by `PORTRAIT_VARIANTS` when set (throws `VariantError` for an
-    /// unknown key or value).
-    public static func opencl(_ device: OpenCLDevice,
+    /// kernel variants, then the winners `portrait tune` stored in `tuning` (when given and
+    /// present), then `PORTRAIT_VARIANTS` when set (throws `VariantError` for an unknown key or value).
+    public static func opencl(_ device: OpenCLDevice, tuning: TuningCache? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Engine {
-        let variants = try KernelVariants.defaults(for: device).overridden(by: environment[KernelVariants.environmentVariable] ?? "")
+        var variants = KernelVariants.defaults(for: device)
+        if let tuned = tuning?.entry(for: device), let chosen = try? variants.overridden(by: tuned.overrides) { variants = chosen }
+        variants = try variants.overridden(by: environment[KernelVariants.environmentVariable] ?? "")
         let context = try OpenCLContext(device: device, source: KernelSource.text, options: KernelSource.options(for: device))
         return Engine(backend: .opencl(context), variants: variants)
     }
 
     /// Resolves a device choice. `opencl` with no OpenCL device falls back to the CPU and calls
-    /// `notice` with one line saying so; `opencl:N` with no such device throws.
-    public static func make(_ choice: DeviceChoice, notice: (String) -> Void = { _ in }) throws -> Engine {
+    /// `notice` with one line saying so; `opencl:N` with no such device throws. OpenCL engines use
+    /// `tuning`'s stored winners when given (see `opencl(_:tuning:environment:)`).
+    public static func make(_ choice: DeviceChoice, tuning: TuningCache? = nil, notice: (String) -> Void = { _ in }) throws -> Engine {
         switch choice {
         case .cpu:
             return .cpu()
@@ -45,11 +48,11 @@ public final class Engine: @unchecked Sendable {
                 notice("no OpenCL device found; running on the CPU fallback (install pocl-opencl-icd or a GPU driver for OpenCL)")
                 return .cpu()
             }
-            return try .opencl(device)
+            return try .opencl(device, tuning: tuning)
         case .opencl(let index):
             let devices = OpenCLDevice.all()
             guard index < devices.count else { throw RuntimeError.noSuchDevice(index: index, available: devices.count) }
-            return try .opencl(devices[index])
+            return try .opencl(devices[index], tuning: tuning)
         }
     }
 

@@ -107,13 +107,13 @@ public enum OpSuite {
 
     /// Times every profile case of `ops` on `engine`: one warm-up call, then `repeats` timed calls.
     public static func profile(_ ops: [OpDefinition], engine: Engine, repeats: Int = 5, seed: UInt64 = 7,
-                               progress: (String) -> Void = { _ in }) throws -> [ProfileRow] {
+                               progress: (String) throws -> Void = { _ in }) throws -> [ProfileRow] {
         var rows: [ProfileRow] = []
         let saved = engine.profiler
         defer { engine.profiler = saved }
         for op in ops {
             for c in op.profileCases.isEmpty ? Array(op.cases.suffix(1)) : op.profileCases {
-                progress("\(op.name) [\(c.label)]")
+                try progress("\(op.name) [\(c.label)]")
                 var args = c.arguments(seed: seed)
                 for (k, t) in args.tensors { args.tensors[k] = try engine.resident(t) }
                 _ = try op.call(engine, args)           // warm-up: compiles, specialises, allocates
