@@ -39,7 +39,12 @@ struct VideoProbe {
 
     private init(context: UnsafeMutablePointer<AVFormatContext>, path: String) throws(MediaError) {
         format = context
-        let status = avformat_find_stream_info(context, nil)
+        // Stream probing decodes frames too: bound their size there as in the decoder proper.
+        var options = [OpaquePointer?](repeating: nil, count: Int(context.pointee.nb_streams))
+        for i in options.indices { av_dict_set(&options[i], "max_pixels", "\(PictureLimits.maximumPixels)", 0) }
+        let status = options.isEmpty ? avformat_find_stream_info(context, nil)
+            : options.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
+        for i in options.indices { av_dict_free(&options[i]) }
         guard status >= 0 else { throw .corrupt(path: path, reason: "cannot read stream info: \(FFmpeg.message(status))") }
 
         var found: UnsafePointer<AVCodec>? = nil
@@ -67,6 +72,7 @@ struct VideoProbe {
         guard width > 0, height > 0 else {
             throw .corrupt(path: path, reason: "video stream has no frame size (\(width)x\(height))")
         }
+        try PictureLimits.check(width: width, height: height, path: path)
 
         var matrixAngle = 0.0
         rotationDegrees = cffmpeg_stream_display_rotation(stream, &matrixAngle) == 1

@@ -43,7 +43,11 @@ public final class BufferPool: @unchecked Sendable {
             lock.unlock()
             return DeviceBuffer(mem: mem, byteCount: size, pool: self)
         }
+        let live = bytesAllocated
         lock.unlock()
+        if FaultInjection.failsAllocation(bytes: size, live: live) {
+            throw OpenCLError(code: -4, call: "clCreateBuffer", detail: "\(size) bytes (injected by \(FaultInjection.variable))")
+        }
         var status: cl_int = 0
         guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &status),
               status == CL_SUCCESS else {
