@@ -55,7 +55,7 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
         case .outOfDeviceMemory(let config, let device, let e, let cause):
             let need = DeviceMemoryEstimate.format(e.totalBytes)
             return "out of device memory on \(device) (\(cause)): config '\(config)' needs about \(need) "
-                + "(\(DeviceMemoryEstimate.format(e.parameterBytes)) parameters, \(DeviceMemoryEstimate.format(e.avatarBytes)) avatar, "
+                + "(\(DeviceMemoryEstimate.format(e.parameterBytes)) weights with their repacked copy, \(DeviceMemoryEstimate.format(e.avatarBytes)) avatar, "
                 + "\(DeviceMemoryEstimate.format(e.activationBytes)) working set); use a device with more memory, a smaller config, or --device cpu"
         }
     }

@@ -1,12 +1,13 @@
 import Foundation
 import Runtime
 
-/// How much device memory a config needs, estimated from the config alone: its parameters, the
-/// avatar state kept between frames, and a working set of four of its largest activation (an
-/// op's input, output, residual branch and one temporary live at once). An estimate, not a
-/// bound: drivers add their own overhead, and the CPU fallback needs the same in host memory.
+/// How much device memory a config needs, estimated from the config alone: its parameters twice
+/// (as uploaded, and the copy the OpenCL convolution kernels repack them into), the avatar state
+/// kept between frames, and a working set of four of its largest activation (an op's input,
+/// output, residual branch and one temporary live at once). An estimate, not a bound: on the
+/// tiny config it is 15 % under the measured need (docs/robustness.md), and drivers add their own.
 public struct DeviceMemoryEstimate: Sendable, Equatable {
-    /// Bytes of the network's parameters (float32).
+    /// Bytes of the network's parameters, float32, with their repacked copy.
     public let parameterBytes: Int
     /// Bytes of the avatar state (canonical volume, e_s, z).
     public let avatarBytes: Int
@@ -19,7 +20,7 @@ public struct DeviceMemoryEstimate: Sendable, Equatable {
     public init(config c: ModelConfig) {
         func floats(_ factors: Int...) -> Double { factors.reduce(4.0) { $0 * Double($1) } }
         func bytes(_ value: Double) -> Int { value < 9e18 ? Int(value) : Int.max / 4 }
-        parameterBytes = bytes(NetworkLayout(c).specs.reduce(0.0) { $0 + $1.shape.reduce(4.0) { $0 * Double($1) } })
+        parameterBytes = bytes(2 * NetworkLayout(c).specs.reduce(0.0) { $0 + $1.shape.reduce(4.0) { $0 * Double($1) } })
         avatarBytes = bytes(floats(c.volumeChannels, c.volumeDepth, c.volumeSize, c.volumeSize)
             + floats(c.embedChannels, c.embedSize, c.embedSize) + floats(c.zChannels))
         let (s, v) = (c.imageSize, c.volumeSize)

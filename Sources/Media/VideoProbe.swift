@@ -24,7 +24,12 @@ struct VideoProbe {
     init(path: String) throws(MediaError) {
         guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
         var opened: UnsafeMutablePointer<AVFormatContext>? = nil
-        let status = avformat_open_input(&opened, path, nil, nil)
+        // Local files only: a playlist (HLS, concat) inside a "video" must not open URLs or
+        // embedded data for us.
+        var options: OpaquePointer? = nil
+        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        let status = avformat_open_input(&opened, path, nil, &options)
+        av_dict_free(&options)
         guard status >= 0, let context = opened else {
             if status == cffmpeg_averror(ENOENT) || status == cffmpeg_averror(EACCES) { throw .fileNotFound(path: path) }
             throw .unsupportedFormat(path: path, reason: FFmpeg.message(status))

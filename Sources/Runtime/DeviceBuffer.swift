@@ -43,6 +43,22 @@ public final class BufferPool: @unchecked Sendable {
             lock.unlock()
             return DeviceBuffer(mem: mem, byteCount: size, pool: self)
         }
+        lock.unlock()
+        // Out of memory with free buffers of other sizes held: release them and try once more.
+        let mem: cl_mem
+        do { mem = try create(size) } catch let error as OpenCLError where [-4, -5, -6].contains(error.code) {
+            trim()
+            mem = try create(size)
+        }
+        lock.lock()
+        allocations += 1
+        bytesAllocated += size
+        lock.unlock()
+        return DeviceBuffer(mem: mem, byteCount: size, pool: self)
+    }
+
+    private func create(_ size: Int) throws -> cl_mem {
+        lock.lock()
         let live = bytesAllocated
         lock.unlock()
         if FaultInjection.failsAllocation(bytes: size, live: live) {
@@ -53,11 +69,7 @@ public final class BufferPool: @unchecked Sendable {
               status == CL_SUCCESS else {
             throw OpenCLError(code: status == 0 ? -4 : status, call: "clCreateBuffer", detail: "\(size) bytes")
         }
-        lock.lock()
-        allocations += 1
-        bytesAllocated += size
-        lock.unlock()
-        return DeviceBuffer(mem: mem, byteCount: size, pool: self)
+        return mem
     }
 
     func recycle(_ mem: cl_mem, byteCount: Int) {
