@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
         .library(name: "Face", targets: ["Face"]),
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,9 @@ let package = Package(
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
         .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
+        // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
+        // the corpus replay test drive the same code.
+        .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
         .executableTarget(name: "CLI", dependencies: [
             "Avatar", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
     ],
     swiftLanguageModes: [.v6]

@@ -63,6 +63,21 @@ public struct Avatar: @unchecked Sendable {
         do { file = try SafeTensorsFile(path: path) } catch let e as SafeTensorsError {
             throw AvatarError.avatarFile(path: path, reason: e.description)
         }
+        return try load(file, config: expected)
+    }
+
+    /// Reads avatar-file bytes already in memory, as `load(path:config:)` does; `path` only names
+    /// them in errors.
+    public static func load(data: Data, path: String, config expected: ModelConfig? = nil) throws -> Avatar {
+        let file: SafeTensorsFile
+        do { file = try SafeTensorsFile(data: data, path: path) } catch let e as SafeTensorsError {
+            throw AvatarError.avatarFile(path: path, reason: e.description)
+        }
+        return try load(file, config: expected)
+    }
+
+    private static func load(_ file: SafeTensorsFile, config expected: ModelConfig?) throws -> Avatar {
+        let path = file.path
         guard let format = file.metadata["format"] else {
             throw AvatarError.avatarFile(path: path, reason: "no 'format' metadata (is this a weights or fixture file?)")
         }

@@ -13,6 +13,8 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
     case internalInconsistency(String)
     /// An avatar was made with other weights than the network's (fingerprints differ).
     case weightsMismatch(avatarWeights: String, networkWeights: String)
+    /// The device ran out of memory running `config`; `estimate` says what it needs.
+    case outOfDeviceMemory(config: String, device: String, estimate: DeviceMemoryEstimate, cause: String)
 
     /// What is wrong with an image tensor.
     public enum ImageProblem: Sendable, Equatable, CustomStringConvertible {
@@ -50,6 +52,11 @@ public enum AvatarError: Error, CustomStringConvertible, Sendable, Equatable {
         case .internalInconsistency(let m): return "internal error: \(m) (please report)"
         case .weightsMismatch(let a, let n):
             return "the avatar was made with other weights (fingerprint \(a)) than the network's (\(n)); rebuild it with `portrait avatar` and these weights"
+        case .outOfDeviceMemory(let config, let device, let e, let cause):
+            let need = DeviceMemoryEstimate.format(e.totalBytes)
+            return "out of device memory on \(device) (\(cause)): config '\(config)' needs about \(need) "
+                + "(\(DeviceMemoryEstimate.format(e.parameterBytes)) weights with their repacked copy, \(DeviceMemoryEstimate.format(e.avatarBytes)) avatar, "
+                + "\(DeviceMemoryEstimate.format(e.activationBytes)) working set); use a device with more memory, a smaller config, or --device cpu"
         }
     }
 }

@@ -1,4 +1,10 @@
 extension ModelConfig {
+    /// The largest size, channel count or block count a config may give (2^20): far above any
+    /// real model, small enough that products of a few of them cannot overflow.
+    public static let maximumDimension = 1 << 20
+    /// The largest upsampling or pooling factor of a scale schedule.
+    public static let maximumFactor = 64
+
     /// Checks the structural rules of `reference/model/config.py` (`Config.validate`): the image,
     /// appearance and G2D schedules agree, the warp schedule ends at the volume shape, G3D's encoder
     /// and decoder meet at every skip, every channel count is divisible by `normGroups`.
@@ -16,10 +22,12 @@ extension ModelConfig {
             ("warp_first_channels", warpFirstChannels), ("g3d_input_size", g3dInputSize),
             ("g3d_input_channels", g3dInputChannels), ("g2d_channels", g2dChannels),
         ]
-        for (key, value) in positives where value < 1 { throw fail("\(key) must be positive, found \(value)") }
+        for (key, value) in positives where value < 1 || value > Self.maximumDimension {
+            throw fail("\(key) must be in 1...\(Self.maximumDimension), found \(value)")
+        }
         guard appearanceStemKernel % 2 == 1 else { throw fail("appearance_stem_kernel must be odd") }
         for (key, layers) in [("identity_layers", identityLayers), ("pose_layers", poseLayers), ("expression_layers", expressionLayers)] {
-            guard layers.count == 4, layers.allSatisfy({ $0 >= 1 }) else {
+            guard layers.count == 4, layers.allSatisfy({ (1...Self.maximumDimension).contains($0) }) else {
                 throw fail("\(key) must list 4 positive block counts, found \(layers)")
             }
         }
@@ -33,14 +41,28 @@ extension ModelConfig {
         guard warpPreScale.count == warpBlockChannels.count else { throw fail("warp_pre_scale needs one [d,h,w] per warp block") }
         guard warpPostPool.count == warpBlockChannels.count else { throw fail("warp_post_pool needs one [d,h,w] per warp block") }
         let triples = warpPreScale + warpPostPool + g3dDownPreScale + g3dDownPostPool + g3dUpPreScale + g3dUpPostPool
-        guard triples.allSatisfy({ $0.count == 3 && $0.allSatisfy { $0 >= 1 } }) else {
-            throw fail("every scale/pool entry must be three positive factors [d, h, w]")
+        guard triples.allSatisfy({ $0.count == 3 && $0.allSatisfy { (1...Self.maximumFactor).contains($0) } }) else {
+            throw fail("every scale/pool entry must be three factors [d, h, w] in 1...\(Self.maximumFactor)")
+        }
+        let channelLists = appearanceBlockChannels + warpBlockChannels + g3dDownChannels + g3dUpChannels + g2dUpChannels
+        guard channelLists.allSatisfy({ (1...Self.maximumDimension).contains($0) }) else {
+            throw fail("every block channel count must be in 1...\(Self.maximumDimension)")
+        }
+        guard g2dBlocksPerResolution <= Self.maximumDimension, g2dSameBlocks <= Self.maximumDimension,
+              appearance3DBlocks <= Self.maximumDimension else {
+            throw fail("block counts must be at most \(Self.maximumDimension)")
+        }
+        // Sizes along the schedules, refusing any that leaves 1...maximumDimension (or overflows).
+        func scaled(_ a: Int, _ b: Int) throws -> Int {
+            let (m, overflow) = a.multipliedReportingOverflow(by: b)
+            guard !overflow, m <= Self.maximumDimension else { throw fail("a scale schedule grows a size past \(Self.maximumDimension)") }
+            return m
         }
         var (d, h) = (embedSize, embedSize)
         for (scale, pool) in zip(warpPreScale, warpPostPool) {
             guard scale[1] == scale[2], pool[1] == pool[2] else { throw fail("warp scales must treat H and W alike") }
-            d = d * scale[0] / pool[0]
-            h = h * scale[1] / pool[1]
+            d = try scaled(d, scale[0]) / pool[0]
+            h = try scaled(h, scale[1]) / pool[1]
         }
         guard d == volumeDepth, h == volumeSize else {
             throw fail("warp schedule ends at depth \(d) size \(h), volume is \(volumeDepth)x\(volumeSize)")
@@ -55,14 +77,14 @@ extension ModelConfig {
         var shape = [volumeDepth, volumeSize, volumeSize]
         var features: [(Int, [Int])] = []
         for ((scale, pool), c) in zip(zip(g3dDownPreScale, g3dDownPostPool), g3dDownChannels) {
-            shape = zip(shape, scale).map { $0 * $1 }
+            shape = try zip(shape, scale).map { try scaled($0, $1) }
             features.append((c, shape))
             shape = zip(shape, pool).map { $0 / $1 }
         }
         var c = g3dInputChannels
         shape = [g3dInputSize, g3dInputSize, g3dInputSize]
         for (i, ((scale, pool), cout)) in zip(zip(g3dUpPreScale, g3dUpPostPool), g3dUpChannels).enumerated() {
-            shape = zip(shape, scale).map { $0 * $1 }
+            shape = try zip(shape, scale).map { try scaled($0, $1) }
             let (fc, fshape) = features[features.count - 1 - i]
             guard fc == c, fshape == shape else {
                 throw fail("G3D up block \(i) input \(c)x\(shape) does not meet skip \(fc)x\(fshape)")
@@ -75,7 +97,7 @@ extension ModelConfig {
         }
         var channels = [appearanceStemChannels, volumeChannels, g2dChannels, zChannels, embedChannels,
                         warpFirstChannels, g3dInputChannels]
-        channels += appearanceBlockChannels + warpBlockChannels + g3dDownChannels + g3dUpChannels + g2dUpChannels
+        channels += channelLists
         channels += (0..<4).flatMap { i in [identityWidth << i, 4 * (identityWidth << i)] }
         channels += (0..<4).map { expressionWidth << $0 }
         for ch in channels where ch < 1 || ch % normGroups != 0 {

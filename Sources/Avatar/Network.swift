@@ -24,6 +24,14 @@ public final class Network: @unchecked Sendable {
     public init(config: ModelConfig, weights: Weights, engine: Engine) throws {
         try weights.validate(against: config)
         let layout = NetworkLayout(config)
+        self.parameters = try Self.explainingDeviceMemory(config, device: engine.name) { try Self.upload(weights, layout, engine) }
+        self.config = config
+        self.engine = engine
+        self.layout = layout
+        self.weightsFingerprint = weights.fingerprint
+    }
+
+    private static func upload(_ weights: Weights, _ layout: NetworkLayout, _ engine: Engine) throws -> [String: Tensor] {
         var parameters: [String: Tensor] = [:]
         for spec in layout.specs {
             guard let t = weights.tensors[spec.name] else { throw AvatarError.internalInconsistency("validated weights lack \(spec.name)") }
@@ -37,11 +45,7 @@ public final class Network: @unchecked Sendable {
             parameters[d.name] = try engine.resident(d.make(sources))
         }
         for (name, t) in layout.constants { parameters[name] = try engine.resident(t) }
-        self.config = config
-        self.engine = engine
-        self.layout = layout
-        self.parameters = parameters
-        self.weightsFingerprint = weights.fingerprint
+        return parameters
     }
 
     /// Loads `weightsPath` for `config` and builds the network on `engine`.
@@ -63,7 +67,7 @@ public final class Network: @unchecked Sendable {
         if let mask { try checkImage(mask, role: "mask", channels: 1) }
         let f = forward(recorder)
         let cfg = config
-        return try f.stage("avatar") {
+        return try Self.explainingDeviceMemory(config, device: engine.name) { try f.stage("avatar") {
             let image = try engine.resident(applyMask(source, mask))
             try f.record("source.masked", image)
             let motion = try f.motion(layout, image, prefix: "source")
@@ -93,7 +97,7 @@ public final class Network: @unchecked Sendable {
             var avatar = Avatar(config: cfg, es: es, canonicalVolume: canonical, sourcePose: motion.pose, sourceExpression: motion.z)
             avatar.weightsFingerprint = weightsFingerprint
             return avatar
-        }
+        } }
     }
 
     // MARK: - Per frame
@@ -104,11 +108,11 @@ public final class Network: @unchecked Sendable {
         try checkAvatar(avatar)
         try checkImage(driver, role: "driver", channels: 3)
         let f = forward(recorder)
-        return try f.stage("frame") {
+        return try Self.explainingDeviceMemory(config, device: engine.name) { try f.stage("frame") {
             let image = try engine.resident(driver)
             let motion = try f.motion(layout, image, prefix: "driver")
             return try drive(f, avatar, theta: motion.theta, z: motion.z)
-        }
+        } }
     }
 
     /// Free-view rendering: `avatar` under an explicit head `pose` (no driver image), with the
@@ -121,20 +125,20 @@ public final class Network: @unchecked Sendable {
             throw AvatarError.invalidPose("expression must be [1, \(config.zChannels)], got \(expression.shape)")
         }
         let f = forward(recorder)
-        return try f.stage("frame") {
+        return try Self.explainingDeviceMemory(config, device: engine.name) { try f.stage("frame") {
             let theta = pose.matrix(angleMin: config.poseAngleMin, angleMax: config.poseAngleMax)
             try f.record("driver.theta", Matrix4.tensor(theta))
             let z = try engine.resident(expression ?? avatar.sourceExpression)
             return try drive(f, avatar, theta: theta, z: z)
-        }
+        } }
     }
 
     /// Uploads a loaded avatar's tensors to this network's engine once (a host avatar would
     /// otherwise be uploaded on every frame).
     public func resident(_ avatar: Avatar) throws -> Avatar {
         try checkAvatar(avatar)
-        var resident = Avatar(config: avatar.config, es: try engine.resident(avatar.es), canonicalVolume: try engine.resident(avatar.canonicalVolume),
-                              sourcePose: avatar.sourcePose, sourceExpression: try engine.resident(avatar.sourceExpression))
+        var resident = try Self.explainingDeviceMemory(config, device: engine.name) { Avatar(config: avatar.config, es: try engine.resident(avatar.es), canonicalVolume: try engine.resident(avatar.canonicalVolume),
+                              sourcePose: avatar.sourcePose, sourceExpression: try engine.resident(avatar.sourceExpression)) }
         resident.weightsFingerprint = avatar.weightsFingerprint
         return resident
     }

@@ -27,6 +27,7 @@ func printError(_ line: String) {
 /// (the status for bad input, missing files and unavailable devices).
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
+        _ = try FaultInjection.configured()
         return try body()
     } catch let exit as ExitCode {
         throw exit

@@ -165,27 +165,7 @@ enum PoseParser {
 
     static func csv(_ path: String) throws -> [HeadPose] {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw MediaError.fileNotFound(path: path) }
-        var lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-        guard !lines.isEmpty else { throw MediaError.invalidArgument("\(path): empty pose CSV") }
-        let header = lines.removeFirst().lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        func col(_ name: String) -> Int? { header.firstIndex(of: name) }
-        guard let iy = col("yaw"), let ip = col("pitch"), let ir = col("roll") else {
-            throw MediaError.invalidArgument("\(path): the header must name yaw,pitch,roll (degrees), optionally tx,ty,tz,scale")
-        }
-        return try lines.enumerated().map { n, line in
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-            func value(_ i: Int?, _ fallback: Double) throws -> Double {
-                guard let i else { return fallback }
-                guard i < cells.count, let v = cells[i] else {
-                    throw MediaError.invalidArgument("\(path): line \(n + 2) has no number in column \(header[i])")
-                }
-                return v
-            }
-            let s = try value(col("scale"), 1)
-            return HeadPose(scale: [s, s, s], yaw: try value(iy, 0) * .pi / 180, pitch: try value(ip, 0) * .pi / 180,
-                            roll: try value(ir, 0) * .pi / 180,
-                            translation: [try value(col("tx"), 0), try value(col("ty"), 0), try value(col("tz"), 0)])
-        }
+        return try PoseCSV.parse(text, source: path)
     }
 }
 #endif

@@ -83,6 +83,7 @@ final class OutputSink {
             try SafeTensorsWriter.write(["image": tensor], metadata: metadata.merging(["format": "portraitcl-image-1"]) { _, new in new }, to: path)
             singleFileWritten = path
         }
+        FaultInjection.frameWritten(count: count)
     }
 
     /// Completes the output (the video is renamed into place here).

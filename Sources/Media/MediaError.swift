@@ -21,6 +21,8 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidArgument(String)
     /// A libav* call failed; `call` names it and `reason` is libav's own message.
     case ffmpeg(path: String, call: String, reason: String)
+    /// The picture is larger than `PictureLimits` allow.
+    case tooLarge(path: String, width: Int, height: Int)
 
     /// One line: what happened, to which file, and what to try.
     public var description: String {
@@ -43,6 +45,8 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
             return message
         case .ffmpeg(let path, let call, let reason):
             return "\(path): \(call) failed: \(reason)"
+        case .tooLarge(let path, let width, let height):
+            return "\(path): the picture is \(width)x\(height), more than the \(PictureLimits.maximumPixels >> 20) Mpixel (or \(PictureLimits.maximumSide)-pixel side) limit; downscale it first"
         }
     }
 }

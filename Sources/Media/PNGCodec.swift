@@ -33,9 +33,8 @@ public enum PNGCodec {
             throw .corrupt(path: path, reason: "libpng: \(String(cString: cpng_message(&image)))")
         }
         let width = Int(image.width), height = Int(image.height)
-        guard width > 0, height > 0, width <= 1 << 15, height <= 1 << 15 else {
-            throw .corrupt(path: path, reason: "implausible size \(width)x\(height)")
-        }
+        guard width > 0, height > 0 else { throw .corrupt(path: path, reason: "implausible size \(width)x\(height)") }
+        try PictureLimits.check(width: width, height: height, path: path)
         image.format = UInt32(PNG_FORMAT_RGB)
         var bytes = [UInt8](repeating: 0, count: width * height * 3)
         var white = png_color(red: 255, green: 255, blue: 255)

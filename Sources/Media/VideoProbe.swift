@@ -24,7 +24,12 @@ struct VideoProbe {
     init(path: String) throws(MediaError) {
         guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
         var opened: UnsafeMutablePointer<AVFormatContext>? = nil
-        let status = avformat_open_input(&opened, path, nil, nil)
+        // Local files only: a playlist (HLS, concat) inside a "video" must not open URLs or
+        // embedded data for us.
+        var options: OpaquePointer? = nil
+        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        let status = avformat_open_input(&opened, path, nil, &options)
+        av_dict_free(&options)
         guard status >= 0, let context = opened else {
             if status == cffmpeg_averror(ENOENT) || status == cffmpeg_averror(EACCES) { throw .fileNotFound(path: path) }
             throw .unsupportedFormat(path: path, reason: FFmpeg.message(status))
@@ -39,7 +44,12 @@ struct VideoProbe {
 
     private init(context: UnsafeMutablePointer<AVFormatContext>, path: String) throws(MediaError) {
         format = context
-        let status = avformat_find_stream_info(context, nil)
+        // Stream probing decodes frames too: bound their size there as in the decoder proper.
+        var options = [OpaquePointer?](repeating: nil, count: Int(context.pointee.nb_streams))
+        for i in options.indices { av_dict_set(&options[i], "max_pixels", "\(PictureLimits.maximumPixels)", 0) }
+        let status = options.isEmpty ? avformat_find_stream_info(context, nil)
+            : options.withUnsafeMutableBufferPointer { avformat_find_stream_info(context, $0.baseAddress) }
+        for i in options.indices { av_dict_free(&options[i]) }
         guard status >= 0 else { throw .corrupt(path: path, reason: "cannot read stream info: \(FFmpeg.message(status))") }
 
         var found: UnsafePointer<AVCodec>? = nil
@@ -67,6 +77,7 @@ struct VideoProbe {
         guard width > 0, height > 0 else {
             throw .corrupt(path: path, reason: "video stream has no frame size (\(width)x\(height))")
         }
+        try PictureLimits.check(width: width, height: height, path: path)
 
         var matrixAngle = 0.0
         rotationDegrees = cffmpeg_stream_display_rotation(stream, &matrixAngle) == 1

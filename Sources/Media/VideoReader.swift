@@ -82,6 +82,8 @@ public final class VideoReader {
         var status = avcodec_parameters_to_context(decoderContext, probe.parameters)
         guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_parameters_to_context", reason: FFmpeg.message(status)) }
         decoderContext.pointee.thread_count = 0
+        // A frame larger than the limit (a size change mid-stream) fails to decode instead.
+        decoderContext.pointee.max_pixels = Int64(PictureLimits.maximumPixels)
         decoderContext.pointee.pkt_timebase = probe.timeBase
         status = avcodec_open2(decoderContext, probe.codec, nil)
         guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_open2(\(codecName))", reason: FFmpeg.message(status)) }

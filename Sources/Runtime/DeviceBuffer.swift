@@ -44,16 +44,32 @@ public final class BufferPool: @unchecked Sendable {
             return DeviceBuffer(mem: mem, byteCount: size, pool: self)
         }
         lock.unlock()
-        var status: cl_int = 0
-        guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &status),
-              status == CL_SUCCESS else {
-            throw OpenCLError(code: status == 0 ? -4 : status, call: "clCreateBuffer", detail: "\(size) bytes")
+        // Out of memory with free buffers of other sizes held: release them and try once more.
+        let mem: cl_mem
+        do { mem = try create(size) } catch let error as OpenCLError where [-4, -5, -6].contains(error.code) {
+            trim()
+            mem = try create(size)
         }
         lock.lock()
         allocations += 1
         bytesAllocated += size
         lock.unlock()
         return DeviceBuffer(mem: mem, byteCount: size, pool: self)
+    }
+
+    private func create(_ size: Int) throws -> cl_mem {
+        lock.lock()
+        let live = bytesAllocated
+        lock.unlock()
+        if FaultInjection.failsAllocation(bytes: size, live: live) {
+            throw OpenCLError(code: -4, call: "clCreateBuffer", detail: "\(size) bytes (injected by \(FaultInjection.variable))")
+        }
+        var status: cl_int = 0
+        guard let mem = clCreateBuffer(context, cl_mem_flags(CL_MEM_READ_WRITE), size, nil, &status),
+              status == CL_SUCCESS else {
+            throw OpenCLError(code: status == 0 ? -4 : status, call: "clCreateBuffer", detail: "\(size) bytes")
+        }
+        return mem
     }
 
     func recycle(_ mem: cl_mem, byteCount: Int) {

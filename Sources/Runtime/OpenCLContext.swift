@@ -180,6 +180,9 @@ public final class OpenCLContext: @unchecked Sendable {
     }
 
     private func buildProgram(options: String) throws -> cl_program {
+        if FaultInjection.failsBuild {
+            throw OpenCLError(code: -11, call: "clBuildProgram", detail: "options '\(options)' on \(device.name) (injected by \(FaultInjection.variable))")
+        }
         var status: cl_int = 0
         var deviceID: cl_device_id? = device.id
         if let cache, let binary = cache.load(key: cache.key(source: source, options: options, device: device)) {

@@ -10,6 +10,8 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case shapeMismatch(String)
     /// A file could not be read or written.
     case io(path: String, reason: String)
+    /// `PORTRAIT_FAULT` holds a value the fault hook does not know.
+    case invalidFault(String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
             return "shape mismatch: \(s)"
         case .io(let path, let reason):
             return "\(path): \(reason)"
+        case .invalidFault(let value):
+            return "PORTRAIT_FAULT='\(value)' is not a known fault: use alloc, device-memory:BYTES, build, kill-after-frames:N or sigkill-after-frames:N (a test hook; unset it for normal runs)"
         }
     }
 }

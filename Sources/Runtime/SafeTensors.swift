@@ -98,9 +98,18 @@ public final class SafeTensorsFile: @unchecked Sendable {
             let (count, overflow) = shape.reduce((1, false)) { acc, d in
                 let (m, o) = acc.0.multipliedReportingOverflow(by: d); return (m, acc.1 || o)
             }
+            guard !overflow else {
+                throw SafeTensorsError.corrupt(path: path, reason: "tensor '\(name)' has shape \(shape), whose element count overflows")
+            }
             if let size = Self.elementSize(dtype) {
-                guard !overflow, count * size == offs[1] - offs[0] else {
-                    throw SafeTensorsError.corrupt(path: path, reason: "tensor '\(name)' of shape \(shape) and dtype \(dtype) needs \(count * size) bytes but its offsets span \(offs[1] - offs[0])")
+                let (bytes, tooLarge) = count.multipliedReportingOverflow(by: size)
+                guard !tooLarge, bytes == offs[1] - offs[0] else {
+                    throw SafeTensorsError.corrupt(path: path, reason: "tensor '\(name)' of shape \(shape) and dtype \(dtype) needs \(tooLarge ? "more than Int.max" : "\(bytes)") bytes but its offsets span \(offs[1] - offs[0])")
+                }
+            } else {
+                // A dtype this reader does not know still has at least one bit per element.
+                guard count <= (offs[1] - offs[0]) * 8 else {
+                    throw SafeTensorsError.corrupt(path: path, reason: "tensor '\(name)' of shape \(shape) has \(count) elements in \(offs[1] - offs[0]) bytes")
                 }
             }
             entries[name] = Entry(dtype: dtype, shape: shape, range: offs[0]..<offs[1])
@@ -123,6 +132,10 @@ public final class SafeTensorsFile: @unchecked Sendable {
     public func tensor(_ name: String) throws -> Tensor {
         guard let entry = entries[name] else {
             throw SafeTensorsError.missingTensor(path: path, name: name, available: names)
+        }
+        // An unknown dtype's shape was not checked against its bytes: refuse it before sizing anything.
+        guard ["F32", "F16", "BF16", "F64"].contains(entry.dtype) else {
+            throw SafeTensorsError.unsupportedDType(path: path, tensor: name, dtype: entry.dtype)
         }
         let start = dataStart + entry.range.lowerBound
         let count = entry.shape.reduce(1, *)

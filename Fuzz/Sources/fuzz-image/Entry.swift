@@ -1,0 +1,14 @@
+import FuzzHarness
+import FuzzTargets
+
+/// libFuzzer's per-input function for the `image` parser.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
+    FuzzHarness.run(.image, start, count)
+}
+
+/// The process entry (SwiftPM's name for this target's `main`): hands over to libFuzzer.
+@_cdecl("fuzz_image_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzHarness.main(argc, argv, fuzzOneInput)
+}
