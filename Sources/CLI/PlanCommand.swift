@@ -101,6 +101,13 @@ struct MergeCommand: ParsableCommand {
                 pieces.append((fields[0], fields[1], fields[2], path, tags))
             }
             pieces.sort { $0.first < $1.first }
+            // Pieces of one render carry the same label (model, weights, watermark id); another render's would mix in.
+            let perRun: Set<String> = [ShardOptions.segmentTag, "creation_time", "encoder", "major_brand", "minor_version", "compatible_brands"]
+            func label(_ tags: [String: String]) -> [String: String] { tags.filter { !perRun.contains($0.key) } }
+            for piece in pieces.dropFirst() where label(piece.tags) != label(pieces[0].tags) {
+                let keys = Set(label(piece.tags).keys).union(label(pieces[0].tags).keys).filter { label(piece.tags)[$0] != label(pieces[0].tags)[$0] }
+                throw MediaError.invalidArgument("\(piece.path) comes from another render than \(pieces[0].path) (its \(keys.sorted().joined(separator: ", ")) differ); render every shard with the same plan, model and weights")
+            }
             var next = 0
             for piece in pieces {
                 guard piece.first == next, piece.total == pieces[0].total else {

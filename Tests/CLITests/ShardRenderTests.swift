@@ -55,6 +55,15 @@ import Testing
         let gap = try CLIRunner.run(["merge", dir.appendingPathComponent("s3.part-000-of-003.mp4").path,
                                      dir.appendingPathComponent("s3.part-002-of-003.mp4").path, "-o", dir.appendingPathComponent("g.mp4").path])
         #expect(gap.status == 2 && gap.stderr.contains("frames 3..<6 are missing"), "\(gap.stderr)")
+        // A piece of another render (another plan: another watermark id) is refused.
+        let otherPlan = dir.appendingPathComponent("other.json").path
+        #expect(try CLIRunner.run(["plan", "--driver", clip, "--keyframe-interval", "3", "--device", "opencl", "-o", otherPlan]).status == 0)
+        let other = try CLIRunner.run(["render", "--shard", "1/3", "-o", dir.appendingPathComponent("o.mp4").path, "--source", source, "--driver", clip,
+                                       "--plan", otherPlan] + FaceCropRenderTests.model)
+        #expect(other.status == 0, "\(other.stderr)")
+        let mixed = try CLIRunner.run(["merge", dir.appendingPathComponent("s3.part-000-of-003.mp4").path, dir.appendingPathComponent("o.part-001-of-003.mp4").path,
+                                       dir.appendingPathComponent("s3.part-002-of-003.mp4").path, "-o", dir.appendingPathComponent("mixed.mp4").path])
+        #expect(mixed.status == 2 && mixed.stderr.contains("comes from another render") && mixed.stderr.contains("watermark"), "\(mixed.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("g.mp4").path))
     }
 
