@@ -122,29 +122,19 @@ struct RenderCommand: ParsableCommand {
             let frameRate = try drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
             let interval = plan?.keyframeInterval ?? scaleOut.keyframeInterval ?? PlanCommand.defaultInterval(frameRate.framesPerSecond)
-            var range = 0..<wanted
-            var outputPath = output
-            var segmentTags: [String: String] = [:]
-            if let piece {
-                let clip = min(wanted, try plan?.frames ?? drive.exactCount())
-                range = ShardMath.range(index: piece.index, count: piece.count, frames: clip, interval: interval)
-                guard !range.isEmpty else {
-                    print("shard \(piece.index)/\(piece.count): no frames (the \(clip)-frame clip is cut every \(interval) frames into fewer pieces); nothing to write")
-                    return
-                }
-                outputPath = ShardMath.segmentPath(output, index: piece.index, count: piece.count)
-                segmentTags[ShardOptions.segmentTag] = "\(range.lowerBound)+\(range.count)/\(clip)"
-                printError("portrait: shard \(piece.index)/\(piece.count): frames \(range.lowerBound)..<\(range.upperBound) of \(clip) → \(outputPath)")
-            }
+            guard let part = try RenderPiece.make(piece: piece, output: output, wanted: wanted,
+                                                  clip: { try plan?.frames ?? drive.exactCount() }, interval: interval) else { return }
+            let range = part.range, outputPath = part.outputPath
             let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine,
                                               renderID: plan.flatMap { UInt32($0.renderID, radix: 16) })
             let sink = try OutputSink(path: outputPath, frameRate: frameRate, audioSource: noAudio || piece != nil ? nil : drive.audioPath, crf: crf,
-                                      metadata: disclosure.tags.merging(segmentTags) { _, new in new }, keyframeInterval: interval)
+                                      metadata: disclosure.tags.merging(part.tags) { _, new in new }, keyframeInterval: interval)
             if piece != nil && sink.kind != .video {
                 throw ValidationError("a shard writes a video segment: give -o OUT.mp4 (segments OUT.part-I-of-N.mp4)")
             }
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
+            let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine)
             printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             let avatarRecorder = stages == nil ? nil : StageRecorder()
@@ -184,20 +174,7 @@ struct RenderCommand: ParsableCommand {
                         try dump.write(to: stages, metadata: ["config": network.config.name, "weights_fingerprint": network.weightsFingerprint])
                         printError("portrait: wrote \(dump.count) float32 stage tensors to \(stages)")
                     }
-                    var frame: RGBImage
-                    if let pasteInto {
-                        let face = try FrameConversion.image(tensor, engine: engine)
-                        let region = pasteInto.region
-                        let pasted = try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
-                        frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
-                    } else {
-                        frame = try FrameConversion.image(try disclosure.mark(tensor), engine: engine)
-                    }
-                    if sideBySide {
-                        // Panels at the result's height: the full picture when pasted back, the model's square otherwise.
-                        frame = try RGBImage.sideBySide([driverFrame, pasteInto?.original ?? sourceImage].compactMap { $0 } + [frame],
-                                                        height: frame.height)
-                    }
+                    let frame = try composer.compose(tensor, driver: driverFrame)
                     try sink.write(frame)
                     progress.advance()
                 }
@@ -216,41 +193,6 @@ struct RenderCommand: ParsableCommand {
                                   locator.searches, locator.seconds, perSearch * 1000, perFrame > 0 ? 100 * perSearch / perFrame : 0, perFrame))
             }
             print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", outputPath, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
-        }
-    }
-}
-
-/// `portrait avatar`: builds the per-avatar state once and saves it for many renders.
-struct AvatarCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "avatar",
-        abstract: "Encode a source portrait once (the ~3 TFLOP per-avatar work) and save it for later renders.")
-
-    @Option(help: "Source portrait (PNG/JPEG).")
-    var source: String
-
-    @OptionGroup var framing: CropOptions
-
-    @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
-    var output: String
-
-    @OptionGroup var input: InputOptions
-    @OptionGroup var model: ModelOptions
-    @OptionGroup var deviceOptions: DeviceOptions
-
-    func run() throws {
-        try reportingErrors {
-            let engine = try deviceOptions.makeEngine()
-            let network = try model.makeNetwork(engine: engine)
-            let size = network.config.imageSize
-            let locator = framing.crop == .auto ? try FaceLocator(engine: engine) : nil
-            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
-            let mask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
-                                            sourceHeight: picture.height, crop: picture.crop)
-            let start = Date()
-            let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
-            try avatar.save(to: output, engine: engine)
-            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.config.name, Date().timeIntervalSince(start), engine.name))
         }
     }
 }

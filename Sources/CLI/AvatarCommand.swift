@@ -1,0 +1,43 @@
+#if canImport(Media)
+import ArgumentParser
+import Avatar
+import Foundation
+import Kernels
+import Media
+import Runtime
+
+/// `portrait avatar`: builds the per-avatar state once and saves it for many renders.
+struct AvatarCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "avatar",
+        abstract: "Encode a source portrait once (the ~3 TFLOP per-avatar work) and save it for later renders.")
+
+    @Option(help: "Source portrait (PNG/JPEG).")
+    var source: String
+
+    @OptionGroup var framing: CropOptions
+
+    @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
+    var output: String
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var deviceOptions: DeviceOptions
+
+    func run() throws {
+        try reportingErrors {
+            let engine = try deviceOptions.makeEngine()
+            let network = try model.makeNetwork(engine: engine)
+            let size = network.config.imageSize
+            let locator = framing.crop == .auto ? try FaceLocator(engine: engine) : nil
+            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+            let mask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
+                                            sourceHeight: picture.height, crop: picture.crop)
+            let start = Date()
+            let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
+            try avatar.save(to: output, engine: engine)
+            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.config.name, Date().timeIntervalSince(start), engine.name))
+        }
+    }
+}
+#endif
