@@ -147,6 +147,21 @@ public struct OpDefinition: Sendable {
         self.cost = cost; self.cases = cases; self.profileCases = profileCases
     }
 
+    /// A definition run and costed by one declaration: `declare` turns the arguments into an
+    /// `OpCall`, the op runs through `Engine.run` and its cost is the declaration's `cost`, so
+    /// the catalog and the engine cannot count differently.
+    public init(name: String, inputs: [String], optionalInputs: [String] = [], parameters: [String] = [],
+                tolerance: Tolerance, cases: [OpCase], profileCases: [OpCase] = [],
+                declare: @escaping @Sendable (OpArguments) throws -> OpCall) {
+        self.init(name: name, inputs: inputs, optionalInputs: optionalInputs, parameters: parameters,
+                  tolerance: tolerance, cases: cases, profileCases: profileCases,
+                  cost: { a in (try? declare(a))?.op.cost ?? .zero },
+                  run: { engine, a in
+                      let call = try declare(a)
+                      return try engine.run(call.op, call.inputs)
+                  })
+    }
+
     /// Checks names, then runs.
     public func call(_ engine: Engine, _ arguments: OpArguments) throws -> Tensor {
         for key in arguments.parameters.keys where !parameters.contains(key) {
