@@ -9,7 +9,7 @@ struct MatmulGeometry: Sendable, Equatable {
     /// FLOPs (2·M·N·K per batch, + M·N for a bias) and bytes (A + B + C, each counted once).
     func cost(bias: Bool, aCount: Int, bCount: Int) -> KernelCost {
         let outputs = Double(batch * m * n)
-        return KernelCost(flops: 2 * Double(k) * outputs + (bias ? outputs : 0),
+        return KernelCost(flops: FlopCount.multiplyAccumulate(reduction: k, outputs: batch * m * n) + (bias ? outputs : 0),
                           bytes: 4 * (Double(aCount + bCount) + outputs + (bias ? Double(n) : 0)))
     }
 }
