@@ -136,6 +136,9 @@ public struct OpDefinition: Sendable {
     public let cases: [OpCase]
     /// Full-size MegaPortraits shapes for `profile --ops` (may be empty).
     public let profileCases: [OpCase]
+    /// The declaration behind a call, when the definition was made with `declare:` (nil for
+    /// entries whose call runs several declarations, such as `add` with a scaled broadcast).
+    public private(set) var declaration: (@Sendable (OpArguments) throws -> OpCall)? = nil
 
     /// Creates a definition.
     public init(name: String, inputs: [String], optionalInputs: [String] = [], parameters: [String] = [],
@@ -160,6 +163,7 @@ public struct OpDefinition: Sendable {
                       let call = try declare(a)
                       return try engine.run(call.op, call.inputs)
                   })
+        declaration = declare
     }
 
     /// Checks names, then runs.

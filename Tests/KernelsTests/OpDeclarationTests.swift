@@ -23,6 +23,14 @@ struct OpDeclarationTests {
         #expect(id.op.cost(args).bytes == bytes, "\(id): catalog \(id.op.cost(args).bytes) bytes, engine recorded \(bytes)")
     }
 
+    @Test("the catalog's tolerance is the declaration's", arguments: smallCases)
+    func catalogToleranceMatchesDeclaration(_ id: OpCaseID) throws {
+        guard let declare = id.op.declaration else { return }
+        let op = try declare(id.testCase.arguments(seed: 1)).op
+        #expect(op.tolerance.absolute == id.op.tolerance.absolute && op.tolerance.relative == id.op.tolerance.relative,
+                "\(id): catalog \(id.op.tolerance), declaration \(op.tolerance)")
+    }
+
     @Test("the FLOP counts that used to disagree: sigmoid 4/element, add 3/element, affine_grid per output value")
     func formerlyDisagreeingCounts() throws {
         let x = Tensor(shape: [2, 5], values: [Float](repeating: 0.5, count: 10))
