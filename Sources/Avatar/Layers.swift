@@ -32,7 +32,7 @@ struct Conv {
     func output(_ n: Int) -> Int { (n + 2 * padding - kernel) / stride + 1 }
 
     /// FLOPs (2 × multiply-accumulates, bias not counted, as flops.py) for `outputs` output values.
-    func flops(outputs: Int) -> Double { 2 * Double(cin * taps) * Double(outputs) }
+    func flops(outputs: Int) -> Double { FlopCount.multiplyAccumulate(reduction: cin * taps, outputs: outputs) }
 
     /// FLOPs for an output of `points` spatial positions (per sample).
     func flops(points: Int) -> Double { flops(outputs: points * cout) }
@@ -58,7 +58,7 @@ struct Linear {
         return y
     }
 
-    var flops: Double { 2 * Double(inputs * outputs) }
+    var flops: Double { FlopCount.multiplyAccumulate(reduction: inputs, outputs: outputs) }
 }
 
 /// `nn.GroupNorm(norm_groups, channels, eps)` with affine weight and bias.

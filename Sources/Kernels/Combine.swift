@@ -70,43 +70,69 @@ extension Engine {
     }
 
     private func broadcastBinary(_ a: Tensor, _ b: Tensor, _ operation: BroadcastOperation, op: String) throws -> Tensor {
-        let shape = try BroadcastShape(input: a, other: b, op: op)
-        guard a.count < Int(Int32.max) else {
-            throw RuntimeError.shapeMismatch("\(op): \(a.shapeDescription) has more than 2^31 elements; split the batch")
-        }
-        let cost = KernelCost(flops: Double(a.count), bytes: 4 * Double(2 * a.count + b.count))
-        switch backend {
-        case .cpu:
-            let (x, y) = (try cpuValues(a), try cpuValues(b))
-            return timedCPU(op, cost: cost) {
-                // Within a run of trailing broadcast dims the other operand's element is constant.
-                let run = shape.constantRun
-                var out = [Float](repeating: 0, count: x.count)
-                for start in stride(from: 0, to: x.count, by: run) {
-                    let v = y[shape.otherIndex(start)]
-                    switch operation {
-                    case .add: for i in start..<(start + run) { out[i] = x[i] + v }
-                    case .multiply: for i in start..<(start + run) { out[i] = x[i] * v }
-                    }
-                }
-                return Tensor(shape: a.shape, values: out)
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, a.shape)
-            let (d, s) = (shape.dims, shape.strides)
-            try cl.launch("broadcast_binary", global: [a.count], local: [256],
-                          arguments: [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(out.deviceBuffer!), .i(a.count),
-                                      .i(d[1]), .i(d[2]), .i(d[3]), .i(d[4]),
-                                      .i(s[0]), .i(s[1]), .i(s[2]), .i(s[3]), .i(s[4]), .int(operation.rawValue)],
-                          cost: cost)
-            return out
-        }
+        try run(BroadcastBinaryOp(a, b, operation, op: op), [a, b])
     }
 
     /// `torch.cat(tensors, dim)`: every tensor has the same rank and the same size on every dim
     /// but `dim` (negative counts from the end, as in PyTorch); the result stacks them along `dim`
     /// in order. BiSeNet concatenates two `[N, C, H, W]` maps along channels (`dim = 1`).
     public func concatenate(_ tensors: [Tensor], dim: Int) throws -> Tensor {
+        try run(ConcatenateOp(tensors, dim: dim), tensors)
+    }
+}
+
+/// `input ∘ other` with `other` broadcast to `input`'s shape (kernel `broadcast_binary`).
+struct BroadcastBinaryOp: EngineOp {
+    let shape: BroadcastShape
+    let operation: BroadcastOperation
+    let name: String
+    let outputShape: [Int]
+    let otherCount: Int
+    var count: Int { outputShape.reduce(1, *) }
+
+    init(_ a: Tensor, _ b: Tensor, _ operation: BroadcastOperation, op: String) throws {
+        shape = try BroadcastShape(input: a, other: b, op: op)
+        guard a.count < Int(Int32.max) else {
+            throw RuntimeError.shapeMismatch("\(op): \(a.shapeDescription) has more than 2^31 elements; split the batch")
+        }
+        self.operation = operation; name = op; outputShape = a.shape; otherCount = b.count
+    }
+
+    var cost: KernelCost { KernelCost(flops: Double(count), bytes: 4 * Double(2 * count + otherCount)) }
+    var tolerance: Tolerance { .tight }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] {
+        let (x, y) = (inputs[0], inputs[1])
+        // Within a run of trailing broadcast dims the other operand's element is constant.
+        let run = shape.constantRun
+        var out = [Float](repeating: 0, count: x.count)
+        for start in stride(from: 0, to: x.count, by: run) {
+            let v = y[shape.otherIndex(start)]
+            switch operation {
+            case .add: for i in start..<(start + run) { out[i] = x[i] + v }
+            case .multiply: for i in start..<(start + run) { out[i] = x[i] * v }
+            }
+        }
+        return out
+    }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        let (d, s) = (shape.dims, shape.strides)
+        try l.context.launch("broadcast_binary", global: [count], local: [256],
+                             arguments: [.buffer(l.input(0)), .buffer(l.input(1)), .buffer(l.outputBuffer), .i(count),
+                                         .i(d[1]), .i(d[2]), .i(d[3]), .i(d[4]),
+                                         .i(s[0]), .i(s[1]), .i(s[2]), .i(s[3]), .i(s[4]), .int(operation.rawValue)],
+                             cost: l.cost)
+    }
+}
+
+/// `torch.cat` of the inputs along one axis (kernel `concat_copy`, one launch per input).
+struct ConcatenateOp: EngineOp {
+    let outputShape: [Int]
+    /// Elements of each input per outer index, and of the output.
+    let inners: [Int], dstInner: Int, outer: Int
+
+    init(_ tensors: [Tensor], dim: Int) throws {
         guard let first = tensors.first else { throw RuntimeError.shapeMismatch("cat: needs at least one tensor") }
         let rank = first.rank
         let axis = dim < 0 ? dim + rank : dim
@@ -118,42 +144,41 @@ extension Engine {
         }
         var outputShape = first.shape
         outputShape[axis] = tensors.reduce(0) { $0 + $1.shape[axis] }
-        let outer = first.shape[..<axis].reduce(1, *)
+        outer = first.shape[..<axis].reduce(1, *)
         let trailing = first.shape[(axis + 1)...].reduce(1, *)
-        let dstInner = outputShape[axis] * trailing
+        dstInner = outputShape[axis] * trailing
+        inners = tensors.map { $0.shape[axis] * trailing }
         guard outer * dstInner < Int(Int32.max) else {
             throw RuntimeError.shapeMismatch("cat: the result \(outputShape) has more than 2^31 elements; split the batch")
         }
-        let total = Double(outer * dstInner)
-        let cost = KernelCost(flops: 0, bytes: 8 * total)
-        switch backend {
-        case .cpu:
-            let parts = try tensors.map { try cpuValues($0) }
-            return timedCPU("cat", cost: cost) {
-                var out = [Float](repeating: 0, count: outer * dstInner)
-                var offset = 0
-                for (t, values) in zip(tensors, parts) {
-                    let inner = t.shape[axis] * trailing
-                    for o in 0..<outer {
-                        for r in 0..<inner { out[o * dstInner + offset + r] = values[o * inner + r] }
-                    }
-                    offset += inner
-                }
-                return Tensor(shape: outputShape, values: out)
+        self.outputShape = outputShape
+    }
+
+    var name: String { "cat" }
+    var cost: KernelCost { KernelCost(flops: 0, bytes: 8 * Double(outer * dstInner)) }
+    var tolerance: Tolerance { .tight }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] {
+        var out = [Float](repeating: 0, count: outer * dstInner)
+        var offset = 0
+        for (inner, values) in zip(inners, inputs) {
+            for o in 0..<outer {
+                for r in 0..<inner { out[o * dstInner + offset + r] = values[o * inner + r] }
             }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            var offset = 0
-            for t in tensors {
-                let inner = t.shape[axis] * trailing
-                if t.count > 0 {
-                    try cl.launch("concat_copy", global: [t.count], local: [256],
-                                  arguments: [.buffer(buffer(t)), .buffer(out.deviceBuffer!), .i(t.count), .i(inner), .i(dstInner), .i(offset)],
-                                  cost: KernelCost(flops: 0, bytes: 8 * Double(t.count)))
-                }
-                offset += inner
+            offset += inner
+        }
+        return out
+    }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        var offset = 0
+        for (index, (t, inner)) in zip(l.inputs, inners).enumerated() {
+            if t.count > 0 {
+                try l.context.launch("concat_copy", global: [t.count], local: [256],
+                                     arguments: [.buffer(l.input(index)), .buffer(l.outputBuffer), .i(t.count), .i(inner), .i(dstInner), .i(offset)],
+                                     cost: KernelCost(flops: 0, bytes: 8 * Double(t.count)))
             }
-            return out
+            offset += inner
         }
     }
 }
@@ -178,15 +203,14 @@ enum CombineOps {
                 c("bisenet/4 128x16x16 + 128x16x16", [[1, 128, 16, 16], [1, 128, 16, 16]], dim: 1),
             ],
             profileCases: [c("bisenet 128x64x64 + 128x64x64", [[1, 128, 64, 64], [1, 128, 64, 64]], dim: 1)],
-            cost: { a in KernelCost(flops: 0, bytes: 8 * Double(a.tensors.values.reduce(0) { $0 + $1.count })) },
-            run: { engine, a in
+            declare: { a in
                 // The list in order, stopping at the first missing element.
                 let tensors = names.prefix { a.tensors[$0] != nil }.map { a.tensors[$0]! }
                 guard tensors.count == a.tensors.count else {
                     throw OpError.badParameter(op: op, name: "tensors", value: a.tensors.keys.sorted().joined(separator: ","),
                                                expected: "tensors.0, tensors.1, ... without gaps")
                 }
-                return try engine.concatenate(tensors, dim: try a.int("dim", default: 0, op: op))
+                return OpCall(try ConcatenateOp(tensors, dim: try a.int("dim", default: 0, op: op)), tensors)
             })]
     }
 }

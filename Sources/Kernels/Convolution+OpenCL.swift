@@ -9,9 +9,9 @@ extension Engine {
     /// work-group spans a few x tiles of one output row (`variants.convolutionGroupWidth`:
     /// register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy).
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                           outShape: [Int], cost: KernelCost) throws -> Tensor {
+                           cost: KernelCost, output result: Tensor) throws {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
-            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, outShape: outShape, cost: cost)
+            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
         }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
@@ -34,10 +34,9 @@ extension Engine {
                                   .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
-        let result = try deviceOutput(cl, outShape)
         if variants.convolutionAlgorithm == .implicitGemm {
             try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, result: result, cost: cost)
-            return result
+            return
         }
         let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
 
@@ -66,7 +65,6 @@ extension Engine {
         try cl.launch(name, global: global,
                       local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1],
                       arguments: arguments, cost: cost)
-        return result
     }
 }
 

@@ -69,7 +69,7 @@ public struct ConvolutionGeometry: Sendable, Equatable {
     /// FLOPs (2·Cin·Cout·k·outputs, + outputs for the bias) and bytes (input + weight + output).
     func cost(bias: Bool) -> KernelCost {
         let outputs = Double(batch * outputChannels * outputVoxels)
-        let flops = 2 * Double(reduction) * outputs + (bias ? outputs : 0)
+        let flops = FlopCount.multiplyAccumulate(reduction: reduction, outputs: batch * outputChannels * outputVoxels) + (bias ? outputs : 0)
         let bytes = 4 * (Double(batch * inputChannels * inputVoxels) + Double(outputChannels * reduction)
             + outputs + (bias ? Double(outputChannels) : 0))
         return KernelCost(flops: flops, bytes: bytes)
@@ -106,20 +106,8 @@ extension Engine {
         // PyTorch accepts an unbatched input (one rank lower) and returns an unbatched result.
         let unbatched = input.rank == rank + 1
         let batched = unbatched ? try input.reshaped([1] + input.shape) : input
-        let g = try ConvolutionGeometry(op: op, input: batched.shape, weight: weight.shape, bias: bias?.shape,
-                                        stride: strides, padding: paddings, rank: rank)
-        let outShape = [g.batch, g.outputChannels] + Array(g.output.suffix(rank))
-        let cost = g.cost(bias: bias != nil)
-        var result: Tensor
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(batched), w = try cpuValues(weight), b = try bias.map { try cpuValues($0) }
-            let values = timedCPU(op, cost: cost) { Self.convolutionCPU(g, input: x, weight: w, bias: b) }
-            result = Tensor(shape: outShape, values: values)
-        case .opencl(let cl):
-            result = try convolutionOpenCL(cl, g, input: batched, weight: weight, bias: bias, outShape: outShape, cost: cost)
-        }
-        return unbatched ? try result.reshaped(Array(outShape.dropFirst())) : result
+        let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank))
+        return unbatched ? try result.reshaped(Array(result.shape.dropFirst())) : result
     }
 }
 
@@ -137,18 +125,20 @@ enum ConvolutionOps {
         return OpCase(label, tensors: tensors, parameters: ["stride": stride, "padding": padding])
     }
 
+    /// The declaration of a batched call (the run goes through `conv2d`/`conv3d`, which also
+    /// take an unbatched input).
+    static func declare(_ name: String, rank: Int, _ a: OpArguments) throws -> OpCall {
+        let stride = try a.ints("stride", count: rank, default: Array(repeating: 1, count: rank), op: name)
+        let padding = try a.ints("padding", count: rank, default: Array(repeating: 0, count: rank), op: name)
+        return try ConvolutionOp.call(name, try a.tensor("input", op: name), weight: try a.tensor("weight", op: name), bias: a.tensors["bias"],
+                                      strides: stride, paddings: padding, rank: rank)
+    }
+
     static func definition(_ name: String, rank: Int, cases: [OpCase], profileCases: [OpCase]) -> OpDefinition {
         OpDefinition(
             name: name, inputs: ["input", "weight"], optionalInputs: ["bias"], parameters: ["stride", "padding"],
             tolerance: .reduction, cases: cases, profileCases: profileCases,
-            cost: { a in
-                let stride = (try? a.ints("stride", count: rank, default: Array(repeating: 1, count: rank), op: name)) ?? Array(repeating: 1, count: rank)
-                let padding = (try? a.ints("padding", count: rank, default: Array(repeating: 0, count: rank), op: name)) ?? Array(repeating: 0, count: rank)
-                guard let x = a.tensors["input"], let w = a.tensors["weight"],
-                      let g = try? ConvolutionGeometry(op: name, input: x.shape, weight: w.shape, bias: a.tensors["bias"]?.shape,
-                                                       stride: stride, padding: padding, rank: rank) else { return .zero }
-                return g.cost(bias: a.tensors["bias"] != nil)
-            },
+            cost: { a in (try? declare(name, rank: rank, a))?.op.cost ?? .zero },
             run: { engine, a in
                 let stride = try a.ints("stride", count: rank, default: Array(repeating: 1, count: rank), op: name)
                 let padding = try a.ints("padding", count: rank, default: Array(repeating: 0, count: rank), op: name)

@@ -25,14 +25,13 @@ extension Engine {
     /// (M = U·V), `winograd_output_2x2` (Y = AᵀMA + bias). The GEMM is charged the direct
     /// convolution's `cost`, so GFLOP/s figures stay comparable between the algorithms.
     func convolutionWinograd(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                             outShape: [Int], cost: KernelCost) throws -> Tensor {
+                             cost: KernelCost, output result: Tensor) throws {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         let (h, w) = (g.input[1], g.input[2])
         let (ho, wo) = (g.output[1], g.output[2])
         let (th, tw) = ((ho + 1) / 2, (wo + 1) / 2)
         let tiles = g.batch * th * tw
-        let result = try deviceOutput(cl, outShape)
-        guard tiles > 0, cout > 0 else { return result }
+        guard tiles > 0, cout > 0 else { return }
         guard [cout * cin, cin * tiles, cout * tiles].allSatisfy({ 16 * $0 < Int(Int32.max) }) else {
             throw RuntimeError.shapeMismatch("conv2d (Winograd): transformed tensors exceed 2^31 elements; split the batch or use conv.algorithm=direct")
         }
@@ -54,6 +53,5 @@ extension Engine {
                       arguments: [.buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(ho), .i(wo),
                                   .i(th), .i(tw), .i(tiles), .i(biasBuffer == nil ? 0 : 1)],
                       cost: KernelCost(flops: Double(cout * tiles * 24), bytes: Double(cout * tiles * 20 * 4)))
-        return result
     }
 }

@@ -48,36 +48,7 @@ extension Engine {
     /// both backends, so results agree to a few ulps (fma on OpenCL).
     public func depthwiseConv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: [Int] = [1, 1],
                                 padding: [Int] = [0, 0]) throws -> Tensor {
-        let g = try DepthwiseGeometry(input: input.shape, weight: weight.shape, bias: bias?.shape, stride: stride, padding: padding)
-        let shape = [g.batch, g.channels, g.outputHeight, g.outputWidth]
-        let cost = g.cost(bias: bias != nil)
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input), w = try cpuValues(weight), b = try bias.map { try cpuValues($0) }
-            return timedCPU("depthwise_conv2d", cost: cost) {
-                Tensor(shape: shape, values: Self.depthwiseConv2dCPU(g, input: x, weight: w, bias: b))
-            }
-        case .opencl(let cl):
-            let y = try deviceOutput(cl, shape)
-            let biasBuffer = try bias.map { try buffer($0) } ?? buffer(weight)
-            if g.kernel == [3, 3] && g.stride == [1, 1] && g.padding == [1, 1] {
-                let columns = (g.width + 7) / 8
-                try cl.launch("depthwise_conv2d_3x3", global: [columns, g.height, g.batch * g.channels],
-                              local: Self.poolLocal(columns, g.height),
-                              arguments: [.buffer(buffer(input)), .buffer(buffer(weight)), .buffer(biasBuffer), .buffer(y.deviceBuffer!),
-                                          .i(bias == nil ? 0 : 1), .i(g.channels), .i(g.height), .i(g.width), .i(g.batch * g.channels)],
-                              cost: cost)
-                return y
-            }
-            try cl.launch("depthwise_conv2d", global: [g.outputWidth, g.outputHeight, g.batch * g.channels],
-                          local: Self.poolLocal(g.outputWidth, g.outputHeight),
-                          arguments: [.buffer(buffer(input)), .buffer(buffer(weight)), .buffer(biasBuffer), .buffer(y.deviceBuffer!),
-                                      .i(bias == nil ? 0 : 1), .i(g.channels), .i(g.height), .i(g.width),
-                                      .i(g.outputHeight), .i(g.outputWidth), .i(g.kernel[0]), .i(g.kernel[1]),
-                                      .i(g.stride[0]), .i(g.stride[1]), .i(g.padding[0]), .i(g.padding[1]), .i(g.batch * g.channels)],
-                          cost: cost)
-            return y
-        }
+        try run(DepthwiseConvolutionOp.call(input, weight: weight, bias: bias, stride: stride, padding: padding))
     }
 
     /// The CPU reference: per plane, per output, taps in row-major order (out-of-range taps
@@ -153,18 +124,10 @@ enum DepthwiseConvolutionOps {
                 dwCase("yunet 1x16x256x256 k3 p1", input: [1, 16, 256, 256], kernel: [3, 3], bias: true, padding: "1"),
                 dwCase("yunet 1x64x64x64 k3 p1", input: [1, 64, 64, 64], kernel: [3, 3], bias: true, padding: "1"),
             ],
-            cost: { a in
-                let stride = (try? a.ints("stride", count: 2, default: [1, 1], op: name)) ?? [1, 1]
-                let padding = (try? a.ints("padding", count: 2, default: [0, 0], op: name)) ?? [0, 0]
-                guard let x = a.tensors["input"], let w = a.tensors["weight"],
-                      let g = try? DepthwiseGeometry(input: x.shape, weight: w.shape, bias: a.tensors["bias"]?.shape,
-                                                     stride: stride, padding: padding) else { return .zero }
-                return g.cost(bias: a.tensors["bias"] != nil)
-            },
-            run: { engine, a in
-                try engine.depthwiseConv2d(try a.tensor("input", op: name), weight: try a.tensor("weight", op: name), bias: a.tensors["bias"],
-                                           stride: try a.ints("stride", count: 2, default: [1, 1], op: name),
-                                           padding: try a.ints("padding", count: 2, default: [0, 0], op: name))
+            declare: { a in
+                try DepthwiseConvolutionOp.call(try a.tensor("input", op: name), weight: try a.tensor("weight", op: name), bias: a.tensors["bias"],
+                                                stride: try a.ints("stride", count: 2, default: [1, 1], op: name),
+                                                padding: try a.ints("padding", count: 2, default: [0, 0], op: name))
             })]
     }
 }

@@ -34,23 +34,83 @@ public enum Activation: Int32, Sendable, CaseIterable {
     }
 }
 
+/// `activation`: `kind` applied element-wise (`negativeSlope` is leaky_relu's).
+struct ActivationOp: EngineOp {
+    let kind: Activation
+    let negativeSlope: Float
+    let outputShape: [Int]
+    var count: Int { outputShape.reduce(1, *) }
+
+    var name: String { kind.torchName }
+    /// 4 FLOPs per element for sigmoid (negate, exp, add, divide) and tanh, 1 for relu/leaky_relu.
+    var cost: KernelCost { KernelCost(flops: Double(count) * (kind == .sigmoid || kind == .tanh ? 4 : 1), bytes: Double(count * 8)) }
+    var tolerance: Tolerance { Self.tolerance(kind) }
+    static func tolerance(_ kind: Activation) -> Tolerance {
+        kind == .relu || kind == .leakyReLU ? .tight : Tolerance(absolute: 2e-6, relative: 1e-5)
+    }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] { inputs[0].map { kind.apply($0, slope: negativeSlope) } }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        try l.context.launch("activation", global: [count], local: [256],
+                             arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .i(count), .int(kind.rawValue), .float(negativeSlope)],
+                             cost: l.cost)
+    }
+}
+
+/// `alpha·a + beta·b` for two tensors of one shape (kernel `axpby`).
+struct AxpbyOp: EngineOp {
+    let alpha: Float, beta: Float
+    let outputShape: [Int]
+    var count: Int { outputShape.reduce(1, *) }
+
+    init(_ a: [Int], _ b: [Int], alpha: Float, beta: Float) throws {
+        guard a == b else { throw RuntimeError.shapeMismatch("add: \(a) and \(b) differ") }
+        self.alpha = alpha; self.beta = beta; outputShape = a
+    }
+
+    var name: String { "add" }
+    /// 3 FLOPs per element (two products and a sum), as the kernel computes them.
+    var cost: KernelCost { KernelCost(flops: Double(count * 3), bytes: Double(count * 12)) }
+    var tolerance: Tolerance { .tight }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] {
+        let (x, y) = (inputs[0], inputs[1])
+        var out = [Float](repeating: 0, count: x.count)
+        for i in 0..<x.count { out[i] = alpha * x[i] + beta * y[i] }
+        return out
+    }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        try l.context.launch("axpby", global: [count], local: [256],
+                             arguments: [.buffer(l.input(0)), .buffer(l.input(1)), .buffer(l.outputBuffer), .i(count), .float(alpha), .float(beta)],
+                             cost: l.cost)
+    }
+}
+
+/// `alpha·x + beta` element-wise (kernel `scale_shift`).
+struct ScaleShiftOp: EngineOp {
+    let alpha: Float, beta: Float
+    let outputShape: [Int]
+    var count: Int { outputShape.reduce(1, *) }
+
+    var name: String { "scale" }
+    var cost: KernelCost { KernelCost(flops: Double(count * 2), bytes: Double(count * 8)) }
+    var tolerance: Tolerance { .tight }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] { inputs[0].map { alpha * $0 + beta } }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        try l.context.launch("scale_shift", global: [count], local: [256],
+                             arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .i(count), .float(alpha), .float(beta)],
+                             cost: l.cost)
+    }
+}
+
 extension Engine {
     /// Applies `kind` element-wise (`negativeSlope` is leaky_relu's, PyTorch default 0.01).
     public func activation(_ x: Tensor, _ kind: Activation, negativeSlope: Float = 0.01) throws -> Tensor {
-        let cost = KernelCost(flops: Double(x.count) * (kind == .sigmoid || kind == .tanh ? 4 : 1), bytes: Double(x.count * 8))
-        switch backend {
-        case .cpu:
-            let v = try cpuValues(x)
-            return timedCPU(kind.torchName, cost: cost) {
-                Tensor(shape: x.shape, values: v.map { kind.apply($0, slope: negativeSlope) })
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, x.shape)
-            try cl.launch("activation", global: [x.count], local: [256],
-                          arguments: [.buffer(buffer(x)), .buffer(out.deviceBuffer!), .i(x.count), .int(kind.rawValue), .float(negativeSlope)],
-                          cost: cost)
-            return out
-        }
+        try run(ActivationOp(kind: kind, negativeSlope: negativeSlope, outputShape: x.shape), [x])
     }
 
     /// `relu(x)`.
@@ -58,41 +118,12 @@ extension Engine {
 
     /// `alpha·a + beta·b` for tensors of the same shape (residual add: alpha = beta = 1).
     public func add(_ a: Tensor, _ b: Tensor, alpha: Float = 1, beta: Float = 1) throws -> Tensor {
-        guard a.shape == b.shape else {
-            throw RuntimeError.shapeMismatch("add: \(a.shapeDescription) and \(b.shapeDescription) differ")
-        }
-        let cost = KernelCost(flops: Double(a.count * 3), bytes: Double(a.count * 12))
-        switch backend {
-        case .cpu:
-            let (x, y) = (try cpuValues(a), try cpuValues(b))
-            return timedCPU("add", cost: cost) {
-                var out = [Float](repeating: 0, count: x.count)
-                for i in 0..<x.count { out[i] = alpha * x[i] + beta * y[i] }
-                return Tensor(shape: a.shape, values: out)
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, a.shape)
-            try cl.launch("axpby", global: [a.count], local: [256],
-                          arguments: [.buffer(buffer(a)), .buffer(buffer(b)), .buffer(out.deviceBuffer!), .i(a.count), .float(alpha), .float(beta)],
-                          cost: cost)
-            return out
-        }
+        try run(AxpbyOp(a.shape, b.shape, alpha: alpha, beta: beta), [a, b])
     }
 
     /// `alpha·x + beta` element-wise (`scale` with beta = 0).
     public func scaleShift(_ x: Tensor, alpha: Float, beta: Float = 0) throws -> Tensor {
-        let cost = KernelCost(flops: Double(x.count * 2), bytes: Double(x.count * 8))
-        switch backend {
-        case .cpu:
-            let v = try cpuValues(x)
-            return timedCPU("scale", cost: cost) { Tensor(shape: x.shape, values: v.map { alpha * $0 + beta }) }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, x.shape)
-            try cl.launch("scale_shift", global: [x.count], local: [256],
-                          arguments: [.buffer(buffer(x)), .buffer(out.deviceBuffer!), .i(x.count), .float(alpha), .float(beta)],
-                          cost: cost)
-            return out
-        }
+        try run(ScaleShiftOp(alpha: alpha, beta: beta, outputShape: x.shape), [x])
     }
 }
 
@@ -106,14 +137,14 @@ enum ElementwiseOps {
         var defs: [OpDefinition] = Activation.allCases.map { kind in
             OpDefinition(
                 name: kind.torchName, inputs: ["input"], parameters: kind == .leakyReLU ? ["negative_slope"] : [],
-                tolerance: kind == .relu || kind == .leakyReLU ? .tight : Tolerance(absolute: 2e-6, relative: 1e-5),
+                tolerance: ActivationOp.tolerance(kind),
                 cases: [OpCase("odd 2x3x7x13x5", tensors: [("input", odd, -4...4)], parameters: kind == .leakyReLU ? ["negative_slope": "0.2"] : [:]),
                         OpCase("mp/4 96x16x32x32", tensors: [("input", mp, -4...4)])],
                 profileCases: [OpCase("mp 96x16x64x64", tensors: [("input", full, -4...4)])],
-                cost: { a in KernelCost(flops: Double(a.tensors["input"]!.count), bytes: Double(a.tensors["input"]!.count * 8)) },
-                run: { engine, a in
-                    try engine.activation(try a.tensor("input", op: kind.torchName), kind,
-                                          negativeSlope: try a.float("negative_slope", default: 0.01, op: kind.torchName))
+                declare: { a in
+                    let input = try a.tensor("input", op: kind.torchName)
+                    let slope = try a.float("negative_slope", default: 0.01, op: kind.torchName)
+                    return OpCall(ActivationOp(kind: kind, negativeSlope: slope, outputShape: input.shape), [input])
                 })
         }
         defs.append(OpDefinition(
@@ -123,13 +154,13 @@ enum ElementwiseOps {
                     OpCase("broadcast odd 2x3x7x13 + 2x3x1x1", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [2, 3, 1, 1], -2...2)]),
                     OpCase("broadcast odd 2x3x7x13 + 3x1x13", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [3, 1, 13], -2...2)])],
             profileCases: [OpCase("mp 96x16x64x64", tensors: [("input", full, -2...2), ("other", full, -2...2)])],
-            cost: { a in KernelCost(flops: Double(a.tensors["input"]!.count * 2), bytes: Double(a.tensors["input"]!.count * 12)) },
+            // The declarations the run goes through: their costs summed.
+            cost: { a in (try? addSteps(a))?.reduce(KernelCost.zero) { KernelCost(flops: $0.flops + $1.cost.flops, bytes: $0.bytes + $1.cost.bytes) } ?? .zero },
             run: { engine, a in
-                // torch.add(input, other, alpha=α) = input + α·other; a smaller `other` broadcasts.
                 let (input, other) = (try a.tensor("input", op: "add"), try a.tensor("other", op: "add"))
-                let alpha = try a.float("alpha", default: 1, op: "add")
-                if input.shape == other.shape { return try engine.add(input, other, alpha: 1, beta: alpha) }
-                return try engine.add(input, broadcasting: alpha == 1 ? other : try engine.scaleShift(other, alpha: alpha))
+                let steps = try addSteps(a)
+                if steps.count == 1 { return try engine.run(steps[0], [input, other]) }
+                return try engine.run(steps[1], [input, try engine.run(steps[0], [other])])
             }))
         // `other` is a number (parameter) or a tensor broadcast to `input`'s shape.
         defs.append(OpDefinition(
@@ -138,17 +169,27 @@ enum ElementwiseOps {
                     OpCase("broadcast odd 2x3x7x13 * 2x3x1x1", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [2, 3, 1, 1], -2...2)]),
                     OpCase("broadcast odd 2x3x7x13x5 * 7x1x5", tensors: [("input", odd, -2...2), ("other", [7, 1, 5], -2...2)]),
                     OpCase("broadcast bisenet/4 128x16x16 * 128x1x1", tensors: [("input", [1, 128, 16, 16], -2...2), ("other", [1, 128, 1, 1], 0...1)])],
-            cost: { a in KernelCost(flops: Double(a.tensors["input"]!.count), bytes: Double(a.tensors["input"]!.count * 8)) },
-            run: { engine, a in
+            declare: { a in
                 let input = try a.tensor("input", op: "mul")
                 if let other = a.tensors["other"] {
                     guard a.parameters["other"] == nil else {
                         throw OpError.badParameter(op: "mul", name: "other", value: a.parameters["other"]!, expected: "a number or a tensor, not both")
                     }
-                    return try engine.multiply(input, broadcasting: other)
+                    return OpCall(try BroadcastBinaryOp(input, other, .multiply, op: "mul"), [input, other])
                 }
-                return try engine.scaleShift(input, alpha: try a.float("other", default: 1, op: "mul"))
+                return OpCall(ScaleShiftOp(alpha: try a.float("other", default: 1, op: "mul"), beta: 0, outputShape: input.shape), [input])
             }))
         return defs
+    }
+
+    /// `torch.add(input, other, alpha=α)` = input + α·other as declarations run in order: one
+    /// `axpby` for equal shapes; for a smaller, broadcast `other` the broadcast add, preceded by
+    /// scaling `other` when α ≠ 1 (the add then takes the scaled `other`).
+    static func addSteps(_ a: OpArguments) throws -> [any EngineOp] {
+        let (input, other) = (try a.tensor("input", op: "add"), try a.tensor("other", op: "add"))
+        let alpha = try a.float("alpha", default: 1, op: "add")
+        if input.shape == other.shape { return [try AxpbyOp(input.shape, other.shape, alpha: 1, beta: alpha)] }
+        let add = try BroadcastBinaryOp(input, other, .add, op: "add")
+        return alpha == 1 ? [add] : [ScaleShiftOp(alpha: alpha, beta: 0, outputShape: other.shape), add]
     }
 }

@@ -25,14 +25,18 @@ public final class Engine: @unchecked Sendable {
 
     /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`, with the device's
     /// kernel variants, then the winners `portrait tune` stored in `tuning` (when given and
-    /// present), then `PORTRAIT_VARIANTS` when set (throws `VariantError` for an unknown key or value).
+    /// present), then `PORTRAIT_VARIANTS` when set (throws `VariantError` for an unknown key or
+    /// value), and validate mode from `PORTRAIT_VALIDATE` (`Validation.parse`).
     public static func opencl(_ device: OpenCLDevice, tuning: TuningCache? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Engine {
         var variants = KernelVariants.defaults(for: device)
         if let tuned = tuning?.entry(for: device), let chosen = try? variants.overridden(by: tuned.overrides) { variants = chosen }
         variants = try variants.overridden(by: environment[KernelVariants.environmentVariable] ?? "")
+        let validation = try Validation.parse(environment[Validation.environmentVariable] ?? "")
         let context = try OpenCLContext(device: device, source: KernelSource.text, options: KernelSource.options(for: device))
-        return Engine(backend: .opencl(context), variants: variants)
+        let engine = Engine(backend: .opencl(context), variants: variants)
+        engine.validation = validation
+        return engine
     }
 
     /// Resolves a device choice. `opencl` with no OpenCL device falls back to the CPU and calls
@@ -63,6 +67,14 @@ public final class Engine: @unchecked Sendable {
     /// (`KernelVariants.defaults(for:)`). Settable: tests run every variant on any device. On
     /// the CPU backend it holds the CPU-device defaults and is not read.
     public var variants: KernelVariants
+
+    /// Validate mode: when set, every declared op run on OpenCL is re-run on the CPU fallback and
+    /// compared (`Engine.run`); nil (the default unless `PORTRAIT_VALIDATE` is set) is off. Not
+    /// read on the CPU backend.
+    public var validation: Validation?
+
+    /// How many OpenCL results validate mode has checked on this engine.
+    public internal(set) var validatedOps = 0
 
     /// Creates an engine over `backend` with `variants`, or the device's defaults when nil.
     public init(backend: Backend, variants: KernelVariants? = nil) {

@@ -43,18 +43,13 @@ enum GridSampleOps {
                 sampleCase("3d warp 96x16x64x64", [1, 96, 16, 64, 64], [1, 16, 64, 64, 3], range: 1.0),
                 sampleCase("2d crop 3x512x512 -> 128x128", [1, 3, 512, 512], [1, 128, 128, 2], range: 1.0),
             ],
-            cost: { a in
-                guard let input = a.tensors["input"], let grid = a.tensors["grid"],
-                      let geometry = try? GridSampleGeometry(input: input.shape, grid: grid.shape) else { return .zero }
-                return geometry.cost(mode: GridSampleMode(rawValue: a.parameters["mode"] ?? "bilinear") ?? .bilinear)
-            },
-            run: { engine, a in
+            declare: { a in
                 let mode = try a.choice("mode", GridSampleMode.allCases.map(\.rawValue), default: "bilinear", op: op)
                 let padding = try a.choice("padding_mode", GridPadding.allCases.map(\.rawValue), default: "zeros", op: op)
-                return try engine.gridSample(try a.tensor("input", op: op), grid: try a.tensor("grid", op: op),
-                                             mode: GridSampleMode(rawValue: mode) ?? .bilinear,
-                                             padding: GridPadding(rawValue: padding) ?? .zeros,
-                                             alignCorners: try a.bool("align_corners", default: false, op: op))
+                let (input, grid) = (try a.tensor("input", op: op), try a.tensor("grid", op: op))
+                return OpCall(GridSampleOp(geometry: try GridSampleGeometry(input: input.shape, grid: grid.shape),
+                                           mode: GridSampleMode(rawValue: mode) ?? .bilinear, padding: GridPadding(rawValue: padding) ?? .zeros,
+                                           alignCorners: try a.bool("align_corners", default: false, op: op)), [input, grid])
             })
     }
 
@@ -65,7 +60,7 @@ enum GridSampleOps {
         }
         return OpDefinition(
             name: op, inputs: ["theta"], parameters: ["size", "align_corners"],
-            tolerance: Tolerance(absolute: 1e-6, relative: 1e-5),
+            tolerance: AffineGridOp.precision,
             cases: [
                 c("2d odd 7x13", [2, 2, 3], "2,3,7,13", false),
                 c("2d 16x16 aligned", [1, 2, 3], "1,3,16,16", true),
@@ -75,13 +70,10 @@ enum GridSampleOps {
                 c("3d mp/4 16x32x32", [1, 3, 4], "1,96,16,32,32", false),
             ],
             profileCases: [c("3d mp 16x64x64", [1, 3, 4], "1,96,16,64,64", false)],
-            cost: { a in
-                let points = Double((try? sizeParameter(a, op: op))?.dropFirst(2).reduce(1, *) ?? 0)
-                return KernelCost(flops: points * 6, bytes: points * 12)
-            },
-            run: { engine, a in
-                try engine.affineGrid(theta: try a.tensor("theta", op: op), size: try sizeParameter(a, op: op),
-                                      alignCorners: try a.bool("align_corners", default: false, op: op))
+            declare: { a in
+                let theta = try a.tensor("theta", op: op)
+                return OpCall(try AffineGridOp(theta: theta.shape, size: try sizeParameter(a, op: op),
+                                               alignCorners: try a.bool("align_corners", default: false, op: op)), [theta])
             })
     }
 
@@ -101,14 +93,13 @@ enum GridSampleOps {
         func c(_ label: String, _ shape: [Int]) -> OpCase { OpCase(label, tensors: [("input", shape, -0.3...0.3)]) }
         return OpDefinition(
             name: op, inputs: ["input"],
-            tolerance: Tolerance(absolute: 1e-6, relative: 1e-6),
+            tolerance: DeformationGridOp.precision,
             cases: [c("odd 2x3x5x7x13", [2, 3, 5, 7, 13]), c("1-voxel edges 1x3x1x6x1", [1, 3, 1, 6, 1]),
                     c("mp/4 16x32x32", [1, 3, 16, 32, 32])],
             profileCases: [c("mp 16x64x64", [1, 3, 16, 64, 64])],
-            cost: { a in
-                let n = Double(a.tensors["input"]?.count ?? 0)
-                return KernelCost(flops: n, bytes: 8 * n)
-            },
-            run: { engine, a in try engine.deformationGrid(try a.tensor("input", op: op)) })
+            declare: { a in
+                let input = try a.tensor("input", op: op)
+                return OpCall(try DeformationGridOp(offsets: input.shape), [input])
+            })
     }
 }

@@ -8,8 +8,7 @@ extension Engine {
     /// The OpenCL grid sample: the NCDHW/NCHW kernels for 2-D and few channels, the channels-last
     /// path (transpose + float4 gather) for 3-D volumes with many channels.
     func gridSampleOpenCL(_ cl: OpenCLContext, _ input: Tensor, grid: Tensor, geometry g: GridSampleGeometry,
-                          mode: GridSampleMode, padding: GridPadding, alignCorners: Bool, cost: KernelCost) throws -> Tensor {
-        let out = try deviceOutput(cl, g.outputShape)
+                          mode: GridSampleMode, padding: GridPadding, alignCorners: Bool, cost: KernelCost, output out: Tensor) throws {
         let (di, hi, wi) = (g.input[0], g.input[1], g.input[2])
         let common: [KernelArgument] = [.int(padding.code), .i(alignCorners ? 1 : 0), .int(mode.code)]
         if !g.volumetric {
@@ -37,6 +36,5 @@ extension Engine {
                                       .i(g.channels), .i(padded), .i(di), .i(hi), .i(wi), .i(g.outputVoxels), .i(block)] + common,
                           cost: cost)
         }
-        return out
     }
 }

@@ -111,20 +111,8 @@ extension Engine {
     /// the OpenCL path agrees with it within rounding (fused multiply-adds).
     public func gridSample(_ input: Tensor, grid: Tensor, mode: GridSampleMode = .bilinear,
                            padding: GridPadding = .zeros, alignCorners: Bool = false) throws -> Tensor {
-        let geometry = try GridSampleGeometry(input: input.shape, grid: grid.shape)
-        let cost = geometry.cost(mode: mode)
-        switch backend {
-        case .cpu:
-            let (x, g) = (try cpuValues(input), try cpuValues(grid))
-            return timedCPU("grid_sample", cost: cost) {
-                Tensor(shape: geometry.outputShape,
-                       values: GridSampleCPU.sample(x, grid: g, geometry: geometry, mode: mode,
-                                                    padding: padding, alignCorners: alignCorners))
-            }
-        case .opencl(let cl):
-            return try gridSampleOpenCL(cl, input, grid: grid, geometry: geometry, mode: mode,
-                                        padding: padding, alignCorners: alignCorners, cost: cost)
-        }
+        try run(GridSampleOp(geometry: try GridSampleGeometry(input: input.shape, grid: grid.shape), mode: mode,
+                             padding: padding, alignCorners: alignCorners), [input, grid])
     }
 
     /// `torch.nn.functional.affine_grid`: theta `[N, 2, 3]` with size `[N, C, H, W]` → `[N, H, W, 2]`;
@@ -132,36 +120,7 @@ extension Engine {
     /// theta · (x, y[, z], 1) over PyTorch's base grid (linspace(−1, 1), scaled by (n − 1)/n when
     /// `alignCorners` is false; 0 along an axis of size 1).
     public func affineGrid(theta: Tensor, size: [Int], alignCorners: Bool) throws -> Tensor {
-        let spatial: [Int]
-        switch (theta.shape.count == 3 ? Array(theta.shape[1...]) : [], size.count) {
-        case ([2, 3], 4): spatial = [1, size[2], size[3]]
-        case ([3, 4], 5): spatial = Array(size[2...])
-        default:
-            throw RuntimeError.shapeMismatch("affine_grid: theta must be [N, 2, 3] with size [N, C, H, W], or [N, 3, 4] with size [N, C, D, H, W]; got theta \(theta.shape), size \(size)")
-        }
-        guard theta.shape[0] == size[0] else {
-            throw RuntimeError.shapeMismatch("affine_grid: theta batch \(theta.shape[0]) differs from size \(size)")
-        }
-        guard size.allSatisfy({ $0 >= 1 }) else { throw RuntimeError.shapeMismatch("affine_grid: size \(size) has an empty axis") }
-        let volumetric = size.count == 5
-        let outputShape = volumetric ? [size[0]] + spatial + [3] : [size[0], spatial[1], spatial[2], 2]
-        let points = Double(outputShape.reduce(1, *))
-        let cost = KernelCost(flops: points * (volumetric ? 6 : 4), bytes: 4 * (points + Double(theta.count)))
-        switch backend {
-        case .cpu:
-            let t = try cpuValues(theta)
-            return timedCPU("affine_grid", cost: cost) {
-                Tensor(shape: outputShape, values: GridSampleCPU.affineGrid(t, batch: size[0], spatial: spatial,
-                                                                              volumetric: volumetric, alignCorners: alignCorners))
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            try cl.launch("affine_grid", global: [spatial.reduce(1, *), size[0]], local: [64, 1],
-                          arguments: [.buffer(buffer(theta)), .buffer(out.deviceBuffer!), .i(spatial[0]), .i(spatial[1]),
-                                      .i(spatial[2]), .i(volumetric ? 3 : 2), .i(alignCorners ? 1 : 0)],
-                          cost: cost)
-            return out
-        }
+        try run(AffineGridOp(theta: theta.shape, size: size, alignCorners: alignCorners), [theta])
     }
 
     /// MegaPortraits deformation grid: offsets `[N, 3, D, H, W]` → identity + offsets permuted to
@@ -170,24 +129,6 @@ extension Engine {
     /// offset is not an exact identity warp (see megaportraits-architecture.md §3.7); this op
     /// reproduces the reference, it does not correct it.
     public func deformationGrid(_ offsets: Tensor) throws -> Tensor {
-        guard offsets.rank == 5, offsets.shape[1] == 3, offsets.shape.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("deformation_grid: offsets must be [N, 3, D, H, W], got \(offsets.shape)")
-        }
-        let (n, d, h, w) = (offsets.shape[0], offsets.shape[2], offsets.shape[3], offsets.shape[4])
-        let outputShape = [n, d, h, w, 3]
-        let cost = KernelCost(flops: Double(offsets.count), bytes: 8 * Double(offsets.count))
-        switch backend {
-        case .cpu:
-            let v = try cpuValues(offsets)
-            return timedCPU("deformation_grid", cost: cost) {
-                Tensor(shape: outputShape, values: GridSampleCPU.deformationGrid(v, batch: n, depth: d, height: h, width: w))
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            try cl.launch("deformation_grid", global: [d * h * w, n], local: [64, 1],
-                          arguments: [.buffer(buffer(offsets)), .buffer(out.deviceBuffer!), .i(d), .i(h), .i(w)],
-                          cost: cost)
-            return out
-        }
+        try run(DeformationGridOp(offsets: offsets.shape), [offsets])
     }
 }

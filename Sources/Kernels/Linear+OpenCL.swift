@@ -8,9 +8,8 @@ extension Engine {
 
     /// OpenCL linear (an empty reduction, in = 0, gives the bias or zeros: the k loops run zero times).
     func linearOpenCL(_ cl: OpenCLContext, _ g: MatmulGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                      outShape: [Int], cost: KernelCost) throws -> Tensor {
-        let result = try deviceOutput(cl, outShape)
-        guard g.m > 0, g.n > 0 else { return result }
+                      cost: KernelCost, output result: Tensor) throws {
+        guard g.m > 0, g.n > 0 else { return }
         let x = try buffer(input), w = try buffer(weight)
         let b = try bias.map { try buffer($0) }
         if g.m < Self.linearTiledRowThreshold {
@@ -18,22 +17,19 @@ extension Engine {
                           arguments: [.buffer(x), .buffer(w), .buffer(b ?? w), .buffer(result.deviceBuffer!),
                                       .i(g.m), .i(g.n), .i(g.k), .i(b == nil ? 0 : 1)],
                           cost: cost)
-            return result
+            return
         }
         let transposed = try cl.makeBuffer(byteCount: g.n * g.k * 4)
         try cl.launch("linear_transpose", global: [g.n, g.k], local: [8, 8],
                       arguments: [.buffer(w), .buffer(transposed), .i(g.n), .i(g.k)],
                       cost: KernelCost(flops: 0, bytes: Double(g.n * g.k * 8)))
         try gemm(cl, a: x, b: transposed, bias: b, c: result.deviceBuffer!, g, cost: cost)
-        return result
     }
 
     /// OpenCL matmul: one `gemm_nn_tile` launch over the whole batch.
-    func matmulOpenCL(_ cl: OpenCLContext, _ g: MatmulGeometry, a: Tensor, b: Tensor, outShape: [Int], cost: KernelCost) throws -> Tensor {
-        let result = try deviceOutput(cl, outShape)
-        guard g.batch > 0, g.m > 0, g.n > 0 else { return result }
+    func matmulOpenCL(_ cl: OpenCLContext, _ g: MatmulGeometry, a: Tensor, b: Tensor, cost: KernelCost, output result: Tensor) throws {
+        guard g.batch > 0, g.m > 0, g.n > 0 else { return }
         try gemm(cl, a: try buffer(a), b: try buffer(b), bias: nil, c: result.deviceBuffer!, g, cost: cost)
-        return result
     }
 
     /// Enqueues `gemm_nn_tile` for C = A·B (+ bias) over the batch (C's batch stride is M·N).

@@ -61,32 +61,45 @@ extension Engine {
         guard image.rank == 4, image.shape[1] == 3 else {
             throw RuntimeError.shapeMismatch("addLumaPattern: expected an RGB image [N, 3, H, W], got \(image.shapeDescription)")
         }
-        let (h, w) = (image.shape[2], image.shape[3])
-        let planes = image.shape[0] * 3
-        let cost = KernelCost(flops: Double(h * w * (20 + planes)), bytes: Double(image.count * 8))
-        switch backend {
-        case .cpu:
-            var out = try cpuValues(image)
-            return timedCPU("luma_pattern_add", cost: cost) {
-                let columns = (0..<w).map(pattern.tap), rows = (0..<h).map(pattern.tap)
-                out.withUnsafeMutableBufferPointer { values in
-                    for y in 0..<h {
-                        for x in 0..<w {
-                            let d = strength * pattern.value(column: columns[x], row: rows[y])
-                            for p in 0..<planes { values[(p * h + y) * w + x] += d }
-                        }
-                    }
+        return try run(LumaPatternAddOp(pattern: pattern, strength: strength, outputShape: image.shape), [image] + [residentCells].compactMap { $0 })
+    }
+}
+
+/// `image + strength · pattern` on every channel (kernel `luma_pattern_add`). Inputs: the image,
+/// then optionally the pattern's cells already resident on the engine.
+struct LumaPatternAddOp: EngineOp {
+    let pattern: LumaPattern
+    let strength: Float
+    let outputShape: [Int]
+    var h: Int { outputShape[2] }
+    var w: Int { outputShape[3] }
+    var planes: Int { outputShape[0] * 3 }
+
+    var name: String { "luma_pattern_add" }
+    var cost: KernelCost { KernelCost(flops: Double(h * w * (20 + planes)), bytes: Double(outputShape.reduce(1, *) * 8)) }
+    /// One multiply-add per value (EmbedTests asserts ≤ 1e-6).
+    var tolerance: Tolerance { Tolerance(absolute: 1e-6, relative: 1e-6) }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] {
+        var out = inputs[0]
+        let (h, w, planes) = (h, w, planes)
+        let columns = (0..<w).map(pattern.tap), rows = (0..<h).map(pattern.tap)
+        out.withUnsafeMutableBufferPointer { values in
+            for y in 0..<h {
+                for x in 0..<w {
+                    let d = strength * pattern.value(column: columns[x], row: rows[y])
+                    for p in 0..<planes { values[(p * h + y) * w + x] += d }
                 }
-                return Tensor(shape: image.shape, values: out)
             }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, image.shape)
-            let cells = try residentCells.map { try buffer($0) } ?? cl.upload(pattern.cells)
-            try cl.launch("luma_pattern_add", global: [w, h], local: [16, 16],
-                          arguments: [.buffer(buffer(image)), .buffer(out.deviceBuffer!), .buffer(cells),
-                                      .i(pattern.cellsPerSide), .i(pattern.period), .i(h), .i(w), .i(planes), .float(strength)],
-                          cost: cost)
-            return out
         }
+        return out
+    }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        let cells = l.inputs.count > 1 ? try l.input(1) : try l.context.upload(pattern.cells)
+        try l.context.launch("luma_pattern_add", global: [w, h], local: [16, 16],
+                             arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .buffer(cells),
+                                         .i(pattern.cellsPerSide), .i(pattern.period), .i(h), .i(w), .i(planes), .float(strength)],
+                             cost: l.cost)
     }
 }

@@ -3,11 +3,10 @@ import Runtime
 /// Catalog entries for the Normalization family: `group_norm`, `adaptive_group_norm`
 /// (MegaPortraits AdaGN) and `batch_norm` (eval mode).
 enum NormalizationOps {
-    /// Element count of the `input` tensor.
-    static func inputCount(_ a: OpArguments) -> Double { Double(a.tensors["input"]?.count ?? 0) }
+    /// Agreement for group norms (two-pass statistics over long groups).
+    static let tolerance = Tolerance(absolute: 5e-5, relative: 1e-4)
 
     static var definitions: [OpDefinition] {
-        let tolerance = Tolerance(absolute: 5e-5, relative: 1e-4)
         let groupNorm = OpDefinition(
             name: "group_norm", inputs: ["input"], optionalInputs: ["weight", "bias"], parameters: ["num_groups", "eps"],
             tolerance: tolerance,
@@ -25,10 +24,10 @@ enum NormalizationOps {
                 OpCase("mp 1x512x64x64 G32", tensors: [("input", [1, 512, 64, 64], -4...4), ("weight", [512], -2...2), ("bias", [512], -1...1)], parameters: ["num_groups": "32"]),
                 OpCase("mp 1x64x32x64x64 G32", tensors: [("input", [1, 64, 32, 64, 64], -4...4), ("weight", [64], -2...2), ("bias", [64], -1...1)], parameters: ["num_groups": "32"]),
             ],
-            cost: { a in KernelCost(flops: inputCount(a) * 7, bytes: inputCount(a) * 12) },
-            run: { engine, a in
-                try engine.groupNorm(try a.tensor("input", op: "group_norm"), groups: try a.int("num_groups", default: 32, op: "group_norm"),
-                                     weight: a.tensors["weight"], bias: a.tensors["bias"], eps: try a.float("eps", default: 1e-5, op: "group_norm"))
+            declare: { a in
+                try GroupNormOp.groupNorm(try a.tensor("input", op: "group_norm"), groups: try a.int("num_groups", default: 32, op: "group_norm"),
+                                          weight: a.tensors["weight"], bias: a.tensors["bias"], eps: try a.float("eps", default: 1e-5, op: "group_norm"),
+                                          relu: false)
             })
         let adaptive = OpDefinition(
             name: "adaptive_group_norm", inputs: ["input", "gamma", "beta"], parameters: ["num_groups", "eps"],
@@ -45,12 +44,11 @@ enum NormalizationOps {
                 OpCase("mp 1x64x32x64x64 G32", tensors: [("input", [1, 64, 32, 64, 64], -4...4), ("gamma", [1, 64], -2...2), ("beta", [1, 64], -1...1)],
                        parameters: ["num_groups": "32"]),
             ],
-            cost: { a in KernelCost(flops: inputCount(a) * 7, bytes: inputCount(a) * 12) },
-            run: { engine, a in
-                try engine.adaptiveGroupNorm(try a.tensor("input", op: "adaptive_group_norm"),
-                                             groups: try a.int("num_groups", default: 32, op: "adaptive_group_norm"),
-                                             gamma: try a.tensor("gamma", op: "adaptive_group_norm"), beta: try a.tensor("beta", op: "adaptive_group_norm"),
-                                             eps: try a.float("eps", default: 1e-5, op: "adaptive_group_norm"))
+            declare: { a in
+                try GroupNormOp.adaptive(try a.tensor("input", op: "adaptive_group_norm"),
+                                         groups: try a.int("num_groups", default: 32, op: "adaptive_group_norm"),
+                                         gamma: try a.tensor("gamma", op: "adaptive_group_norm"), beta: try a.tensor("beta", op: "adaptive_group_norm"),
+                                         eps: try a.float("eps", default: 1e-5, op: "adaptive_group_norm"))
             })
         let batchNorm = OpDefinition(
             name: "batch_norm", inputs: ["input", "running_mean", "running_var"], optionalInputs: ["weight", "bias"], parameters: ["eps"],
@@ -66,9 +64,8 @@ enum NormalizationOps {
                 OpCase("mp 1x64x128x128", tensors: [("input", [1, 64, 128, 128], -3...3), ("running_mean", [64], -1...1), ("running_var", [64], 0.25...2),
                                                     ("weight", [64], -2...2), ("bias", [64], -1...1)]),
             ],
-            cost: { a in KernelCost(flops: inputCount(a) * 2, bytes: inputCount(a) * 8) },
-            run: { engine, a in
-                try engine.batchNorm(try a.tensor("input", op: "batch_norm"), runningMean: try a.tensor("running_mean", op: "batch_norm"),
+            declare: { a in
+                try BatchNormOp.call(try a.tensor("input", op: "batch_norm"), runningMean: try a.tensor("running_mean", op: "batch_norm"),
                                      runningVar: try a.tensor("running_var", op: "batch_norm"), weight: a.tensors["weight"], bias: a.tensors["bias"],
                                      eps: try a.float("eps", default: 1e-5, op: "batch_norm"))
             })

@@ -25,12 +25,11 @@ extension Engine {
 
     /// Three launches: tile partials, exact combination into per-row params, affine pass.
     func groupNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float,
-                         relu: Bool = false) throws -> Tensor {
+                         relu: Bool, output out: Tensor) throws {
         let x = try buffer(input)
-        let out = try deviceOutput(cl, input.shape)
         let numGroups = shape.batch * shape.groups
         let rows = shape.batch * shape.channels
-        guard shape.count > 0 else { return out }
+        guard shape.count > 0 else { return }
         let lanes = variants.normReduction == .lanes
         let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
         let segments = (shape.groupLength + GroupNormTiling.segment - 1) / GroupNormTiling.segment
@@ -59,14 +58,12 @@ extension Engine {
                       cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
         try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: shape.spatial, rows: rows, paramRows: rows,
                             relu: relu, cost: KernelCost(flops: n * 2, bytes: n * 8))
-        return out
     }
 
     /// Per-channel params from the running statistics, then the affine pass.
     func batchNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?,
-                         spatial: Int, eps: Float, cost: KernelCost) throws -> Tensor {
-        let out = try deviceOutput(cl, input.shape)
-        guard input.count > 0 else { return out }
+                         spatial: Int, eps: Float, cost: KernelCost, output out: Tensor) throws {
+        guard input.count > 0 else { return }
         guard input.count < Int(Int32.max) else {
             throw RuntimeError.shapeMismatch("batch_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
         }
@@ -82,7 +79,6 @@ extension Engine {
                                   .i(channels), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(channels * 4), bytes: Double(channels * 28)))
         try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: spatial, rows: rows, paramRows: channels, cost: cost)
-        return out
     }
 
     /// `y = (x − mean) · scale + shift` per row: one element per work-item (`norm.apply=lanes`,

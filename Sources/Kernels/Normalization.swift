@@ -47,63 +47,21 @@ extension Engine {
     /// `relu: true` returns `relu(group_norm(...))` in the same pass (no separate activation).
     public func groupNorm(_ input: Tensor, groups: Int = 32, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
                           relu: Bool = false) throws -> Tensor {
-        let shape = try GroupNormShape(input, groups: groups, op: "group_norm")
-        for (name, t) in [("weight", weight), ("bias", bias)] {
-            if let t, t.count != shape.channels || t.rank != 1 {
-                throw RuntimeError.shapeMismatch("group_norm: \(name) must be [\(shape.channels)] (one per channel), got \(t.shapeDescription)")
-            }
-        }
-        return try normalizeGroups(input, shape, NormAffine(gamma: weight, beta: bias, perSample: false), eps: eps,
-                                  name: "group_norm", relu: relu)
+        try run(GroupNormOp.groupNorm(input, groups: groups, weight: weight, bias: bias, eps: eps, relu: relu))
     }
 
     /// Adaptive GroupNorm (MegaPortraits AdaGN): affine-free `group_norm`, then per-sample,
     /// per-channel `y = x̂ · gamma[n, c] + beta[n, c]`. `gamma` and `beta` are `[N, C]`
     /// (trailing singleton dims such as `[N, C, 1, 1, 1]` are accepted).
     public func adaptiveGroupNorm(_ input: Tensor, groups: Int = 32, gamma: Tensor, beta: Tensor, eps: Float = 1e-5) throws -> Tensor {
-        let shape = try GroupNormShape(input, groups: groups, op: "adaptive_group_norm")
-        for (name, t) in [("gamma", gamma), ("beta", beta)] {
-            guard t.rank >= 2, t.shape[0] == shape.batch, t.shape[1] == shape.channels, t.count == shape.batch * shape.channels else {
-                throw RuntimeError.shapeMismatch("adaptive_group_norm: \(name) must be [\(shape.batch), \(shape.channels)] (one per sample and channel), got \(t.shapeDescription)")
-            }
-        }
-        return try normalizeGroups(input, shape, NormAffine(gamma: gamma, beta: beta, perSample: true), eps: eps, name: "adaptive_group_norm")
+        try run(GroupNormOp.adaptive(input, groups: groups, gamma: gamma, beta: beta, eps: eps))
     }
 
     /// `torch.nn.functional.batch_norm` in eval mode (`training=False`): per channel
     /// `y = (x − running_mean) / sqrt(running_var + eps) · weight + bias` on `[N, C, *]`.
     /// Meant for checking BatchNorm folded into convolutions (see `foldBatchNorm`).
     public func batchNorm(_ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) throws -> Tensor {
-        guard input.rank >= 2 else {
-            throw RuntimeError.shapeMismatch("batch_norm: input must be [N, C, *], got \(input.shapeDescription)")
-        }
-        let channels = input.shape[1]
-        for (name, t) in [("running_mean", runningMean), ("running_var", runningVar), ("weight", weight), ("bias", bias)] {
-            if let t, t.count != channels || t.rank != 1 {
-                throw RuntimeError.shapeMismatch("batch_norm: \(name) must be [\(channels)] (one per channel), got \(t.shapeDescription)")
-            }
-        }
-        let spatial = input.shape.dropFirst(2).reduce(1, *)
-        let cost = KernelCost(flops: Double(input.count) * 2, bytes: Double(input.count) * 8)
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input)
-            let rm = try cpuValues(runningMean), rv = try cpuValues(runningVar)
-            let w = try weight.map { try cpuValues($0) }, b = try bias.map { try cpuValues($0) }
-            return timedCPU("batch_norm", cost: cost) {
-                var params = [Float](repeating: 0, count: channels * 3)
-                for c in 0..<channels {
-                    let inv = 1 / (rv[c] + eps).squareRoot()
-                    params[3 * c] = rm[c]
-                    params[3 * c + 1] = (w?[c] ?? 1) * inv
-                    params[3 * c + 2] = b?[c] ?? 0
-                }
-                return Tensor(shape: input.shape, values: NormalizationCPU.apply(x, params: params, spatial: spatial, paramRows: channels))
-            }
-        case .opencl(let cl):
-            return try batchNormOpenCL(cl, input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias,
-                                       spatial: spatial, eps: eps, cost: cost)
-        }
+        try run(BatchNormOp.call(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps))
     }
 
     /// Folds an eval-mode BatchNorm that follows a convolution into the convolution's weight
@@ -140,22 +98,5 @@ extension Engine {
             foldedBias[o] = ((convB?[o] ?? 0) - rm[o]) * s + (beta?[o] ?? 0)
         }
         return (Tensor(shape: convWeight.shape, values: folded), Tensor(shape: [cout], values: foldedBias))
-    }
-
-    /// Group statistics and the affine pass, on either backend.
-    func normalizeGroups(_ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float, name: String,
-                         relu: Bool = false) throws -> Tensor {
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input)
-            let gamma = try affine.gamma.map { try cpuValues($0) }, beta = try affine.beta.map { try cpuValues($0) }
-            return timedCPU(name, cost: shape.cost) {
-                let params = NormalizationCPU.groupParams(x, shape, gamma: gamma, beta: beta, perSample: affine.perSample, eps: eps)
-                let y = NormalizationCPU.apply(x, params: params, spatial: shape.spatial, paramRows: shape.batch * shape.channels)
-                return Tensor(shape: input.shape, values: relu ? y.map { max($0, 0) } : y)
-            }
-        case .opencl(let cl):
-            return try groupNormOpenCL(cl, input, shape, affine, eps: eps, relu: relu)
-        }
     }
 }

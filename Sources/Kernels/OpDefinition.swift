@@ -136,6 +136,9 @@ public struct OpDefinition: Sendable {
     public let cases: [OpCase]
     /// Full-size MegaPortraits shapes for `profile --ops` (may be empty).
     public let profileCases: [OpCase]
+    /// The declaration behind a call, when the definition was made with `declare:` (nil for
+    /// entries whose call runs several declarations, such as `add` with a scaled broadcast).
+    public private(set) var declaration: (@Sendable (OpArguments) throws -> OpCall)? = nil
 
     /// Creates a definition.
     public init(name: String, inputs: [String], optionalInputs: [String] = [], parameters: [String] = [],
@@ -145,6 +148,22 @@ public struct OpDefinition: Sendable {
         self.name = name; self.inputs = inputs; self.optionalInputs = optionalInputs
         self.parameters = parameters; self.tolerance = tolerance; self.run = run
         self.cost = cost; self.cases = cases; self.profileCases = profileCases
+    }
+
+    /// A definition run and costed by one declaration: `declare` turns the arguments into an
+    /// `OpCall`, the op runs through `Engine.run` and its cost is the declaration's `cost`, so
+    /// the catalog and the engine cannot count differently.
+    public init(name: String, inputs: [String], optionalInputs: [String] = [], parameters: [String] = [],
+                tolerance: Tolerance, cases: [OpCase], profileCases: [OpCase] = [],
+                declare: @escaping @Sendable (OpArguments) throws -> OpCall) {
+        self.init(name: name, inputs: inputs, optionalInputs: optionalInputs, parameters: parameters,
+                  tolerance: tolerance, cases: cases, profileCases: profileCases,
+                  cost: { a in (try? declare(a))?.op.cost ?? .zero },
+                  run: { engine, a in
+                      let call = try declare(a)
+                      return try engine.run(call.op, call.inputs)
+                  })
+        declaration = declare
     }
 
     /// Checks names, then runs.

@@ -3,9 +3,6 @@ import Runtime
 /// Catalog entries for the Pooling family: `avg_pool2d`, `avg_pool3d` (stride == kernel),
 /// `max_pool2d` and `adaptive_avg_pool2d`.
 enum PoolingOps {
-    /// Element count of the `input` tensor.
-    static func inputCount(_ a: OpArguments) -> Double { Double(a.tensors["input"]?.count ?? 0) }
-
     /// `kernel_size`, and `stride` which must equal it when given (the only form implemented).
     static func strideEqualsKernel(_ a: OpArguments, dims: Int, op: String) throws -> [Int] {
         let kernel = try a.ints("kernel_size", count: dims, default: [], op: op)
@@ -28,9 +25,8 @@ enum PoolingOps {
                 OpCase("mp/4 1x128x128x128 k2", tensors: [("input", [1, 128, 128, 128], -2...2)], parameters: ["kernel_size": "2"]),
             ],
             profileCases: [OpCase("mp 1x128x512x512 k2", tensors: [("input", [1, 128, 512, 512], -2...2)], parameters: ["kernel_size": "2"])],
-            cost: { a in KernelCost(flops: inputCount(a), bytes: inputCount(a) * 5) },
-            run: { engine, a in
-                try engine.avgPool2d(try a.tensor("input", op: "avg_pool2d"), kernel: try strideEqualsKernel(a, dims: 2, op: "avg_pool2d"))
+            declare: { a in
+                try AvgPoolStridedOp.avgPool2d(try a.tensor("input", op: "avg_pool2d"), kernel: try strideEqualsKernel(a, dims: 2, op: "avg_pool2d"))
             })
         let avg3d = OpDefinition(
             name: "avg_pool3d", inputs: ["input"], parameters: ["kernel_size", "stride"], tolerance: .tight,
@@ -46,9 +42,8 @@ enum PoolingOps {
                 OpCase("mp 1x32x32x64x64 k(2,1,1)", tensors: [("input", [1, 32, 32, 64, 64], -2...2)], parameters: ["kernel_size": "2,1,1"]),
                 OpCase("mp 1x96x16x64x64 k2", tensors: [("input", [1, 96, 16, 64, 64], -2...2)], parameters: ["kernel_size": "2"]),
             ],
-            cost: { a in KernelCost(flops: inputCount(a), bytes: inputCount(a) * 5) },
-            run: { engine, a in
-                try engine.avgPool3d(try a.tensor("input", op: "avg_pool3d"), kernel: try strideEqualsKernel(a, dims: 3, op: "avg_pool3d"))
+            declare: { a in
+                try AvgPoolStridedOp.avgPool3d(try a.tensor("input", op: "avg_pool3d"), kernel: try strideEqualsKernel(a, dims: 3, op: "avg_pool3d"))
             })
         let max2d = OpDefinition(
             name: "max_pool2d", inputs: ["input"], parameters: ["kernel_size", "stride", "padding"], tolerance: .tight,
@@ -59,12 +54,11 @@ enum PoolingOps {
             ],
             profileCases: [OpCase("mp 1x64x64x64 k3 s2 p1", tensors: [("input", [1, 64, 64, 64], -2...2)],
                                   parameters: ["kernel_size": "3", "stride": "2", "padding": "1"])],
-            cost: { a in KernelCost(flops: inputCount(a) * 9 / 4, bytes: inputCount(a) * 5) },
-            run: { engine, a in
+            declare: { a in
                 let op = "max_pool2d"
                 let kernel = try a.ints("kernel_size", count: 2, default: [], op: op)
                 guard !kernel.isEmpty else { throw OpError.badParameter(op: op, name: "kernel_size", value: "(missing)", expected: "a kernel size") }
-                return try engine.maxPool2d(try a.tensor("input", op: op), kernel: kernel,
+                return try MaxPool2dOp.call(try a.tensor("input", op: op), kernel: kernel,
                                             stride: try a.ints("stride", count: 2, default: kernel, op: op),
                                             padding: try a.ints("padding", count: 2, default: [0, 0], op: op))
             })
@@ -81,12 +75,11 @@ enum PoolingOps {
                 OpCase("mp 1x512x8x8 -> 4", tensors: [("input", [1, 512, 8, 8], -2...2)], parameters: ["output_size": "4"]),
                 OpCase("global 1x2048x8x8 -> 1", tensors: [("input", [1, 2048, 8, 8], -2...2)], parameters: ["output_size": "1"]),
             ],
-            cost: { a in KernelCost(flops: inputCount(a), bytes: inputCount(a) * 4) },
-            run: { engine, a in
+            declare: { a in
                 let op = "adaptive_avg_pool2d"
                 let size = try a.ints("output_size", count: 2, default: [], op: op)
                 guard !size.isEmpty else { throw OpError.badParameter(op: op, name: "output_size", value: "(missing)", expected: "an output size") }
-                return try engine.adaptiveAvgPool2d(try a.tensor("input", op: op), outputSize: size)
+                return try AdaptiveAvgPool2dOp.call(try a.tensor("input", op: op), outputSize: size)
             })
         return [avg2d, avg3d, max2d, adaptive]
     }

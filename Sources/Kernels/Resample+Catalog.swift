@@ -10,16 +10,6 @@ enum ResampleOps {
         case nearestSize(size: [Int])
         case bilinear(size: [Int], alignCorners: Bool)
         case trilinear(scale: [Int])
-
-        /// Output element count for `input`.
-        func outputCount(_ input: [Int]) -> Int {
-            let lead = input[0] * input[1]
-            switch self {
-            case .nearest(let s): return lead * input[2] * s * input[3] * s
-            case .bilinear(let size, _), .nearestSize(let size): return lead * size[0] * size[1]
-            case .trilinear(let s): return lead * input[2] * s[0] * input[3] * s[1] * input[4] * s[2]
-            }
-        }
     }
 
     static let op = "interpolate"
@@ -81,8 +71,10 @@ enum ResampleOps {
         return .nearest(scale: factors[0])
     }
 
+    /// Agreement for resampling (a few multiply-adds per value, fused on OpenCL).
+    static let tolerance = Tolerance(absolute: 2e-6, relative: 1e-5)
+
     static var definitions: [OpDefinition] {
-        let tolerance = Tolerance(absolute: 2e-6, relative: 1e-5)
         func c(_ label: String, _ shape: [Int], _ params: [String: String]) -> OpCase {
             OpCase(label, tensors: [("input", shape, -2...2)], parameters: params)
         }
@@ -116,24 +108,13 @@ enum ResampleOps {
                 c("bilinear 3x512^2 -> 256^2", [1, 3, 512, 512], ["mode": "bilinear", "size": "256,256"]),
                 c("bilinear aligned 19x64^2 -> 512^2 (BiSeNet logits)", [1, 19, 64, 64], ["mode": "bilinear", "size": "512,512", "align_corners": "true"]),
             ],
-            cost: { a in
-                guard let input = a.tensors["input"], let plan = try? plan(a) else { return .zero }
-                let outputs = Double(plan.outputCount(input.shape))
-                let taps: Double
-                switch plan {
-                case .nearest, .nearestSize: taps = 0
-                case .bilinear: taps = 6
-                case .trilinear: taps = 14
-                }
-                return KernelCost(flops: outputs * taps, bytes: 4 * (Double(input.count) + outputs))
-            },
-            run: { engine, a in
+            declare: { a in
                 let input = try a.tensor("input", op: op)
                 switch try plan(a) {
-                case .nearest(let s): return try engine.upsampleNearest2d(input, scale: s)
-                case .nearestSize(let size): return try engine.resizeNearest2d(input, size: size)
-                case .bilinear(let size, let align): return try engine.resizeBilinear2d(input, size: size, alignCorners: align)
-                case .trilinear(let s): return try engine.upsampleTrilinear3d(input, scale: s)
+                case .nearest(let s): return try NearestResampleOp.upsample(input, scale: s)
+                case .nearestSize(let size): return try NearestResampleOp.resize(input, size: size)
+                case .bilinear(let size, let align): return try BilinearResizeOp.call(input, size: size, alignCorners: align)
+                case .trilinear(let s): return try TrilinearUpsampleOp.call(input, scale: s)
                 }
             })]
     }

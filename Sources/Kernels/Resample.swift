@@ -41,13 +41,7 @@ extension Engine {
     /// `[N, C, H·s, W·s]`, output pixel (y, x) copies input (⌊y/s⌋, ⌊x/s⌋) (PyTorch's float
     /// index formula, which equals this for the factors used here).
     public func upsampleNearest2d(_ input: Tensor, scale: Int) throws -> Tensor {
-        guard input.rank == 4, input.shape.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("upsample nearest 2-D: input must be [N, C, H, W], got \(input.shapeDescription)")
-        }
-        guard scale >= 1 else { throw RuntimeError.shapeMismatch("upsample nearest 2-D: scale factor must be ≥ 1, got \(scale)") }
-        let (h, w) = (input.shape[2], input.shape[3])
-        let s = ResampleAxis.scale(input: h, output: h * scale, factor: scale)
-        return try nearestResample(input, size: [h * scale, w * scale], scales: [s, s])
+        try run(NearestResampleOp.upsample(input, scale: scale))
     }
 
     /// `F.interpolate(mode="bilinear", align_corners=False, antialias=False)` to an output size
@@ -61,34 +55,6 @@ extension Engine {
     /// `[sd, sh, sw]` (e.g. `[2, 2, 2]`, `[1, 2, 2]`): input `[N, C, D, H, W]` →
     /// `[N, C, D·sd, H·sh, W·sw]`.
     public func upsampleTrilinear3d(_ input: Tensor, scale: [Int]) throws -> Tensor {
-        guard input.rank == 5, input.shape.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("upsample trilinear 3-D: input must be [N, C, D, H, W], got \(input.shapeDescription)")
-        }
-        guard scale.count == 3, scale.allSatisfy({ $0 >= 1 }) else {
-            throw RuntimeError.shapeMismatch("upsample trilinear 3-D: scale must be 3 factors ≥ 1 [sd, sh, sw], got \(scale)")
-        }
-        let planes = input.shape[0] * input.shape[1]
-        let inExtent = Array(input.shape[2...])
-        let outExtent = (0..<3).map { inExtent[$0] * scale[$0] }
-        let scales = (0..<3).map { ResampleAxis.scale(input: inExtent[$0], output: outExtent[$0], factor: scale[$0]) }
-        let outputShape = [input.shape[0], input.shape[1]] + outExtent
-        let outputs = Double(planes * outExtent.reduce(1, *))
-        let cost = KernelCost(flops: outputs * 14, bytes: 4 * (Double(input.count) + outputs))
-        switch backend {
-        case .cpu:
-            let x = try cpuValues(input)
-            return timedCPU("interpolate_trilinear", cost: cost) {
-                Tensor(shape: outputShape, values: ResampleCPU.trilinear3d(x, planes: planes, input: inExtent, output: outExtent, scales: scales))
-            }
-        case .opencl(let cl):
-            let out = try deviceOutput(cl, outputShape)
-            try cl.launch("upsample_trilinear3d", global: [(outExtent[2] + 7) / 8, outExtent[1], planes * outExtent[0]], local: [8, 4, 1],
-                          arguments: [.buffer(buffer(input)), .buffer(out.deviceBuffer!),
-                                      .i(inExtent[0]), .i(inExtent[1]), .i(inExtent[2]),
-                                      .i(outExtent[0]), .i(outExtent[1]), .i(outExtent[2]),
-                                      .float(scales[0]), .float(scales[1]), .float(scales[2]), .i(planes)],
-                          cost: cost)
-            return out
-        }
+        try run(TrilinearUpsampleOp.call(input, scale: scale))
     }
 }

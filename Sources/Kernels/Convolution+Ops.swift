@@ -1,0 +1,29 @@
+import Runtime
+
+/// `conv2d` / `conv3d` of a batched input (groups 1, dilation 1). Inputs: input, weight, bias?.
+struct ConvolutionOp: EngineOp {
+    let geometry: ConvolutionGeometry
+    let name: String
+    let rank: Int
+    let bias: Bool
+
+    /// The checked call for a batched `input` (`[N, Cin, (D,) H, W]`).
+    static func call(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int], rank: Int) throws -> OpCall {
+        let g = try ConvolutionGeometry(op: op, input: input.shape, weight: weight.shape, bias: bias?.shape,
+                                        stride: strides, padding: paddings, rank: rank)
+        return OpCall(ConvolutionOp(geometry: g, name: op, rank: rank, bias: bias != nil), [input, weight] + [bias].compactMap { $0 })
+    }
+
+    var outputShape: [Int] { [geometry.batch, geometry.outputChannels] + Array(geometry.output.suffix(rank)) }
+    var cost: KernelCost { geometry.cost(bias: bias) }
+    var tolerance: Tolerance { .reduction }
+
+    func cpu(_ inputs: [[Float]]) -> [Float] {
+        Engine.convolutionCPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
+    }
+
+    func openCL(_ l: OpenCLLaunch) throws {
+        try l.engine.convolutionOpenCL(l.context, geometry, input: l.inputs[0], weight: l.inputs[1], bias: bias ? l.inputs[2] : nil,
+                                       cost: l.cost, output: l.output)
+    }
+}
