@@ -8,8 +8,9 @@ import Runtime
 /// (`conv.igemm` for the implicit GEMM; `conv.tile` and `conv.local` otherwise), is timed on the
 /// profile cases of `conv2d` and `conv3d` (the network's shape classes at full size) with kernel
 /// event timestamps, the median of `repeats` calls after a warm-up; a value is kept when it is
-/// faster. A trial is abandoned once its wall time passes 3× the best trial's (a much slower
-/// variant costs little), and no new trial starts after `deadline`.
+/// at least `minimumGain` (3 %) faster, so timing noise does not move a table off its defaults.
+/// A trial is abandoned once its wall time passes 3× the best trial's (a much slower variant
+/// costs little), and no new trial starts after `deadline`.
 public enum VariantTuner {
     /// One timed table.
     public struct Trial: Sendable {
@@ -28,6 +29,9 @@ public enum VariantTuner {
         public let tunedMilliseconds: Double
         public let trials: [Trial]
     }
+
+    /// The fraction by which a candidate must beat the best table to replace it.
+    public static let minimumGain = 0.03
 
     private struct TooSlow: Error {}
 
@@ -66,7 +70,7 @@ public enum VariantTuner {
                     continue
                 }
                 let candidate = try key.setting(value, in: best)
-                if let m = try measure(candidate, change: change, wallLimit: 3 * bestWall), m.ms < bestMs {
+                if let m = try measure(candidate, change: change, wallLimit: 3 * bestWall), m.ms < bestMs * (1 - minimumGain) {
                     (best, bestMs, bestWall) = (candidate, m.ms, m.wall)
                 }
             }
