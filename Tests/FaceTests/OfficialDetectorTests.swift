@@ -6,7 +6,7 @@ import Runtime
 import Testing
 
 /// Our detector against the official libfacedetection C++ run on the same committed images
-/// (Tests/Fixtures/face/libfacedetection.json, made by reference/libfacedetection/make_face_fixture.py).
+/// (Tests/Fixtures/face/libfacedetection.json, from the library built and run outside this repository; docs/face-detection.md).
 struct OfficialDetectorTests {
     struct Fixture: Decodable {
         struct Face: Decodable { let score: Float; let box: [Int]; let landmarks: [[Int]] }

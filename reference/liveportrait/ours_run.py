@@ -1,4 +1,4 @@
-"""Runs our reference on the same inputs and records the same stage names as official_run."""
+"""Runs our reference on given inputs and records every stage under the names the goldens use."""
 import torch
 
 from .model import LivePortrait
@@ -13,7 +13,7 @@ def _motion(model: LivePortrait, image, prefix, out) -> dict:
 
 
 def run_ours(model: LivePortrait, source, drivers, eye_ratio, lip_ratio) -> dict:
-    """Every stage of our reference under official_run's names."""
+    """Every stage of our reference under the goldens' names."""
     out = {}
     with torch.no_grad():
         s = _motion(model, source, "source", out)
