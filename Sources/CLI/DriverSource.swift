@@ -72,11 +72,7 @@ enum DriverSource {
         case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
         case .planned(let crops): return .video(reader, crops: .track(crops), filter: filter)
         case .auto(let locator, let options, let frames):
-            let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
-            let (crops, missing) = try locator.track(video: path, frames: frames, face: options.face, radius: radius)
-            if missing > 0 {
-                printError("portrait: no face in \(missing) of \(crops.count) driver frames; they keep the previous frame's crop")
-            }
+            let crops = try locator.track(video: path, frames: frames, options: options)
             return .video(reader, crops: .track(crops), filter: filter)
         }
     }

@@ -56,11 +56,14 @@ final class FaceLocator {
         return crop
     }
 
-    /// Follows face `index` through the first `frames` frames of the video at `path` (all of them
-    /// when nil) plus `radius` more, smoothing the crop over `radius` frames each side (see
-    /// `FaceTrack`); returns one crop per scanned frame and how many frames had no face.
-    func track(video path: String, frames: Int?, face index: Int, radius: Int) throws -> (crops: [SquareCrop], missing: Int) {
+    /// Follows face `options.face` through the first `frames` frames of the video at `path` (all
+    /// of them when nil) plus the smoothing radius more, smoothing the crop over that many frames
+    /// each side (see `FaceTrack`); returns one crop per scanned frame, and says on stderr how many
+    /// frames had no face.
+    func track(video path: String, frames: Int?, options: CropOptions) throws -> [SquareCrop] {
         let reader = try VideoReader(path: path)
+        let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
+        let index = options.face
         let limit = frames.map { $0 + radius } ?? Int.max
         let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
         let progress = ProgressReporter(label: "finding the face", total: total)
@@ -76,7 +79,10 @@ final class FaceLocator {
             throw FaceError.noFace("\(path): \(what)")
         }
         let crops = try track.frames.map { try Self.fitted($0, width: reader.width, height: reader.height, path: path) }
-        return (crops, track.missingFrames)
+        if track.missingFrames > 0 {
+            printError("portrait: no face in \(track.missingFrames) of \(crops.count) driver frames; they keep the previous frame's crop")
+        }
+        return crops
     }
 }
 #endif

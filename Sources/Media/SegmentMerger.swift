@@ -53,15 +53,7 @@ public enum SegmentMerger {
         if let audioSource { audio = try AudioCopySource(source: audioSource, output: output, outputPath: path) }
         status = avio_open(&output.pointee.pb, temporary, AVIO_FLAG_WRITE)
         guard status >= 0 else { throw .cannotWrite(path: path, reason: FFmpeg.message(status)) }
-        var options: OpaquePointer? = nil
-        let muxer = String(cString: output.pointee.oformat.pointee.name)
-        if muxer == "mp4" || muxer == "mov" {
-            av_dict_set(&options, "movflags", metadata.isEmpty ? "+faststart" : "+faststart+use_metadata_tags", 0)
-        }
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { av_dict_set(&output.pointee.metadata, key, value, 0) }
-        status = avformat_write_header(output, &options)
-        av_dict_free(&options)
-        guard status >= 0 else { throw .cannotWrite(path: path, reason: "avformat_write_header: \(FFmpeg.message(status))") }
+        try writeContainerHeader(output, metadata: metadata, path: path)
 
         // The stream's nominal rate: a short segment's average rate is skewed by its edit list.
         let rate = first.stream.pointee.r_frame_rate
