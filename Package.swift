@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "portrait", targets: ["CLI"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Kernels", targets: ["Kernels"]),
+        .library(name: "NetworkCore", targets: ["NetworkCore"]),
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
@@ -34,11 +35,14 @@ let package = Package(
                                          "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // Libraries, lowest first: Runtime <- Kernels <- Avatar; Media stands alone.
+        // Libraries, lowest first: Runtime <- Kernels <- NetworkCore <- Avatar (MegaPortraits);
+        // Media stands alone.
         .target(name: "Runtime", dependencies: ["COpenCL"]),
         .target(name: "Kernels", dependencies: ["Runtime", "CBLAS"],
                 resources: [.embedInCode("Kernels.cl")]),
-        .target(name: "Avatar", dependencies: ["Kernels", "Runtime"],
+        // What every network is made of: parameters, layers, weights checking, stage recording.
+        .target(name: "NetworkCore", dependencies: ["Kernels", "Runtime"]),
+        .target(name: "Avatar", dependencies: ["NetworkCore", "Kernels", "Runtime"],
                 resources: [.embedInCode("Presets/tiny.json"), .embedInCode("Presets/megaportraits-512.json"),
                             .embedInCode("Presets/emoportraits-512.json")]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),

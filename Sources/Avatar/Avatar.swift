@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The per-avatar state the per-frame path needs, computed once by `Network.makeAvatar`: the

@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// E_app, local part (`network.py Appearance`): 2-D encoder → reshape to C×D×H×W → plain ResBlock3Ds.
@@ -26,14 +27,14 @@ struct Appearance {
     }
 
     /// 3×S×S → (C·D)×H×W: stem, then each ResBlock at the input size followed by avg_pool2d 2.
-    func features(_ f: Forward, _ image: Tensor) throws -> Tensor {
+    func features(_ f: ModelForward, _ image: Tensor) throws -> Tensor {
         var x = try stem(f, image)
         for block in blocks { x = try f.engine.avgPool2d(block(f, x), kernel: [2, 2]) }
         return try head(f, f.engine.relu(headNorm(f, x)))
     }
 
     /// (C·D)×H×W viewed as C×D×H×W (channel index c·D + d), then the ResBlock3Ds.
-    func volume(_ f: Forward, _ features: Tensor) throws -> Tensor {
+    func volume(_ f: ModelForward, _ features: Tensor) throws -> Tensor {
         let cfg = f.config
         var v = try features.reshaped([features.shape[0], cfg.volumeChannels, cfg.volumeDepth, cfg.volumeSize, cfg.volumeSize])
         for block in blocks3D { v = try block(f, v) }
@@ -73,13 +74,13 @@ struct ImageNormalisation {
         c.constant(Self.bias, Tensor(shape: [3], values: b))
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor) throws -> Tensor {
         try f.engine.conv2d(x, weight: f.parameter(Self.weight), bias: f.parameter(Self.bias))
     }
 }
 
 /// Bilinear resize to size×size (align_corners=False, no antialiasing); identity at the same size.
-func resizeSquare(_ f: Forward, _ x: Tensor, _ size: Int) throws -> Tensor {
+func resizeSquare(_ f: ModelForward, _ x: Tensor, _ size: Int) throws -> Tensor {
     x.shape[2] == size && x.shape[3] == size ? x : try f.engine.resizeBilinear2d(x, size: [size, size])
 }
 
@@ -96,7 +97,7 @@ struct Identity {
         normalise = ImageNormalisation(c, cfg)
     }
 
-    func callAsFunction(_ f: Forward, _ image: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ image: Tensor) throws -> Tensor {
         let s = f.config.embedSize
         let x = try normalise(f, resizeSquare(f, image, f.config.identityInputSize))
         return try f.engine.adaptiveAvgPool2d(head(f, trunk(f, x)), outputSize: [s, s])

@@ -1,14 +1,4 @@
-/// FLOPs of one network stage, counted analytically from the config: 2 × the multiply-accumulates
-/// of its convolutions and linear layers (bias, norms, activations, resampling and grid sampling
-/// excluded), the convention of `reference/model/flops.py`.
-public struct StageFlops: Sendable, Equatable {
-    /// Profiling stage name, as labelled by `Network` (`avatar/g3d`, `frame/g2d`, ...).
-    public let stage: String
-    /// Whether it runs once per avatar or on every frame.
-    public let perFrame: Bool
-    /// Floating-point operations.
-    public let flops: Double
-}
+import NetworkCore
 
 extension Network {
     /// The per-stage FLOP table of `config`, in execution order: the per-avatar stages

@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// G3D (`network.py G3D`): a 3-D U-Net whose encoder ResBlock3Ds feed skip ResBlock3Ds; the decoder
@@ -35,7 +36,7 @@ struct G3D {
     }
 
     /// v_c `[1, C, D, H, W]` from the warped source volume.
-    func callAsFunction(_ f: Forward, _ volume: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ volume: Tensor) throws -> Tensor {
         let cfg = f.config
         var x = volume
         var features: [Tensor] = []
@@ -96,13 +97,13 @@ struct G2D {
     }
 
     /// `[1, C, D, H, W]` viewed `[1, C·D, H, W]` (channel c·D + d), then the 1×1 projection.
-    func project(_ f: Forward, _ volume: Tensor) throws -> Tensor {
+    func project(_ f: ModelForward, _ volume: Tensor) throws -> Tensor {
         let s = volume.shape
         return try projection(f, volume.reshaped([s[0], s[1] * s[2], s[3], s[4]]))
     }
 
     /// The image `[1, 3, S, S]` in [0, 1] from the projected features.
-    func decode(_ f: Forward, _ features: Tensor) throws -> Tensor {
+    func decode(_ f: ModelForward, _ features: Tensor) throws -> Tensor {
         var x = features
         for block in blocks { x = try block(f, x) }
         for (block, upsample) in up {

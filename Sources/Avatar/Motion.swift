@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The pose head's bias: a near-identity, well-conditioned pose (`init.py POSE_BIAS`).
@@ -17,7 +18,7 @@ struct Pose {
     }
 
     /// The 9 pose parameters `[1, 9]` of a pose-sized input.
-    func callAsFunction(_ f: Forward, _ input: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ input: Tensor) throws -> Tensor {
         let features = try f.engine.adaptiveAvgPool2d(trunk(f, input), outputSize: [1, 1])
         return try fc(f, features.reshaped([features.shape[0], trunk.outputChannels]))
     }
@@ -42,7 +43,7 @@ struct Expression {
     }
 
     /// z `[1, Z]` of a crop `[1, 3, crop, crop]`.
-    func callAsFunction(_ f: Forward, _ crop: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ crop: Tensor) throws -> Tensor {
         let p = f.config.expressionPoolSize
         let x = try head(f, trunk(f, normalise(f, crop)))
         let pooled = try f.engine.adaptiveAvgPool2d(x, outputSize: [p, p])
@@ -65,7 +66,7 @@ struct MotionCode {
     let z: Tensor
 }
 
-extension Forward {
+extension ModelForward {
     /// θ and the pose parameters of `image` (stage `pose`), recording `<prefix>.pose_input`,
     /// `<prefix>.pose` and `<prefix>.theta`.
     func headPose(_ layout: NetworkLayout, _ image: Tensor, prefix: String) throws -> (HeadPose, [Double]) {

@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The MegaPortraits base network G_base bound to weights on one engine. `makeAvatar` runs the
@@ -24,28 +25,11 @@ public final class Network: @unchecked Sendable {
     public init(config: ModelConfig, weights: Weights, engine: Engine) throws {
         try weights.validate(against: config)
         let layout = NetworkLayout(config)
-        self.parameters = try Self.explainingDeviceMemory(config, device: engine.name) { try Self.upload(weights, layout, engine) }
+        self.parameters = try Self.explainingDeviceMemory(config, device: engine.name) { try layout.parameters.upload(weights, to: engine) }
         self.config = config
         self.engine = engine
         self.layout = layout
         self.weightsFingerprint = weights.fingerprint
-    }
-
-    private static func upload(_ weights: Weights, _ layout: NetworkLayout, _ engine: Engine) throws -> [String: Tensor] {
-        var parameters: [String: Tensor] = [:]
-        for spec in layout.specs {
-            guard let t = weights.tensors[spec.name] else { throw AvatarError.internalInconsistency("validated weights lack \(spec.name)") }
-            parameters[spec.name] = try engine.resident(t)
-        }
-        for d in layout.derived {
-            let sources = try d.sources.map { name in
-                guard let t = weights.tensors[name] else { throw AvatarError.internalInconsistency("no \(name) to derive \(d.name)") }
-                return try engine.host(t)
-            }
-            parameters[d.name] = try engine.resident(d.make(sources))
-        }
-        for (name, t) in layout.constants { parameters[name] = try engine.resident(t) }
-        return parameters
     }
 
     /// Loads `weightsPath` for `config` and builds the network on `engine`.
@@ -53,8 +37,8 @@ public final class Network: @unchecked Sendable {
         try self.init(config: config, weights: Weights.load(path: weightsPath, config: config), engine: engine)
     }
 
-    private func forward(_ recorder: StageRecorder?) -> Forward {
-        Forward(engine: engine, config: config, parameters: parameters, recorder: recorder)
+    private func forward(_ recorder: StageRecorder?) -> ModelForward {
+        ModelForward(engine: engine, config: config, parameters: parameters, recorder: recorder)
     }
 
     // MARK: - Per avatar
@@ -145,7 +129,7 @@ public final class Network: @unchecked Sendable {
 
     /// The per-frame path after the motion encoder: embedding, W_{→d}, expression warp then rigid warp
     /// of v_c, projection, G2D.
-    private func drive(_ f: Forward, _ avatar: Avatar, theta: [Double], z: Tensor) throws -> Tensor {
+    private func drive(_ f: ModelForward, _ avatar: Avatar, theta: [Double], z: Tensor) throws -> Tensor {
         let es = try engine.resident(avatar.es)
         let canonical = try engine.resident(avatar.canonicalVolume)
         let embedding = try f.stage("embedding") { try layout.embedding(f, z: z, es: es) }

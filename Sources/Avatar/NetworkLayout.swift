@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// Every sub-network of G_base built from a config (`network.py MegaPortraits.__init__`), with the
@@ -14,12 +15,10 @@ struct NetworkLayout {
     let warpDriver: WarpGenerator
     let g3d: G3D
     let g2d: G2D
+    /// The declared parameters, derived tensors and constants.
+    let parameters: ParameterCollector
     /// Parameters in declaration order (the weight-format names).
-    let specs: [ParameterSpec]
-    /// Tensors derived from parameters at upload time.
-    let derived: [(name: String, sources: [String], make: @Sendable ([Tensor]) -> Tensor)]
-    /// Config constants uploaded with the parameters.
-    let constants: [String: Tensor]
+    var specs: [ParameterSpec] { parameters.specs }
 
     init(_ config: ModelConfig) {
         let c = ParameterCollector()
@@ -33,8 +32,6 @@ struct NetworkLayout {
         warpDriver = WarpGenerator(c, "warp_driver", config)
         g3d = G3D(c, config)
         g2d = G2D(c, config)
-        specs = c.specs
-        derived = c.derived
-        constants = c.constants
+        parameters = c
     }
 }

@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// Normalisation inside a ResNet trunk: GroupNorm (identity and expression networks) or none
@@ -29,7 +30,7 @@ struct BasicBlock {
         }
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         var h = try conv1(f, x)
         if let norm1 { h = try norm1(f, h) }
@@ -75,7 +76,7 @@ struct Bottleneck {
         }
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         var h = try e.relu(norm1(f, conv1(f, x)))
         h = try e.relu(norm2(f, conv2(f, h)))
@@ -130,7 +131,7 @@ struct ResNetTrunk {
         outputChannels = cin
     }
 
-    func callAsFunction(_ f: Forward, _ input: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ input: Tensor) throws -> Tensor {
         var x = try stem(f, input)
         if let stemNorm { x = try stemNorm(f, x) }
         x = try f.engine.maxPool2d(f.engine.relu(x), kernel: 3, stride: 2, padding: 1)

@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The warp embedding (`network.py Embedding`): `E = head((unsqueeze(z) viewed Ce×s×s + e_s) · 0.5)`,
@@ -13,7 +14,7 @@ struct Embedding {
     }
 
     /// E `[1, Ce, s²]` from z `[1, Z]` and e_s `[1, Ce, s, s]`.
-    func callAsFunction(_ f: Forward, z: Tensor, es: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, z: Tensor, es: Tensor) throws -> Tensor {
         let (ce, s) = (f.config.embedChannels, f.config.embedSize)
         let u = try unsqueeze(f, z).reshaped([1, ce, s, s])
         // 0.5·u + 0.5·e_s rounds exactly like (u + e_s)·0.5: halving is exact in binary floating point.
@@ -47,7 +48,7 @@ struct WarpGenerator {
     }
 
     /// (grid `[1, D, H, W, 3]`, Δ `[1, 3, D, H, W]`) from the embedding E `[1, Ce, s²]`.
-    func callAsFunction(_ f: Forward, embedding: Tensor) throws -> (grid: Tensor, delta: Tensor) {
+    func callAsFunction(_ f: ModelForward, embedding: Tensor) throws -> (grid: Tensor, delta: Tensor) {
         let cfg = f.config
         let (ce, s) = (cfg.embedChannels, cfg.embedSize)
         var x = try firstConv(f, embedding.reshaped([1, ce, s, s]))

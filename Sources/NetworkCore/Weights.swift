@@ -1,7 +1,7 @@
 import Foundation
 import Runtime
 
-/// One thing wrong with a weights file relative to a config.
+/// One thing wrong with a weights file relative to a network's parameter list.
 public enum WeightProblem: Sendable, Equatable, CustomStringConvertible {
     /// The config needs this tensor; the file lacks it.
     case missing(name: String, shape: [Int])
@@ -48,9 +48,10 @@ public enum WeightsError: Error, CustomStringConvertible, Sendable {
     }
 }
 
-/// The network's parameters by weight-format name (docs/weights.md), as float32 host tensors.
-/// Create them from a safetensors file (`load`), at random (`random`), or from a dictionary; the
-/// `Network` checks them against its config and uploads them to its engine once.
+/// A network's parameters by weight-format name (docs/weights.md), as float32 host tensors.
+/// Create them from a safetensors file (`load`), at random (`random`), or from a dictionary; a
+/// network checks them against its parameter list (`ParameterSpec`s) and uploads them once.
+/// Each network adds the config-typed conveniences (`Weights.load(path:config:)`...).
 public struct Weights: @unchecked Sendable {
     /// The weights format tag written to and expected in file metadata.
     public static let formatTag = "portraitcl-weights-1"
@@ -60,25 +61,22 @@ public struct Weights: @unchecked Sendable {
     /// The config name recorded in the file the weights came from, if any.
     public let sourceConfig: String?
 
-    /// Weights from a dictionary (checked when a `Network` is made).
+    /// Weights from a dictionary (checked when a network is made).
     public init(tensors: [String: Tensor], sourceConfig: String? = nil) {
         self.tensors = tensors
         self.sourceConfig = sourceConfig
     }
 
-    /// Every parameter `config` needs, with its shape, in declaration order.
-    public static func expected(config: ModelConfig) -> [ParameterSpec] {
-        NetworkLayout(config).specs
-    }
-
     /// Loads `path` (memory-mapped, bounds-checked; F32/F16/BF16/F64 converted to float32) and checks
-    /// it against `config`: missing, unexpected and mis-shaped tensors, unsupported dtypes and
-    /// non-finite values are all reported in one `WeightsError.mismatch`.
-    public static func load(path: String, config: ModelConfig) throws -> Weights {
+    /// it against `specs`, the parameters of config `configName`: missing, unexpected and mis-shaped
+    /// tensors, unsupported dtypes and non-finite values are all reported in one
+    /// `WeightsError.mismatch`. `fileConfigName` reads the config name out of the file's metadata
+    /// (for the "pass --config X?" hint).
+    public static func load(path: String, specs: [ParameterSpec], configName: String,
+                            fileConfigName: ([String: String]) -> String?) throws -> Weights {
         let file: SafeTensorsFile
         do { file = try SafeTensorsFile(path: path) } catch let e as SafeTensorsError { throw WeightsError.file(e) }
-        let fileConfig = file.metadata["config"].flatMap { try? ModelConfig.decode(Data($0.utf8)) }?.name
-        let specs = expected(config: config)
+        let fileConfig = fileConfigName(file.metadata)
         var problems: [WeightProblem] = []
         let wanted = Set(specs.map(\.name))
         for spec in specs {
@@ -91,20 +89,19 @@ public struct Weights: @unchecked Sendable {
         for name in file.names where !wanted.contains(name) {
             problems.append(.unexpected(name: name, shape: file.entries[name]?.shape ?? []))
         }
-        guard problems.isEmpty else { throw WeightsError.mismatch(config: config.name, fileConfig: fileConfig, problems: problems) }
+        guard problems.isEmpty else { throw WeightsError.mismatch(config: configName, fileConfig: fileConfig, problems: problems) }
         var tensors: [String: Tensor] = [:]
         for spec in specs {
             do { tensors[spec.name] = try file.tensor(spec.name) } catch let e as SafeTensorsError { throw WeightsError.file(e) }
             if !(tensors[spec.name]?.hostValues ?? []).allSatisfy({ $0.isFinite }) { problems.append(.notFinite(name: spec.name)) }
         }
-        guard problems.isEmpty else { throw WeightsError.mismatch(config: config.name, fileConfig: fileConfig, problems: problems) }
+        guard problems.isEmpty else { throw WeightsError.mismatch(config: configName, fileConfig: fileConfig, problems: problems) }
         return Weights(tensors: tensors, sourceConfig: fileConfig)
     }
 
-    /// Checks the tensors against `config` (names, shapes, finiteness); throws one
-    /// `WeightsError.mismatch` listing every problem.
-    public func validate(against config: ModelConfig) throws {
-        let specs = Self.expected(config: config)
+    /// Checks the tensors against `specs`, the parameters of config `configName` (names, shapes,
+    /// finiteness); throws one `WeightsError.mismatch` listing every problem.
+    public func validate(against specs: [ParameterSpec], configName: String) throws {
         var problems: [WeightProblem] = []
         for spec in specs {
             guard let t = tensors[spec.name] else { problems.append(.missing(name: spec.name, shape: spec.shape)); continue }
@@ -118,23 +115,23 @@ public struct Weights: @unchecked Sendable {
         for name in tensors.keys.sorted() where !wanted.contains(name) {
             problems.append(.unexpected(name: name, shape: tensors[name]?.shape ?? []))
         }
-        guard problems.isEmpty else { throw WeightsError.mismatch(config: config.name, fileConfig: sourceConfig, problems: problems) }
+        guard problems.isEmpty else { throw WeightsError.mismatch(config: configName, fileConfig: sourceConfig, problems: problems) }
     }
 
-    /// Writes the weights as a safetensors file with `{"format": "portraitcl-weights-1", "config": JSON}`
-    /// metadata, atomically.
-    public func save(to path: String, config: ModelConfig) throws {
-        try SafeTensorsWriter.write(tensors, metadata: ["format": Self.formatTag, "config": try config.jsonString()], to: path)
+    /// Writes the weights as a safetensors file with `{"format": "portraitcl-weights-1", "config":
+    /// configJSON}` metadata plus `extraMetadata`, atomically.
+    public func save(to path: String, configJSON: String, extraMetadata: [String: String] = [:]) throws {
+        let metadata = extraMetadata.merging(["format": Self.formatTag, "config": configJSON]) { _, fixed in fixed }
+        try SafeTensorsWriter.write(tensors, metadata: metadata, to: path)
     }
 
-    /// Deterministic random weights for `config` from `seed`, drawn as `reference/model/init.py`
-    /// does in spirit (fan-in scaled uniform convs, GN scales near 1, small AdaGN projections,
-    /// warp heads ×0.1, a near-identity pose head), so activations stay in a sane range. Each
-    /// tensor's stream depends only on the seed and its name, so the result does not depend on
-    /// declaration order. Not equal to PyTorch's random stream.
-    public static func random(config: ModelConfig, seed: UInt64) -> Weights {
+    /// Deterministic random weights for `specs` from `seed`, each drawn by its `ParameterInit`
+    /// (fan-in scaled uniform convs, norm scales near 1, ...), so activations stay in a sane range.
+    /// Each tensor's stream depends only on the seed and its name, so the result does not depend
+    /// on declaration order. Not equal to PyTorch's random stream.
+    public static func random(specs: [ParameterSpec], seed: UInt64, configName: String) -> Weights {
         var tensors: [String: Tensor] = [:]
-        for spec in expected(config: config) {
+        for spec in specs {
             var g = SeededGenerator(seed: seed ^ fnv1a(spec.name))
             let n = spec.count
             var values = [Float](repeating: 0, count: n)
@@ -158,7 +155,7 @@ public struct Weights: @unchecked Sendable {
             }
             tensors[spec.name] = Tensor(shape: spec.shape, values: values)
         }
-        return Weights(tensors: tensors, sourceConfig: config.name)
+        return Weights(tensors: tensors, sourceConfig: configName)
     }
 
     /// FNV-1a hash of a name (per-tensor random streams).

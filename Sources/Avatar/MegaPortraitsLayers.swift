@@ -1,65 +1,6 @@
 import Kernels
+import NetworkCore
 import Runtime
-
-/// A 2-D or 3-D convolution with "same" padding (`kernel / 2`), as `reference/model/layers.py conv`.
-struct Conv {
-    let weight: String
-    let bias: String?
-    let dims: Int, cin: Int, cout: Int, kernel: Int, stride: Int
-    var padding: Int { kernel / 2 }
-
-    init(_ c: ParameterCollector, _ prefix: String, dims: Int, _ cin: Int, _ cout: Int, kernel: Int,
-         stride: Int = 1, bias: Bool, gain: Double = 3, scale: Double = 1) {
-        self.dims = dims; self.cin = cin; self.cout = cout; self.kernel = kernel; self.stride = stride
-        weight = c.declare(prefix + ".weight", [cout, cin] + Array(repeating: kernel, count: dims), .fanIn(gain: gain, scale: scale))
-        self.bias = bias ? c.declare(prefix + ".bias", [cout], .uniform(bound: 0.05 * scale)) : nil
-    }
-
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
-        let w = try f.parameter(weight)
-        let b = try bias.map { try f.parameter($0) }
-        let y = dims == 2
-            ? try f.engine.conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
-            : try f.engine.conv3d(x, weight: w, bias: b, stride: stride, padding: padding)
-        f.count(flops(outputs: y.count))
-        return y
-    }
-
-    /// Kernel taps per output value (k², k³).
-    var taps: Int { dims == 2 ? kernel * kernel : kernel * kernel * kernel }
-
-    /// Output extent along one axis of input extent `n`.
-    func output(_ n: Int) -> Int { (n + 2 * padding - kernel) / stride + 1 }
-
-    /// FLOPs (2 × multiply-accumulates, bias not counted, as flops.py) for `outputs` output values.
-    func flops(outputs: Int) -> Double { FlopCount.multiplyAccumulate(reduction: cin * taps, outputs: outputs) }
-
-    /// FLOPs for an output of `points` spatial positions (per sample).
-    func flops(points: Int) -> Double { flops(outputs: points * cout) }
-}
-
-/// `nn.Linear` (`Engine.linear`).
-struct Linear {
-    let weight: String
-    let bias: String?
-    let inputs: Int, outputs: Int
-
-    init(_ c: ParameterCollector, _ prefix: String, _ inputs: Int, _ outputs: Int, bias: Bool,
-         initializer: ParameterInit = .fanIn(gain: 3, scale: 1), biasInitializer: ParameterInit = .uniform(bound: 0.05)) {
-        self.inputs = inputs; self.outputs = outputs
-        weight = c.declare(prefix + ".weight", [outputs, inputs], initializer)
-        self.bias = bias ? c.declare(prefix + ".bias", [outputs], biasInitializer) : nil
-    }
-
-    /// `x` `[N, inputs]` → `[N, outputs]`.
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
-        let y = try f.engine.linear(x, weight: f.parameter(weight), bias: bias.map { try f.parameter($0) })
-        f.count(flops * Double(x.shape[0]))
-        return y
-    }
-
-    var flops: Double { FlopCount.multiplyAccumulate(reduction: inputs, outputs: outputs) }
-}
 
 /// `nn.GroupNorm(norm_groups, channels, eps)` with affine weight and bias.
 struct Norm {
@@ -72,7 +13,7 @@ struct Norm {
         bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor, relu: Bool = false) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor, relu: Bool = false) throws -> Tensor {
         try f.engine.groupNorm(x, groups: f.config.normGroups, weight: f.parameter(weight), bias: f.parameter(bias), eps: f.config.eps,
                                relu: relu)
     }
@@ -92,7 +33,7 @@ struct ResBlock {
         skip = cin != cout ? Conv(c, prefix + ".skip", dims: dims, cin, cout, kernel: 1, bias: false) : nil
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         // GroupNorm → ReLU fused into one pass (norm_apply with relu).
         var h = try conv1(f, norm1(f, x, relu: true))
@@ -165,7 +106,7 @@ struct AdaptiveNorm {
     static func projector(_ u: String, _ part: String) -> String { "\(u)#\(part)" }
 
     /// γ and β, each `[1, C]`, of the affine-free `x̂` (see the type's comment); E·v first, as PyTorch.
-    func affine(_ f: Forward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
+    func affine(_ f: ModelForward, embedding: Tensor) throws -> (gamma: Tensor, beta: Tensor) {
         let e = f.engine
         let ev = try e.matmul(embedding.reshaped([embedChannels, area]), f.parameter(v)).reshaped([2 * embedChannels, 1])
         let gamma = try e.add(f.parameter(Self.scaleBase(weight)),
@@ -175,7 +116,7 @@ struct AdaptiveNorm {
         return (try gamma.reshaped([1, channels]), try beta.reshaped([1, channels]))
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
         let (gamma, beta) = try affine(f, embedding: embedding)
         return try f.engine.adaptiveGroupNorm(x, groups: f.config.normGroups, gamma: gamma, beta: beta, eps: f.config.eps)
     }
@@ -195,7 +136,7 @@ struct AdaptiveResBlock3D {
         skip = cin != cout ? Conv(c, prefix + ".skip", dims: 3, cin, cout, kernel: 1, bias: false) : nil
     }
 
-    func callAsFunction(_ f: Forward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
+    func callAsFunction(_ f: ModelForward, _ x: Tensor, embedding: Tensor) throws -> Tensor {
         let e = f.engine
         var h = try conv1(f, e.relu(norm1(f, x, embedding: embedding)))
         h = try conv2(f, e.relu(norm2(f, h, embedding: embedding)))
@@ -209,11 +150,11 @@ struct AdaptiveResBlock3D {
 }
 
 /// Trilinear upsampling by integer factors (no-op for [1, 1, 1]), `layers.py resample3d`.
-func resample3d(_ f: Forward, _ x: Tensor, _ scale: [Int]) throws -> Tensor {
+func resample3d(_ f: ModelForward, _ x: Tensor, _ scale: [Int]) throws -> Tensor {
     scale == [1, 1, 1] ? x : try f.engine.upsampleTrilinear3d(x, scale: scale)
 }
 
 /// `avg_pool3d` with kernel = stride (no-op for [1, 1, 1]), `layers.py pool3d`.
-func pool3d(_ f: Forward, _ x: Tensor, _ kernel: [Int]) throws -> Tensor {
+func pool3d(_ f: ModelForward, _ x: Tensor, _ kernel: [Int]) throws -> Tensor {
     kernel == [1, 1, 1] ? x : try f.engine.avgPool3d(x, kernel: kernel)
 }

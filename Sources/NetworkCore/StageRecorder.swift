@@ -1,10 +1,10 @@
 import Kernels
 import Runtime
 
-/// Collects the named stage outputs of `Network.makeAvatar` and `Network.renderFrame` as host
-/// tensors, under the same names as the PyTorch fixture (`tiny-io.safetensors`): `source.pose`,
-/// `es`, `volume.canonical`, `driver.z`, `warp.driver.grid`, `projection`, `image`, ... so tests and
-/// `portrait compare` can compare two runs stage by stage. Recording downloads each tensor (a
+/// Collects the named stage outputs of a network's passes (MegaPortraits' `makeAvatar` and
+/// `renderFrame`, LivePortrait's...) as host tensors, under the same names as the PyTorch
+/// fixtures (`source.pose`, `es`, `volume.canonical`, `image`, ...), so tests and `portrait
+/// compare` can compare two runs stage by stage. Recording downloads each tensor (a
 /// device synchronisation), so attach a recorder only when comparing.
 public final class StageRecorder: @unchecked Sendable {
     /// Recorded outputs by name (host tensors).
@@ -34,7 +34,7 @@ public final class StageRecorder: @unchecked Sendable {
     }
 
     /// FLOPs (2 × multiply-accumulates) of the convolutions and linear layers actually run, by
-    /// stage (`avatar/g3d`, `frame/g2d`, ...); comparable with `Network.flopTable`.
+    /// stage (`avatar/g3d`, `frame/g2d`, ...); comparable with the network's analytic FLOP table.
     public private(set) var countedFlops: [String: Double] = [:]
 
     /// Adds `flops` to `stage`'s count.
