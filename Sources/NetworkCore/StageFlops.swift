@@ -8,7 +8,6 @@ public struct StageFlops: Sendable, Equatable {
     public let perFrame: Bool
     /// Floating-point operations.
     public let flops: Double
-}
 
     /// A stage's FLOPs.
     public init(stage: String, perFrame: Bool, flops: Double) {
