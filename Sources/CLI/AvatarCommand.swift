@@ -27,16 +27,16 @@ struct AvatarCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let engine = try deviceOptions.makeEngine()
-            let network = try model.makeNetwork(engine: engine)
-            let size = network.config.imageSize
+            let network = try model.makeModel(engine: engine)
+            let size = network.inputSize
             let locator = framing.crop == .auto ? try FaceLocator(engine: engine) : nil
             let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
-            let mask = try input.sourceMask(for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
+            let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)
             let start = Date()
-            let avatar = try network.makeAvatar(source: FrameConversion.tensor(picture.framed), mask: mask)
+            let avatar = try network.makeSource(FrameConversion.tensor(picture.framed), mask: mask, recorder: nil)
             try avatar.save(to: output, engine: engine)
-            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.config.name, Date().timeIntervalSince(start), engine.name))
+            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.configName, Date().timeIntervalSince(start), engine.name))
         }
     }
 }

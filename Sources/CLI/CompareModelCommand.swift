@@ -58,34 +58,33 @@ extension CompareCommand {
         let rows: [StageAgreement] = try reportingErrors {
             let engineA = try Engine.make(try DeviceChoice(parsing: o.a)) { printError("portrait: \($0)") }
             let engineB = try Engine.make(try DeviceChoice(parsing: o.b)) { printError("portrait: \($0)") }
-            let cfg = try o.model.modelConfig()
-            let weights = try o.model.loadWeights(cfg)
-            let netA = try Network(config: cfg, weights: weights, engine: engineA)
-            let netB = try Network(config: cfg, weights: weights, engine: engineB)
-            if !json { print("Comparing \(cfg.name): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
-            let (source, mask, drivers) = try comparisonInputs(o, size: cfg.imageSize)
+            let netA = try o.model.makeModel(engine: engineA)
+            let netB = try o.model.makeModel(engine: engineB)
+            if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
+            let (source, mask, drivers) = try comparisonInputs(o, size: netA.inputSize, acceptsMask: netA.acceptsSourceMask)
             var rows: [StageAgreement] = []
             var dump = StageDump()
             dump.add(input: "source.image", source)
             dump.add(input: "source.mask", mask)
             let recA = StageRecorder(), recB = StageRecorder()
-            let avatarA = try netA.makeAvatar(source: source, mask: mask, recorder: recA)
-            let avatarB = try netB.makeAvatar(source: source, mask: mask, recorder: recB)
-            rows += agreements(recA, recB, frame: nil, o)
+            let avatarA = try netA.makeSource(source, mask: mask, recorder: recA)
+            let avatarB = try netB.makeSource(source, mask: mask, recorder: recB)
+            let clipA = try netA.startClip(source: avatarA), clipB = try netB.startClip(source: avatarB)
+            rows += agreements(recA, recB, frame: nil, imageStage: netA.imageStage, o)
             dump.add(recA)
             dump.add(recB, prefix: "b/")
             var lastImages: (Tensor, Tensor)?
             for (i, driver) in drivers.enumerated() {
                 recA.removeAll(); recB.removeAll()
-                let imgA = try engineA.host(try netA.renderFrame(avatar: avatarA, driver: driver, recorder: recA))
-                let imgB = try engineB.host(try netB.renderFrame(avatar: avatarB, driver: driver, recorder: recB))
-                rows += agreements(recA, recB, frame: i, o)
+                let imgA = try engineA.host(try clipA.render(driver: driver, recorder: recA))
+                let imgB = try engineB.host(try clipB.render(driver: driver, recorder: recB))
+                rows += agreements(recA, recB, frame: i, imageStage: netA.imageStage, o)
                 lastImages = (imgA, imgB)
                 if i == 0, let stages = o.stages {
                     dump.add(input: "driver.image", driver)
                     dump.add(recA)
                     dump.add(recB, prefix: "b/")
-                    try dump.write(to: stages, metadata: ["config": cfg.name, "weights_fingerprint": netA.weightsFingerprint,
+                    try dump.write(to: stages, metadata: ["config": netA.configName, "weights_fingerprint": netA.weightsFingerprint,
                                                           "a": engineA.name, "b": engineB.name])
                     if !json { print("wrote \(dump.count) float32 stage tensors to \(stages)") }
                 }
@@ -118,17 +117,17 @@ extension CompareCommand {
         if !failures.isEmpty { throw ExitCode(1) }
     }
 
-    private func agreements(_ a: StageRecorder, _ b: StageRecorder, frame: Int?, _ o: ModelComparisonOptions) -> [StageAgreement] {
+    private func agreements(_ a: StageRecorder, _ b: StageRecorder, frame: Int?, imageStage: String, _ o: ModelComparisonOptions) -> [StageAgreement] {
         a.order.compactMap { name in
             guard let x = a[name], let y = b[name], x.count == y.count else { return nil }
             let c = Comparison(actual: y.hostValues!, reference: x.hostValues!, tolerance: Tolerance(absolute: .infinity, relative: 0))
             var ok = c.relativeError <= o.tolerance && c.passed
-            if name == "image" { ok = ok && c.psnr() >= o.minPSNR }
-            return StageAgreement(stage: name, frame: frame, shape: x.shape, comparison: c, passed: ok)
+            if name == imageStage { ok = ok && c.psnr() >= o.minPSNR }
+            return StageAgreement(stage: name == imageStage ? "image" : name, frame: frame, shape: x.shape, comparison: c, passed: ok)
         }
     }
 
-    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int) throws -> (Tensor, Tensor?, [Tensor]) {
+    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int, acceptsMask: Bool) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
         // Both backends get the same inputs: faces are found once, on the CPU fallback.
         let locator = o.framing.crop == .auto && (o.source != nil || o.driver != nil) ? try FaceLocator(engine: Engine.cpu()) : nil
@@ -140,7 +139,7 @@ extension CompareCommand {
             throw ValidationError("--source-mask and --face-parsing need --source (the synthetic default source has no mask)")
         }
         let mask = try source.flatMap { s in
-            try o.input.sourceMask(for: s, engine: Engine.cpu(), sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: picture?.crop)
+            try o.input.sourceMask(accepted: acceptsMask, for: s, engine: Engine.cpu(), sourceWidth: picture?.width ?? size, sourceHeight: picture?.height ?? size, crop: picture?.crop)
         }
         var drivers: [Tensor] = []
         if let d = o.driver {

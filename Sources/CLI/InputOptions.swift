@@ -22,8 +22,15 @@ struct InputOptions: ParsableArguments {
     /// The source mask for the framed `source` `[1, 3, S, S]`: `--source-mask` (see
     /// `fileMask`), the face-parsing mask of `source` computed on `engine` with
     /// `--face-parsing` (the official labels; BiSeNet's mask is 0/1, so the official 0.6 threshold
-    /// changes nothing), their product when both are given, or nil.
-    func sourceMask(for source: Tensor, engine: Engine, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
+    /// changes nothing), their product when both are given, or nil. A network that reads no mask
+    /// (`accepted` false) gets nil, and either option is then an error.
+    func sourceMask(accepted: Bool, for source: Tensor, engine: Engine, sourceWidth: Int, sourceHeight: Int, crop: SquareCrop?) throws -> Tensor? {
+        guard accepted else {
+            if sourceMask != nil || faceParsing != nil {
+                throw ValidationError("--source-mask and --face-parsing apply to MegaPortraits/EMOPortraits; this network reads the whole crop")
+            }
+            return nil
+        }
         let size = source.shape[3]
         let file = try fileMask(size: size, sourceWidth: sourceWidth, sourceHeight: sourceHeight, crop: crop)
         guard let faceParsing else { return file }

@@ -4,10 +4,37 @@ import Foundation
 import Kernels
 import Runtime
 
-/// `--config`, `--weights`, `--random-weights`: which network to run.
+/// The network families the CLI runs.
+enum ModelFamily: String, CaseIterable, ExpressibleByArgument {
+    /// MegaPortraits' base network (and EMOPortraits', which shares it).
+    case megaportraits
+    /// LivePortrait (KwaiVGI): the released human model.
+    case liveportrait
+
+    /// The family a config name or file implies: LivePortrait configs are named `liveportrait…`
+    /// (the presets, and the JSON `reference/convert.py --liveportrait` writes).
+    static func implied(byConfig config: String) -> ModelFamily {
+        let base = (config as NSString).lastPathComponent.lowercased()
+        return base.hasPrefix("liveportrait") ? .liveportrait : .megaportraits
+    }
+
+    /// The default config of the family.
+    var defaultConfig: String { self == .liveportrait ? "liveportrait" : "megaportraits-512" }
+}
+
+/// `--model`, `--config`, `--weights`, `--random-weights`: which network to run.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Model config: a preset (megaportraits-512, emoportraits-512, tiny) or a JSON file.")
-    var config: String = "megaportraits-512"
+    @Option(help: "Network: megaportraits or liveportrait (default: implied by --config, else megaportraits).")
+    var model: ModelFamily?
+
+    @Option(name: .customLong("config"), help: "Model config: a preset (megaportraits-512, emoportraits-512, tiny, liveportrait, liveportrait-tiny) or a JSON file (default: the network's full-size preset).")
+    var configOption: String?
+
+    /// The config name or file (the network's default preset when not given).
+    var config: String { configOption ?? family.defaultConfig }
+
+    /// The network family: `--model`, else what the config implies.
+    var family: ModelFamily { model ?? configOption.map(ModelFamily.implied(byConfig:)) ?? .megaportraits }
 
     @Option(help: "Weights in safetensors (convert a checkpoint with reference/convert.py; see README).")
     var weights: String?
@@ -38,9 +65,20 @@ struct ModelOptions: ParsableArguments {
         return "random weights (seed \(randomSeed ?? 0)) — untrained: the output is not a face; use it to measure speed and CPU/GPU agreement"
     }
 
-    /// The network on `engine`.
+    /// The MegaPortraits network on `engine` (for the commands that only run it).
     func makeNetwork(engine: Engine) throws -> Network {
+        guard family == .megaportraits else {
+            throw ValidationError("this command runs MegaPortraits configs only; \(config) is a \(family.rawValue) config")
+        }
         let cfg = try modelConfig()
         return try Network(config: cfg, weights: try loadWeights(cfg), engine: engine)
+    }
+
+    /// The chosen network on `engine`, whichever family it is.
+    func makeModel(engine: Engine) throws -> any PortraitModel {
+        switch family {
+        case .megaportraits: return try makeNetwork(engine: engine)
+        case .liveportrait: throw ValidationError("--model liveportrait is not wired in this build yet")
+        }
     }
 }

@@ -55,41 +55,41 @@ extension ProfileCommand {
         try reportingErrors {
             guard o.frames >= 1 else { throw ValidationError("--frames must be at least 1") }
             let engine = try deviceOptions.makeEngine()
-            let network = try o.model.makeNetwork(engine: engine)
-            let cfg = network.config
+            let network = try o.model.makeModel(engine: engine)
             let peak = try engine.measuredPeakGFLOPS()
-            let source = SyntheticInputs.image(size: cfg.imageSize, seed: 1)
-            let drivers = (0...o.frames).map { SyntheticInputs.image(size: cfg.imageSize, seed: 10 + UInt64($0)) }
-            if !json { printError("portrait: profiling \(cfg.name) on \(engine.name); \(o.model.weightsDescription)") }
+            let source = SyntheticInputs.image(size: network.inputSize, seed: 1)
+            let drivers = (0...o.frames).map { SyntheticInputs.image(size: network.inputSize, seed: 10 + UInt64($0)) }
+            if !json { printError("portrait: profiling \(network.configName) on \(engine.name); \(o.model.weightsDescription)") }
 
             let profiler = Profiler()
             engine.profiler = profiler
             let avatarStart = Date()
-            let avatar = try network.makeAvatar(source: source)
+            let avatar = try network.makeSource(source, mask: nil, recorder: nil)
+            let clip = try network.startClip(source: avatar)
             try engine.synchronize()
             let avatarWall = Date().timeIntervalSince(avatarStart)
             let avatarTimings = profiler.drain()
 
-            _ = try network.renderFrame(avatar: avatar, driver: drivers[0])   // warm-up: kernel specialisation
+            _ = try clip.render(driver: drivers[0], recorder: nil)   // warm-up: kernel specialisation
             try engine.synchronize()
             _ = profiler.drain()
             let frameStart = Date()
-            for d in drivers.dropFirst() { _ = try network.renderFrame(avatar: avatar, driver: d) }
+            for d in drivers.dropFirst() { _ = try clip.render(driver: d, recorder: nil) }
             try engine.synchronize()
             let frameWall = Date().timeIntervalSince(frameStart)
             let frameTimings = profiler.drain()
             engine.profiler = nil
 
             let fps = Double(o.frames) / frameWall
-            let avatarFlops = Network.totalFlops(config: cfg, perFrame: false)
-            let frameFlops = Network.totalFlops(config: cfg, perFrame: true)
+            let avatarFlops = network.totalFlops(perFrame: false)
+            let frameFlops = network.totalFlops(perFrame: true)
             if let trace = o.trace { try writeTrace(avatarTimings + frameTimings, to: trace) }
             if json {
                 func rows(_ s: [TimingSummary]) -> [[String: Any]] {
                     s.map { ["name": $0.name, "calls": $0.calls, "ms": $0.milliseconds, "gflops": $0.gflops, "gbps": $0.gigabytesPerSecond] }
                 }
                 var top: [String: Any] = [
-                    "device": engine.name, "config": cfg.name, "frames": o.frames, "fps": fps,
+                    "device": engine.name, "config": network.configName, "frames": o.frames, "fps": fps,
                     "avatar_wall_s": avatarWall, "avatar_kernel_s": avatarTimings.reduce(0) { $0 + $1.milliseconds } / 1000, "avatar_gflop": avatarFlops / 1e9, "frame_gflop": frameFlops / 1e9,
                     "frame_wall_ms": frameWall * 1000 / Double(o.frames),
                     "avatar_stages": rows(TimingSummary.byStage(avatarTimings)), "frame_stages": rows(TimingSummary.byStage(frameTimings)),
@@ -99,7 +99,7 @@ extension ProfileCommand {
                 print(try jsonString(top))
                 return
             }
-            print("Profile of \(cfg.name) on \(engine.name)" + (peak.map { String(format: " (fp32 peak %.0f GFLOP/s, measured with an FMA loop)", $0) } ?? ""))
+            print("Profile of \(network.configName) on \(engine.name)" + (peak.map { String(format: " (fp32 peak %.0f GFLOP/s, measured with an FMA loop)", $0) } ?? ""))
             let avatarDevice = avatarTimings.reduce(0) { $0 + $1.milliseconds } / 1000
             print(String(format: "per avatar: %.2f s of kernel time, %.1f GFLOP → %.1f GFLOP/s (%.2f s wall incl. first-use kernel compilation)",
                          avatarDevice, avatarFlops / 1e9, avatarFlops / max(avatarDevice, 1e-9) / 1e9, avatarWall))

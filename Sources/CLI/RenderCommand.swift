@@ -89,8 +89,8 @@ struct RenderCommand: ParsableCommand {
         try reportingErrors {
             Interrupt.install()
             let engine = try deviceOptions.makeEngine()
-            let network = try model.makeNetwork(engine: engine)
-            let size = network.config.imageSize
+            let network = try model.makeModel(engine: engine)
+            let size = network.inputSize
             let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine) : nil
 
             var picture: SourcePicture?
@@ -98,7 +98,7 @@ struct RenderCommand: ParsableCommand {
             if let source {
                 let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
                 if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
-                sourceMask = try input.sourceMask(for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
+                sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
                 picture = read
             } else if input.sourceMask != nil || input.faceParsing != nil {
@@ -135,23 +135,24 @@ struct RenderCommand: ParsableCommand {
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine)
-            printError("portrait: \(network.config.name) on \(engine.name); \(model.weightsDescription)")
+            printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             let avatarRecorder = stages == nil ? nil : StageRecorder()
-            let avatarState: Avatar
+            let avatarState: any PortraitSource
             if let avatar {
-                avatarState = try network.resident(try Avatar.load(path: avatar, config: network.config))
+                avatarState = try network.loadSource(path: avatar)
             } else {
                 let start = Date()
                 let sourceTensor = FrameConversion.tensor(sourceImage!)
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
-                avatarState = try network.makeAvatar(source: sourceTensor, mask: sourceMask, recorder: avatarRecorder)
+                avatarState = try network.makeSource(sourceTensor, mask: sourceMask, recorder: avatarRecorder)
                 try engine.synchronize()
                 printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
             }
 
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
+            let clip = try network.startClip(source: avatarState)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 for (index, step) in drive.makeIterator(size: size).enumerated() {
@@ -165,13 +166,13 @@ struct RenderCommand: ParsableCommand {
                     case .image(let img):
                         let driverTensor = FrameConversion.tensor(img)
                         if frameRecorder != nil { dump.add(input: "driver.image", driverTensor) }
-                        tensor = try network.renderFrame(avatar: avatarState, driver: driverTensor, recorder: frameRecorder)
-                    case .pose(let p): tensor = try network.renderFrame(avatar: avatarState, pose: p, recorder: frameRecorder)
+                        tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
+                    case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }
                         dump.add(frameRecorder)
-                        try dump.write(to: stages, metadata: ["config": network.config.name, "weights_fingerprint": network.weightsFingerprint])
+                        try dump.write(to: stages, metadata: ["config": network.configName, "weights_fingerprint": network.weightsFingerprint])
                         printError("portrait: wrote \(dump.count) float32 stage tensors to \(stages)")
                     }
                     let frame = try composer.compose(tensor, driver: driverFrame)

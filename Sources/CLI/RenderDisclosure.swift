@@ -16,11 +16,11 @@ struct RenderDisclosure {
 
     /// The disclosure for one render on `network`, with `renderID` (a plan's) or `fixedRenderID`
     /// or a random id; with `watermark` false, prints the one-line warning that the frames are unmarked.
-    init(watermark: Bool, network: Network, model: ModelOptions, engine: Engine, renderID: UInt32? = nil) {
+    init(watermark: Bool, network: any PortraitModel, model: ModelOptions, engine: Engine, renderID: UInt32? = nil) {
         let payload = watermark ? (renderID ?? Self.fixedRenderID).map { WatermarkPayload(renderID: $0) } ?? .random() : nil
         embedder = payload.map { WatermarkEmbedder(payload: $0, engine: engine) }
         let weights = model.randomSeed.map { "random-seed-\($0):\(network.weightsFingerprint)" } ?? network.weightsFingerprint
-        tags = DisclosureLabel(generator: Self.generator, model: network.config.name, weightsFingerprint: weights,
+        tags = DisclosureLabel(generator: Self.generator, model: network.configName, weightsFingerprint: weights,
                                payload: payload).tags
         if let payload {
             printError("portrait: output is watermarked as AI-generated (render \(payload.renderIDHex)); check with `portrait verify FILE`")

@@ -1,0 +1,47 @@
+import Avatar
+import Kernels
+import Runtime
+
+/// MegaPortraits (and EMOPortraits' base network) as a `PortraitModel`: the avatar is its
+/// per-source state and frames are independent of each other.
+extension Network: PortraitModel {
+    var configName: String { config.name }
+    var inputSize: Int { config.imageSize }
+    var outputSize: Int { config.imageSize }
+    var acceptsSourceMask: Bool { true }
+    var imageStage: String { "image" }
+
+    func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource {
+        try makeAvatar(source: image, mask: mask, recorder: recorder)
+    }
+
+    func loadSource(path: String) throws -> any PortraitSource {
+        try resident(try Avatar.load(path: path, config: config))
+    }
+
+    func startClip(source: any PortraitSource) throws -> any ClipRenderer {
+        guard let avatar = source as? Avatar else { throw WrongSourceKind(expected: "MegaPortraits") }
+        return MegaPortraitsClip(network: self, avatar: avatar)
+    }
+}
+
+extension Avatar: PortraitSource {}
+
+/// A MegaPortraits clip: every frame renders from the avatar alone.
+final class MegaPortraitsClip: ClipRenderer {
+    let network: Network
+    let avatar: Avatar
+
+    init(network: Network, avatar: Avatar) {
+        self.network = network
+        self.avatar = avatar
+    }
+
+    func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
+        try network.renderFrame(avatar: avatar, driver: driver, recorder: recorder)
+    }
+
+    func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor {
+        try network.renderFrame(avatar: avatar, pose: pose, recorder: recorder)
+    }
+}

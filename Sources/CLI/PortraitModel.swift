@@ -1,0 +1,62 @@
+import Avatar
+import Kernels
+import Runtime
+
+/// A head-avatar network the CLI runs, whichever it is (MegaPortraits, LivePortrait): build the
+/// per-source state once, then render the frames of one clip from driver images or head poses.
+/// `ModelOptions.makeModel` picks the network from `--model` or the config.
+protocol PortraitModel: AnyObject {
+    /// Where every op runs.
+    var engine: Engine { get }
+    /// The config's name (`megaportraits-512`, `liveportrait`, ...), shown and written in labels.
+    var configName: String { get }
+    /// Side of the square source and driver crops the network reads.
+    var inputSize: Int { get }
+    /// Side of the square image it renders.
+    var outputSize: Int { get }
+    /// A digest of the weights (saved sources record it; disclosure labels carry it).
+    var weightsFingerprint: String { get }
+    /// The analytic FLOPs of each profiling stage (`avatar/...` once per source, `frame/...` per frame).
+    var flopTable: [StageFlops] { get }
+    /// Whether the network reads a face mask with its source (MegaPortraits' `--source-mask`).
+    var acceptsSourceMask: Bool { get }
+    /// The recorded stage name of a frame's final image (for `compare`'s PSNR line).
+    var imageStage: String { get }
+
+    /// The per-source state of `image` `[1, 3, S, S]` (S = `inputSize`, RGB in [0, 1]), with an
+    /// optional face mask `[1, 1, S, S]`; resident on `engine`.
+    func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource
+    /// A per-source state saved by `PortraitSource.save` (checked against this network's config
+    /// and weights), made resident.
+    func loadSource(path: String) throws -> any PortraitSource
+    /// A renderer for one clip driven against `source` (relative-motion networks remember the
+    /// clip's first driving frame in it).
+    func startClip(source: any PortraitSource) throws -> any ClipRenderer
+}
+
+/// A network's per-source state: what the per-frame path reads.
+protocol PortraitSource {
+    /// Writes it atomically as a safetensors file that `PortraitModel.loadSource` reads.
+    func save(to path: String, engine: Engine) throws
+}
+
+/// Renders the frames of one clip, in order.
+protocol ClipRenderer: AnyObject {
+    /// The next frame driven by `driver` `[1, 3, S, S]` (RGB in [0, 1]): `[1, 3, O, O]` in [0, 1].
+    func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor
+    /// The next frame with the head at `pose` and the source's own expression.
+    func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor
+}
+
+extension PortraitModel {
+    /// Total FLOPs per source (`perFrame == false`) or per frame.
+    func totalFlops(perFrame: Bool) -> Double {
+        flopTable.filter { $0.perFrame == perFrame }.reduce(0) { $0 + $1.flops }
+    }
+}
+
+/// The error for a per-source state made by another network family.
+struct WrongSourceKind: Error, CustomStringConvertible {
+    let expected: String
+    var description: String { "this source state was not made by a \(expected) network (use the same --model and --config it was made with)" }
+}
