@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Kernels", targets: ["Kernels"]),
         .library(name: "NetworkCore", targets: ["NetworkCore"]),
         .library(name: "Avatar", targets: ["Avatar"]),
+        .library(name: "LivePortrait", targets: ["LivePortrait"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
@@ -45,6 +46,9 @@ let package = Package(
         .target(name: "Avatar", dependencies: ["NetworkCore", "Kernels", "Runtime"],
                 resources: [.embedInCode("Presets/tiny.json"), .embedInCode("Presets/megaportraits-512.json"),
                             .embedInCode("Presets/emoportraits-512.json")]),
+        // LivePortrait (KwaiVGI): its five networks and keypoint algebra on the same engine.
+        .target(name: "LivePortrait", dependencies: ["NetworkCore", "Kernels", "Runtime"],
+                resources: [.embedInCode("Presets/liveportrait.json"), .embedInCode("Presets/liveportrait-tiny.json")]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["Kernels", "Runtime"]),
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
         .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels", "Face"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
+        .testTarget(name: "LivePortraitTests", dependencies: ["LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
