@@ -46,9 +46,13 @@ public enum Keypoints {
 
     /// The 3×3 product `a · b` (row-major).
     public static func multiply(_ a: [Double], _ b: [Double]) -> [Double] {
-        (0..<9).map { i in (0..<3).reduce(0) { $0 + a[i / 3 * 3 + $1] * b[$1 * 3 + i % 3] } }
+        var out = [Double](repeating: 0, count: 9)
+        for i in 0..<3 {
+            for j in 0..<3 { out[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j] }
+        }
+        return out
     }
 
     /// The 3×3 transpose (row-major).
-    public static func transpose(_ a: [Double]) -> [Double] { (0..<9).map { a[$0 % 3 * 3 + $0 / 3] } }
+    public static func transpose(_ a: [Double]) -> [Double] { [a[0], a[3], a[6], a[1], a[4], a[7], a[2], a[5], a[8]] }
 }

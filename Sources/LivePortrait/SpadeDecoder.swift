@@ -2,15 +2,13 @@ import Kernels
 import NetworkCore
 import Runtime
 
-/// SPADE (`util.py SPADE`): `InstanceNorm(x) · (1 + γ) + β` with InstanceNorm = group norm with
-/// one group per channel, eps 1e-5, no affine; `γ, β = conv3×3(h)`, `h = ReLU(conv3×3(label))`,
-/// the label resized to x's size by nearest.
+/// SPADE (`util.py SPADE`): `InstanceNorm(x) · (1 + γ) + β` (InstanceNorm eps 1e-5, no affine;
+/// one fused `instanceNormModulate`), `γ, β = conv3×3(h)`, `h = ReLU(conv3×3(label))`, the label
+/// resized to x's size by nearest.
 struct SPADENorm {
     let shared: Conv, gamma: Conv, beta: Conv
-    let channels: Int
 
     init(_ c: ParameterCollector, _ prefix: String, channels: Int, label: Int, hidden: Int) {
-        self.channels = channels
         shared = Conv(c, prefix + ".shared", dims: 2, label, hidden, kernel: 3, bias: true)
         gamma = Conv(c, prefix + ".gamma", dims: 2, hidden, channels, kernel: 3, bias: true, scale: 0.3)
         beta = Conv(c, prefix + ".beta", dims: 2, hidden, channels, kernel: 3, bias: true, scale: 0.3)
@@ -18,9 +16,8 @@ struct SPADENorm {
 
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor) throws -> Tensor {
         let e = f.engine
-        let normalized = try e.groupNorm(x, groups: channels, weight: nil, bias: nil, eps: 1e-5)
         let h = try e.relu(shared(f, label))
-        return try e.modulate(normalized, gamma: gamma(f, h), beta: beta(f, h))
+        return try e.instanceNormModulate(x, gamma: gamma(f, h), beta: beta(f, h), eps: 1e-5)
     }
 
     func flops(points: Int) -> Double { shared.flops(points: points) + gamma.flops(points: points) + beta.flops(points: points) }

@@ -1,0 +1,47 @@
+import Foundation
+import Kernels
+import LivePortrait
+import NetworkCore
+import Runtime
+
+/// Shared engines, fixtures and helpers for the LivePortrait tests (tiny config: 64² in, 128² out).
+enum LPTestSupport {
+    static let cpu = Engine.cpu()
+
+    /// The OpenCL engine (PoCL here), or why there is none.
+    static let openclResult: Result<Engine, Error> = {
+        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else {
+            return .failure(RuntimeError.noOpenCLDevice(reason: "none listed by the OpenCL ICD loader"))
+        }
+        return Result { try Engine.opencl(device) }
+    }()
+
+    /// The OpenCL engine, or nil without one.
+    static var opencl: Engine? { try? openclResult.get() }
+
+    /// Why there is no OpenCL engine ("" when there is one).
+    static var openclProblem: String {
+        if case .failure(let e) = openclResult { return "no OpenCL engine: \(e) (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)" }
+        return ""
+    }
+
+    /// A missing OpenCL device fails the OpenCL tests unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
+    static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/liveportrait")
+    static var weightsPath: String { fixtures.appendingPathComponent("tiny-weights.safetensors").path }
+    static var ioPath: String { fixtures.appendingPathComponent("tiny-io.safetensors").path }
+    static var configPath: String { fixtures.appendingPathComponent("tiny.json").path }
+
+    /// A unique temporary file path.
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("lp-tests-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Prints a line when `LP_TEST_VERBOSE=1` (for reports; tests never depend on it).
+    static func report(_ line: String) {
+        guard ProcessInfo.processInfo.environment["LP_TEST_VERBOSE"] == "1" else { return }
+        print(line)
+    }
+}
