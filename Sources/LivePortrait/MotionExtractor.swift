@@ -42,6 +42,7 @@ struct ConvNeXtBlock {
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         var y = try e.depthwiseConv2d(x, weight: f.parameter(dwWeight), bias: f.parameter(dwBias), padding: [3, 3])
+        f.count(FlopCount.multiplyAccumulate(reduction: 49, outputs: y.count))
         y = try norm(f, y)
         y = try e.gelu(pointwise(f, pw1, y))
         y = try e.globalResponseNorm(y, gamma: f.parameter(grnGamma), beta: f.parameter(grnBeta), eps: 1e-6)
@@ -58,7 +59,7 @@ struct ConvNeXtBlock {
 
     /// FLOPs at `points` pixels (depthwise taps counted as 2 per multiply-add).
     func flops(points: Int) -> Double {
-        Double(points) * (FlopCount.multiplyAccumulate(reduction: 49, outputs: dim) + pw1.flops + pw2.flops)
+        FlopCount.multiplyAccumulate(reduction: 49, outputs: points * dim) + Double(points) * (pw1.flops + pw2.flops)
     }
 }
 

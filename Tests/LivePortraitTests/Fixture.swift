@@ -14,10 +14,11 @@ struct LPFixture {
     let lip: LipRatios
 
     init() throws {
-        io = try SafeTensorsFile(path: LPTestSupport.ioPath)
-        source = try Self.image(io, "input.source", index: 0)
-        drivers = try (0..<2).map { try Self.image(io, "input.drivers", index: $0) }
-        let e = try io.tensor("input.eye_ratio").hostValues!, l = try io.tensor("input.lip_ratio").hostValues!
+        let file = try SafeTensorsFile(path: LPTestSupport.ioPath)
+        io = file
+        source = try Self.image(file, "input.source", index: 0)
+        drivers = try (0..<2).map { try Self.image(file, "input.drivers", index: $0) }
+        let e = try file.tensor("input.eye_ratio").hostValues!, l = try file.tensor("input.lip_ratio").hostValues!
         eye = EyeRatios(sourceLeft: e[0], sourceRight: e[1], driving: e[2])
         lip = LipRatios(source: l[0], driving: l[1])
     }

@@ -19,7 +19,7 @@ struct LivePortraitKeypointTests {
         for i in 0..<9 { #expect(abs(identity[i] - (i % 4 == 0 ? 1 : 0)) < 1e-12) }
         let yaw = Keypoints.rotation(pitch: 0, yaw: 90, roll: 0)
         let x = Keypoints.rotate([1, 0, 0], by: yaw)
-        #expect(abs(x[0]) < 1e-12 && abs(x[1]) < 1e-12 && abs(x[2] - 1) < 1e-12, "\(x)")
+        #expect(abs(x[0]) < 1e-12 && abs(x[1]) < 1e-12 && abs(x[2] + 1) < 1e-12, "\(x)")
     }
 
     @Test("hull volumes: tetrahedron, cube with coplanar faces and interior points, flat sets")

@@ -8,24 +8,14 @@ import Runtime
 enum LPTestSupport {
     static let cpu = Engine.cpu()
 
-    /// The OpenCL engine (PoCL here), or why there is none.
-    static let openclResult: Result<Engine, Error> = {
-        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else {
-            return .failure(RuntimeError.noOpenCLDevice(reason: "none listed by the OpenCL ICD loader"))
-        }
-        return Result { try Engine.opencl(device) }
+    /// The OpenCL engine (PoCL here): `Engine.make(.openclAuto)` unless it fell back to the CPU.
+    static let opencl: Engine? = {
+        var fellBack = false
+        let engine = try? Engine.make(.openclAuto) { _ in fellBack = true }
+        return fellBack ? nil : engine
     }()
 
-    /// The OpenCL engine, or nil without one.
-    static var opencl: Engine? { try? openclResult.get() }
-
-    /// Why there is no OpenCL engine ("" when there is one).
-    static var openclProblem: String {
-        if case .failure(let e) = openclResult { return "no OpenCL engine: \(e) (set PORTRAIT_ALLOW_NO_OPENCL=1 to skip)" }
-        return ""
-    }
-
-    /// A missing OpenCL device fails the OpenCL tests unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
+    /// Without an OpenCL device the OpenCL tests fail unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
     static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
