@@ -44,8 +44,7 @@ struct LPFixture {
     /// loaded strictly), recording every golden stage: the source, both drivers, frames 0 and 1
     /// with the default options (frame 1 rendered), and eye + lip retargeting on frame 1.
     func run(on engine: Engine) throws -> StageRecorder {
-        let config = try LivePortraitConfig.load(LPTestSupport.configPath)
-        let network = try LivePortraitNetwork(config: config, weightsPath: LPTestSupport.weightsPath, engine: engine)
+        let network = try LPTestSupport.network(on: engine)
         let recorder = StageRecorder()
         let s = try network.makeSource(image: source, recorder: recorder)
         let motions = try drivers.enumerated().map { try network.motion(of: $0.element, recorder: recorder, recordAs: "driver.\($0.offset)") }

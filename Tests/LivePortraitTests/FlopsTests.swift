@@ -22,8 +22,7 @@ struct LivePortraitFlopsTests {
     @Test("the FLOPs counted while running equal the table, stage by stage")
     func countedEqualsTable() throws {
         let fixture = try LPFixture()
-        let config = try LivePortraitConfig.tiny
-        let network = try LivePortraitNetwork(config: config, weightsPath: LPTestSupport.weightsPath, engine: LPTestSupport.cpu)
+        let network = try LPTestSupport.network()
         let recorder = StageRecorder(only: [])
         let source = try network.makeSource(image: fixture.source, recorder: recorder)
         let first = try network.motion(of: fixture.drivers[0], recorder: recorder)

@@ -17,9 +17,7 @@ struct LivePortraitMotionOptionsTests {
 
     @Test("a driver equal to the first frame (absolute: the source as driver and first frame) leaves x_s in every region")
     func stillDriverKeepsSource() throws {
-        let fixture = try LPFixture()
-        let config = try LivePortraitConfig.tiny
-        let network = try LivePortraitNetwork(config: config, weightsPath: LPTestSupport.weightsPath, engine: LPTestSupport.cpu)
+        let (fixture, network) = (try LPFixture(), try LPTestSupport.network())
         let source = try network.makeSource(image: fixture.source)
         let driver = try network.motion(of: fixture.drivers[1])
         let xs = source.motion.keypoints
@@ -36,9 +34,7 @@ struct LivePortraitMotionOptionsTests {
 
     @Test("the driving multiplier scales the motion around x_s; region exp keeps the source pose")
     func multiplierAndRegions() throws {
-        let fixture = try LPFixture()
-        let config = try LivePortraitConfig.tiny
-        let network = try LivePortraitNetwork(config: config, weightsPath: LPTestSupport.weightsPath, engine: LPTestSupport.cpu)
+        let (fixture, network) = (try LPFixture(), try LPTestSupport.network())
         let source = try network.makeSource(image: fixture.source)
         let first = try network.motion(of: fixture.drivers[0]), driver = try network.motion(of: fixture.drivers[1])
         let xs = source.motion.keypoints

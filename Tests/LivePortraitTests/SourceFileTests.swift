@@ -8,16 +8,10 @@ import Testing
 /// A source saved and loaded renders the same frame; files for other weights or of other kinds are refused.
 @Suite(.serialized)
 struct LivePortraitSourceFileTests {
-    static func network(_ weights: Weights? = nil) throws -> LivePortraitNetwork {
-        let config = try LivePortraitConfig.tiny
-        let w = try weights ?? Weights.load(path: LPTestSupport.weightsPath, config: config)
-        return try LivePortraitNetwork(config: config, weights: w, engine: LPTestSupport.cpu)
-    }
-
     @Test("save then load gives the same feature volume, motion and frame")
     func roundTrip() throws {
         let fixture = try LPFixture()
-        let network = try Self.network()
+        let network = try LPTestSupport.network()
         let source = try network.makeSource(image: fixture.source)
         let path = LPTestSupport.temporaryPath("source.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -36,11 +30,11 @@ struct LivePortraitSourceFileTests {
     @Test("a source made with other weights is refused with a typed error")
     func otherWeightsRefused() throws {
         let fixture = try LPFixture()
-        let network = try Self.network()
+        let network = try LPTestSupport.network()
         let path = LPTestSupport.temporaryPath("source.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
         try network.makeSource(image: fixture.source).save(to: path, engine: network.engine)
-        let other = try Self.network(Weights.random(config: network.config, seed: 3))
+        let other = try LivePortraitNetwork(config: network.config, weights: Weights.random(config: network.config, seed: 3), engine: network.engine)
         #expect(throws: LivePortraitError.sourceWeightsMismatch(sourceWeights: network.weightsFingerprint,
                                                                 networkWeights: other.weightsFingerprint)) {
             _ = try other.loadSource(path: path)
@@ -59,7 +53,7 @@ struct LivePortraitSourceFileTests {
 
     @Test("a wrong-size image is refused with the expected shape in the message")
     func wrongImageRefused() throws {
-        let network = try Self.network()
+        let network = try LPTestSupport.network()
         do {
             _ = try network.makeSource(image: Tensor(zeros: [1, 3, 32, 32]))
             Issue.record("a 32² image was accepted")

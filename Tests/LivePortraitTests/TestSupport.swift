@@ -24,6 +24,11 @@ enum LPTestSupport {
     static var ioPath: String { fixtures.appendingPathComponent("tiny-io.safetensors").path }
     static var configPath: String { fixtures.appendingPathComponent("tiny.json").path }
 
+    /// The tiny network with the fixture weights (loaded strictly) on `engine`.
+    static func network(on engine: Engine = cpu) throws -> LivePortraitNetwork {
+        try LivePortraitNetwork(config: LivePortraitConfig.load(configPath), weightsPath: weightsPath, engine: engine)
+    }
+
     /// A unique temporary file path.
     static func temporaryPath(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("lp-tests-\(UUID().uuidString)-\(name)").path
