@@ -1,7 +1,7 @@
 /// The motion extractor's reading of one image (`get_kp_info` + `transform_keypoint`): canonical
 /// keypoints, head pose, translation, expression deformation, scale, and the transformed
 /// keypoints of Eqn. 2. Host values; keypoint sets are `[K · 3]` row-major (keypoint, xyz).
-public struct LivePortraitMotion: Sendable, Equatable {
+public struct LivePortraitMotion: Sendable, Equatable, Codable {
     /// Canonical keypoints x_c `[K · 3]`.
     public var canonical: [Double]
     /// Expression deformation δ `[K · 3]`.
@@ -36,14 +36,10 @@ public struct LivePortraitMotion: Sendable, Equatable {
         Keypoints.transform(canonical, rotation: rotation, expression: expression, scale: scale, translation: translation)
     }
 
-    /// Every value as a flat list in a fixed order (canonical, expression, translation, scale,
-    /// pitch, yaw, roll): the form a source file stores.
-    var packed: [Double] { canonical + expression + translation + [scale, pitch, yaw, roll] }
-
-    /// The inverse of `packed` for `k` keypoints, or nil when the count is wrong.
-    init?(packed v: [Double], keypoints k: Int) {
-        guard v.count == 6 * k + 7 else { return nil }
-        self.init(canonical: Array(v[0..<3 * k]), expression: Array(v[3 * k..<6 * k]), translation: Array(v[6 * k..<6 * k + 3]),
-                  scale: v[6 * k + 3], pitch: v[6 * k + 4], yaw: v[6 * k + 5], roll: v[6 * k + 6])
+    /// Whether every value is finite and the part sizes agree.
+    var isValid: Bool {
+        let k = keypointCount
+        let values = canonical + expression + translation + [scale, pitch, yaw, roll]
+        return canonical.count == 3 * k && expression.count == 3 * k && translation.count == 3 && values.allSatisfy { $0.isFinite }
     }
 }

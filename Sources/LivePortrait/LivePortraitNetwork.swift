@@ -230,12 +230,3 @@ public final class LivePortraitNetwork: @unchecked Sendable {
         return renamed == config
     }
 }
-
-extension LivePortraitMotion {
-    /// Whether every value is finite and the part sizes agree.
-    var isValid: Bool {
-        let k = keypointCount
-        return canonical.count == 3 * k && expression.count == 3 * k && translation.count == 3
-            && packed.allSatisfy { $0.isFinite }
-    }
-}

@@ -27,13 +27,13 @@ public struct LivePortraitSource: @unchecked Sendable {
     }
 
     /// Writes the source (downloading f_s with `engine` when resident) as a safetensors file with
-    /// `feature_3d` and `motion` (canonical, expression, translation, scale, pitch, yaw, roll as
-    /// float64 values stored in float32 pairs — see `packedMotion`) and metadata `format`, `config`
-    /// (name), `config_json`, `weights_fingerprint`; atomically.
+    /// the tensor `feature_3d` and metadata `format`, `config` (name), `config_json`,
+    /// `weights_fingerprint` and `motion` (its Double values as JSON, exact); atomically.
     public func save(to path: String, engine: Engine) throws {
-        let tensors: [String: Tensor] = ["feature_3d": try engine.host(featureVolume), "motion": Self.packedMotion(motion)]
+        let tensors: [String: Tensor] = ["feature_3d": try engine.host(featureVolume)]
+        let motionJSON = String(decoding: try JSONEncoder().encode(motion), as: UTF8.self)
         let metadata = ["format": Self.formatTag, "config": config.name, "config_json": try config.jsonString(),
-                        "weights_fingerprint": weightsFingerprint]
+                        "weights_fingerprint": weightsFingerprint, "motion": motionJSON]
         try SafeTensorsWriter.write(tensors, metadata: metadata, to: path)
     }
 
@@ -51,31 +51,17 @@ public struct LivePortraitSource: @unchecked Sendable {
             throw fail("missing or invalid 'config_json' metadata")
         }
         guard let fingerprint = file.metadata["weights_fingerprint"] else { throw fail("no 'weights_fingerprint' metadata") }
-        let k = config.numKeypoints
-        let shapes = ["feature_3d": config.featureVolumeShape, "motion": [2 * (6 * k + 7)]]
-        var tensors: [String: [Float]] = [:]
-        for (name, shape) in shapes {
-            guard let entry = file.entries[name] else { throw fail("no tensor '\(name)'") }
-            guard entry.shape == shape else { throw fail("tensor '\(name)' has shape \(entry.shape), config '\(config.name)' needs \(shape)") }
-            do { tensors[name] = try file.tensor(name).hostValues } catch { throw fail("\(error)") }
-            guard tensors[name]?.allSatisfy({ $0.isFinite }) == true else { throw fail("tensor '\(name)' contains NaN or infinite values") }
+        guard let motionJSON = file.metadata["motion"],
+              let motion = try? JSONDecoder().decode(LivePortraitMotion.self, from: Data(motionJSON.utf8)),
+              motion.keypointCount == config.numKeypoints, motion.isValid else {
+            throw fail("missing or invalid 'motion' metadata (config '\(config.name)' needs \(config.numKeypoints) finite keypoints)")
         }
-        guard let motion = LivePortraitMotion(packed: unpack(tensors["motion"]!), keypoints: k) else { throw fail("bad motion record") }
-        return LivePortraitSource(config: config, featureVolume: Tensor(shape: config.featureVolumeShape, values: tensors["feature_3d"]!),
-                                  motion: motion, weightsFingerprint: fingerprint)
-    }
-
-    /// The motion's Double values, each as a float32 pair (high = Float(v), low = Float(v − high))
-    /// so that a round trip keeps ~48 bits (the writer stores float32 only).
-    static func packedMotion(_ motion: LivePortraitMotion) -> Tensor {
-        let values = motion.packed.flatMap { v -> [Float] in
-            let high = Float(v)
-            return [high, Float(v - Double(high))]
-        }
-        return Tensor(shape: [values.count], values: values)
-    }
-
-    private static func unpack(_ pairs: [Float]) -> [Double] {
-        stride(from: 0, to: pairs.count, by: 2).map { Double(pairs[$0]) + Double(pairs[$0 + 1]) }
+        let shape = config.featureVolumeShape
+        guard let entry = file.entries["feature_3d"] else { throw fail("no tensor 'feature_3d'") }
+        guard entry.shape == shape else { throw fail("tensor 'feature_3d' has shape \(entry.shape), config '\(config.name)' needs \(shape)") }
+        let volume: Tensor
+        do { volume = try file.tensor("feature_3d") } catch { throw fail("\(error)") }
+        guard volume.hostValues?.allSatisfy({ $0.isFinite }) == true else { throw fail("tensor 'feature_3d' contains NaN or infinite values") }
+        return LivePortraitSource(config: config, featureVolume: volume, motion: motion, weightsFingerprint: fingerprint)
     }
 }
