@@ -9,12 +9,14 @@
 #define ACT_LEAKY_RELU 1
 #define ACT_SIGMOID 2
 #define ACT_TANH 3
+#define ACT_GELU 4
 
 inline float apply_activation(float v, int mode, float slope) {
     switch (mode) {
     case ACT_RELU: return fmax(v, 0.0f);
     case ACT_LEAKY_RELU: return v >= 0.0f ? v : v * slope;
     case ACT_SIGMOID: return 1.0f / (1.0f + exp(-v));
+    case ACT_GELU: return 0.5f * v * (1.0f + erf(v * M_SQRT1_2_F));
     default: return tanh(v);
     }
 }
@@ -1117,18 +1119,20 @@ inline void gs_taps3d(float gx, float gy, float gz, int Di, int Hi, int Wi, int 
 #define GS_TAP(p, o, w) (((o) >= 0 ? (p)[max((o), 0)] : 0.0f) * (w))
 
 // 3-D grid_sample on NCDHW data: one work-item per output voxel (dim 0) and batch item (dim 1);
-// its 8 taps are computed once and applied to every channel. Used for few channels.
+// its 8 taps are computed once and applied to every channel. Used for few channels. In all
+// grid_sample kernels `shared` != 0 means one input (batch 1) serves every grid n.
 __kernel void grid_sample_3d(__global const float* src, __global const float* grid, __global float* dst,
-                             int C, int Di, int Hi, int Wi, int Vo, int padding, int align, int mode) {
+                             int C, int Di, int Hi, int Wi, int Vo, int padding, int align, int mode, int shared) {
 #pragma OPENCL FP_CONTRACT OFF
     int o = get_global_id(0), n = get_global_id(1);
     if (o >= Vo) return;
+    int ni = shared ? 0 : n;
     __global const float* g = grid + ((size_t)n * Vo + o) * 3;
     int8 t; float8 w;
     gs_taps3d(g[0], g[1], g[2], Di, Hi, Wi, padding, align, mode, -1, &t, &w);
     int Vi = Di * Hi * Wi;
     for (int c = 0; c < C; ++c) {
-        __global const float* p = src + ((size_t)n * C + c) * Vi;
+        __global const float* p = src + ((size_t)ni * C + c) * Vi;
         float acc = GS_TAP(p, t.s0, w.s0);
         if (mode != GS_NEAREST) {
             acc += GS_TAP(p, t.s1, w.s1); acc += GS_TAP(p, t.s2, w.s2); acc += GS_TAP(p, t.s3, w.s3);
@@ -1173,7 +1177,7 @@ __kernel void gs_to_channels_last(__global const float* src, __global float* dst
 // (96×16×64×64): ~40 % less time than one voxel per work-item with scalar NCDHW stores.
 __kernel void grid_sample_3d_cl(__global const float* src, __global const float* grid, __global float* dst,
                                 int C, int Cp, int Di, int Hi, int Wi, int Vo, int cblock,
-                                int padding, int align, int mode) {
+                                int padding, int align, int mode, int shared) {
 #pragma OPENCL FP_CONTRACT OFF
     int v0 = get_global_id(0) * 4, c0 = get_global_id(1) * cblock, n = get_global_id(2);
     if (v0 >= Vo || c0 >= Cp) return;
@@ -1186,7 +1190,7 @@ __kernel void grid_sample_3d_cl(__global const float* src, __global const float*
     gs_taps3d(g[3 * vc], g[3 * vc + 1], g[3 * vc + 2], Di, Hi, Wi, padding, align, mode, Vi, &tc, &wc);
     gs_taps3d(g[3 * vd], g[3 * vd + 1], g[3 * vd + 2], Di, Hi, Wi, padding, align, mode, Vi, &td, &wd);
     ta *= q; tb *= q; tc *= q; td *= q;
-    __global const float4* base = (__global const float4*)(src + (size_t)n * (Vi + 1) * Cp);
+    __global const float4* base = (__global const float4*)(src + (size_t)(shared ? 0 : n) * (Vi + 1) * Cp);
     __global float* out = dst + ((size_t)n * C + c0) * Vo + v0;
     int full = v0 + 4 <= Vo, k1 = min(c0 + cblock, Cp) >> 2;
     for (int k = c0 >> 2; k < k1; ++k) {
@@ -1212,10 +1216,11 @@ __kernel void grid_sample_3d_cl(__global const float* src, __global const float*
 // 2-D grid_sample on NCHW data: one work-item per output pixel (dim 0) and batch item (dim 1);
 // 4 taps computed once (PyTorch's vectorised-kernel weights), applied to every channel.
 __kernel void grid_sample_2d(__global const float* src, __global const float* grid, __global float* dst,
-                             int C, int Hi, int Wi, int Vo, int padding, int align, int mode) {
+                             int C, int Hi, int Wi, int Vo, int padding, int align, int mode, int shared) {
 #pragma OPENCL FP_CONTRACT OFF
     int o = get_global_id(0), n = get_global_id(1);
     if (o >= Vo) return;
+    int ni = shared ? 0 : n;
     __global const float* g = grid + ((size_t)n * Vo + o) * 2;
     float ix = gs_loc2d(g[0], Wi, padding, align), iy = gs_loc2d(g[1], Hi, padding, align);
     int o0, o1 = -1, o2 = -1, o3 = -1;
@@ -1236,7 +1241,7 @@ __kernel void grid_sample_2d(__global const float* src, __global const float* gr
     }
     int Vi = Hi * Wi;
     for (int c = 0; c < C; ++c) {
-        __global const float* p = src + ((size_t)n * C + c) * Vi;
+        __global const float* p = src + ((size_t)ni * C + c) * Vi;
         float acc = GS_TAP(p, o0, w0);
         if (mode != GS_NEAREST) { acc += GS_TAP(p, o1, w1); acc += GS_TAP(p, o2, w2); acc += GS_TAP(p, o3, w3); }
         dst[((size_t)n * C + c) * Vo + o] = acc;
@@ -1435,4 +1440,178 @@ __kernel void depthwise_conv2d_3x3(__global const float* x, __global const float
     __global float* out = y + ((size_t)p * H + oy) * W;
     for (int i = 0; i < 8; i++)
         if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
+}
+
+// ==== LivePortrait ops (LayerNorm+Ops, GlobalResponseNorm+Ops, Softmax+Ops, PixelShuffle+Ops,
+// Modulation+Ops, KeypointMotion+Ops in Sources/Kernels) ====
+
+// layer_norm over dim 1 of x viewed as [outer, C, S]: one work-item per position (s, n), two-pass
+// mean and biased variance over the C values (stride S, coalesced across s), then
+// (x - mean) * rstd * w[c] + b[c]. flags: 1 weight, 2 bias. global [S, outer].
+__kernel void layer_norm_channels(__global const float* x, __global const float* w, __global const float* b,
+                                  __global float* y, int C, int S, int flags, float eps) {
+    int s = get_global_id(0), n = get_global_id(1);
+    if (s >= S) return;
+    size_t base = (size_t)n * C * S + s;
+    float sum = 0.0f;
+    for (int c = 0; c < C; ++c) sum += x[base + (size_t)c * S];
+    float mean = sum / (float)C;
+    float squares = 0.0f;
+    for (int c = 0; c < C; ++c) { float d = x[base + (size_t)c * S] - mean; squares += d * d; }
+    float inv = 1.0f / sqrt(squares / (float)C + eps);
+    for (int c = 0; c < C; ++c) {
+        size_t i = base + (size_t)c * S;
+        y[i] = (x[i] - mean) * inv * ((flags & 1) ? w[c] : 1.0f) + ((flags & 2) ? b[c] : 0.0f);
+    }
+}
+
+// GRN step 1: g[row] = sqrt(sum of x^2 over the row's S values), one work-group of GRN_LANES
+// work-items per row (lane-strided partial sums, then a tree in local memory). global [64, rows].
+#define GRN_LANES 64
+__kernel void grn_norms(__global const float* x, __global float* g, int S) {
+    __local float part[GRN_LANES];
+    int lane = get_local_id(0), row = get_group_id(1);
+    __global const float* p = x + (size_t)row * S;
+    float acc = 0.0f;
+    for (int s = lane; s < S; s += GRN_LANES) acc += p[s] * p[s];
+    part[lane] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int k = GRN_LANES / 2; k > 0; k >>= 1) {
+        if (lane < k) part[lane] += part[lane + k];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    if (lane == 0) g[row] = sqrt(part[0]);
+}
+
+// GRN step 2: scale[n, c] = g[n, c] / (mean over c of g[n, :] + eps). global [C, N].
+__kernel void grn_scale(__global const float* g, __global float* scale, int C, float eps) {
+    int c = get_global_id(0), n = get_global_id(1);
+    if (c >= C) return;
+    __global const float* row = g + (size_t)n * C;
+    float sum = 0.0f;
+    for (int k = 0; k < C; ++k) sum += row[k];
+    scale[(size_t)n * C + c] = row[c] / (sum / (float)C + eps);
+}
+
+// GRN step 3: y = gamma[c] * (x * scale[row]) + beta[c] + x for row = n * C + c. global [S, rows].
+__kernel void grn_apply(__global const float* x, __global const float* gamma, __global const float* beta,
+                        __global const float* scale, __global float* y, int S, int rows, int C) {
+    int s = get_global_id(0), row = get_global_id(1);
+    if (s >= S || row >= rows) return;
+    int c = row % C;
+    size_t i = (size_t)row * S + s;
+    float v = x[i];
+    y[i] = gamma[c] * (v * scale[row]) + beta[c] + v;
+}
+
+// softmax along the middle axis of x viewed as [outer, C, inner]: one work-item per position
+// (i, o); maximum, sum of exp(x - max), then exp(x - max) / sum. global [inner, outer].
+__kernel void softmax_axis(__global const float* x, __global float* y, int C, int inner, int outer) {
+    int i = get_global_id(0), o = get_global_id(1);
+    if (i >= inner || o >= outer) return;
+    size_t base = (size_t)o * C * inner + i;
+    float peak = -INFINITY;
+    for (int c = 0; c < C; ++c) peak = fmax(peak, x[base + (size_t)c * inner]);
+    float sum = 0.0f;
+    for (int c = 0; c < C; ++c) {
+        size_t at = base + (size_t)c * inner;
+        float e = exp(x[at] - peak);
+        y[at] = e;
+        sum += e;
+    }
+    for (int c = 0; c < C; ++c) y[base + (size_t)c * inner] /= sum;
+}
+
+// pixel_shuffle: y [planes, H*r, W*r] from x [planes*r*r, H, W] (planes = N*C),
+// y[p, h*r + i, w*r + j] = x[p*r*r + i*r + j, h, w]. One work-item per output element.
+__kernel void pixel_shuffle(__global const float* x, __global float* y, int H, int W, int r, int n) {
+    int o = get_global_id(0);
+    if (o >= n) return;
+    int Wo = W * r, Ho = H * r;
+    int ox = o % Wo, t = o / Wo;
+    int oy = t % Ho, p = t / Ho;
+    int source = (p * r + oy % r) * r + ox % r;
+    y[o] = x[((size_t)source * H + oy / r) * W + ox / r];
+}
+
+// SPADE modulation: y = x * (1 + gamma) + beta, element-wise.
+__kernel void modulate(__global const float* x, __global const float* gamma, __global const float* beta,
+                       __global float* y, int n) {
+#pragma OPENCL FP_CONTRACT OFF
+    int i = get_global_id(0);
+    if (i < n) y[i] = x[i] * (1.0f + gamma[i]) + beta[i];
+}
+
+// Instance norm fused with the SPADE modulation: v = (x - mean) * scale + shift with the row's
+// group-norm params (row = i / S), then v * (1 + gamma) + beta.
+__kernel void norm_modulate_apply(__global const float* x, __global const float* gamma, __global const float* beta,
+                                  __global const float* params, __global float* y, int S, int n) {
+#pragma OPENCL FP_CONTRACT OFF
+    int i = get_global_id(0);
+    if (i >= n) return;
+    int p = 3 * (i / S);
+    float v = (x[i] - params[p]) * params[p + 1] + params[p + 2];
+    y[i] = v * (1.0f + gamma[i]) + beta[i];
+}
+
+// LivePortrait's identity grid coordinate along an axis of `steps` points: 2 * (i / (n - 1)) - 1.
+inline float kp_coordinate(int i, int steps) {
+#pragma OPENCL FP_CONTRACT OFF
+    return 2.0f * ((float)i / (float)(steps - 1)) - 1.0f;
+}
+
+// create_sparse_motions: out [N, K+1, D, H, W, 3]; k = 0 the identity grid, k >= 1
+// (G - driver[k-1]) + source[k-1]. global [D*H*W, K+1, N].
+__kernel void sparse_motion(__global const float* source, __global const float* driver, __global float* out,
+                            int K, int D, int H, int W) {
+#pragma OPENCL FP_CONTRACT OFF
+    int v = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int V = D * H * W;
+    if (v >= V) return;
+    float3 g = (float3)(kp_coordinate(v % W, W), kp_coordinate((v / W) % H, H), kp_coordinate(v / (W * H), D));
+    if (k > 0) {
+        int kp = 3 * (n * K + k - 1);
+        g = (g - (float3)(driver[kp], driver[kp + 1], driver[kp + 2])) + (float3)(source[kp], source[kp + 1], source[kp + 2]);
+    }
+    vstore3(g, ((size_t)n * (K + 1) + k) * V + v, out);
+}
+
+// exp(-0.5 * |g - kp|^2 / variance), squares summed x, y, z as PyTorch does.
+inline float kp_gaussian(float3 g, float3 kp, float variance) {
+#pragma OPENCL FP_CONTRACT OFF
+    float3 d = g - kp;
+    float squares = d.x * d.x + d.y * d.y + d.z * d.z;
+    return exp(-0.5f * squares / variance);
+}
+
+// create_heatmap_representations: out [N, K+1, 1, D, H, W]; k = 0 zeros, k >= 1
+// gaussian(driver[k-1]) - gaussian(source[k-1]). global [D*H*W, K+1, N].
+__kernel void keypoint_heatmaps(__global const float* source, __global const float* driver, __global float* out,
+                                int K, int D, int H, int W, float variance) {
+    int v = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int V = D * H * W;
+    if (v >= V) return;
+    float value = 0.0f;
+    if (k > 0) {
+        float3 g = (float3)(kp_coordinate(v % W, W), kp_coordinate((v / W) % H, H), kp_coordinate(v / (W * H), D));
+        int kp = 3 * (n * K + k - 1);
+        value = kp_gaussian(g, (float3)(driver[kp], driver[kp + 1], driver[kp + 2]), variance)
+              - kp_gaussian(g, (float3)(source[kp], source[kp + 1], source[kp + 2]), variance);
+    }
+    out[((size_t)n * (K + 1) + k) * V + v] = value;
+}
+
+// Deformation from the softmax mask: out[n, v, :] = sum over k of mask[n, k, v] * motion[n, k, v, :]
+// (mask [N, K, V], motion [N, K, V, 3], out [N, V, 3]), terms in k order. global [V, N].
+__kernel void weighted_motion_sum(__global const float* mask, __global const float* motion, __global float* out,
+                                  int K, int V) {
+#pragma OPENCL FP_CONTRACT OFF
+    int v = get_global_id(0), n = get_global_id(1);
+    if (v >= V) return;
+    float3 acc = (float3)(0.0f);
+    for (int k = 0; k < K; ++k) {
+        size_t m = ((size_t)n * K + k) * V + v;
+        acc += mask[m] * vload3(m, motion);
+    }
+    vstore3(acc, (size_t)n * V + v, out);
 }

@@ -160,6 +160,8 @@ enum ConvolutionOps {
             convCase("odd 5->7 k3 s2 p1 10x9", input: [1, 5, 10, 9], weight: [7, 5, 3, 3], bias: false, stride: "2", padding: "1"),
             convCase("odd 2->3 k(3,5) s(1,3) p(0,2) 1-row edge", input: [1, 2, 3, 11], weight: [3, 2, 3, 5], bias: true, stride: "(1, 3)", padding: "(0, 2)"),
             convCase("odd 3->4 k7 p3 s1 9x10", input: [1, 3, 9, 10], weight: [4, 3, 7, 7], bias: true, padding: "3"),
+            convCase("odd 3->7 k4 s4 13x9 (ConvNeXt stem)", input: [2, 3, 13, 9], weight: [7, 3, 4, 4], bias: true, stride: "4"),
+            convCase("odd 6->9 k2 s2 9x11 (ConvNeXt downsample)", input: [1, 6, 9, 11], weight: [9, 6, 2, 2], bias: true, stride: "2"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 stem 3->64 k7 s2 p3 32x32", input: [1, 3, 32, 32], weight: [64, 3, 7, 7], bias: false, stride: "2", padding: "3"),
             convCase("mp/8 P 192->64 k1 16x16", input: [1, 192, 16, 16], weight: [64, 192, 1, 1], bias: false),
@@ -175,12 +177,14 @@ enum ConvolutionOps {
             convCase("odd 5->3 k1 1-voxel edges 1x1x9", input: [1, 5, 1, 1, 9], weight: [3, 5, 1, 1, 1], bias: true),
             convCase("odd 2->6 k(1,3,3) p(0,1,1) 3x6x7", input: [1, 2, 3, 6, 7], weight: [6, 2, 1, 3, 3], bias: true, padding: "(0, 1, 1)"),
             convCase("odd 3->4 k3 p1 1x1x1", input: [1, 3, 1, 1, 1], weight: [4, 3, 3, 3, 3], bias: true, padding: "1"),
+            convCase("odd 5->3 k7 p3 3x6x5 (LivePortrait mask)", input: [1, 5, 3, 6, 5], weight: [3, 5, 7, 7, 7], bias: true, padding: "3"),
             convCase("mp/16 W 16->8 k3 p1 8x16x16", input: [1, 16, 8, 16, 16], weight: [8, 16, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp/16 E_app 24->24 k3 p1 4x16x16", input: [1, 24, 4, 16, 16], weight: [24, 24, 3, 3, 3], bias: false, padding: "1"),
         ], profileCases: [
             convCase("mp W 64->32 k3 p1 32x64x64", input: [1, 64, 32, 64, 64], weight: [32, 64, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp E_app 96->96 k3 p1 16x64x64", input: [1, 96, 16, 64, 64], weight: [96, 96, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp G3D skip 96->96 k1 16x64x64", input: [1, 96, 16, 64, 64], weight: [96, 96, 1, 1, 1], bias: false),
+            convCase("lp mask 142->22 k7 p3 16x64x64", input: [1, 142, 16, 64, 64], weight: [22, 142, 7, 7, 7], bias: true, padding: "3"),
         ])
         return [conv2d, conv3d]
     }

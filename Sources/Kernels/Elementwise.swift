@@ -11,6 +11,9 @@ public enum Activation: Int32, Sendable, CaseIterable {
     case sigmoid = 2
     /// `tanh`.
     case tanh = 3
+    /// `gelu` (exact, `approximate='none'`, nn.GELU's default): 0.5·x·(1 + erf(x/√2)). The CPU
+    /// path uses Foundation's `erf`, OpenCL the built-in `erf` (both within a few ulps).
+    case gelu = 4
 
     /// The PyTorch function name.
     public var torchName: String {
@@ -19,6 +22,7 @@ public enum Activation: Int32, Sendable, CaseIterable {
         case .leakyReLU: return "leaky_relu"
         case .sigmoid: return "sigmoid"
         case .tanh: return "tanh"
+        case .gelu: return "gelu"
         }
     }
 
@@ -30,6 +34,7 @@ public enum Activation: Int32, Sendable, CaseIterable {
         case .leakyReLU: return v >= 0 ? v : v * slope
         case .sigmoid: return 1 / (1 + Foundation.exp(-v))
         case .tanh: return Foundation.tanh(v)
+        case .gelu: return 0.5 * v * (1 + Foundation.erf(v * Float(0.5).squareRoot()))
         }
     }
 }
@@ -42,8 +47,16 @@ struct ActivationOp: EngineOp {
     var count: Int { outputShape.reduce(1, *) }
 
     var name: String { kind.torchName }
-    /// 4 FLOPs per element for sigmoid (negate, exp, add, divide) and tanh, 1 for relu/leaky_relu.
-    var cost: KernelCost { KernelCost(flops: Double(count) * (kind == .sigmoid || kind == .tanh ? 4 : 1), bytes: Double(count * 8)) }
+    /// FLOPs per element: 4 for sigmoid (negate, exp, add, divide) and tanh, 5 for gelu (scale,
+    /// erf, add, two products; erf counted as one), 1 for relu/leaky_relu.
+    var cost: KernelCost { KernelCost(flops: Double(count) * Self.flopsPerElement(kind), bytes: Double(count * 8)) }
+    static func flopsPerElement(_ kind: Activation) -> Double {
+        switch kind {
+        case .relu, .leakyReLU: return 1
+        case .sigmoid, .tanh: return 4
+        case .gelu: return 5
+        }
+    }
     var tolerance: Tolerance { Self.tolerance(kind) }
     static func tolerance(_ kind: Activation) -> Tolerance {
         kind == .relu || kind == .leakyReLU ? .tight : Tolerance(absolute: 2e-6, relative: 1e-5)
@@ -116,6 +129,9 @@ extension Engine {
     /// `relu(x)`.
     public func relu(_ x: Tensor) throws -> Tensor { try activation(x, .relu) }
 
+    /// `gelu(x)`, the exact (erf) form `0.5·x·(1 + erf(x/√2))` of `nn.GELU()` (ConvNeXt blocks).
+    public func gelu(_ x: Tensor) throws -> Tensor { try activation(x, .gelu) }
+
     /// `alpha·a + beta·b` for tensors of the same shape (residual add: alpha = beta = 1).
     public func add(_ a: Tensor, _ b: Tensor, alpha: Float = 1, beta: Float = 1) throws -> Tensor {
         try run(AxpbyOp(a.shape, b.shape, alpha: alpha, beta: beta), [a, b])
@@ -178,6 +194,16 @@ enum ElementwiseOps {
                     return OpCall(try BroadcastBinaryOp(input, other, .multiply, op: "mul"), [input, other])
                 }
                 return OpCall(ScaleShiftOp(alpha: try a.float("other", default: 1, op: "mul"), beta: 0, outputShape: input.shape), [input])
+            }))
+        defs.append(OpDefinition(
+            name: "modulate", inputs: ["input", "gamma", "beta"], tolerance: .tight,
+            cases: [OpCase("odd 2x5x7x9", tensors: [("input", [2, 5, 7, 9], -2...2), ("gamma", [2, 5, 7, 9], -1...1), ("beta", [2, 5, 7, 9], -1...1)]),
+                    OpCase("lp/4 SPADE 1x128x32x32", tensors: [("input", [1, 128, 32, 32], -2...2), ("gamma", [1, 128, 32, 32], -1...1),
+                                                              ("beta", [1, 128, 32, 32], -1...1)])],
+            profileCases: [OpCase("lp SPADE 1x512x64x64", tensors: [("input", [1, 512, 64, 64], -2...2), ("gamma", [1, 512, 64, 64], -1...1),
+                                                                    ("beta", [1, 512, 64, 64], -1...1)])],
+            declare: { a in
+                try ModulateOp.call(try a.tensor("input", op: "modulate"), gamma: try a.tensor("gamma", op: "modulate"), beta: try a.tensor("beta", op: "modulate"))
             }))
         return defs
     }

@@ -145,7 +145,7 @@ enum GridSampleCPU {
                 out.withUnsafeMutableBufferPointer { op in
                     taps.offsets.withUnsafeBufferPointer { offp in
                         taps.weights.withUnsafeBufferPointer { wp in
-                            let src = Shared(ip.baseAddress! + n * channels * vin)
+                            let src = Shared(ip.baseAddress! + g.inputItem(n) * channels * vin)
                             let dst = Shared(op.baseAddress! + n * channels * vout)
                             let offs = Shared(offp.baseAddress!), wts = Shared(wp.baseAddress!)
                             DispatchQueue.concurrentPerform(iterations: channels) { c in

@@ -37,10 +37,15 @@ enum GridSampleOps {
                 sampleCase("3d 1-voxel edges 3x1x1x5 zeros", [1, 3, 1, 1, 5], [1, 2, 3, 4, 3]),
                 sampleCase("3d nearest 12x5x6x7 zeros", [1, 12, 5, 6, 7], [1, 4, 5, 6, 3], ["mode": "nearest"]),
                 sampleCase("3d nearest 3x5x6x7 border", [1, 3, 5, 6, 7], [1, 4, 5, 6, 3], ["mode": "nearest", "padding_mode": "border"]),
+                sampleCase("3d shared input 5x4x6x7, 3 grids", [1, 5, 4, 6, 7], [3, 3, 5, 4, 3]),
+                sampleCase("3d shared input 9x4x6x7, 3 grids (channels-last)", [1, 9, 4, 6, 7], [3, 3, 5, 4, 3]),
+                sampleCase("2d shared input 3x7x13, 2 grids", [1, 3, 7, 13], [2, 5, 9, 2]),
+                sampleCase("3d shared lp/4 4x16x16x16, 22 grids", [1, 4, 16, 16, 16], [22, 16, 16, 16, 3], range: 1.05),
                 sampleCase("3d warp mp/4 24x16x64x64", [1, 24, 16, 64, 64], [1, 16, 64, 64, 3], range: 1.05),
             ],
             profileCases: [
                 sampleCase("3d warp 96x16x64x64", [1, 96, 16, 64, 64], [1, 16, 64, 64, 3], range: 1.0),
+                sampleCase("3d lp dense motion 4x16x64x64, 22 grids", [1, 4, 16, 64, 64], [22, 16, 64, 64, 3], range: 1.0),
                 sampleCase("2d crop 3x512x512 -> 128x128", [1, 3, 512, 512], [1, 128, 128, 2], range: 1.0),
             ],
             declare: { a in

@@ -6,11 +6,12 @@ extension Engine {
     static let channelsLastGridSampleThreshold = 8
 
     /// The OpenCL grid sample: the NCDHW/NCHW kernels for 2-D and few channels, the channels-last
-    /// path (transpose + float4 gather) for 3-D volumes with many channels.
+    /// path (transpose + float4 gather) for 3-D volumes with many channels. Every kernel takes a
+    /// `shared` flag: grid n reads input item 0 when one input serves all grids.
     func gridSampleOpenCL(_ cl: OpenCLContext, _ input: Tensor, grid: Tensor, geometry g: GridSampleGeometry,
                           mode: GridSampleMode, padding: GridPadding, alignCorners: Bool, cost: KernelCost, output out: Tensor) throws {
         let (di, hi, wi) = (g.input[0], g.input[1], g.input[2])
-        let common: [KernelArgument] = [.int(padding.code), .i(alignCorners ? 1 : 0), .int(mode.code)]
+        let common: [KernelArgument] = [.int(padding.code), .i(alignCorners ? 1 : 0), .int(mode.code), .i(g.sharesInput ? 1 : 0)]
         if !g.volumetric {
             try cl.launch("grid_sample_2d", global: [g.outputVoxels, g.batch], local: [64, 1],
                           arguments: [.buffer(buffer(input)), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
@@ -24,9 +25,10 @@ extension Engine {
         } else {
             let padded = (g.channels + 3) / 4 * 4
             let voxels = g.inputVoxels
-            let channelsLast = try cl.makeBuffer(byteCount: g.batch * (voxels + 1) * padded * 4)
-            let moved = Double(g.batch * g.channels * voxels) * 4
-            try cl.launch("gs_to_channels_last", global: [voxels / 4 + 1, padded / 4, g.batch], local: [64, 1, 1],
+            // A shared input (batch 1, N grids) is transposed once.
+            let channelsLast = try cl.makeBuffer(byteCount: g.inputBatch * (voxels + 1) * padded * 4)
+            let moved = Double(g.inputBatch * g.channels * voxels) * 4
+            try cl.launch("gs_to_channels_last", global: [voxels / 4 + 1, padded / 4, g.inputBatch], local: [64, 1, 1],
                           arguments: [.buffer(buffer(input)), .buffer(channelsLast), .i(g.channels), .i(padded), .i(voxels)],
                           cost: KernelCost(flops: 0, bytes: 2 * moved))
             // Channels per work-item (`grid3d.block`): all on CPUs (fastest on PoCL), 16 on GPUs.

@@ -22,8 +22,10 @@ public enum GridPadding: String, Sendable, CaseIterable {
 
 /// The validated shapes of one `grid_sample` call, 2-D calls seen as 3-D with depth 1.
 struct GridSampleGeometry {
-    /// Batch and channels.
+    /// Batch (the grid's, and the output's) and channels.
     let batch: Int, channels: Int
+    /// The input's batch: `batch`, or 1 when one input is shared by all `batch` grids.
+    let inputBatch: Int
     /// Input extent (depth, height, width); depth 1 for 2-D.
     let input: [Int]
     /// Output extent (depth, height, width) from the grid; depth 1 for 2-D.
@@ -35,6 +37,11 @@ struct GridSampleGeometry {
     var outputVoxels: Int { output.reduce(1, *) }
     /// Coordinates per grid point: 2 or 3.
     var coordinates: Int { volumetric ? 3 : 2 }
+    /// Whether every grid samples the same (batch-1) input.
+    var sharesInput: Bool { inputBatch != batch }
+    /// The input batch item that grid `n` samples.
+    @inline(__always)
+    func inputItem(_ n: Int) -> Int { sharesInput ? 0 : n }
 
     /// The result shape: `[N, C, Ho, Wo]` or `[N, C, Do, Ho, Wo]`.
     var outputShape: [Int] { volumetric ? [batch, channels] + output : [batch, channels, output[1], output[2]] }
@@ -58,24 +65,25 @@ struct GridSampleGeometry {
         default:
             throw RuntimeError.shapeMismatch("grid_sample: input must be [N, C, H, W] or [N, C, D, H, W], got \(input)")
         }
-        guard grid[0] == input[0] else {
-            throw RuntimeError.shapeMismatch("grid_sample: grid batch \(grid[0]) differs from input batch \(input[0]) (grid \(grid), input \(input))")
+        guard grid[0] == input[0] || input[0] == 1 else {
+            throw RuntimeError.shapeMismatch("grid_sample: grid batch \(grid[0]) differs from input batch \(input[0]) (grid \(grid), input \(input)); the batches must match, or the input must have batch 1 to be shared by every grid")
         }
         guard input.allSatisfy({ $0 >= 1 }), grid.allSatisfy({ $0 >= 1 }) else {
             throw RuntimeError.shapeMismatch("grid_sample: empty input \(input) or grid \(grid)")
         }
-        batch = input[0]
+        batch = grid[0]
+        inputBatch = input[0]
         channels = input[1]
     }
 
     /// Per output value: 8 (or 4) multiply-adds; per output point: ~30 FLOPs of coordinate maths.
-    /// Bytes: input, grid and output once each.
+    /// Bytes: input (once, also when shared), grid and output once each.
     func cost(mode: GridSampleMode) -> KernelCost {
         let taps = mode == .nearest ? 0.0 : Double(volumetric ? 8 : 4)
         let points = Double(batch * outputVoxels)
         let values = points * Double(channels)
         let flops = values * 2 * taps + points * (volumetric ? 40 : 25)
-        let bytes = 4 * (Double(batch * channels * inputVoxels) + points * Double(coordinates) + values)
+        let bytes = 4 * (Double(inputBatch * channels * inputVoxels) + points * Double(coordinates) + values)
         return KernelCost(flops: flops, bytes: bytes)
     }
 }
@@ -103,6 +111,10 @@ extension Engine {
     /// `torch.nn.functional.grid_sample`, 4-D (bilinear) and 5-D (trilinear, mode "bilinear"):
     /// input `[N, C, H, W]` / `[N, C, D, H, W]`, grid `[N, Ho, Wo, 2]` / `[N, Do, Ho, Wo, 3]` with
     /// (x, y[, z]) in the last dim, normalised to [−1, 1] across width, height (and depth).
+    ///
+    /// An input of batch 1 with a grid of batch N is shared by the N grids (the result has batch N;
+    /// the input is not copied), as LivePortrait samples one volume with K + 1 motion grids; PyTorch
+    /// needs the input expanded to N for the same result. Other batch mismatches throw.
     ///
     /// The result is `[N, C, Ho, Wo]` / `[N, C, Do, Ho, Wo]`. With `alignCorners` false, −1 and 1 are
     /// the outer edges of the border pixels; with true, their centres. On OpenCL the 3-D form

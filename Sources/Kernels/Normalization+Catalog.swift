@@ -1,7 +1,8 @@
 import Runtime
 
 /// Catalog entries for the Normalization family: `group_norm`, `adaptive_group_norm`
-/// (MegaPortraits AdaGN) and `batch_norm` (eval mode).
+/// (MegaPortraits AdaGN), `batch_norm` (eval mode), and LivePortrait's `layer_norm` (over dim 1),
+/// `global_response_norm` (ConvNeXtV2 GRN) and `instance_norm_modulate` (SPADE).
 enum NormalizationOps {
     /// Agreement for group norms (two-pass statistics over long groups).
     static let tolerance = Tolerance(absolute: 5e-5, relative: 1e-4)
@@ -69,6 +70,60 @@ enum NormalizationOps {
                                      runningVar: try a.tensor("running_var", op: "batch_norm"), weight: a.tensors["weight"], bias: a.tensors["bias"],
                                      eps: try a.float("eps", default: 1e-5, op: "batch_norm"))
             })
-        return [groupNorm, adaptive, batchNorm]
+        return [groupNorm, adaptive, batchNorm] + liveportrait
+    }
+
+    /// `layer_norm` (normalised over dim 1, as `Engine.layerNorm`), `global_response_norm` and
+    /// `instance_norm_modulate`.
+    static var liveportrait: [OpDefinition] {
+        let layerNorm = OpDefinition(
+            name: "layer_norm", inputs: ["input"], optionalInputs: ["weight", "bias"], parameters: ["eps"],
+            tolerance: tolerance,
+            cases: [
+                OpCase("odd 2x7x5x9 channels-first", tensors: [("input", [2, 7, 5, 9], -2...4), ("weight", [7], -2...2), ("bias", [7], -1...1)],
+                       parameters: ["eps": "1e-6"]),
+                OpCase("odd 3x11 last dim, no affine", tensors: [("input", [3, 11], -3...3)]),
+                OpCase("odd 2x5x3x4x6 weight only", tensors: [("input", [2, 5, 3, 4, 6], -1...3), ("weight", [5], 0.5...1.5)]),
+                OpCase("lp/4 stem 1x96x16x16", tensors: [("input", [1, 96, 16, 16], -3...3), ("weight", [96], -2...2), ("bias", [96], -1...1)],
+                       parameters: ["eps": "1e-6"]),
+                OpCase("lp head 1x768", tensors: [("input", [1, 768], -3...3), ("weight", [768], -2...2), ("bias", [768], -1...1)],
+                       parameters: ["eps": "1e-6"]),
+            ],
+            profileCases: [
+                OpCase("lp stem 1x96x64x64", tensors: [("input", [1, 96, 64, 64], -3...3), ("weight", [96], -2...2), ("bias", [96], -1...1)],
+                       parameters: ["eps": "1e-6"]),
+            ],
+            declare: { a in
+                try LayerNormOp.call(try a.tensor("input", op: "layer_norm"), weight: a.tensors["weight"], bias: a.tensors["bias"],
+                                     eps: try a.float("eps", default: 1e-5, op: "layer_norm"))
+            })
+        func grnCase(_ label: String, _ shape: [Int]) -> OpCase {
+            OpCase(label, tensors: [("input", shape, -2...2), ("gamma", [shape[1]], -1...1), ("beta", [shape[1]], -1...1)])
+        }
+        let grn = OpDefinition(
+            name: "global_response_norm", inputs: ["input", "gamma", "beta"], parameters: ["eps"],
+            tolerance: tolerance,
+            cases: [grnCase("odd 2x7x5x9", [2, 7, 5, 9]), grnCase("odd 1x12x1x3", [1, 12, 1, 3]),
+                    grnCase("lp/4 stage 2 1x1536x8x8", [1, 1536, 8, 8])],
+            profileCases: [grnCase("lp stage 0 1x384x64x64", [1, 384, 64, 64]), grnCase("lp stage 2 1x1536x16x16", [1, 1536, 16, 16])],
+            declare: { a in
+                try GlobalResponseNormOp.call(try a.tensor("input", op: "global_response_norm"), gamma: try a.tensor("gamma", op: "global_response_norm"),
+                                              beta: try a.tensor("beta", op: "global_response_norm"),
+                                              eps: try a.float("eps", default: 1e-6, op: "global_response_norm"))
+            })
+        func spadeCase(_ label: String, _ shape: [Int]) -> OpCase {
+            OpCase(label, tensors: [("input", shape, -2...5), ("gamma", shape, -1...1), ("beta", shape, -1...1)])
+        }
+        let instanceModulate = OpDefinition(
+            name: "instance_norm_modulate", inputs: ["input", "gamma", "beta"], parameters: ["eps"],
+            tolerance: tolerance,
+            cases: [spadeCase("odd 2x5x7x9", [2, 5, 7, 9]), spadeCase("lp/4 SPADE 1x64x32x32", [1, 64, 32, 32])],
+            profileCases: [spadeCase("lp SPADE up_0 1x256x128x128", [1, 256, 128, 128])],
+            declare: { a in
+                try InstanceNormModulateOp.call(try a.tensor("input", op: "instance_norm_modulate"), gamma: try a.tensor("gamma", op: "instance_norm_modulate"),
+                                                beta: try a.tensor("beta", op: "instance_norm_modulate"),
+                                                eps: try a.float("eps", default: 1e-5, op: "instance_norm_modulate"))
+            })
+        return [layerNorm, grn, instanceModulate]
     }
 }

@@ -26,10 +26,19 @@ extension Engine {
     /// Three launches: tile partials, exact combination into per-row params, affine pass.
     func groupNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float,
                          relu: Bool, output out: Tensor) throws {
+        guard let params = try groupNormParams(cl, input, shape, affine, eps: eps) else { return }
+        let n = Double(shape.count), rows = shape.batch * shape.channels
+        try launchNormApply(cl, x: try buffer(input), y: out.deviceBuffer!, params: params, spatial: shape.spatial, rows: rows, paramRows: rows,
+                            relu: relu, cost: KernelCost(flops: n * 2, bytes: n * 8))
+    }
+
+    /// The per-(n, c) rows `(mean, rstd·γ, β)` of a group norm (nil for an empty input): tile
+    /// partials (`norm.reduce`), then their exact combination (`group_norm_finalize`).
+    func groupNormParams(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float) throws -> DeviceBuffer? {
         let x = try buffer(input)
         let numGroups = shape.batch * shape.groups
         let rows = shape.batch * shape.channels
-        guard shape.count > 0 else { return }
+        guard shape.count > 0 else { return nil }
         let lanes = variants.normReduction == .lanes
         let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
         let segments = (shape.groupLength + GroupNormTiling.segment - 1) / GroupNormTiling.segment
@@ -56,8 +65,7 @@ extension Engine {
                                   .i(numGroups), .i(shape.groups), .i(shape.channels), .i(partialsPerGroup), .i(totalPartials),
                                   .i(shape.groupLength), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
-        try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: shape.spatial, rows: rows, paramRows: rows,
-                            relu: relu, cost: KernelCost(flops: n * 2, bytes: n * 8))
+        return params
     }
 
     /// Per-channel params from the running statistics, then the affine pass.

@@ -5,7 +5,8 @@ public enum OpCatalog {
     public static let all: [OpDefinition] =
         ElementwiseOps.definitions + ConvolutionOps.definitions + LinearOps.definitions +
         NormalizationOps.definitions + PoolingOps.definitions + ResampleOps.definitions +
-        GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions
+        GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions +
+        SoftmaxOps.definitions + PixelShuffleOps.definitions + KeypointMotionOps.definitions
 
     /// The op called `name`.
     public static func op(named name: String) throws -> OpDefinition {
