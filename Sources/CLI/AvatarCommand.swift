@@ -29,7 +29,7 @@ struct AvatarCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
-            let locator = framing.crop == .auto ? try FaceLocator(engine: engine) : nil
+            let locator = framing.crop == .auto ? try FaceLocator(engine: engine, family: model.family) : nil
             let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)

@@ -52,10 +52,10 @@ struct CompareCommand: ParsableCommand {
         } else {
             func caseText(_ r: OpSuite.ComparisonRow) -> String { r.label + (r.variant.map { " {\($0)}" } ?? "") }
             let caseWidth = max(30, (rows.map { caseText($0).count }.max() ?? 0) + 2)
-            print(column("op", 22) + column("case", caseWidth) + column("shape", 22) + column("max|Δ|", 11, right: true) +
+            print(column("op", 24) + column("case", caseWidth) + column("shape", 22) + column("max|Δ|", 11, right: true) +
                   column("rel err", 11, right: true) + "  verdict")
             for r in rows {
-                print(column(r.op, 22) + column(caseText(r), caseWidth) + column("\(r.shape)", 22) +
+                print(column(r.op, 24) + column(caseText(r), caseWidth) + column("\(r.shape)", 22) +
                       column(String(format: "%.2e", r.comparison.maxAbsoluteError), 11, right: true) +
                       column(String(format: "%.2e", r.comparison.relativeError), 11, right: true) +
                       "  " + (r.comparison.passed ? "pass" : "FAIL (tol \(r.tolerance))"))

@@ -17,9 +17,14 @@ final class FaceLocator {
     /// Pictures searched so far.
     private(set) var searches = 0
 
-    /// A locator on `engine`, with the embedded YuNet weights.
-    init(engine: Engine) throws {
+    /// The official framing of the network the crops are for.
+    private let framing: @Sendable (DetectedFace) -> FaceFrame
+
+    /// A locator on `engine`, with the embedded YuNet weights, framing faces as `family`'s
+    /// official inference crops them (EMOPortraits' or LivePortrait's crop).
+    init(engine: Engine, family: ModelFamily = .megaportraits) throws {
         detector = try FaceDetector(engine: engine)
+        framing = family == .liveportrait ? FaceFrame.livePortrait : FaceFrame.emoPortraits
     }
 
     /// The faces in `image`, largest first, in its pixels.
@@ -45,7 +50,7 @@ final class FaceLocator {
             throw FaceError.noFace(found.isEmpty ? "\(path): no face found"
                                                  : "\(path): --face \(index) asked for, but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest)")
         }
-        return try Self.fitted(FaceFrame.emoPortraits(for: found[index]), width: image.width, height: image.height, path: path)
+        return try Self.fitted(framing(found[index]), width: image.width, height: image.height, path: path)
     }
 
     /// `frame` cut to whole pixels inside a `width × height` picture (see `SquareCrop.fitting`).
@@ -75,7 +80,7 @@ final class FaceLocator {
         progress.finish()
         guard !detections.isEmpty else { throw MediaError.noFrames(path: path) }
         let track: FaceTrack
-        do { track = try FaceTrack(detections: detections, face: index, smoothingRadius: radius) } catch FaceError.noFace(let what) {
+        do { track = try FaceTrack(detections: detections, face: index, smoothingRadius: radius, framing: framing) } catch FaceError.noFace(let what) {
             throw FaceError.noFace("\(path): \(what)")
         }
         let crops = try track.frames.map { try Self.fitted($0, width: reader.width, height: reader.height, path: path) }

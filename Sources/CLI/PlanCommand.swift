@@ -24,6 +24,9 @@ struct PlanCommand: ParsableCommand {
 
     @OptionGroup var framing: CropOptions
 
+    @Option(help: "The network the face crops are for (its official framing): megaportraits or liveportrait.")
+    var model: ModelFamily = .megaportraits
+
     @Option(name: .customLong("keyframe-interval"), help: "Frames per independently encoded run; pieces are cut on multiples of it (default: 2 s of frames).")
     var keyframeInterval: Int?
 
@@ -44,7 +47,7 @@ struct PlanCommand: ParsableCommand {
             guard total > 0 else { throw MediaError.noFrames(path: driver) }
             var crops: [[Int]]?
             if framing.crop == .auto {
-                let locator = try FaceLocator(engine: try deviceOptions.makeEngine())
+                let locator = try FaceLocator(engine: try deviceOptions.makeEngine(), family: model)
                 let track = try locator.track(video: driver, frames: total, options: framing)
                 crops = track.prefix(total).map { [$0.x, $0.y, $0.size] }
             }

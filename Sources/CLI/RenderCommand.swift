@@ -91,7 +91,7 @@ struct RenderCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
-            let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine) : nil
+            let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
             var picture: SourcePicture?
             var sourceMask: Tensor?

@@ -28,15 +28,48 @@ public struct FaceFrame: Sendable, Equatable {
     /// `(eyes.x + 0.056·s, eyes.y + 0.762·s)`. Axis-aligned, as the official crop: the model takes
     /// head roll from the picture, so the crop must not rotate it away.
     public static func emoPortraits(for face: DetectedFace) -> FaceFrame {
+        let (eyes, s) = landmarkScale(face)
+        return FaceFrame(centerX: Double(eyes.x) + Calibration.eyesToCenterX * s,
+                         centerY: Double(eyes.y) + Calibration.eyesToCenterY * s,
+                         side: Calibration.side * s)
+    }
+
+    /// The LivePortrait inference framing of `face`, estimated from its five landmarks.
+    ///
+    /// The official cropper (`utils/crop.py`, `crop_cfg.py`: `scale 2.3`, `vy_ratio −0.125`)
+    /// takes InsightFace's 106 landmarks, the square around them with side 2.3 × the larger of
+    /// their width and height, moved up by 0.125 sides along the eye-to-mouth axis (and rotated
+    /// to undo head roll). We have no InsightFace: we take the 106-point box to be the face box
+    /// MediaPipe draws (brows to chin, cheek to cheek; 2.41·s from the five landmarks, see
+    /// `emoPortraits(for:)`), so the crop is side `2.3 × 2.41·s = 5.54·s`, centred at
+    /// `(eyes.x + 0.056·s, eyes.y + 0.617·s − 0.125 × 5.54·s) = (eyes.x + 0.056·s, eyes.y − 0.076·s)`.
+    /// An estimate from the face's proportions, not a calibration against InsightFace; it keeps
+    /// the crop axis-aligned (the motion extractor reads roll from the crop, and the paste-back
+    /// needs no rotation).
+    public static func livePortrait(for face: DetectedFace) -> FaceFrame {
+        let (eyes, s) = landmarkScale(face)
+        let side = LivePortraitFraming.scale * Calibration.mediaPipeBox * s
+        return FaceFrame(centerX: Double(eyes.x) + Calibration.eyesToCenterX * s,
+                         centerY: Double(eyes.y) + 0.617 * s + LivePortraitFraming.verticalOffset * side,
+                         side: side)
+    }
+
+    /// The official LivePortrait crop settings `livePortrait(for:)` applies.
+    public enum LivePortraitFraming {
+        /// `crop_cfg.scale`: crop side over the landmark box side.
+        public static let scale = 2.3
+        /// `crop_cfg.vy_ratio`: centre offset along the face's vertical axis, in crop sides (up).
+        public static let verticalOffset = -0.125
+    }
+
+    /// The eyes' midpoint and the landmark scale `s = (eye-to-mouth + interocular) / 2`.
+    static func landmarkScale(_ face: DetectedFace) -> (eyes: SIMD2<Float>, s: Double) {
         let marks = face.landmarks
         let eyes = (marks[0] + marks[1]) / 2
         let mouth = (marks[3] + marks[4]) / 2
         let eyeToMouth = Double(((mouth - eyes) * (mouth - eyes)).sum().squareRoot())
         let interocular = Double(((marks[1] - marks[0]) * (marks[1] - marks[0])).sum().squareRoot())
-        let s = (eyeToMouth + interocular) / 2
-        return FaceFrame(centerX: Double(eyes.x) + Calibration.eyesToCenterX * s,
-                         centerY: Double(eyes.y) + Calibration.eyesToCenterY * s,
-                         side: Calibration.side * s)
+        return (eyes, (eyeToMouth + interocular) / 2)
     }
 
     /// The constants of `emoPortraits(for:)`, in units of the landmark scale `s`.

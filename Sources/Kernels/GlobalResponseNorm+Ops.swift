@@ -71,7 +71,7 @@ struct GlobalResponseNormOp: EngineOp {
         try l.context.launch("grn_norms", global: [Self.lanes, rows], local: [Self.lanes, 1],
                              arguments: [.buffer(x), .buffer(norms), .i(spatial)],
                              cost: KernelCost(flops: Double(count) * 2, bytes: Double(count) * 4))
-        try l.context.launch("grn_scale", global: [channels, batch], local: [1, 1],
+        try l.context.launch("grn_scale", global: [channels, batch], local: Engine.normApplyLocal(spatial: channels),
                              arguments: [.buffer(norms), .buffer(scale), .i(channels), .float(eps)],
                              cost: KernelCost(flops: Double(rows * (channels + 2)), bytes: Double(rows * 8)))
         try l.context.launch("grn_apply", global: [spatial, rows], local: Engine.normApplyLocal(spatial: spatial),

@@ -89,7 +89,7 @@ extension KernelVariants {
                    }),
         enumKey("avgpool", AveragePoolingKernel.self, \.averagePooling, ops: ["avg_pool2d", "avg_pool3d"],
                 "stride == kernel average pooling kernel"),
-        enumKey("norm.reduce", NormKernelShape.self, \.normReduction, ops: ["group_norm", "adaptive_group_norm"],
+        enumKey("norm.reduce", NormKernelShape.self, \.normReduction, ops: ["group_norm", "adaptive_group_norm", "instance_norm_modulate"],
                 "group-norm statistics kernel"),
         enumKey("norm.apply", NormKernelShape.self, \.normApply, ops: ["group_norm", "adaptive_group_norm", "batch_norm"],
                 "normalisation affine-pass kernel"),

@@ -33,6 +33,30 @@ struct FaceFramingTests {
         return (d / official[2], frame.side / official[2])
     }
 
+    @Test("the LivePortrait framing is LivePortrait's 2.3× square around the MediaPipe-sized face box, moved up by 0.125 sides")
+    func livePortraitFramingFollowsTheOfficialRule() throws {
+        for entry in try Self.calibration().entries {
+            let face = Self.face(entry)
+            let live = FaceFrame.livePortrait(for: face), emo = FaceFrame.emoPortraits(for: face)
+            // The same landmark scale: the side ratio is fixed by the two official rules.
+            let box = emo.side / FaceFrame.Calibration.side * FaceFrame.Calibration.mediaPipeBox
+            #expect(abs(live.side - 2.3 * box) < 1e-6 * live.side)
+            // Centre: the face box's centre, 0.125 crop sides up; horizontally the same as EMOPortraits'.
+            let eyesY = Double(face.landmarks[0].y + face.landmarks[1].y) / 2
+            let boxCentreY = eyesY + 0.617 * box / FaceFrame.Calibration.mediaPipeBox
+            #expect(abs(live.centerY - (boxCentreY - 0.125 * live.side)) < 1e-6 * live.side)
+            #expect(abs(live.centerX - emo.centerX) < 1e-9)
+            // The face box itself lies inside the crop, with forehead room above it.
+            #expect(live.centerY - live.side / 2 < boxCentreY - box / 2 - 0.4 * box)
+            #expect(live.centerY + live.side / 2 > boxCentreY + box / 2)
+            // Against the official MediaPipe box (EMOPortraits' calibration data): the crop is
+            // 2.3 of its sides within the landmark estimate's spread (±15 %).
+            let official = entry.mediapipe_box
+            let ratio = live.side / (2.3 * max(official[2], official[3]))
+            #expect(ratio > 0.85 && ratio < 1.15, "\(entry.image): side ratio \(ratio)")
+        }
+    }
+
     @Test("landmark framing matches the official MediaPipe crop on portrait framings: centre within 3 % of the side, side within 15 %")
     func matchesOfficialCrops() throws {
         let entries = try Self.calibration().entries

@@ -98,7 +98,8 @@ struct GridSampleTests {
         let engine = TestEngines.cpu
         let x = Tensor(zeros: [1, 2, 4, 4, 4])
         #expect(throws: RuntimeError.self) { try engine.gridSample(x, grid: Tensor(zeros: [1, 4, 4, 4, 2])) }
-        #expect(throws: RuntimeError.self) { try engine.gridSample(x, grid: Tensor(zeros: [2, 4, 4, 4, 3])) }
+        // Batches must match, or the input have batch 1 (shared by every grid): 2 inputs, 3 grids.
+        #expect(throws: RuntimeError.self) { try engine.gridSample(Tensor(zeros: [2, 2, 4, 4, 4]), grid: Tensor(zeros: [3, 4, 4, 4, 3])) }
         #expect(throws: RuntimeError.self) { try engine.gridSample(Tensor(zeros: [4, 4]), grid: Tensor(zeros: [1, 4, 4, 2])) }
         #expect(throws: RuntimeError.self) { try engine.affineGrid(theta: Tensor(zeros: [1, 2, 3]), size: [1, 3, 4, 4, 4], alignCorners: false) }
         #expect(throws: RuntimeError.self) { try engine.deformationGrid(Tensor(zeros: [1, 2, 4, 4, 4])) }
