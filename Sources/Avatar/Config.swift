@@ -1,4 +1,5 @@
 import Foundation
+import NetworkCore
 
 /// The network configuration: every hyper-parameter of the MegaPortraits graph, read from a flat
 /// JSON object (`Sources/Avatar/Presets/*.json`, fields documented in docs/architecture.md).
@@ -227,7 +228,7 @@ extension ModelConfig {
         do {
             config = try JSONDecoder().decode(ModelConfig.self, from: data)
         } catch let error as DecodingError {
-            throw ConfigError.invalid(name: source, reason: Self.explain(error))
+            throw ConfigError.invalid(name: source, reason: error.explanation)
         } catch {
             throw ConfigError.invalid(name: source, reason: "not valid JSON (\(error))")
         }
@@ -244,15 +245,4 @@ extension ModelConfig {
 
     /// The config as a JSON string (sorted keys), e.g. for file metadata.
     public func jsonString() throws -> String { String(decoding: try jsonData(), as: UTF8.self) }
-
-    private static func explain(_ error: DecodingError) -> String {
-        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
-        switch error {
-        case .keyNotFound(let key, _): return "missing field '\(key.stringValue)'"
-        case .typeMismatch(let type, let ctx): return "field '\(path(ctx.codingPath))': expected \(type)"
-        case .valueNotFound(let type, let ctx): return "field '\(path(ctx.codingPath))': expected \(type), found null"
-        case .dataCorrupted(let ctx): return "malformed JSON at '\(path(ctx.codingPath))': \(ctx.debugDescription)"
-        @unknown default: return "\(error)"
-        }
-    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NetworkCore
 
 /// Every size that fixes the tensor shapes of one LivePortrait model: the JSON that
 /// `reference/convert.py --liveportrait` writes next to the weights (snake_case keys, the same as
@@ -158,12 +159,17 @@ extension LivePortraitConfig {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         let config: LivePortraitConfig
         do { config = try decoder.decode(LivePortraitConfig.self, from: data) } catch let error as DecodingError {
-            throw LivePortraitError.invalidConfig(source: source, reason: explain(error))
+            throw LivePortraitError.invalidConfig(source: source, reason: error.explanation(keyName: snakeCase))
         } catch {
             throw LivePortraitError.invalidConfig(source: source, reason: "not valid JSON (\(error))")
         }
         try config.validate(source: source)
         return config
+    }
+
+    /// `numKp` → `num_kp` (the file's spelling, for error messages).
+    private static func snakeCase(_ key: String) -> String {
+        key.reduce(into: "") { out, c in out += c.isUppercase ? "_" + c.lowercased() : String(c) }
     }
 
     /// The config as pretty-printed JSON with the converter's snake_case keys (sorted).
@@ -172,16 +178,5 @@ extension LivePortraitConfig {
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         return String(decoding: try encoder.encode(self), as: UTF8.self)
-    }
-
-    private static func explain(_ error: DecodingError) -> String {
-        func path(_ c: [CodingKey]) -> String { c.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") }
-        switch error {
-        case .keyNotFound(let key, let ctx): return "missing field '\((ctx.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."))'"
-        case .typeMismatch(let type, let ctx): return "field '\(path(ctx.codingPath))': expected \(type)"
-        case .valueNotFound(let type, let ctx): return "field '\(path(ctx.codingPath))': expected \(type), found null"
-        case .dataCorrupted(let ctx): return "malformed JSON at '\(path(ctx.codingPath))': \(ctx.debugDescription)"
-        @unknown default: return "\(error)"
-        }
     }
 }

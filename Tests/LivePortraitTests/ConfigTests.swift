@@ -32,10 +32,11 @@ struct LivePortraitConfigTests {
             #expect(reason.contains("stitching: 24 → 14 features, but 5 keypoints need 30 → 17"), "\(reason)")
         }
         do {
-            _ = try LivePortraitConfig.decode(Data("{\"name\": \"x\"}".utf8))
+            let partial = json.replacingOccurrences(of: "\"num_bins\" : 66,", with: "")
+            _ = try LivePortraitConfig.decode(Data(partial.utf8))
             Issue.record("an incomplete config decoded")
         } catch let LivePortraitError.invalidConfig(_, reason) {
-            #expect(reason.contains("missing field"), "\(reason)")
+            #expect(reason.contains("missing field 'motion.num_bins'"), "\(reason)")
         }
     }
 }
