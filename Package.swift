@@ -63,7 +63,7 @@ let package = Package(
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "FaceParsing", "Kernels", "Runtime", "Disclosure",
+            "Avatar", "LivePortrait", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Avatar
 import Foundation
+import LivePortrait
 import Runtime
 
 /// `portrait inspect FILE [--config C]`: lists a safetensors file's tensors and checks them
@@ -16,6 +17,9 @@ struct InspectCommand: ParsableCommand {
     @Option(help: "Check the tensors against this config (preset name or JSON file).")
     var config: String?
 
+    @Option(help: "The network the config is for (default: implied by the config).")
+    var model: ModelFamily?
+
     func run() throws {
         try reportingErrors {
             let st = try SafeTensorsFile(path: file)
@@ -27,9 +31,16 @@ struct InspectCommand: ParsableCommand {
             }
             print("\(st.names.count) tensors, \(total) values" + (st.metadata.isEmpty ? "" : "; metadata \(st.metadata)"))
             if let config {
-                let cfg = try ModelConfig.load(config)
-                try Weights.load(path: file, config: cfg).validate(against: cfg)
-                print("matches config \(cfg.name)")
+                switch model ?? ModelFamily.implied(byConfig: config) {
+                case .megaportraits:
+                    let cfg = try ModelConfig.load(config)
+                    try Weights.load(path: file, config: cfg).validate(against: cfg)
+                    print("matches config \(cfg.name)")
+                case .liveportrait:
+                    let cfg = try LivePortraitConfig.load(config)
+                    try Weights.load(path: file, config: cfg).validate(against: cfg)
+                    print("matches LivePortrait config \(cfg.name)")
+                }
             }
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Avatar
 import Foundation
 import Kernels
+import LivePortrait
 import Runtime
 
 /// The network families the CLI runs.
@@ -11,11 +12,15 @@ enum ModelFamily: String, CaseIterable, ExpressibleByArgument {
     /// LivePortrait (KwaiVGI): the released human model.
     case liveportrait
 
-    /// The family a config name or file implies: LivePortrait configs are named `liveportrait…`
-    /// (the presets, and the JSON `reference/convert.py --liveportrait` writes).
+    /// The family a config name or file implies: the LivePortrait presets are named
+    /// `liveportrait…`, and a LivePortrait JSON (`reference/convert.py --liveportrait` writes
+    /// one) has a `stitching` section or a `liveportrait…` name.
     static func implied(byConfig config: String) -> ModelFamily {
-        let base = (config as NSString).lastPathComponent.lowercased()
-        return base.hasPrefix("liveportrait") ? .liveportrait : .megaportraits
+        if (config as NSString).lastPathComponent.lowercased().hasPrefix("liveportrait") { return .liveportrait }
+        guard let data = FileManager.default.contents(atPath: config),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return .megaportraits }
+        let name = (json["name"] as? String)?.lowercased() ?? ""
+        return json["stitching"] != nil || name.hasPrefix("liveportrait") ? .liveportrait : .megaportraits
     }
 
     /// The default config of the family.
@@ -42,16 +47,23 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("random-weights"), help: "Use seeded random weights instead of a checkpoint (untrained: for speed and CPU/GPU agreement, not faces).")
     var randomSeed: UInt64?
 
+    @OptionGroup(title: "LivePortrait") var livePortrait: LivePortraitCLIOptions
+
     /// The configuration.
     func modelConfig() throws -> ModelConfig { try ModelConfig.load(config) }
 
-    /// Loads or generates the weights (exactly one of --weights / --random-weights).
+    /// Loads or generates the MegaPortraits weights (exactly one of --weights / --random-weights).
     func loadWeights(_ cfg: ModelConfig) throws -> Weights {
+        try chooseWeights(load: { try Weights.load(path: $0, config: cfg) }, random: { Weights.random(config: cfg, seed: $0) })
+    }
+
+    /// `load(path)` for --weights or `random(seed)` for --random-weights (exactly one of them).
+    private func chooseWeights(load: (String) throws -> Weights, random: (UInt64) -> Weights) throws -> Weights {
         switch (weights, randomSeed) {
         case (let path?, nil):
-            return try Weights.load(path: path, config: cfg)
+            return try load(path)
         case (nil, let seed?):
-            return Weights.random(config: cfg, seed: seed)
+            return random(seed)
         case (.some, .some):
             throw ValidationError("give either --weights FILE or --random-weights SEED, not both")
         case (nil, nil):
@@ -78,7 +90,11 @@ struct ModelOptions: ParsableArguments {
     func makeModel(engine: Engine) throws -> any PortraitModel {
         switch family {
         case .megaportraits: return try makeNetwork(engine: engine)
-        case .liveportrait: throw ValidationError("--model liveportrait is not wired in this build yet")
+        case .liveportrait:
+            let cfg = try LivePortraitConfig.load(config)
+            let weights = try chooseWeights(load: { try Weights.load(path: $0, config: cfg) }, random: { Weights.random(config: cfg, seed: $0) })
+            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine),
+                                     options: try livePortrait.options())
         }
     }
 }

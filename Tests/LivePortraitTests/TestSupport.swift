@@ -18,8 +18,11 @@ enum LPTestSupport {
     /// Without an OpenCL device the OpenCL tests fail unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
     static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/liveportrait")
+    /// The goldens: `Tests/Fixtures/liveportrait`, or the folder `PORTRAIT_LP_FIXTURES` names (the
+    /// same files written by the parity harness at another config, e.g. the released sizes, too
+    /// large to commit; docs/liveportrait.md §8).
+    static let fixtures = ProcessInfo.processInfo.environment["PORTRAIT_LP_FIXTURES"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/liveportrait")
     static var weightsPath: String { fixtures.appendingPathComponent("tiny-weights.safetensors").path }
     static var ioPath: String { fixtures.appendingPathComponent("tiny-io.safetensors").path }
     static var configPath: String { fixtures.appendingPathComponent("tiny.json").path }
