@@ -2,14 +2,16 @@
 # The GPU check, run inside a bundle made by scripts/gpu-check.sh (copied there as check.sh):
 # devices, compare --ops (every kernel variant), tune (when this build has it), profile --ops, the
 # convolutions again with the other algorithm (conv.algorithm=direct: on GPUs the default is the
-# implicit GEMM) and the full-model profile on one OpenCL device, each step under its own time limit
-# (470 s in all, so the whole check ends within 8 minutes), results as JSON plus summary.md in
-# OUT_DIR (at most 8 files, no subfolders).
+# implicit GEMM) and the full-model profiles (MegaPortraits, then LivePortrait at the released sizes)
+# on one OpenCL device, each step under its own time limit (470 s in all, so the whole check ends
+# within 8 minutes), results as JSON plus summary.md in OUT_DIR (at most 8 files, no subfolders:
+# the two model profiles are joined into profile-models.json once summary.md is written).
 # Usage: check.sh [OUT_DIR]     (default gpu-check-HOST-DATE)
 # Env:   GPU_CHECK_DEVICE (default opencl: the fastest GPU, else the first OpenCL device),
 #        GPU_CHECK_CONFIG (default megaportraits-512), GPU_CHECK_FRAMES (default 3),
 #        GPU_CHECK_ALT_CONV (default direct: the conv.algorithm of the extra convolution profile),
-#        GPU_CHECK_LIMITS="devices compare tune ops conv model" seconds (default "20 90 60 110 50 140").
+#        GPU_CHECK_LP_CONFIG (default liveportrait),
+#        GPU_CHECK_LIMITS="devices compare tune ops conv model lp" seconds (default "20 90 60 110 50 90 50").
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-gpu-check-$(hostname)-$(date +%Y%m%d-%H%M%S)}
@@ -18,7 +20,8 @@ out=$(cd "$out" && pwd)
 device=${GPU_CHECK_DEVICE:-opencl}
 config=${GPU_CHECK_CONFIG:-megaportraits-512}
 frames=${GPU_CHECK_FRAMES:-3}
-read -r t_devices t_compare t_tune t_ops t_conv t_model <<< "${GPU_CHECK_LIMITS:-20 90 60 110 50 140}"
+lp_config=${GPU_CHECK_LP_CONFIG:-liveportrait}
+read -r t_devices t_compare t_tune t_ops t_conv t_model t_lp <<< "${GPU_CHECK_LIMITS:-20 90 60 110 50 90 50}"
 alt_conv=${GPU_CHECK_ALT_CONV:-direct}
 portrait=("$here/run.sh")
 log="$out/log.txt"
@@ -56,6 +59,7 @@ step ops "$t_ops" profile-ops.json -- profile --ops --repeat 3 --json --device "
 PORTRAIT_VARIANTS="conv.algorithm=$alt_conv${PORTRAIT_VARIANTS:+,$PORTRAIT_VARIANTS}" \
   step conv "$t_conv" profile-conv-alt.json -- profile --ops --only conv2d,conv3d --repeat 1 --json --device "$device"
 step model "$t_model" profile-model.json -- profile --random-weights 1 --config "$config" --frames "$frames" --json --device "$device"
+step lp "$t_lp" profile-lp.json -- profile --model liveportrait --random-weights 1 --config "$lp_config" --frames "$frames" --json --device "$device"
 echo "== total $((SECONDS - total_start))s" | tee -a "$log"
 
 if command -v python3 > /dev/null 2>&1; then
@@ -65,4 +69,15 @@ else
     echo '```'; cat "$steps"; echo '```'; } > "$out/summary.md"
 fi
 rm -f "$steps"   # its table is in summary.md (and the steps in log.txt): 8 files at most come back from a device run
+if command -v python3 > /dev/null 2>&1; then   # one file for both model profiles (the raw JSON, as written)
+  python3 - "$out" <<'PY' && rm -f "$out/profile-model.json" "$out/profile-lp.json"
+import json, os, sys
+def read(name):
+    try:
+        with open(os.path.join(sys.argv[1], name)) as f: return json.load(f)
+    except (OSError, ValueError) as e: return {"_missing": f"{name}: {e.__class__.__name__}"}
+with open(os.path.join(sys.argv[1], "profile-models.json"), "w") as f:
+    json.dump({"megaportraits": read("profile-model.json"), "liveportrait": read("profile-lp.json")}, f, indent=1)
+PY
+fi
 echo "results in $out:"; ls -1 "$out"

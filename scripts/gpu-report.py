@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Markdown summary of a GPU check folder (scripts/gpu-check-run.sh): steps, device and its kernel
-variants, compare --ops verdict and failures, profile --ops and the full-model profile.
+variants, compare --ops verdict and failures, profile --ops and the two full-model profiles.
 Usage: gpu-report.py DIR > DIR/summary.md   (standard library only; a missing or partial JSON
 file, e.g. from a step stopped at its time limit, is reported as such)."""
 import json
@@ -77,8 +77,14 @@ def main(folder):
                                for c in ops["cases"]])]
         out.append("")
 
-    model = load(folder, "profile-model.json")
-    out += ["## Full-model profile", ""]
+    for name, title in [("profile-model.json", "Full-model profile"), ("profile-lp.json", "LivePortrait profile (released sizes)")]:
+        out += model_section(load(folder, name), title)
+    print("\n".join(out))
+
+
+def model_section(model, title):
+    """The markdown of one `portrait profile --json` result."""
+    out = [f"## {title}", ""]
     if "_missing" in model:
         out.append(f"no result: {model['_missing']}")
     else:
@@ -87,13 +93,13 @@ def main(folder):
                    f"({model['avatar_gflop'] / max(model['avatar_kernel_s'], 1e-9):.0f} GFLOP/s), {model['avatar_wall_s']:.2f} s wall; "
                    f"per frame {model['frame_wall_ms']:.1f} ms wall ({model['fps']:.2f} fps, {model['frame_gflop']:.1f} GFLOP), "
                    f"mean of {frames} after one warm-up.")
-        for title, key, scale in [("per-avatar stages", "avatar_stages", 1), ("per-frame stages (per frame)", "frame_stages", frames),
+        for heading, key, scale in [("per-avatar stages", "avatar_stages", 1), ("per-frame stages (per frame)", "frame_stages", frames),
                                   ("per-frame kernels (per frame, top 15)", "frame_kernels", frames)]:
             rows = model[key][:15] if key == "frame_kernels" else model[key]
-            out += ["", f"**{title}**", "", table(["name", "ms", "GFLOP/s", "GB/s"],
+            out += ["", f"**{heading}**", "", table(["name", "ms", "GFLOP/s", "GB/s"],
                                                   [[r["name"], f"{r['ms'] / scale:.2f}", f"{r['gflops']:.1f}", f"{r['gbps']:.1f}"] for r in rows])]
     out.append("")
-    print("\n".join(out))
+    return out
 
 
 if __name__ == "__main__":
