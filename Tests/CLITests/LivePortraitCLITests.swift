@@ -161,7 +161,7 @@ struct LivePortraitCLITests {
                               "weights do not fit config 'liveportrait-tiny'", "problems:", "missing appearance.stem.conv.weight [4, 3, 3, 3]"], out: out)
         try Self.expectError(render + Self.model + ["--eye-retargeting", "1,2"], ["--eye-retargeting expects 3 comma-separated ratios", "'1,2'"], out: out)
         try Self.expectError(render + Self.model + ["--lip-retargeting", "0.1,nan"], ["--lip-retargeting expects 2"], out: out)
-        try Self.expectError(render + Self.model + ["--driving-multiplier", "-1"], ["--driving-multiplier must be"], out: out)
+        try Self.expectError(render + Self.model + ["--driving-multiplier=-1"], ["--driving-multiplier must be"], out: out)
         // A LivePortrait option with a MegaPortraits network is refused, not ignored.
         try Self.expectError(render + ["--config", "tiny", "--random-weights", "3", "--eye-retargeting", "0.3,0.3,0.1"],
                              ["--eye-retargeting is a LivePortrait option", "tiny is a MegaPortraits config"], out: out)
