@@ -77,7 +77,7 @@ struct LivePortraitCLITests {
         let expected = try Self.directImage(source: source, driver: driver, options: options)
         let rendered = try #require(image.hostValues)
         #expect(rendered.count == expected.count)
-        // Same code on the same CPU fallback: only summation order could differ (it does not today).
+        // Same code on the same CPU fallback; the tolerance only allows for a different summation order.
         let maxError = zip(rendered, expected).map { abs($0 - $1) }.max() ?? .infinity
         #expect(maxError <= 1e-5, "max |Δ| \(maxError) between the CLI's image and the network's")
         // The comparison can fail: the two motion modes give different images.
