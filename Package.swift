@@ -69,7 +69,7 @@ let package = Package(
 
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels", "Runtime"]),
-        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels", "Face"]),
+        .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels", "Face", "LivePortrait"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "LivePortraitTests", dependencies: ["LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media"]),

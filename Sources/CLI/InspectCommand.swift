@@ -31,14 +31,15 @@ struct InspectCommand: ParsableCommand {
             }
             print("\(st.names.count) tensors, \(total) values" + (st.metadata.isEmpty ? "" : "; metadata \(st.metadata)"))
             if let config {
-                switch model ?? ModelFamily.implied(byConfig: config) {
+                let family = model ?? ModelFamily.implied(byConfig: config)
+                switch family {
                 case .megaportraits:
                     let cfg = try ModelConfig.load(config)
-                    try Weights.load(path: file, config: cfg).validate(against: cfg)
+                    try FileFamily.explaining(file, for: family) { try Weights.load(path: file, config: cfg).validate(against: cfg) }
                     print("matches config \(cfg.name)")
                 case .liveportrait:
                     let cfg = try LivePortraitConfig.load(config)
-                    try Weights.load(path: file, config: cfg).validate(against: cfg)
+                    try FileFamily.explaining(file, for: family) { try Weights.load(path: file, config: cfg).validate(against: cfg) }
                     print("matches LivePortrait config \(cfg.name)")
                 }
             }

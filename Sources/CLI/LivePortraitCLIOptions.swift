@@ -5,7 +5,9 @@ import LivePortrait
 extension AnimationRegion: ExpressibleByArgument {}
 
 /// The LivePortrait per-frame options (`render --model liveportrait`), the official CLI's flags
-/// with the official defaults; ignored by MegaPortraits.
+/// with the official defaults. They are checked when the network is made (`options()`, so a bad
+/// value is a `portrait: error:` with exit status 2 like every other error), and refused with a
+/// MegaPortraits network (`given`).
 struct LivePortraitCLIOptions: ParsableArguments {
     @Flag(name: .customLong("absolute-motion"), help: "LivePortrait: drive with the driver's absolute pose and expression instead of its motion relative to the first frame.")
     var absoluteMotion = false
@@ -28,13 +30,16 @@ struct LivePortraitCLIOptions: ParsableArguments {
     @Option(name: .customLong("lip-retargeting"), help: "LivePortrait: lip retargeting with open ratios SOURCE,TARGET (e.g. 0.05,0.40 opens the mouth).")
     var lipRetargeting: String?
 
-    func validate() throws {
-        guard drivingMultiplier.isFinite, drivingMultiplier >= 0 else { throw ValidationError("--driving-multiplier must be a finite value ≥ 0") }
-        _ = try options()
+    /// The options set away from their defaults, by flag name (empty when none is).
+    var given: [String] {
+        [("--absolute-motion", absoluteMotion), ("--region", region != .all), ("--no-stitching", noStitching),
+         ("--no-expression-friendly", noExpressionFriendly), ("--driving-multiplier", drivingMultiplier != 1),
+         ("--eye-retargeting", eyeRetargeting != nil), ("--lip-retargeting", lipRetargeting != nil)].filter(\.1).map(\.0)
     }
 
-    /// The network's options.
+    /// The network's options; throws a `ValidationError` naming the flag for a bad value.
     func options() throws -> LivePortraitOptions {
+        guard drivingMultiplier.isFinite, drivingMultiplier >= 0 else { throw ValidationError("--driving-multiplier must be a finite value ≥ 0") }
         var o = LivePortraitOptions()
         o.relativeMotion = !absoluteMotion
         o.region = region

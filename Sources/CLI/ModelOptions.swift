@@ -54,7 +54,8 @@ struct ModelOptions: ParsableArguments {
 
     /// Loads or generates the MegaPortraits weights (exactly one of --weights / --random-weights).
     func loadWeights(_ cfg: ModelConfig) throws -> Weights {
-        try chooseWeights(load: { try Weights.load(path: $0, config: cfg) }, random: { Weights.random(config: cfg, seed: $0) })
+        try chooseWeights(load: { path in try FileFamily.explaining(path, for: .megaportraits) { try Weights.load(path: path, config: cfg) } },
+                      random: { Weights.random(config: cfg, seed: $0) })
     }
 
     /// `load(path)` for --weights or `random(seed)` for --random-weights (exactly one of them).
@@ -82,6 +83,10 @@ struct ModelOptions: ParsableArguments {
         guard family == .megaportraits else {
             throw ValidationError("this command runs MegaPortraits configs only; \(config) is a \(family.rawValue) config")
         }
+        let given = livePortrait.given
+        guard given.isEmpty else {
+            throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "is a LivePortrait option" : "are LivePortrait options"); \(config) is a MegaPortraits config (use --model liveportrait or a liveportrait config)")
+        }
         let cfg = try modelConfig()
         return try Network(config: cfg, weights: try loadWeights(cfg), engine: engine)
     }
@@ -91,10 +96,11 @@ struct ModelOptions: ParsableArguments {
         switch family {
         case .megaportraits: return try makeNetwork(engine: engine)
         case .liveportrait:
+            let options = try livePortrait.options()
             let cfg = try LivePortraitConfig.load(config)
-            let weights = try chooseWeights(load: { try Weights.load(path: $0, config: cfg) }, random: { Weights.random(config: cfg, seed: $0) })
-            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine),
-                                     options: try livePortrait.options())
+            let weights = try chooseWeights(load: { path in try FileFamily.explaining(path, for: .liveportrait) { try Weights.load(path: path, config: cfg) } },
+                                            random: { Weights.random(config: cfg, seed: $0) })
+            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine), options: options)
         }
     }
 }

@@ -140,7 +140,7 @@ struct RenderCommand: ParsableCommand {
             let avatarRecorder = stages == nil ? nil : StageRecorder()
             let avatarState: any PortraitSource
             if let avatar {
-                avatarState = try network.loadSource(path: avatar)
+                avatarState = try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) }
             } else {
                 let start = Date()
                 let sourceTensor = FrameConversion.tensor(sourceImage!)

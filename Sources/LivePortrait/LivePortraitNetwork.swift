@@ -178,7 +178,9 @@ public final class LivePortraitNetwork: @unchecked Sendable {
         let xs = s.keypoints
         var x = MotionComposer.compose(source: s, driver: d, first: first, options: options)
         try record("x_d_composed", x)
-        if options.expressionFriendly {
+        // The official pipeline rescales only relative motion (`flag_relative_motion and
+        // driving_option == "expression-friendly"`); absolute keypoints are used as composed.
+        if options.expressionFriendly && options.relativeMotion {
             let x0 = MotionComposer.compose(source: s, driver: first, first: first, options: options)
             x = MotionComposer.expressionFriendly(x, first: x0, source: xs)
             try record("x_d_expression", x)

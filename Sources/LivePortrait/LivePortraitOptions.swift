@@ -47,7 +47,8 @@ public struct LivePortraitOptions: Sendable, Equatable {
     /// What the driving motion moves (`animation_region`).
     public var region: AnimationRegion = .all
     /// `driving_option == "expression-friendly"`: rescale the motion by the hull-volume ratio
-    /// sqrt(V(x_s)) / sqrt(V(x_d,0)) around x_s (false: 'pose-friendly', no rescale).
+    /// sqrt(V(x_s)) / sqrt(V(x_d,0)) around x_s (false: 'pose-friendly', no rescale). Applies to
+    /// relative motion only, as in the official pipeline; absolute motion is never rescaled.
     public var expressionFriendly: Bool = true
     /// The stitching MLP's correction (`flag_stitching`).
     public var stitching: Bool = true

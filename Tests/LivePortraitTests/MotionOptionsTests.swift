@@ -49,4 +49,21 @@ struct LivePortraitMotionOptionsTests {
                                            scale: s.scale, translation: s.translation)
         for i in 0..<xs.count { #expect(abs(exp[i] - expected[i]) < 1e-12) }
     }
+
+    @Test("absolute motion is not rescaled expression-friendly (the official pipeline rescales relative motion only)")
+    func absoluteMotionSkipsExpressionFriendly() throws {
+        let (fixture, network) = (try LPFixture(), try LPTestSupport.network())
+        let source = try network.makeSource(image: fixture.source)
+        let first = try network.motion(of: fixture.drivers[0]), driver = try network.motion(of: fixture.drivers[1])
+        let friendly = try Self.keypoints(network, source, driver: driver, first: first) { $0.relativeMotion = false }
+        let plain = try Self.keypoints(network, source, driver: driver, first: first) {
+            $0.relativeMotion = false
+            $0.expressionFriendly = false
+        }
+        #expect(friendly == plain)
+        // Relative motion is rescaled around x_s: x_d,0 maps to x_s, so a still driver leaves x_s.
+        let still = try Self.keypoints(network, source, driver: first, first: first) { _ in }
+        for (a, b) in zip(still, source.motion.keypoints) { #expect(abs(a - b) < 1e-9) }
+        #expect(friendly != still, "absolute motion follows the driver, not x_s")
+    }
 }
