@@ -1615,3 +1615,36 @@ __kernel void weighted_motion_sum(__global const float* mask, __global const flo
     }
     vstore3(acc, (size_t)n * V + v, out);
 }
+
+// ==== Grouped convolution (Sources/Kernels/GroupedConvolution*.swift) ====
+
+// grouped_conv2d: conv2d with groups = G, zero padding. x [N, Cin, H, W], w [Cout, Cin/G, kh, kw],
+// b [Cout] (used when has_bias) -> y [planes = N·Cout, Ho, Wo]; global [Wo, Ho, planes]. Direct:
+// one work-item per output, summing its group's Cin/G channels × kh × kw taps (channel, then
+// row-major taps; out-of-range taps read a clamped address and add zero), then the bias.
+__kernel void grouped_conv2d(__global const float* x, __global const float* w, __global const float* b,
+                             __global float* y, int has_bias, int Cin, int Cout, int G, int H, int W, int Ho, int Wo,
+                             int kh, int kw, int sh, int sw, int ph, int pw, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    if (ox >= Wo || oy >= Ho || p >= planes) return;
+    int n = p / Cout, o = p % Cout;
+    int cg = Cin / G, group = o / (Cout / G);
+    __global const float* src = x + ((size_t)n * Cin + (size_t)group * cg) * H * W;
+    __global const float* f = w + (size_t)o * cg * kh * kw;
+    float sum = 0.0f;
+    for (int c = 0; c < cg; c++) {
+        __global const float* plane = src + (size_t)c * H * W;
+        for (int ky = 0; ky < kh; ky++) {
+            int iy = oy * sh - ph + ky;
+            int rowValid = iy >= 0 && iy < H;
+            __global const float* row = plane + (size_t)clamp(iy, 0, H - 1) * W;
+            for (int kx = 0; kx < kw; kx++) {
+                int ix = ox * sw - pw + kx;
+                float v = row[clamp(ix, 0, W - 1)];
+                sum += ((rowValid && ix >= 0 && ix < W) ? v : 0.0f) * f[ky * kw + kx];
+            }
+        }
+        f += kh * kw;
+    }
+    y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[o] : 0.0f);
+}

@@ -6,7 +6,8 @@ public enum OpCatalog {
         ElementwiseOps.definitions + ConvolutionOps.definitions + LinearOps.definitions +
         NormalizationOps.definitions + PoolingOps.definitions + ResampleOps.definitions +
         GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions +
-        SoftmaxOps.definitions + PixelShuffleOps.definitions + KeypointMotionOps.definitions
+        SoftmaxOps.definitions + PixelShuffleOps.definitions + KeypointMotionOps.definitions +
+        GroupedConvolutionOps.definitions
 
     /// The op called `name`.
     public static func op(named name: String) throws -> OpDefinition {

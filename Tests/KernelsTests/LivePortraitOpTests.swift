@@ -27,23 +27,34 @@ struct LivePortraitOpTests {
         return (op, Comparison(actual: try engine.values(actual), reference: expected.hostValues!, tolerance: op.tolerance))
     }
 
-    @Test("the LivePortrait fixtures exist and stay within their budget (150 KB)")
-    func fixtureBudget() throws {
-        #expect(Self.fixtures.count >= 20)
-        let bytes = try Self.fixtures.reduce(0) { total, file in
+    /// The total size in bytes of the fixture files `files` (a family's budget).
+    static func bytes(of files: [String]) throws -> Int {
+        try files.reduce(0) { total, file in
             let attributes = try FileManager.default.attributesOfItem(atPath: GoldenTests.directory.appendingPathComponent(file).path)
             return total + ((attributes[.size] as? Int) ?? 0)
         }
+    }
+
+    /// Runs fixture `file` on every engine and expects PyTorch's output within the op's
+    /// tolerance; prints each error as `<family> golden <file> on <engine>: max|Δ| ...`.
+    static func expectEnginesMatchPyTorch(_ file: String, family: String) throws {
+        for engine in engines {
+            let (op, result) = try run(file, on: engine)
+            print("\(family) golden \(file) on \(engine.name): max|Δ| vs PyTorch \(result.maxAbsoluteError) (tolerance \(op.tolerance))")
+            #expect(result.passed, "\(file) on \(engine.name): \(result) (tolerance \(op.tolerance))")
+        }
+    }
+
+    @Test("the LivePortrait fixtures exist and stay within their budget (150 KB)")
+    func fixtureBudget() throws {
+        #expect(Self.fixtures.count >= 20)
+        let bytes = try Self.bytes(of: Self.fixtures)
         #expect(bytes < 150_000, "liveportrait fixtures: \(bytes) bytes")
     }
 
     @Test("CPU and OpenCL both match PyTorch on every LivePortrait fixture", arguments: fixtures)
     func bothBackendsMatchPyTorch(_ file: String) throws {
-        for engine in Self.engines {
-            let (op, result) = try Self.run(file, on: engine)
-            print("liveportrait golden \(file) on \(engine.name): max|Δ| vs PyTorch \(result.maxAbsoluteError) (tolerance \(op.tolerance))")
-            #expect(result.passed, "\(file) on \(engine.name): \(result) (tolerance \(op.tolerance))")
-        }
+        try Self.expectEnginesMatchPyTorch(file, family: "liveportrait")
     }
 
     @Test("worst CPU vs OpenCL error of each new op over its catalog cases (printed)")

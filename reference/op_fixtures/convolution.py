@@ -5,7 +5,9 @@ import torch.nn.functional as F
 from op_fixtures import seeded
 
 
-def _conv(seed, stem, op, input_shape, weight_shape, bias, stride, padding):
+def _conv(seed, stem, op, input_shape, weight_shape, bias, stride, padding, groups=1):
+    """One fixture: seeded input, weight scaled by its fan-in, optional bias. op is conv2d,
+    conv3d or grouped_conv2d (which also records groups)."""
     fan_in = 1
     for s in weight_shape[1:]:
         fan_in *= s
@@ -17,9 +19,12 @@ def _conv(seed, stem, op, input_shape, weight_shape, bias, stride, padding):
     if bias:
         b = seeded(seed + 2, weight_shape[0], lo=-0.5, hi=0.5)
         tensors["bias"] = b
-    fn = F.conv2d if op == "conv2d" else F.conv3d
-    out = fn(x, w, b, stride=stride, padding=padding)
-    return stem, op, tensors, {"stride": stride, "padding": padding}, out
+    fn = F.conv3d if op == "conv3d" else F.conv2d
+    out = fn(x, w, b, stride=stride, padding=padding, groups=groups)
+    params = {"stride": stride, "padding": padding}
+    if op == "grouped_conv2d":
+        params["groups"] = groups
+    return stem, op, tensors, params, out
 
 
 def cases():
