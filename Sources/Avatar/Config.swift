@@ -157,6 +157,9 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     /// GroupNorm epsilon as the engine's float.
     var eps: Float { Float(normEps) }
 
+    /// The GroupNorm settings of every plain norm layer.
+    var groupNorm: GroupNormSettings { GroupNormSettings(groups: normGroups, eps: eps) }
+
     /// The identity-ResNet output channels (bottleneck expansion 4).
     var identityOutputChannels: Int { identityWidth * 8 * 4 }
 }

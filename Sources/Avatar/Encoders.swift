@@ -6,7 +6,7 @@ import Runtime
 struct Appearance {
     let stem: Conv
     let blocks: [ResBlock]
-    let headNorm: Norm
+    let headNorm: GroupNorm
     let head: Conv
     let blocks3D: [ResBlock]
 
@@ -15,14 +15,14 @@ struct Appearance {
         var cin = cfg.appearanceStemChannels
         var blocks: [ResBlock] = []
         for (i, cout) in cfg.appearanceBlockChannels.enumerated() {
-            blocks.append(ResBlock(c, "appearance.blocks.\(i)", dims: 2, cin, cout, conv1Bias: true))
+            blocks.append(ResBlock(c, "appearance.blocks.\(i)", dims: 2, cin, cout, conv1Bias: true, norm: cfg.groupNorm))
             cin = cout
         }
         self.blocks = blocks
-        headNorm = Norm(c, "appearance.head_norm", cin)
+        headNorm = GroupNorm(c, "appearance.head_norm", cin, cfg.groupNorm)
         head = Conv(c, "appearance.head", dims: 2, cin, cfg.projectionChannels, kernel: 1, bias: true)
         blocks3D = (0..<cfg.appearance3DBlocks).map {
-            ResBlock(c, "appearance.blocks3d.\($0)", dims: 3, cfg.volumeChannels, cfg.volumeChannels, conv1Bias: false)
+            ResBlock(c, "appearance.blocks3d.\($0)", dims: 3, cfg.volumeChannels, cfg.volumeChannels, conv1Bias: false, norm: cfg.groupNorm)
         }
     }
 
@@ -92,7 +92,7 @@ struct Identity {
     let normalise: ImageNormalisation
 
     init(_ c: ParameterCollector, _ cfg: ModelConfig) {
-        trunk = ResNetTrunk(c, "identity.trunk", bottleneck: true, layers: cfg.identityLayers, width: cfg.identityWidth, norm: .groupNorm)
+        trunk = ResNetTrunk(c, "identity.trunk", bottleneck: true, layers: cfg.identityLayers, width: cfg.identityWidth, norm: .groupNorm(cfg.groupNorm))
         head = Conv(c, "identity.head", dims: 2, trunk.outputChannels, cfg.embedChannels, kernel: 1, bias: false)
         normalise = ImageNormalisation(c, cfg)
     }

@@ -9,14 +9,14 @@ struct G3D {
     let input: String
     let skip: [ResBlock]
     let up: [ResBlock]
-    let headNorm: Norm
+    let headNorm: GroupNorm
     let head: Conv
 
     init(_ c: ParameterCollector, _ cfg: ModelConfig) {
         var cin = cfg.volumeChannels
         var down: [ResBlock] = []
         for (i, cout) in cfg.g3dDownChannels.enumerated() {
-            down.append(ResBlock(c, "g3d.down.\(i)", dims: 3, cin, cout, conv1Bias: false))
+            down.append(ResBlock(c, "g3d.down.\(i)", dims: 3, cin, cout, conv1Bias: false, norm: cfg.groupNorm))
             cin = cout
         }
         self.down = down
@@ -25,13 +25,13 @@ struct G3D {
         var skip: [ResBlock] = [], up: [ResBlock] = []
         cin = cfg.g3dInputChannels
         for (i, cout) in cfg.g3dUpChannels.enumerated() {
-            skip.append(ResBlock(c, "g3d.skip.\(i)", dims: 3, cin, cin, conv1Bias: false))
-            up.append(ResBlock(c, "g3d.up.\(i)", dims: 3, cin, cout, conv1Bias: false))
+            skip.append(ResBlock(c, "g3d.skip.\(i)", dims: 3, cin, cin, conv1Bias: false, norm: cfg.groupNorm))
+            up.append(ResBlock(c, "g3d.up.\(i)", dims: 3, cin, cout, conv1Bias: false, norm: cfg.groupNorm))
             cin = cout
         }
         self.skip = skip
         self.up = up
-        headNorm = Norm(c, "g3d.head_norm", cin)
+        headNorm = GroupNorm(c, "g3d.head_norm", cin, cfg.groupNorm)
         head = Conv(c, "g3d.head", dims: 3, cin, cin, kernel: cfg.g3dHeadKernel, bias: true)
     }
 
@@ -80,19 +80,19 @@ struct G2D {
     let projection: Conv
     let blocks: [ResBlock]
     let up: [(block: ResBlock, upsample: Bool)]
-    let headNorm: Norm
+    let headNorm: GroupNorm
     let head: Conv
 
     init(_ c: ParameterCollector, _ cfg: ModelConfig) {
         projection = Conv(c, "g2d.projection", dims: 2, cfg.projectionChannels, cfg.g2dChannels, kernel: 1, bias: false)
         blocks = (0..<cfg.g2dSameBlocks).map {
-            ResBlock(c, "g2d.blocks.\($0)", dims: 2, cfg.g2dChannels, cfg.g2dChannels, conv1Bias: true)
+            ResBlock(c, "g2d.blocks.\($0)", dims: 2, cfg.g2dChannels, cfg.g2dChannels, conv1Bias: true, norm: cfg.groupNorm)
         }
         up = cfg.g2dUpBlocks.enumerated().map { i, b in
-            (ResBlock(c, "g2d.up.\(i)", dims: 2, b.cin, b.cout, conv1Bias: true), b.upsample)
+            (ResBlock(c, "g2d.up.\(i)", dims: 2, b.cin, b.cout, conv1Bias: true, norm: cfg.groupNorm), b.upsample)
         }
         let last = cfg.g2dUpBlocks.last?.cout ?? cfg.g2dChannels
-        headNorm = Norm(c, "g2d.head_norm", last)
+        headNorm = GroupNorm(c, "g2d.head_norm", last, cfg.groupNorm)
         head = Conv(c, "g2d.head", dims: 2, last, 3, kernel: cfg.g2dHeadKernel, bias: true)
     }
 

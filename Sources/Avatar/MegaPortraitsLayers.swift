@@ -2,33 +2,16 @@ import Kernels
 import NetworkCore
 import Runtime
 
-/// `nn.GroupNorm(norm_groups, channels, eps)` with affine weight and bias.
-struct Norm {
-    let weight: String, bias: String
-    let channels: Int
-
-    init(_ c: ParameterCollector, _ prefix: String, _ channels: Int) {
-        self.channels = channels
-        weight = c.declare(prefix + ".weight", [channels], .onePlusUniform(bound: 0.1))
-        bias = c.declare(prefix + ".bias", [channels], .uniform(bound: 0.1))
-    }
-
-    func callAsFunction(_ f: ModelForward, _ x: Tensor, relu: Bool = false) throws -> Tensor {
-        try f.engine.groupNorm(x, groups: f.config.normGroups, weight: f.parameter(weight), bias: f.parameter(bias), eps: f.config.eps,
-                               relu: relu)
-    }
-}
-
 /// Pre-activation residual block with plain GroupNorm (2-D or 3-D), `layers.py ResBlock`:
 /// `conv2(relu(norm2(conv1(relu(norm1(x)))))) + skip(x)`; no activation after the add.
 struct ResBlock {
-    let norm1: Norm, conv1: Conv, norm2: Norm, conv2: Conv
+    let norm1: GroupNorm, conv1: Conv, norm2: GroupNorm, conv2: Conv
     let skip: Conv?
 
-    init(_ c: ParameterCollector, _ prefix: String, dims: Int, _ cin: Int, _ cout: Int, conv1Bias: Bool) {
-        norm1 = Norm(c, prefix + ".norm1", cin)
+    init(_ c: ParameterCollector, _ prefix: String, dims: Int, _ cin: Int, _ cout: Int, conv1Bias: Bool, norm: GroupNormSettings) {
+        norm1 = GroupNorm(c, prefix + ".norm1", cin, norm)
         conv1 = Conv(c, prefix + ".conv1", dims: dims, cin, cout, kernel: 3, bias: conv1Bias)
-        norm2 = Norm(c, prefix + ".norm2", cout)
+        norm2 = GroupNorm(c, prefix + ".norm2", cout, norm)
         conv2 = Conv(c, prefix + ".conv2", dims: dims, cout, cout, kernel: 3, bias: false)
         skip = cin != cout ? Conv(c, prefix + ".skip", dims: dims, cin, cout, kernel: 1, bias: false) : nil
     }

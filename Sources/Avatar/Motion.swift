@@ -35,7 +35,7 @@ struct Expression {
     let normalise: ImageNormalisation
 
     init(_ c: ParameterCollector, _ cfg: ModelConfig) {
-        trunk = ResNetTrunk(c, "expression.trunk", bottleneck: false, layers: cfg.expressionLayers, width: cfg.expressionWidth, norm: .groupNorm)
+        trunk = ResNetTrunk(c, "expression.trunk", bottleneck: false, layers: cfg.expressionLayers, width: cfg.expressionWidth, norm: .groupNorm(cfg.groupNorm))
         head = Conv(c, "expression.head", dims: 2, trunk.outputChannels, cfg.zChannels, kernel: 1, bias: false)
         let p = cfg.expressionPoolSize
         fc = Linear(c, "expression.fc", cfg.zChannels * p * p, cfg.zChannels, bias: false)

@@ -30,7 +30,7 @@ struct Embedding {
 struct WarpGenerator {
     let firstConv: Conv
     let blocks: [AdaptiveResBlock3D]
-    let headNorm: Norm
+    let headNorm: GroupNorm
     let head: Conv
 
     init(_ c: ParameterCollector, _ prefix: String, _ cfg: ModelConfig) {
@@ -43,7 +43,7 @@ struct WarpGenerator {
             cin = cout
         }
         self.blocks = blocks
-        headNorm = Norm(c, prefix + ".head_norm", cin)
+        headNorm = GroupNorm(c, prefix + ".head_norm", cin, cfg.groupNorm)
         head = Conv(c, prefix + ".head", dims: 3, cin, 3, kernel: 3, bias: true, scale: 0.1)
     }
 
