@@ -300,6 +300,7 @@ inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
 
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
+CONV_TILE16_KERNEL(conv_k7s1_tile16x16, 7, 2)
 
 // 16 × 6 tiles for CPUs with 256-bit vectors (PoCL on AVX2; chosen in Swift by device): each
 // work-item computes 16 output channels (two packed weight blocks, loaded as two float8 with the
@@ -376,6 +377,7 @@ inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW) {
 
 CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
+CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 
 
 // Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,

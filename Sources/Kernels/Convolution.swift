@@ -160,6 +160,7 @@ enum ConvolutionOps {
             convCase("odd 5->7 k3 s2 p1 10x9", input: [1, 5, 10, 9], weight: [7, 5, 3, 3], bias: false, stride: "2", padding: "1"),
             convCase("odd 2->3 k(3,5) s(1,3) p(0,2) 1-row edge", input: [1, 2, 3, 11], weight: [3, 2, 3, 5], bias: true, stride: "(1, 3)", padding: "(0, 2)"),
             convCase("odd 3->4 k7 p3 s1 9x10", input: [1, 3, 9, 10], weight: [4, 3, 7, 7], bias: true, padding: "3"),
+            convCase("odd 5->11 k7 p3 s1 9x10 (two channel blocks: the wide k7 tiles)", input: [1, 5, 9, 10], weight: [11, 5, 7, 7], bias: true, padding: "3"),
             convCase("odd 3->7 k4 s4 13x9 (ConvNeXt stem)", input: [2, 3, 13, 9], weight: [7, 3, 4, 4], bias: true, stride: "4"),
             convCase("odd 6->9 k2 s2 9x11 (ConvNeXt downsample)", input: [1, 6, 9, 11], weight: [9, 6, 2, 2], bias: true, stride: "2"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),

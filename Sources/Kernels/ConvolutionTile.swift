@@ -7,10 +7,10 @@ public enum ConvolutionTile: String, CaseIterable, Sendable {
     /// broadcast): any kernel width and stride; GPUs and single-block convolutions.
     case tile8x8 = "8x8"
     /// 16 channels × 6 positions in twelve `float8` accumulators (weights as vectors, inputs
-    /// broadcast): CPUs with 256-bit vectors (AVX2), stride-1 k1/k3, at least two channel blocks.
+    /// broadcast): CPUs with 256-bit vectors (AVX2), stride-1 k1/k3/k7, at least two channel blocks.
     case tile16x6 = "16x6"
     /// 16 channels × 16 positions in sixteen `float16` accumulators: CPUs with 512-bit vectors
-    /// (PoCL names them `pthread-…-avx512…`), stride-1 k1/k3.
+    /// (PoCL names them `pthread-…-avx512…`), stride-1 k1/k3/k7.
     case tile16x16 = "16x16"
 
     /// Output x positions per work-item.
@@ -22,12 +22,13 @@ public enum ConvolutionTile: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the wide tiles have a kernel for this kernel width and x stride (k1/k3, stride 1).
+    /// Whether the wide tiles have a kernel for this kernel width and x stride (k1/k3/k7, stride
+    /// 1; k7 is LivePortrait's 7×7×7 dense-motion mask and 7×7 occlusion convolutions).
     static func wideTilesApply(kernelWidth: Int, strideX: Int) -> Bool {
-        strideX == 1 && (kernelWidth == 1 || kernelWidth == 3)
+        strideX == 1 && [1, 3, 7].contains(kernelWidth)
     }
 
-    /// The tile for one convolution: 8×8 where no wide kernel exists (k7, strided), else
+    /// The tile for one convolution: 8×8 where no wide kernel exists (k5, strided), else
     /// `preferred`, the engine's `conv.tile` (measured on PoCL 3.1: 16×6 is 1.3–1.6× the 8×8
     /// tile on AVX2, 16×16 up to 1.7× on AVX-512), except 16×6 with one channel block, where
     /// half its work would be a recomputed block.
