@@ -106,7 +106,8 @@ extension Engine {
         // PyTorch accepts an unbatched input (one rank lower) and returns an unbatched result.
         let unbatched = input.rank == rank + 1
         let batched = unbatched ? try input.reshaped([1] + input.shape) : input
-        let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank))
+        let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank,
+                                                winogradCPU: variants.convolutionAlgorithm == .winograd4))
         return unbatched ? try result.reshaped(Array(result.shape.dropFirst())) : result
     }
 }
@@ -160,6 +161,7 @@ enum ConvolutionOps {
             convCase("odd 5->7 k3 s2 p1 10x9", input: [1, 5, 10, 9], weight: [7, 5, 3, 3], bias: false, stride: "2", padding: "1"),
             convCase("odd 2->3 k(3,5) s(1,3) p(0,2) 1-row edge", input: [1, 2, 3, 11], weight: [3, 2, 3, 5], bias: true, stride: "(1, 3)", padding: "(0, 2)"),
             convCase("odd 3->4 k7 p3 s1 9x10", input: [1, 3, 9, 10], weight: [4, 3, 7, 7], bias: true, padding: "3"),
+            convCase("odd 4->6 k3 p1 9x70 (Winograd 4x4 vector and edge blocks)", input: [1, 4, 9, 70], weight: [6, 4, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 stem 3->64 k7 s2 p3 32x32", input: [1, 3, 32, 32], weight: [64, 3, 7, 7], bias: false, stride: "2", padding: "3"),
             convCase("mp/8 P 192->64 k1 16x16", input: [1, 192, 16, 16], weight: [64, 192, 1, 1], bias: false),
@@ -175,6 +177,7 @@ enum ConvolutionOps {
             convCase("odd 5->3 k1 1-voxel edges 1x1x9", input: [1, 5, 1, 1, 9], weight: [3, 5, 1, 1, 1], bias: true),
             convCase("odd 2->6 k(1,3,3) p(0,1,1) 3x6x7", input: [1, 2, 3, 6, 7], weight: [6, 2, 1, 3, 3], bias: true, padding: "(0, 1, 1)"),
             convCase("odd 3->4 k3 p1 1x1x1", input: [1, 3, 1, 1, 1], weight: [4, 3, 3, 3, 3], bias: true, padding: "1"),
+            convCase("odd 3->17 k3 p1 batch 2 3x5x66 (Winograd 4x4 vector blocks)", input: [2, 3, 3, 5, 66], weight: [17, 3, 3, 3, 3], bias: false, padding: "1"),
             convCase("mp/16 W 16->8 k3 p1 8x16x16", input: [1, 16, 8, 16, 16], weight: [8, 16, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp/16 E_app 24->24 k3 p1 4x16x16", input: [1, 24, 4, 16, 16], weight: [24, 24, 3, 3, 3], bias: false, padding: "1"),
         ], profileCases: [
