@@ -80,8 +80,11 @@ def one_round(args, number):
     if "ort" in args.peers:
         steps.append(("ort", lambda: peer("ONNX Runtime", run_script([os.path.join(HERE, "onnx_peer.py")] + common))))
     for i, (label, step) in enumerate(steps):
-        print(f"[round {number}, {i + 1}/{len(steps)}] {label} ... load average {os.getloadavg()[0]:.1f}", flush=True)
-        rows.append(step())
+        before = os.getloadavg()[0]
+        print(f"[round {number}, {i + 1}/{len(steps)}] {label} ... load average {before:.1f}", flush=True)
+        row = step()
+        row["load"] = [before, os.getloadavg()[0]]
+        rows.append(row)
     return rows
 
 
@@ -91,14 +94,14 @@ def print_round(args, rows, number):
     print(f"\nround {number}: {args.config} — ours on {base['device']}; load average now "
           f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1 / 5 / 15 min)")
     paths = [p for p in ("frame", "avatar") if args.path in (p, "both")]
-    header = f"{'engine':26}" + "".join(f"{p + ' ms':>13}{'÷ ours':>8}" for p in paths)
+    header = f"{'engine':26}" + "".join(f"{p + ' ms':>13}{'÷ ours':>8}" for p in paths) + f"{'load':>12}"
     print(header)
     for r in rows:
         line = f"{r['engine']:26}"
         for p in paths:
             t, mine = r[f"{p}_ms"], base[f"{p}_ms"]
             line += f"{t:>13.1f}{t / mine:>7.2f}x" if t and mine else f"{'-':>13}{'':>8}"
-        print(line)
+        print(line + f"{r['load'][0]:>7.1f}→{r['load'][1]:.1f}")
     peak = base.get("peak")
     print("\n3x3 convolutions of the per-frame path (direct-convolution FLOPs / time, per frame):")
     for r in rows:

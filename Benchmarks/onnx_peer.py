@@ -33,8 +33,8 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "reference"))
-from model import Config, MegaPortraits, count_flops, seeded_init  # noqa: E402
-from bench_stages import stages  # noqa: E402
+from model import count_flops  # noqa: E402
+from bench_stages import seeded_network, stages  # noqa: E402
 
 
 def slug(text):
@@ -91,13 +91,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     import onnxruntime as ort
 
-    torch.set_num_threads(args.threads)
-    cfg = Config.load(args.config)
-    gen = torch.Generator().manual_seed(args.seed)
-    s = cfg.image_size
-    source, driver = torch.rand(1, 3, s, s, generator=gen), torch.rand(1, 3, s, s, generator=gen)
-    net = MegaPortraits(cfg).eval()
-    seeded_init(net, args.seed, calibration_images=torch.cat([source, driver]))
+    cfg, net, source, driver = seeded_network(args.config, args.seed, args.threads)
     folder = args.onnx_dir or f"/tmp/portraitcl-onnx/{cfg.name}-seed{args.seed}"
     os.makedirs(folder, exist_ok=True)
     load = os.getloadavg()[0]

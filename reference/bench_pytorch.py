@@ -23,9 +23,9 @@ import torch
 import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Config, MegaPortraits, count_flops, seeded_init  # noqa: E402
+from model import count_flops  # noqa: E402
 from model.flops import module_flops  # noqa: E402
-from bench_stages import stages  # noqa: E402
+from bench_stages import seeded_network, stages  # noqa: E402
 
 
 def time_conv3x3(net, calls):
@@ -69,13 +69,7 @@ def main():
                         help="also time every 3x3(x3) convolution of the per-frame stages (the per-avatar ones "
                              "with --path avatar) once (forward hooks) and report their direct-convolution GFLOP/s")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    cfg = Config.load(args.config)
-    gen = torch.Generator().manual_seed(args.seed)
-    s = cfg.image_size
-    source, driver = torch.rand(1, 3, s, s, generator=gen), torch.rand(1, 3, s, s, generator=gen)
-    net = MegaPortraits(cfg).eval()
-    seeded_init(net, args.seed, calibration_images=torch.cat([source, driver]))
+    cfg, net, source, driver = seeded_network(args.config, args.seed, args.threads)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"config {cfg.name}, torch {torch.__version__}, {args.threads} threads, float32, batch 1, "
           f"load average {load:.1f} on {os.cpu_count()} CPUs (others' work slows every stage)")

@@ -13,7 +13,21 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from model import Config, MegaPortraits, seeded_init
 from model.network import crop_matrix, pose_matrix, resize, rigid_grid
+
+
+def seeded_network(config, seed, threads):
+    """(cfg, net, source, driver): the config's network with seeded random weights
+    (reference/model/init.py) and seeded random source/driver images, torch on `threads` threads."""
+    torch.set_num_threads(threads)
+    cfg = Config.load(config)
+    gen = torch.Generator().manual_seed(seed)
+    s = cfg.image_size
+    source, driver = torch.rand(1, 3, s, s, generator=gen), torch.rand(1, 3, s, s, generator=gen)
+    net = MegaPortraits(cfg).eval()
+    seeded_init(net, seed, calibration_images=torch.cat([source, driver]))
+    return cfg, net, source, driver
 
 
 class PoseStage(nn.Module):

@@ -65,27 +65,20 @@ extension Engine {
         weight.withUnsafeBufferPointer { wp in
             u.withUnsafeMutableBufferPointer { up in
                 let (wa, ua) = (UInt(bitPattern: wp.baseAddress!), UInt(bitPattern: up.baseAddress!))
-                let workers = min(cout, 8)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                forEachChannel(cout, scratch: 18) { k, t in   // t = G g, 6 × 3
                     let wgt = UnsafePointer<Float>(bitPattern: wa)!, out = UnsafeMutablePointer<Float>(bitPattern: ua)!
-                    let t = UnsafeMutablePointer<Float>.allocate(capacity: 18)   // G g, 6 × 3
-                    defer { t.deallocate() }
-                    var k = worker
-                    while k < cout {
-                        for c in 0..<cin {
-                            let gp = wgt + (k * cin + c) * 9
-                            for j in 0..<3 {
-                                let o = g6(gp[j], gp[3 + j], gp[6 + j])
-                                t[j] = o.0; t[3 + j] = o.1; t[6 + j] = o.2; t[9 + j] = o.3; t[12 + j] = o.4; t[15 + j] = o.5
-                            }
-                            let dst = out + k * cin + c
-                            for i in 0..<6 {
-                                let o = g6(t[i * 3], t[i * 3 + 1], t[i * 3 + 2])   // (G g) Gᵀ
-                                dst[(i * 6) * plane] = o.0; dst[(i * 6 + 1) * plane] = o.1; dst[(i * 6 + 2) * plane] = o.2
-                                dst[(i * 6 + 3) * plane] = o.3; dst[(i * 6 + 4) * plane] = o.4; dst[(i * 6 + 5) * plane] = o.5
-                            }
+                    for c in 0..<cin {
+                        let gp = wgt + (k * cin + c) * 9
+                        for j in 0..<3 {
+                            let o = g6(gp[j], gp[3 + j], gp[6 + j])
+                            t[j] = o.0; t[3 + j] = o.1; t[6 + j] = o.2; t[9 + j] = o.3; t[12 + j] = o.4; t[15 + j] = o.5
                         }
-                        k += workers
+                        let dst = out + k * cin + c
+                        for i in 0..<6 {
+                            let o = g6(t[i * 3], t[i * 3 + 1], t[i * 3 + 2])   // (G g) Gᵀ
+                            dst[(i * 6) * plane] = o.0; dst[(i * 6 + 1) * plane] = o.1; dst[(i * 6 + 2) * plane] = o.2
+                            dst[(i * 6 + 3) * plane] = o.3; dst[(i * 6 + 4) * plane] = o.4; dst[(i * 6 + 5) * plane] = o.5
+                        }
                     }
                 }
             }
@@ -114,44 +107,37 @@ extension Engine {
         let tiles = tileRows.count * tw
         let plane = cin * tiles
         let (xa, va) = (UInt(bitPattern: x), UInt(bitPattern: v))
-        DispatchQueue.concurrentPerform(iterations: min(cin, 8)) { worker in
+        forEachChannel(cin, scratch: 36) { c, d in
             let x = UnsafePointer<Float>(bitPattern: xa)!, v = UnsafeMutablePointer<Float>(bitPattern: va)!
-            let d = UnsafeMutablePointer<Float>.allocate(capacity: 36)
-            defer { d.deallocate() }
-            let workers = min(cin, 8)
-            var c = worker
-            while c < cin {
-                let src = x + c * h * w
-                for (r, ty) in tileRows.enumerated() {
-                    for tx in 0..<tw {
-                        let (y0, x0) = (ty * 4 - ph, tx * 4 - pw)
-                        if y0 >= 0 && y0 + 6 <= h && x0 >= 0 && x0 + 6 <= w {
-                            for i in 0..<6 {
-                                let row = src + (y0 + i) * w + x0
-                                for j in 0..<6 { d[i * 6 + j] = row[j] }
-                            }
-                        } else {
-                            for i in 0..<6 {
-                                let yy = y0 + i
-                                for j in 0..<6 {
-                                    let xx = x0 + j
-                                    d[i * 6 + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? src[yy * w + xx] : 0
-                                }
-                            }
+            let src = x + c * h * w
+            for (r, ty) in tileRows.enumerated() {
+                for tx in 0..<tw {
+                    let (y0, x0) = (ty * 4 - ph, tx * 4 - pw)
+                    if y0 >= 0 && y0 + 6 <= h && x0 >= 0 && x0 + 6 <= w {
+                        for i in 0..<6 {
+                            let row = src + (y0 + i) * w + x0
+                            for j in 0..<6 { d[i * 6 + j] = row[j] }
                         }
-                        for j in 0..<6 {   // columns: Bᵀ d
-                            let o = bt((d[j], d[6 + j], d[12 + j], d[18 + j], d[24 + j], d[30 + j]))
-                            d[j] = o.0; d[6 + j] = o.1; d[12 + j] = o.2; d[18 + j] = o.3; d[24 + j] = o.4; d[30 + j] = o.5
-                        }
-                        let dst = v + c * tiles + r * tw + tx
-                        for i in 0..<6 {   // rows: (Bᵀ d) B
-                            let o = bt((d[i * 6], d[i * 6 + 1], d[i * 6 + 2], d[i * 6 + 3], d[i * 6 + 4], d[i * 6 + 5]))
-                            dst[(i * 6) * plane] = o.0; dst[(i * 6 + 1) * plane] = o.1; dst[(i * 6 + 2) * plane] = o.2
-                            dst[(i * 6 + 3) * plane] = o.3; dst[(i * 6 + 4) * plane] = o.4; dst[(i * 6 + 5) * plane] = o.5
+                    } else {
+                        for i in 0..<6 {
+                            let yy = y0 + i
+                            for j in 0..<6 {
+                                let xx = x0 + j
+                                d[i * 6 + j] = yy >= 0 && yy < h && xx >= 0 && xx < w ? src[yy * w + xx] : 0
+                            }
                         }
                     }
+                    for j in 0..<6 {   // columns: Bᵀ d
+                        let o = bt((d[j], d[6 + j], d[12 + j], d[18 + j], d[24 + j], d[30 + j]))
+                        d[j] = o.0; d[6 + j] = o.1; d[12 + j] = o.2; d[18 + j] = o.3; d[24 + j] = o.4; d[30 + j] = o.5
+                    }
+                    let dst = v + c * tiles + r * tw + tx
+                    for i in 0..<6 {   // rows: (Bᵀ d) B
+                        let o = bt((d[i * 6], d[i * 6 + 1], d[i * 6 + 2], d[i * 6 + 3], d[i * 6 + 4], d[i * 6 + 5]))
+                        dst[(i * 6) * plane] = o.0; dst[(i * 6 + 1) * plane] = o.1; dst[(i * 6 + 2) * plane] = o.2
+                        dst[(i * 6 + 3) * plane] = o.3; dst[(i * 6 + 4) * plane] = o.4; dst[(i * 6 + 5) * plane] = o.5
+                    }
                 }
-                c += workers
             }
         }
     }
@@ -170,35 +156,43 @@ extension Engine {
         let tiles = tileRows.count * tw
         let plane = cout * tiles
         let (ma, ya) = (UInt(bitPattern: m), UInt(bitPattern: y))
-        DispatchQueue.concurrentPerform(iterations: min(cout, 8)) { worker in
+        let biasValues = bias
+        forEachChannel(cout, scratch: 24) { k, e in
             let m = UnsafePointer<Float>(bitPattern: ma)!, y = UnsafeMutablePointer<Float>(bitPattern: ya)!
-            let biasValues = bias
-            let e = UnsafeMutablePointer<Float>.allocate(capacity: 24)
-            defer { e.deallocate() }
-            let workers = min(cout, 8)
-            var k = worker
-            while k < cout {
-                let b = biasValues?[k] ?? 0
-                for (r, ty) in tileRows.enumerated() {
-                    for tx in 0..<tw {
-                        let src = m + k * tiles + r * tw + tx
-                        for j in 0..<6 {
-                            let o = at((src[j * plane], src[(6 + j) * plane], src[(12 + j) * plane], src[(18 + j) * plane],
-                                        src[(24 + j) * plane], src[(30 + j) * plane]))
-                            e[j] = o.0; e[6 + j] = o.1; e[12 + j] = o.2; e[18 + j] = o.3
-                        }
-                        for i in 0..<4 where ty * 4 + i < ho {
-                            let o = at((e[i * 6], e[i * 6 + 1], e[i * 6 + 2], e[i * 6 + 3], e[i * 6 + 4], e[i * 6 + 5]))
-                            let dst = y + (k * ho + ty * 4 + i) * wo + tx * 4
-                            let valid = wo - tx * 4
-                            dst[0] = o.0 + b
-                            if valid > 1 { dst[1] = o.1 + b }
-                            if valid > 2 { dst[2] = o.2 + b }
-                            if valid > 3 { dst[3] = o.3 + b }
-                        }
+            let b = biasValues?[k] ?? 0
+            for (r, ty) in tileRows.enumerated() {
+                for tx in 0..<tw {
+                    let src = m + k * tiles + r * tw + tx
+                    for j in 0..<6 {
+                        let o = at((src[j * plane], src[(6 + j) * plane], src[(12 + j) * plane], src[(18 + j) * plane],
+                                    src[(24 + j) * plane], src[(30 + j) * plane]))
+                        e[j] = o.0; e[6 + j] = o.1; e[12 + j] = o.2; e[18 + j] = o.3
+                    }
+                    for i in 0..<4 where ty * 4 + i < ho {
+                        let o = at((e[i * 6], e[i * 6 + 1], e[i * 6 + 2], e[i * 6 + 3], e[i * 6 + 4], e[i * 6 + 5]))
+                        let dst = y + (k * ho + ty * 4 + i) * wo + tx * 4
+                        let valid = wo - tx * 4
+                        dst[0] = o.0 + b
+                        if valid > 1 { dst[1] = o.1 + b }
+                        if valid > 2 { dst[2] = o.2 + b }
+                        if valid > 3 { dst[3] = o.3 + b }
                     }
                 }
-                k += workers
+            }
+        }
+    }
+
+    /// Runs `body(channel, scratch)` for every channel in `0..<count` on up to 8 workers (channels
+    /// strided over them), each worker with its own scratch of `scratch` floats.
+    private static func forEachChannel(_ count: Int, scratch: Int, _ body: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) {
+        let workers = min(count, 8)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: scratch)
+            defer { buffer.deallocate() }
+            var channel = worker
+            while channel < count {
+                body(channel, buffer)
+                channel += workers
             }
         }
     }
