@@ -58,9 +58,9 @@ __kernel void scale_shift(__global const float* x, __global float* y, int n, flo
 // x[n][c][zp-pd][yp-ph][xq-pw] inside the input, else 0. Putting the channel between y and x
 // makes the tile kernel's walk over channels (for a fixed tap row) one contiguous stream.
 // One work-item per padded row; global (C, N·Dp·Hp); every element of xp is written.
-__kernel void conv_pad_input(__global const float* x, __global float* xp, int C,
-                             int D, int H, int W, int Dp, int Hp, int Wp,
-                             int pd, int ph, int pw, int planes) {
+inline void conv_pad(__global const float* x, __global float* xp, int C,
+                     int D, int H, int W, int Dp, int Hp, int Wp,
+                     int pd, int ph, int pw, int planes) {
     int c = get_global_id(0);
     int r = get_global_id(1);
     if (c >= C || r >= planes) return;
@@ -79,6 +79,12 @@ __kernel void conv_pad_input(__global const float* x, __global float* xp, int C,
     for (int i = 0; i < W; ++i) dst[pw + i] = src[i];
     for (int i = pw + W; i < Wp; ++i) dst[i] = 0.0f;
 }
+
+#define CONV_PAD_PARAMS __global const float* x, __global float* xp, int C, int D, int H, int W, \
+    int Dp, int Hp, int Wp, int pd, int ph, int pw, int planes
+__kernel void conv_pad_input(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
+// The same copy for the Winograd F(4×4, 3×3) path, named apart so profiles charge it to the 3×3 convolutions.
+__kernel void conv3x3_wino4_pad(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
 
 // wt[cb][kz][ky][ic][kx][j] = w[cb·8 + j][ic][kz][ky][kx] (0 when cb·8 + j ≥ Cout), the order
 // the tile kernel reads them in; bp[o] = bias[o] or 0. Global = CB·Cin·KD·KH·KW·8 (≥ CB·8).
@@ -539,6 +545,170 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
         float v0 = s[i][0] + s[i][1] + s[i][2] + b, v1 = s[i][1] - s[i][2] - s[i][3] + b;
         dst[(oy + i) * Wo + ox] = v0;
         if (ox + 1 < Wo) dst[(oy + i) * Wo + ox + 1] = v1;
+    }
+}
+
+// Winograd F(4×4, 3×3) for stride-1 convolutions with 3×3 (2-D) or kd×3×3 (3-D) kernels
+// (ConvolutionWinograd4.swift; variant conv.algorithm=winograd4): 36 multiplies per 4×4 output
+// tile and input channel (and depth tap) instead of 144. Y = Aᵀ[Σ U ⊙ V]A with U = G g Gᵀ and
+// V = Bᵀ d B for each 6×6 input patch d (points 0, ±1, ±2; Lavin & Gray 2016). The Σ over input
+// channels and depth taps is one 1×kd×1×1 "convolution" per transform position ξ run by the
+// register-tiled conv_tile16 / conv_tile16x6 kernels with per-ξ weights, so the GEMM has the
+// direct kernels' tuned inner loop. Layouts (T2 = th·tw8 tile slots per depth slice, tile rows
+// padded to tw8 = a multiple of 8, stored as R = ⌈T2 / TW⌉ rows of TW slots, a multiple of 16):
+//   V [36·N][Dp][R][Cin][TW]   the transformed, depth-padded input (conv_pad_input's layout)
+//   U [36][CB][kd][Cin][8]     the transformed weights, 8 output channels innermost
+//   M [36·N][Cout][Do][R·TW]   the GEMM result, then y = AᵀMA + bias.
+
+// U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). Global (Cin·KD, CB·8).
+__kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, __global float* bp,
+                                    int Cin, int Cout, int KD, int CB) {
+    int ck = get_global_id(0), oc = get_global_id(1);
+    if (ck >= Cin * KD || oc >= CB * 8) return;
+    int ic = ck / KD, kz = ck % KD;
+    if (ck == 0) bp[oc] = 0.0f;
+    float g[3][3];
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j)
+            g[i][j] = oc < Cout ? w[(((oc * Cin + ic) * KD + kz) * 3 + i) * 3 + j] : 0.0f;
+    // t = G g (6×3), then u = t Gᵀ (6×6); G rows: (1/4, 0, 0), (-1/6, -1/6, -1/6),
+    // (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
+    float t[6][3];
+    for (int j = 0; j < 3; ++j) {
+        float a = g[0][j], b = g[1][j], c = g[2][j];
+        t[0][j] = 0.25f * a;
+        t[1][j] = -(a + b + c) / 6.0f;
+        t[2][j] = -(a - b + c) / 6.0f;
+        t[3][j] = a / 24.0f + b / 12.0f + c / 6.0f;
+        t[4][j] = a / 24.0f - b / 12.0f + c / 6.0f;
+        t[5][j] = c;
+    }
+    int plane = CB * KD * Cin * 8;
+    __global float* u = U + (((oc / 8) * KD + kz) * Cin + ic) * 8 + (oc % 8);
+    for (int i = 0; i < 6; ++i) {
+        float a = t[i][0], b = t[i][1], c = t[i][2];
+        u[(i * 6 + 0) * plane] = 0.25f * a;
+        u[(i * 6 + 1) * plane] = -(a + b + c) / 6.0f;
+        u[(i * 6 + 2) * plane] = -(a - b + c) / 6.0f;
+        u[(i * 6 + 3) * plane] = a / 24.0f + b / 12.0f + c / 6.0f;
+        u[(i * 6 + 4) * plane] = a / 24.0f - b / 12.0f + c / 6.0f;
+        u[(i * 6 + 5) * plane] = c;
+    }
+}
+
+// Bᵀ d B row by row: Bᵀ rows (4, 0, -5, 0, 1, 0), (0, -4, -4, 1, 1, 0), (0, 4, -4, -1, 1, 0),
+// (0, -2, -1, 2, 1, 0), (0, 2, -1, -2, 1, 0), (0, 4, 0, -5, 0, 1).
+#define WINO4_BT(d0, d1, d2, d3, d4, d5, o0, o1, o2, o3, o4, o5) \
+    o0 = 4.0f * d0 - 5.0f * d2 + d4;                             \
+    o1 = -4.0f * (d1 + d2) + d3 + d4;                            \
+    o2 = 4.0f * (d1 - d2) - d3 + d4;                             \
+    o3 = -2.0f * (d1 - d3) - d2 + d4;                            \
+    o4 = 2.0f * (d1 - d3) - d2 + d4;                             \
+    o5 = 4.0f * d1 - 5.0f * d3 + d5;
+
+// V from the zero-padded input xp [N][Dp][Hp][Cin][Wp] (conv_pad_input with Hp = 4·th + 2 and
+// Wp = 4·tw8 + 4, so no read needs a bounds check). A depth slice's tiles are numbered
+// σ = ty·tw8 + tx (tile rows padded to tw8, a multiple of 8) and stored in rows of TW slots (a
+// multiple of 16): slot σ of slice sl at V[ξ][sl][σ / TW][c][σ % TW]. One work-item per 8
+// consecutive tiles of a tile row (lanes of float8), channel and slice; tiles past tw hold
+// zeros or the next tiles' inputs and are never stored by conv3x3_wino4_output.
+// Global (th·tw8/8, Cin, N·Dp).
+#define WINO4_COLS(P, c0, c1, c2, c3, c4, c5) {                          \
+        float16 a = vload16(0, P), b = vload16(0, P + 16);                \
+        float16 e = vload16(0, P + 4), f = vload16(0, P + 20);            \
+        c0 = (float8)(a.s048c, b.s048c); c1 = (float8)(a.s159d, b.s159d); \
+        c2 = (float8)(a.s26ae, b.s26ae); c3 = (float8)(a.s37bf, b.s37bf); \
+        c4 = (float8)(e.s048c, f.s048c); c5 = (float8)(e.s159d, f.s159d); \
+    }
+__kernel void conv3x3_wino4_input(__global const float* xp, __global float* V, int Cin, int Hp, int Wp,
+                                  int th, int tw8, int R, int TW, int slices) {
+    int q = get_global_id(0), c = get_global_id(1), slice = get_global_id(2);
+    if (q * 8 >= th * tw8 || c >= Cin || slice >= slices) return;
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    __global const float* p = xp + ((long)(slice * Hp + ty * 4) * Cin + c) * Wp + tx * 4;
+    long rowPitch = (long)Cin * Wp;
+    float8 t[6][6];
+    for (int i = 0; i < 6; ++i) {
+        float8 d0, d1, d2, d3, d4, d5;
+        WINO4_COLS(p + i * rowPitch, d0, d1, d2, d3, d4, d5)
+        WINO4_BT(d0, d1, d2, d3, d4, d5, t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5])
+    }
+    long plane = (long)slices * R * Cin * TW;
+    __global float* v = V + (((long)slice * R + sigma / TW) * Cin + c) * TW + sigma % TW;
+    for (int j = 0; j < 6; ++j) {
+        float8 o0, o1, o2, o3, o4, o5;
+        WINO4_BT(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], o0, o1, o2, o3, o4, o5)
+        vstore8(o0, 0, v + (0 * 6 + j) * plane);
+        vstore8(o1, 0, v + (1 * 6 + j) * plane);
+        vstore8(o2, 0, v + (2 * 6 + j) * plane);
+        vstore8(o3, 0, v + (3 * 6 + j) * plane);
+        vstore8(o4, 0, v + (4 * 6 + j) * plane);
+        vstore8(o5, 0, v + (5 * 6 + j) * plane);
+    }
+}
+
+// M[ξ·N + n] = U[ξ] · V[ξ·N + n]: the tile kernels with KH = KW = 1, the depth taps as KD and
+// the weights of position ξ. Global as conv_tile16 / conv_tile16x6 with batch 36·N, Hp = Ho = R.
+__kernel void conv3x3_wino4_gemm16x16(CONV_TILE_PARAMS, int N) {
+    int xi = get_global_id(2) / (Do * Ho) / N;
+    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2);
+}
+
+__kernel void conv3x3_wino4_gemm16x6(CONV_TILE_PARAMS, int N) {
+    int xi = get_global_id(2) / (Do * Ho) / N;
+    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1);
+}
+
+// Aᵀ rows (1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 8, -8, 1).
+#define WINO4_AT(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) \
+    o0 = m0 + (m1 + m2) + (m3 + m4);                   \
+    o1 = (m1 - m2) + 2.0f * (m3 - m4);                 \
+    o2 = (m1 + m2) + 4.0f * (m3 + m4);                 \
+    o3 = (m1 - m2) + 8.0f * (m3 - m4) + m5;
+
+// Four float8 rows (lanes = 8 tiles) interleaved into 32 outputs: lane j's four values at 4j..4j+3.
+#define WINO4_LANES4(o0, o1, o2, o3, L) o0.L, o1.L, o2.L, o3.L
+#define WINO4_STORE32(R, o0, o1, o2, o3) {                                                         \
+        vstore16((float16)(WINO4_LANES4(o0, o1, o2, o3, s0), WINO4_LANES4(o0, o1, o2, o3, s1),       \
+                           WINO4_LANES4(o0, o1, o2, o3, s2), WINO4_LANES4(o0, o1, o2, o3, s3)), 0, R); \
+        vstore16((float16)(WINO4_LANES4(o0, o1, o2, o3, s4), WINO4_LANES4(o0, o1, o2, o3, s5),       \
+                           WINO4_LANES4(o0, o1, o2, o3, s6), WINO4_LANES4(o0, o1, o2, o3, s7)), 0, R + 16); \
+    }
+
+// y [N][Cout][Do][Ho][Wo] = AᵀMA (+ bias) for 8 consecutive tiles of a tile row per work-item
+// (lanes of float8), M [36][N][Cout][Do][R·TW] in conv3x3_wino4_input's slot order; whole
+// 4 × 32 output blocks are stored as vectors, edge blocks per element. Global (th·tw8/8, Cout, N·Do).
+__kernel void conv3x3_wino4_output(__global const float* M, __global const float* bias, __global float* y,
+                                   int Cout, int Do, int Ho, int Wo, int th, int tw, int tw8, int RTW, int N, int hasBias) {
+    int q = get_global_id(0), k = get_global_id(1), s = get_global_id(2);
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    if (sigma >= th * tw8 || tx >= tw || k >= Cout || s >= N * Do) return;
+    int n = s / Do, oz = s % Do;
+    long plane = (long)N * Cout * Do * RTW;
+    __global const float* m = M + (((long)n * Cout + k) * Do + oz) * RTW + sigma;
+    float8 e[4][6];
+    for (int j = 0; j < 6; ++j) {
+        float8 m0 = vload8(0, m + (0 * 6 + j) * plane), m1 = vload8(0, m + (1 * 6 + j) * plane);
+        float8 m2 = vload8(0, m + (2 * 6 + j) * plane), m3 = vload8(0, m + (3 * 6 + j) * plane);
+        float8 m4 = vload8(0, m + (4 * 6 + j) * plane), m5 = vload8(0, m + (5 * 6 + j) * plane);
+        WINO4_AT(m0, m1, m2, m3, m4, m5, e[0][j], e[1][j], e[2][j], e[3][j])
+    }
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    int oy = ty * 4, ox = tx * 4;
+    __global float* dst = y + ((((long)n * Cout + k) * Do + oz) * Ho + oy) * Wo + ox;
+    bool whole = ox + 32 <= Wo;
+    for (int i = 0; i < 4 && oy + i < Ho; ++i) {
+        float8 o0, o1, o2, o3;
+        WINO4_AT(e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5], o0, o1, o2, o3)
+        o0 += b; o1 += b; o2 += b; o3 += b;
+        __global float* r = dst + i * Wo;
+        if (whole) {
+            WINO4_STORE32(r, o0, o1, o2, o3)
+        } else {
+            float lanes[4][8];
+            vstore8(o0, 0, lanes[0]); vstore8(o1, 0, lanes[1]); vstore8(o2, 0, lanes[2]); vstore8(o3, 0, lanes[3]);
+            for (int x = 0; x < 32 && ox + x < Wo; ++x) r[x] = lanes[x % 4][x / 4];
+        }
     }
 }
 

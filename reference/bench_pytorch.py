@@ -2,13 +2,14 @@
 """The PyTorch CPU speed anchor: per-avatar and per-frame stage times of a config.
 
 Seeded random weights (reference/model/init.py), batch 1, float32, torch.no_grad, N threads
-(default 2). Each stage is timed on its own inputs: median of --repeat runs after --warmup runs.
+(default 2). Each stage (reference/bench_stages.py, shared with the ONNX Runtime peer) is timed on
+its own inputs: median of --repeat runs after --warmup runs.
 FLOPs are analytic (2 x MACs of every conv and linear, reference/model/flops.py); grid samples,
 norms and element-wise ops count 0 FLOPs, so their GFLOP/s column is blank.
 
 Usage: python3 reference/bench_pytorch.py [--config megaportraits-512] [--path frame|avatar|both]
                                           [--repeat 3] [--warmup 1] [--avatar-repeat 1]
-                                          [--avatar-warmup 0] [--threads 2] [--json OUT.json]
+                                          [--avatar-warmup 0] [--threads 2] [--conv3x3] [--json OUT.json]
 """
 import argparse
 import json
@@ -19,50 +20,38 @@ import sys
 import time
 
 import torch
-import torch.nn.functional as F
+import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Config, MegaPortraits, count_flops, seeded_init  # noqa: E402
-from model.network import crop_matrix, pose_matrix, resize, rigid_grid  # noqa: E402
+from model import count_flops  # noqa: E402
+from model.flops import module_flops  # noqa: E402
+from bench_stages import seeded_network, stages  # noqa: E402
 
 
-def stages(net, source, driver):
-    """[(path, name, fn)]; each fn runs one stage from cached inputs."""
-    c = net.cfg
-    with torch.no_grad():
-        avatar = net.encode_avatar(source)
-        frame = net.render_frame(avatar, driver)
+def time_conv3x3(net, calls):
+    """{'gflop', 'ms'} of the 3x3(x3) convolutions run by `calls` [(module, inputs)], each call
+    run once after a warm-up, each convolution timed by forward pre/post hooks (host clock)."""
+    convs = [m for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Conv3d)) and all(k == 3 for k in m.kernel_size)]
+    total = {"flops": 0, "s": 0.0}
+    started = {}
 
-    def motion_pose(img):
-        return lambda: pose_matrix(net.pose(resize(img, c.pose_input_size)), c.pose_angle_min, c.pose_angle_max)
+    def pre(m, _):
+        started[m] = time.perf_counter()
 
-    def motion_expr(img, theta):
-        def run():
-            grid = F.affine_grid(crop_matrix(theta, c.expression_zoom),
-                                 [1, 3, c.expression_crop_size, c.expression_crop_size], align_corners=True)
-            return net.expression(F.grid_sample(img, grid, align_corners=False))
-        return run
+    def post(m, _, out):
+        total["s"] += time.perf_counter() - started.pop(m)
+        total["flops"] += module_flops(m, out)
 
-    def sample_pair(volume, first, second):
-        return lambda: net.sample(net.sample(volume, first), second)
-
-    rigid_s = rigid_grid(torch.inverse(avatar["source.theta"]), c.volume_depth, c.volume_size)
-    rigid_d = rigid_grid(frame["driver.theta"], c.volume_depth, c.volume_size)
-    return [
-        ("avatar", "pose", motion_pose(avatar["source.masked"])),
-        ("avatar", "expression", motion_expr(avatar["source.masked"], avatar["source.theta"])),
-        ("avatar", "identity e_s", lambda: net.identity(avatar["source.masked"])),
-        ("avatar", "appearance 2d", lambda: net.appearance.features(avatar["source.masked"])),
-        ("avatar", "appearance 3d", lambda: net.appearance.volume(avatar["appearance.features"])),
-        ("avatar", "embedding + warp_source", lambda: net.warp_source(net.embedding(avatar["source.z"], avatar["es"]))),
-        ("avatar", "2x grid_sample 3d", sample_pair(avatar["volume.source"], rigid_s, avatar["warp.source.grid"])),
-        ("avatar", "g3d", lambda: net.g3d(avatar["volume.source.warped"])),
-        ("frame", "pose", motion_pose(driver)),
-        ("frame", "expression", motion_expr(driver, frame["driver.theta"])),
-        ("frame", "embedding + warp_driver", lambda: net.warp_driver(net.embedding(frame["driver.z"], avatar["es"]))),
-        ("frame", "2x grid_sample 3d", sample_pair(avatar["volume.canonical"], frame["warp.driver.grid"], rigid_d)),
-        ("frame", "projection + g2d", lambda: net.g2d.decode(net.g2d.project(frame["volume.driven"]))),
-    ]
+    for module, inputs in calls:
+        module(*inputs)
+    hooks = [h for m in convs for h in (m.register_forward_pre_hook(pre), m.register_forward_hook(post))]
+    try:
+        for module, inputs in calls:
+            module(*inputs)
+    finally:
+        for h in hooks:
+            h.remove()
+    return {"gflop": total["flops"] / 1e9, "ms": total["s"] * 1e3}
 
 
 def main():
@@ -76,14 +65,11 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--conv3x3", action="store_true",
+                        help="also time every 3x3(x3) convolution of the per-frame stages (the per-avatar ones "
+                             "with --path avatar) once (forward hooks) and report their direct-convolution GFLOP/s")
     args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    cfg = Config.load(args.config)
-    gen = torch.Generator().manual_seed(args.seed)
-    s = cfg.image_size
-    source, driver = torch.rand(1, 3, s, s, generator=gen), torch.rand(1, 3, s, s, generator=gen)
-    net = MegaPortraits(cfg).eval()
-    seeded_init(net, args.seed, calibration_images=torch.cat([source, driver]))
+    cfg, net, source, driver = seeded_network(args.config, args.seed, args.threads)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"config {cfg.name}, torch {torch.__version__}, {args.threads} threads, float32, batch 1, "
           f"load average {load:.1f} on {os.cpu_count()} CPUs (others' work slows every stage)")
@@ -91,9 +77,10 @@ def main():
     results = []
     with torch.no_grad():
         todo = stages(net, source, driver)
-        for path, name, fn in todo:
+        for path, name, module, inputs in todo:
             if args.path != "both" and path != args.path:
                 continue
+            fn = lambda: module(*inputs)  # noqa: E731
             warmup, repeat = (args.avatar_warmup, args.avatar_repeat) if path == "avatar" else (args.warmup, args.repeat)
             with count_flops(net) as flops:
                 t0 = time.perf_counter()
@@ -118,9 +105,17 @@ def main():
         if rows:
             ms, gf = sum(r["ms"] for r in rows), sum(r["gflop"] for r in rows)
             print(f"{path:6s} {'TOTAL':26s} {ms:10.1f} ms {gf:9.2f} GFLOP {gf / (ms / 1e3):7.1f} GFLOP/s")
+    conv3x3 = None
+    if args.conv3x3:
+        with torch.no_grad():
+            scope = "avatar" if args.path == "avatar" else "frame"
+            conv3x3 = time_conv3x3(net, [(m, i) for p, _, m, i in todo if p == scope])
+            conv3x3["scope"] = scope
+        print(f"3x3 convolutions: {conv3x3['gflop']:.1f} GFLOP in {conv3x3['ms']:.1f} ms = "
+              f"{conv3x3['gflop'] / conv3x3['ms'] * 1e3:.1f} GFLOP/s")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"config": cfg.name, "torch": torch.__version__, "threads": args.threads,
+            json.dump({"config": cfg.name, "torch": torch.__version__, "threads": args.threads, "conv3x3": conv3x3,
                        "machine": platform.processor() or platform.machine(),
                        "load_average_start": load, "load_average_end": os.getloadavg()[0], "stages": results}, f, indent=2)
 

@@ -13,6 +13,9 @@ extension Engine {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
             return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
         }
+        if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
+            return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
+        }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
         let out = g.output

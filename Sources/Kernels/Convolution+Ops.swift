@@ -6,12 +6,17 @@ struct ConvolutionOp: EngineOp {
     let name: String
     let rank: Int
     let bias: Bool
+    /// Whether the CPU body takes Winograd F(4×4, 3×3) where it applies (the calling engine's
+    /// `conv.algorithm` is `winograd4`), else im2col + GEMM.
+    var winogradCPU = false
 
     /// The checked call for a batched `input` (`[N, Cin, (D,) H, W]`).
-    static func call(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int], rank: Int) throws -> OpCall {
+    static func call(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int], rank: Int,
+                     winogradCPU: Bool = false) throws -> OpCall {
         let g = try ConvolutionGeometry(op: op, input: input.shape, weight: weight.shape, bias: bias?.shape,
                                         stride: strides, padding: paddings, rank: rank)
-        return OpCall(ConvolutionOp(geometry: g, name: op, rank: rank, bias: bias != nil), [input, weight] + [bias].compactMap { $0 })
+        return OpCall(ConvolutionOp(geometry: g, name: op, rank: rank, bias: bias != nil, winogradCPU: winogradCPU),
+                      [input, weight] + [bias].compactMap { $0 })
     }
 
     var outputShape: [Int] { [geometry.batch, geometry.outputChannels] + Array(geometry.output.suffix(rank)) }
@@ -19,7 +24,10 @@ struct ConvolutionOp: EngineOp {
     var tolerance: Tolerance { .reduction }
 
     func cpu(_ inputs: [[Float]]) -> [Float] {
-        Engine.convolutionCPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
+        if winogradCPU && Engine.winograd4AppliesCPU(geometry) {
+            return Engine.convolutionWinograd4CPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
+        }
+        return Engine.convolutionCPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
     }
 
     func openCL(_ l: OpenCLLaunch) throws {

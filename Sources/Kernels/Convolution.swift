@@ -106,7 +106,8 @@ extension Engine {
         // PyTorch accepts an unbatched input (one rank lower) and returns an unbatched result.
         let unbatched = input.rank == rank + 1
         let batched = unbatched ? try input.reshaped([1] + input.shape) : input
-        let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank))
+        let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank,
+                                                winogradCPU: variants.convolutionAlgorithm == .winograd4))
         return unbatched ? try result.reshaped(Array(result.shape.dropFirst())) : result
     }
 }
@@ -163,6 +164,7 @@ enum ConvolutionOps {
             convCase("odd 5->11 k7 p3 s1 9x10 (two channel blocks: the wide k7 tiles)", input: [1, 5, 9, 10], weight: [11, 5, 7, 7], bias: true, padding: "3"),
             convCase("odd 3->7 k4 s4 13x9 (ConvNeXt stem)", input: [2, 3, 13, 9], weight: [7, 3, 4, 4], bias: true, stride: "4"),
             convCase("odd 6->9 k2 s2 9x11 (ConvNeXt downsample)", input: [1, 6, 9, 11], weight: [9, 6, 2, 2], bias: true, stride: "2"),
+            convCase("odd 4->6 k3 p1 9x70 (Winograd 4x4 vector and edge blocks)", input: [1, 4, 9, 70], weight: [6, 4, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 stem 3->64 k7 s2 p3 32x32", input: [1, 3, 32, 32], weight: [64, 3, 7, 7], bias: false, stride: "2", padding: "3"),
             convCase("mp/8 P 192->64 k1 16x16", input: [1, 192, 16, 16], weight: [64, 192, 1, 1], bias: false),
@@ -179,6 +181,7 @@ enum ConvolutionOps {
             convCase("odd 2->6 k(1,3,3) p(0,1,1) 3x6x7", input: [1, 2, 3, 6, 7], weight: [6, 2, 1, 3, 3], bias: true, padding: "(0, 1, 1)"),
             convCase("odd 3->4 k3 p1 1x1x1", input: [1, 3, 1, 1, 1], weight: [4, 3, 3, 3, 3], bias: true, padding: "1"),
             convCase("odd 5->3 k7 p3 3x6x5 (LivePortrait mask)", input: [1, 5, 3, 6, 5], weight: [3, 5, 7, 7, 7], bias: true, padding: "3"),
+            convCase("odd 3->17 k3 p1 batch 2 3x5x66 (Winograd 4x4 vector blocks)", input: [2, 3, 3, 5, 66], weight: [17, 3, 3, 3, 3], bias: false, padding: "1"),
             convCase("mp/16 W 16->8 k3 p1 8x16x16", input: [1, 16, 8, 16, 16], weight: [8, 16, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp/16 E_app 24->24 k3 p1 4x16x16", input: [1, 24, 4, 16, 16], weight: [24, 24, 3, 3, 3], bias: false, padding: "1"),
         ], profileCases: [

@@ -11,6 +11,11 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// 2.25× fewer multiplies; stride-1 3×3 2-D convolutions only, the rest direct. Agrees with the direct convolution within the conv tolerance
     /// (`Tolerance.reduction`): the transforms add a few roundings per output, no cancellation.
     case winograd
+    /// Winograd F(4×4, 3×3) (`ConvolutionWinograd4.swift`): stride-1 convolutions with a 3×3
+    /// spatial kernel, 2-D and 3-D (the depth taps join the reduction); 4× fewer multiplies, the
+    /// GEMM run by the direct tile kernels; the rest direct. Errors ≈ 10× the direct sum's,
+    /// inside `Tolerance.reduction`.
+    case winograd4
 }
 
 extension Engine {

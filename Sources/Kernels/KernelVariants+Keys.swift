@@ -10,8 +10,14 @@ public struct VariantKey: Sendable {
     /// Catalog op names whose OpenCL path reads this entry (empty: not a catalog op).
     public let ops: [String]
     /// Overrides the sweep applies together with this entry (`conv.algorithm=igemm` for the
-    /// implicit-GEMM tile, which is read only on that path); empty for none.
+    /// implicit-GEMM tile, which is read only on that path); empty for none. Alternatives are
+    /// separated by `;` (the sweep runs every value once under each).
     public var sweepWith: String = ""
+    /// The `sweepWith` alternatives (one empty string for none).
+    public var sweepBases: [String] {
+        let bases = sweepWith.split(separator: ";").map { String($0) }
+        return bases.isEmpty ? [""] : bases
+    }
     let read: @Sendable (KernelVariants) -> String
     let write: @Sendable (inout KernelVariants, String) -> Bool
 
@@ -54,7 +60,7 @@ extension KernelVariants {
     /// Every entry, in the order the table prints.
     public static let keys: [VariantKey] = [
         enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
-                "convolution algorithm (winograd: stride-1 3x3 2-D only)"),
+                "convolution algorithm (winograd: stride-1 3x3 2-D only; winograd4: F(4x4,3x3), stride-1 3x3 and kx3x3)"),
         {
             var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN (≤ 256 items, ≤ 16 KiB local)",
                                  sweep: ["64x64x16/4x4", "32x16x8/2x2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
@@ -67,8 +73,13 @@ extension KernelVariants {
             key.sweepWith = "conv.algorithm=igemm"
             return key
         }(),
-        enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
-                "register tile of stride-1 k1/k3 convolutions"),
+        {
+            // The direct kernels and the Winograd F(4x4, 3x3) GEMM both read the tile.
+            var key = enumKey("conv.tile", ConvolutionTile.self, \.convolutionTile, ops: ["conv2d", "conv3d"],
+                              "register tile of stride-1 k1/k3 convolutions (and of the winograd4 GEMM: 16x6, else 16x16)")
+            key.sweepWith = "conv.algorithm=direct;conv.algorithm=winograd4"
+            return key
+        }(),
         VariantKey(name: "conv.local", summary: "convolution work-group width MIN-MAX, powers of two ≤ 1024 (e.g. 1-8)",
                    sweep: ["1-8", "8-64"], ops: ["conv2d", "conv3d"],
                    read: { $0.convolutionGroupWidth.description },

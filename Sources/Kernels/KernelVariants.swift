@@ -45,8 +45,9 @@ public struct KernelVariants: Sendable, Equatable {
 
     /// The table for a device of this kind. GPUs: the local-memory implicit-GEMM convolution,
     /// coalesced lane-strided kernels, wide work-groups (none of it measured on a GPU yet). CPUs (PoCL): contiguous
-    /// `float8` runs per work-item, small work-groups, and the convolution tile measured best for
-    /// the vector width PoCL names in the device (16 × 16 on AVX-512, else 16 × 6).
+    /// `float8` runs per work-item, small work-groups, Winograd F(4×4, 3×3) for stride-1 3×3
+    /// convolutions, and the convolution tile measured best for the vector width PoCL names in
+    /// the device (16 × 16 on AVX-512, else 16 × 6).
     public static func defaults(isGPU: Bool, deviceName: String) -> KernelVariants {
         if isGPU {
             var gpu = KernelVariants(convolutionTile: .tile8x8, convolutionGroupWidth: .gpu,
@@ -55,10 +56,14 @@ public struct KernelVariants: Sendable, Equatable {
             gpu.convolutionAlgorithm = .implicitGemm
             return gpu
         }
-        return KernelVariants(convolutionTile: deviceName.lowercased().contains("avx512") ? .tile16x16 : .tile16x6,
-                              convolutionGroupWidth: .cpu,
-                              gridSampleChannelBlock: nil, averagePooling: .runsOf8, normReduction: .segments, normApply: .segments,
-                              peakGroupSize: 64, peakItemsPerUnit: 1024)
+        var cpu = KernelVariants(convolutionTile: deviceName.lowercased().contains("avx512") ? .tile16x16 : .tile16x6,
+                                 convolutionGroupWidth: .cpu,
+                                 gridSampleChannelBlock: nil, averagePooling: .runsOf8, normReduction: .segments, normApply: .segments,
+                                 peakGroupSize: 64, peakItemsPerUnit: 1024)
+        // Winograd F(4×4, 3×3) for stride-1 3×3(×3) convolutions: 1.7–2.9× the direct tile on PoCL
+        // (AVX-512, docs/performance.md "Targets"); the other convolutions stay direct.
+        cpu.convolutionAlgorithm = .winograd4
+        return cpu
     }
 
     /// The table for `device`.

@@ -60,7 +60,7 @@ public enum OpSuite {
 
     /// The variant sweep: every case of `ops` on `candidate` with its own variant table, and each
     /// case again under every other value of every `KernelVariants` key that changes the op's
-    /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time with its `sweepWith`,
+    /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time under each of its `sweepWith` alternatives,
     /// the rest as the table has them). Full-size cases (labels starting `mp `) run with the table only. The reference
     /// runs once per case. `candidate.variants` is restored afterwards.
     public static func compareVariants(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
@@ -76,9 +76,11 @@ public enum OpSuite {
         for op in ops {
             // (label, table) per override: one key changed, with the overrides it needs (`sweepWith`).
             let overrides: [(String, KernelVariants)] = !sweep ? [] : try KernelVariants.keys.filter { $0.ops.contains(op.name) }.flatMap { key in
-                let base = try table.overridden(by: key.sweepWith)
-                return try key.sweep.map { value in
-                    (([key.sweepWith].filter { !$0.isEmpty } + ["\(key.name)=\(value)"]).joined(separator: ","), try key.setting(value, in: base))
+                try key.sweepBases.flatMap { with in
+                    let base = try table.overridden(by: with)
+                    return try key.sweep.map { value in
+                        (([with].filter { !$0.isEmpty } + ["\(key.name)=\(value)"]).joined(separator: ","), try key.setting(value, in: base))
+                    }
                 }
             }.reduce(into: [(String, KernelVariants)]()) { unique, entry in
                 if entry.1 != table && !unique.contains(where: { $0.1 == entry.1 }) { unique.append(entry) }

@@ -28,9 +28,11 @@ struct KernelCoverageTests {
         let table = engine.variants
         let swept = try Set(rows.compactMap(\.variant).map { try table.overridden(by: $0).overrideString })
         for key in KernelVariants.keys where !key.ops.isEmpty {
-            for value in key.sweep {
-                let wanted = try key.setting(value, in: try table.overridden(by: key.sweepWith))
-                #expect(wanted == table || swept.contains(wanted.overrideString), "\(key.name)=\(value) was never run by the sweep")
+            for with in key.sweepBases {
+                for value in key.sweep {
+                    let wanted = try key.setting(value, in: try table.overridden(by: with))
+                    #expect(wanted == table || swept.contains(wanted.overrideString), "\(key.name)=\(value) (with '\(with)') was never run by the sweep")
+                }
             }
         }
 

@@ -11,7 +11,7 @@ struct KernelVariantsTests {
         #expect(gpu.convolutionAlgorithm == .implicitGemm && gpu.implicitGemmTile == .standard)
         #expect(gpu.convolutionTile == .tile8x8 && gpu.normReduction == .lanes && gpu.normApply == .lanes)
         #expect(gpu.averagePooling == .scalar && gpu.gridSampleChannelBlock == 16 && gpu.peakGroupSize == 256)
-        #expect(Self.cpu.convolutionAlgorithm == .direct && Self.cpu.convolutionTile == .tile16x6 && Self.cpu.normReduction == .segments && Self.cpu.gridSampleChannelBlock == nil)
+        #expect(Self.cpu.convolutionAlgorithm == .winograd4 && Self.cpu.convolutionTile == .tile16x6 && Self.cpu.normReduction == .segments && Self.cpu.gridSampleChannelBlock == nil)
         #expect(KernelVariants.defaults(isGPU: false, deviceName: "pthread-skylake-avx512-AMD EPYC").convolutionTile == .tile16x16)
     }
 

@@ -1,0 +1,115 @@
+import Runtime
+
+/// The extents of one Winograd F(4×4, 3×3) call: output tiles per depth slice (`th` rows of `tw`),
+/// tile rows padded to `tw8` slots (a multiple of 8: the transforms' float8 lanes stay in one tile
+/// row), a slice's `th·tw8` slots stored as `rows` GEMM rows of `rowSlots` (a multiple of 16, at
+/// most 64: the GEMM's 16-wide vectors never cross a row, and small images waste few slots), and
+/// the zero-padded input the input transform reads without bounds checks: depth `paddedDepth`,
+/// `4·th + 2` rows of `4·tw8 + 4`.
+struct Winograd4Layout {
+    let th: Int, tw: Int, tw8: Int
+    let rows: Int, rowSlots: Int
+    let paddedDepth: Int, paddedHeight: Int, paddedWidth: Int
+
+    init(_ g: ConvolutionGeometry) {
+        let out = g.output
+        th = (out[1] + 3) / 4
+        tw = (out[2] + 3) / 4
+        tw8 = (tw + 7) / 8 * 8
+        rowSlots = min(64, (th * tw8 + 15) / 16 * 16)
+        rows = (th * tw8 + rowSlots - 1) / rowSlots
+        paddedDepth = g.input[0] + 2 * g.padding[0]
+        paddedHeight = 4 * th + 2
+        paddedWidth = 4 * tw8 + 4
+    }
+
+    /// GEMM slots per depth slice.
+    var slots: Int { rows * rowSlots }
+}
+
+extension Engine {
+    /// Whether Winograd F(4×4, 3×3) applies: stride 1 with a 3×3 spatial kernel (2-D, or 3-D
+    /// with any depth extent: the depth taps become the GEMM's reduction).
+    static func winograd4Applies(_ g: ConvolutionGeometry) -> Bool {
+        g.kernel[1] == 3 && g.kernel[2] == 3 && g.stride == [1, 1, 1]
+    }
+
+    /// Winograd F(4×4, 3×3) on OpenCL (`conv.algorithm=winograd4`): `conv3x3_wino4_weights`
+    /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_pad` (`conv_pad_input`
+    /// to the layout's padded extents), `conv3x3_wino4_input` (V), `conv3x3_wino4_gemm16x16` or `…16x6` (the
+    /// register-tiled direct kernels as 36 GEMMs, tile by `conv.tile`) and
+    /// `conv3x3_wino4_output` (AᵀMA + bias). 4× fewer multiplies; the transforms multiply by
+    /// up to 8 and 1/24, so errors grow by about 10× over the direct sum (≈ 1e-6 relative at
+    /// O(1) values, inside `Tolerance.reduction`). The GEMM is charged the direct convolution's
+    /// `cost` and the transforms their bytes only, so GFLOP/s figures stay direct-equivalent.
+    func convolutionWinograd4(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
+                              cost: KernelCost, output result: Tensor) throws {
+        let layout = Winograd4Layout(g)
+        let (cin, cout, n, kd) = (g.inputChannels, g.outputChannels, g.batch, g.kernel[0])
+        let out = g.output
+        let blocks = (cout + 7) / 8
+        let (th, rowSlots) = (layout.th, layout.rowSlots)
+        let slices = n * layout.paddedDepth
+        let padCount = slices * layout.paddedHeight * cin * layout.paddedWidth
+        let vCount = 36 * slices * layout.slots * cin
+        let mCount = 36 * n * cout * out[0] * layout.slots
+        guard [padCount, vCount, mCount, 36 * blocks * 8 * kd * cin].allSatisfy({ $0 < Int(Int32.max) }) else {
+            throw RuntimeError.shapeMismatch("\(g.kernel[0] == 1 ? "conv2d" : "conv3d") (Winograd 4×4): transformed tensors exceed 2^31 elements; split the batch or use conv.algorithm=direct")
+        }
+        let (u, zeroBias) = try winograd4Weights(cl, g, weight: weight, blocks: blocks)
+        let padded = try cl.makeBuffer(byteCount: padCount * 4)
+        let planes = slices * layout.paddedHeight
+        let padArguments: [KernelArgument] = [
+            .buffer(try buffer(input)), .buffer(padded), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+            .i(layout.paddedDepth), .i(layout.paddedHeight), .i(layout.paddedWidth),
+            .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes),
+        ]
+        try cl.launch("conv3x3_wino4_pad", global: [cin, planes], local: [8, 8], arguments: padArguments,
+                      cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + padCount) * 4))
+        let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
+        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let chunks = th * layout.tw8 / 8
+        try cl.launch("conv3x3_wino4_input", global: [chunks, cin, slices], local: [1, 8, 1],
+                      arguments: [.buffer(padded), .buffer(v), .i(cin), .i(layout.paddedHeight), .i(layout.paddedWidth),
+                                  .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
+                      cost: KernelCost(flops: 0, bytes: Double(padCount + vCount) * 4))
+        let narrow = variants.convolutionTile == .tile16x6 && blocks >= 2
+        let width = narrow ? 6 : 16
+        let tilesX = (rowSlots + width - 1) / width
+        let gemmArguments: [KernelArgument] = [
+            .buffer(v), .buffer(u), .buffer(zeroBias), .buffer(m), .i(cin), .i(cout), .i(blocks), .i(kd), .i(1),
+            .i(layout.paddedDepth), .i(layout.rows), .i(rowSlots), .i(out[0]), .i(layout.rows), .i(rowSlots), .i(tilesX), .i(1), .i(1), .i(n),
+        ]
+        try cl.launch(narrow ? "conv3x3_wino4_gemm16x6" : "conv3x3_wino4_gemm16x16",
+                      global: [tilesX, (blocks + 1) / 2, 36 * n * out[0] * layout.rows],
+                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1], arguments: gemmArguments, cost: cost)
+        let biasBuffer = try bias.map { try buffer($0) }
+        let outputArguments: [KernelArgument] = [
+            .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
+            .i(th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
+        ]
+        try cl.launch("conv3x3_wino4_output", global: [chunks, cout, n * out[0]], local: [1, 8, 1],
+                      arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
+    }
+
+    /// The transformed weights U `[36][CB][kd][Cin][8]` and a zero bias for the GEMM, from the
+    /// weight cache when `weight` is a resident device tensor already transformed once.
+    private func winograd4Weights(_ cl: OpenCLContext, _ g: ConvolutionGeometry, weight: Tensor, blocks: Int) throws -> (DeviceBuffer, DeviceBuffer) {
+        let cacheable = weight.deviceBuffer != nil
+        if cacheable, let hit = convolutionWeightCache.lookup(weight: weight.deviceBuffer!, bias: nil, layout: .winograd4) {
+            return hit
+        }
+        let (cin, kd) = (g.inputChannels, g.kernel[0])
+        let u = try cl.makeBuffer(byteCount: 36 * blocks * 8 * kd * cin * 4)
+        let zero = try cl.makeBuffer(byteCount: blocks * 8 * 4)
+        let weightBuffer = try buffer(weight)
+        let floats: Int = g.outputChannels * cin * kd * 9 + 36 * blocks * 8 * kd * cin
+        let arguments: [KernelArgument] = [.buffer(weightBuffer), .buffer(u), .buffer(zero), .i(cin), .i(g.outputChannels), .i(kd), .i(blocks)]
+        try cl.launch("conv3x3_wino4_weights", global: [cin * kd, blocks * 8], local: [8, 8], arguments: arguments,
+                      cost: KernelCost(flops: 0, bytes: Double(floats) * 4))
+        if cacheable {
+            convolutionWeightCache.store(weight: weightBuffer, bias: nil, packed: u, packedBias: zero, layout: .winograd4)
+        }
+        return (u, zero)
+    }
+}
