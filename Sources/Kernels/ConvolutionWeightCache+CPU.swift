@@ -7,7 +7,9 @@ import Foundation
 /// source array alive, so (a) that address cannot be reused by another array while it is cached,
 /// and (b) the storage is never uniquely referenced, so any write by its owner copies it first
 /// (copy on write) and the written array has a new address: a hit always means the same, unchanged
-/// values. Bounded: least recently used entries are dropped beyond `capacityFloats` packed floats.
+/// values. Bounded: least recently used entries are dropped beyond `capacityFloats` floats (packed
+/// and retained source together: a caller passing a fresh copy per call, as validate mode does,
+/// cannot grow it further).
 final class CPUConvolutionWeightCache: @unchecked Sendable {
     /// How the weights were transformed, with the shape that was assumed.
     enum Layout: Hashable {
@@ -25,12 +27,14 @@ final class CPUConvolutionWeightCache: @unchecked Sendable {
         let source: [Float]
         let packed: [Float]
         var lastUse: UInt64
+        /// Floats this entry keeps alive.
+        var floats: Int { source.count + packed.count }
     }
 
     /// The process-wide cache the CPU convolutions use.
     static let shared = CPUConvolutionWeightCache()
 
-    /// The most packed floats kept (default 512 Mi floats, 2 GiB).
+    /// The most floats kept, packed and source (default 512 Mi floats, 2 GiB).
     let capacityFloats: Int
     private let lock = NSLock()
     private var entries: [Key: Entry] = [:]
@@ -59,15 +63,15 @@ final class CPUConvolutionWeightCache: @unchecked Sendable {
     }
 
     private func store(_ key: Key, _ entry: Entry) {
-        guard entry.packed.count <= capacityFloats else { return }
+        guard entry.floats <= capacityFloats else { return }
         lock.lock(); defer { lock.unlock() }
         clock += 1
         var entry = entry
         entry.lastUse = clock
-        if let old = entries.updateValue(entry, forKey: key) { cachedFloats -= old.packed.count }
-        cachedFloats += entry.packed.count
+        if let old = entries.updateValue(entry, forKey: key) { cachedFloats -= old.floats }
+        cachedFloats += entry.floats
         while cachedFloats > capacityFloats, let oldest = entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
-            cachedFloats -= oldest.value.packed.count
+            cachedFloats -= oldest.value.floats
             entries[oldest.key] = nil
         }
     }
