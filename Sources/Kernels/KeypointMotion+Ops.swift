@@ -45,6 +45,12 @@ struct KeypointVolume: Equatable {
         }
     }
 
+    /// Keypoint `k` (0-based) of sample `n` in a `[N, K, 3]` keypoint array.
+    func keypoint(_ values: [Float], sample n: Int, _ k: Int) -> SIMD3<Float> {
+        let i = 3 * (n * keypoints + k)
+        return SIMD3(values[i], values[i + 1], values[i + 2])
+    }
+
     /// The launch shape shared by the keypoint kernels: one work-item per (voxel, k ∈ 0...K, n).
     var global: [Int] { [voxels, keypoints + 1, batch] }
 }
@@ -70,11 +76,7 @@ struct SparseMotionOp: EngineOp {
         volume.forEachVoxel { v, g in
             for n in 0..<volume.batch {
                 for k in 0..<k1 {
-                    var p = g
-                    if k > 0 {
-                        let kp = 3 * (n * volume.keypoints + k - 1)
-                        p = (g - SIMD3(driver[kp], driver[kp + 1], driver[kp + 2])) + SIMD3(source[kp], source[kp + 1], source[kp + 2])
-                    }
+                    let p = k == 0 ? g : (g - volume.keypoint(driver, sample: n, k - 1)) + volume.keypoint(source, sample: n, k - 1)
                     let o = ((n * k1 + k) * voxels + v) * 3
                     y[o] = p.x; y[o + 1] = p.y; y[o + 2] = p.z
                 }
@@ -124,9 +126,8 @@ struct KeypointHeatmapOp: EngineOp {
         volume.forEachVoxel { v, g in
             for n in 0..<volume.batch {
                 for k in 1..<k1 {
-                    let kp = 3 * (n * volume.keypoints + k - 1)
-                    let d = SIMD3(driver[kp], driver[kp + 1], driver[kp + 2]), s = SIMD3(source[kp], source[kp + 1], source[kp + 2])
-                    y[(n * k1 + k) * voxels + v] = gaussian(g, d) - gaussian(g, s)
+                    y[(n * k1 + k) * voxels + v] = gaussian(g, volume.keypoint(driver, sample: n, k - 1))
+                        - gaussian(g, volume.keypoint(source, sample: n, k - 1))
                 }
             }
         }

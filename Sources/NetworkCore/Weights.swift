@@ -118,11 +118,10 @@ public struct Weights: @unchecked Sendable {
         guard problems.isEmpty else { throw WeightsError.mismatch(config: configName, fileConfig: sourceConfig, problems: problems) }
     }
 
-    /// Writes the weights as a safetensors file with `{"format": "portraitcl-weights-1", "config":
-    /// configJSON}` metadata plus `extraMetadata`, atomically.
-    public func save(to path: String, configJSON: String, extraMetadata: [String: String] = [:]) throws {
-        let metadata = extraMetadata.merging(["format": Self.formatTag, "config": configJSON]) { _, fixed in fixed }
-        try SafeTensorsWriter.write(tensors, metadata: metadata, to: path)
+    /// Writes the weights as a safetensors file with `{"format": format, "config": configJSON}`
+    /// metadata, atomically.
+    public func save(to path: String, configJSON: String, format: String = Weights.formatTag) throws {
+        try SafeTensorsWriter.write(tensors, metadata: ["format": format, "config": configJSON], to: path)
     }
 
     /// Deterministic random weights for `specs` from `seed`, each drawn by its `ParameterInit`
