@@ -560,22 +560,31 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
 //   U [36][CB][kd][Cin][8]     the transformed weights, 8 output channels innermost
 //   M [36·N][Cout][Do][R·TW]   the GEMM result, then y = AᵀMA + bias.
 
-// U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). Global (Cin·KD, CB·8).
+// U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel, depth tap and block of eight output channels (the lanes of float8), so for each
+// position ξ consecutive items store consecutive eight-float runs (one contiguous row of U per
+// work-group). Global (Cin, CB·KD).
 __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, __global float* bp,
                                     int Cin, int Cout, int KD, int CB) {
-    int ck = get_global_id(0), oc = get_global_id(1);
-    if (ck >= Cin * KD || oc >= CB * 8) return;
-    int ic = ck / KD, kz = ck % KD;
-    if (ck == 0) bp[oc] = 0.0f;
-    float g[3][3];
+    int ic = get_global_id(0), bk = get_global_id(1);
+    if (ic >= Cin || bk >= CB * KD) return;
+    int ob = bk / KD, kz = bk % KD;
+    if (ic == 0 && kz == 0) vstore8((float8)(0.0f), ob, bp);
+    float8 g[3][3];
     for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j)
-            g[i][j] = oc < Cout ? w[(((oc * Cin + ic) * KD + kz) * 3 + i) * 3 + j] : 0.0f;
+        for (int j = 0; j < 3; ++j) {
+            float lanes[8];
+            for (int l = 0; l < 8; ++l) {
+                int oc = ob * 8 + l;
+                lanes[l] = oc < Cout ? w[(((long)oc * Cin + ic) * KD + kz) * 9 + i * 3 + j] : 0.0f;
+            }
+            g[i][j] = vload8(0, lanes);
+        }
     // t = G g (6×3), then u = t Gᵀ (6×6); G rows: (1/4, 0, 0), (-1/6, -1/6, -1/6),
     // (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
-    float t[6][3];
+    float8 t[6][3];
     for (int j = 0; j < 3; ++j) {
-        float a = g[0][j], b = g[1][j], c = g[2][j];
+        float8 a = g[0][j], b = g[1][j], c = g[2][j];
         t[0][j] = 0.25f * a;
         t[1][j] = -(a + b + c) / 6.0f;
         t[2][j] = -(a - b + c) / 6.0f;
@@ -583,16 +592,16 @@ __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, 
         t[4][j] = a / 24.0f - b / 12.0f + c / 6.0f;
         t[5][j] = c;
     }
-    int plane = CB * KD * Cin * 8;
-    __global float* u = U + (((oc / 8) * KD + kz) * Cin + ic) * 8 + (oc % 8);
+    long plane = (long)CB * KD * Cin * 8;
+    __global float* u = U + ((long)bk * Cin + ic) * 8;
     for (int i = 0; i < 6; ++i) {
-        float a = t[i][0], b = t[i][1], c = t[i][2];
-        u[(i * 6 + 0) * plane] = 0.25f * a;
-        u[(i * 6 + 1) * plane] = -(a + b + c) / 6.0f;
-        u[(i * 6 + 2) * plane] = -(a - b + c) / 6.0f;
-        u[(i * 6 + 3) * plane] = a / 24.0f + b / 12.0f + c / 6.0f;
-        u[(i * 6 + 4) * plane] = a / 24.0f - b / 12.0f + c / 6.0f;
-        u[(i * 6 + 5) * plane] = c;
+        float8 a = t[i][0], b = t[i][1], c = t[i][2];
+        vstore8(0.25f * a, 0, u + (i * 6 + 0) * plane);
+        vstore8(-(a + b + c) / 6.0f, 0, u + (i * 6 + 1) * plane);
+        vstore8(-(a - b + c) / 6.0f, 0, u + (i * 6 + 2) * plane);
+        vstore8(a / 24.0f + b / 12.0f + c / 6.0f, 0, u + (i * 6 + 3) * plane);
+        vstore8(a / 24.0f - b / 12.0f + c / 6.0f, 0, u + (i * 6 + 4) * plane);
+        vstore8(c, 0, u + (i * 6 + 5) * plane);
     }
 }
 

@@ -105,7 +105,7 @@ extension Engine {
         let weightBuffer = try buffer(weight)
         let floats: Int = g.outputChannels * cin * kd * 9 + 36 * blocks * 8 * kd * cin
         let arguments: [KernelArgument] = [.buffer(weightBuffer), .buffer(u), .buffer(zero), .i(cin), .i(g.outputChannels), .i(kd), .i(blocks)]
-        try cl.launch("conv3x3_wino4_weights", global: [cin * kd, blocks * 8], local: [8, 8], arguments: arguments,
+        try cl.launch("conv3x3_wino4_weights", global: [cin, blocks * kd], local: [8, 1], arguments: arguments,
                       cost: KernelCost(flops: 0, bytes: Double(floats) * 4))
         if cacheable {
             convolutionWeightCache.store(weight: weightBuffer, bias: nil, packed: u, packedBias: zero, layout: .winograd4)
