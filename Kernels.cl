@@ -83,8 +83,6 @@ inline void conv_pad(__global const float* x, __global float* xp, int C,
 #define CONV_PAD_PARAMS __global const float* x, __global float* xp, int C, int D, int H, int W, \
     int Dp, int Hp, int Wp, int pd, int ph, int pw, int planes
 __kernel void conv_pad_input(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
-// The same copy for the Winograd F(4×4, 3×3) path, named apart so profiles charge it to the 3×3 convolutions.
-__kernel void conv3x3_wino4_pad(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
 
 // wt[cb][kz][ky][ic][kx][j] = w[cb·8 + j][ic][kz][ky][kx] (0 when cb·8 + j ≥ Cout), the order
 // the tile kernel reads them in; bp[o] = bias[o] or 0. Global = CB·Cin·KD·KH·KW·8 (≥ CB·8).
@@ -556,7 +554,7 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
 // register-tiled conv_tile16 / conv_tile16x6 kernels with per-ξ weights, so the GEMM has the
 // direct kernels' tuned inner loop. Layouts (T2 = th·tw8 tile slots per depth slice, tile rows
 // padded to tw8 = a multiple of 8, stored as R = ⌈T2 / TW⌉ rows of TW slots, a multiple of 16):
-//   V [36·N][Dp][R][Cin][TW]   the transformed, depth-padded input (conv_pad_input's layout)
+//   V [36·N][Dp][R][Cin][TW]   the transformed input, depth slices of the padded volume
 //   U [36][CB][kd][Cin][8]     the transformed weights, 8 output channels innermost
 //   M [36·N][Cout][Do][R·TW]   the GEMM result, then y = AᵀMA + bias.
 
@@ -615,44 +613,54 @@ __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, 
     o4 = 2.0f * (d1 - d3) - d2 + d4;                             \
     o5 = 4.0f * d1 - 5.0f * d3 + d5;
 
-// V from the zero-padded input xp [N][Dp][Hp][Cin][Wp] (conv_pad_input with Hp = 4·th + 2 and
-// Wp = 4·tw8 + 4, so no read needs a bounds check). A depth slice's tiles are numbered
+// Sixteen input values x[x0 … x0+15] of one row, zero outside 0 … W−1 or when the row is
+// padding (valid == 0): one vload16 when all sixteen are inside, else element by element.
+inline float16 wino4_load16(__global const float* row, int x0, int W, int valid) {
+    if (valid && x0 >= 0 && x0 + 16 <= W) return vload16(0, row + x0);
+    float v[16];
+    for (int k = 0; k < 16; ++k) v[k] = (valid && x0 + k >= 0 && x0 + k < W) ? row[x0 + k] : 0.0f;
+    return vload16(0, v);
+}
+
+// V straight from the input x [N][Cin][D][H][W], the zero padding applied while reading (no
+// padded copy). A depth slice of the padded volume (Dp = D + 2·pd) has its tiles numbered
 // σ = ty·tw8 + tx (tile rows padded to tw8, a multiple of 8) and stored in rows of TW slots (a
 // multiple of 16): slot σ of slice sl at V[ξ][sl][σ / TW][c][σ % TW]. One work-item per 8
-// consecutive tiles of a tile row (lanes of float8), channel and slice; tiles past tw hold
-// zeros or the next tiles' inputs and are never stored by conv3x3_wino4_output.
-// Global (th·tw8/8, Cin, N·Dp).
-#define WINO4_COLS(P, c0, c1, c2, c3, c4, c5) {                          \
-        float16 a = vload16(0, P), b = vload16(0, P + 16);                \
-        float16 e = vload16(0, P + 4), f = vload16(0, P + 20);            \
-        c0 = (float8)(a.s048c, b.s048c); c1 = (float8)(a.s159d, b.s159d); \
-        c2 = (float8)(a.s26ae, b.s26ae); c3 = (float8)(a.s37bf, b.s37bf); \
-        c4 = (float8)(e.s048c, f.s048c); c5 = (float8)(e.s159d, f.s159d); \
-    }
-__kernel void conv3x3_wino4_input(__global const float* xp, __global float* V, int Cin, int Hp, int Wp,
-                                  int th, int tw8, int R, int TW, int slices) {
+// consecutive tiles of a tile row (lanes of float8), channel and slice; each reads 6 rows of the
+// 36 columns 4·tx − pw … 4·tx − pw + 35 as four float16 (only those crossing an edge element by
+// element). Tiles past tw hold zeros or the next tiles' inputs and are never stored by
+// conv3x3_wino4_output. Global (th·tw8/8, Cin, N·Dp).
+__kernel void conv3x3_wino4_input(__global const float* x, __global float* V, int Cin, int D, int H, int W,
+                                  int Dp, int pd, int ph, int pw, int th, int tw8, int R, int TW, int slices) {
     int q = get_global_id(0), c = get_global_id(1), slice = get_global_id(2);
     if (q * 8 >= th * tw8 || c >= Cin || slice >= slices) return;
     int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
-    __global const float* p = xp + ((long)(slice * Hp + ty * 4) * Cin + c) * Wp + tx * 4;
-    long rowPitch = (long)Cin * Wp;
+    int n = slice / Dp, z = slice % Dp - pd;
+    int x0 = tx * 4 - pw;
+    __global const float* plane = x + (((long)n * Cin + c) * D + (z < 0 || z >= D ? 0 : z)) * H * W;
     float8 t[6][6];
     for (int i = 0; i < 6; ++i) {
-        float8 d0, d1, d2, d3, d4, d5;
-        WINO4_COLS(p + i * rowPitch, d0, d1, d2, d3, d4, d5)
+        int y = ty * 4 - ph + i;
+        int valid = z >= 0 && z < D && y >= 0 && y < H;
+        __global const float* row = plane + (long)(valid ? y : 0) * W;
+        float16 a = wino4_load16(row, x0, W, valid), b = wino4_load16(row, x0 + 16, W, valid);
+        float16 e = wino4_load16(row, x0 + 4, W, valid), f = wino4_load16(row, x0 + 20, W, valid);
+        float8 d0 = (float8)(a.s048c, b.s048c), d1 = (float8)(a.s159d, b.s159d);
+        float8 d2 = (float8)(a.s26ae, b.s26ae), d3 = (float8)(a.s37bf, b.s37bf);
+        float8 d4 = (float8)(e.s048c, f.s048c), d5 = (float8)(e.s159d, f.s159d);
         WINO4_BT(d0, d1, d2, d3, d4, d5, t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5])
     }
-    long plane = (long)slices * R * Cin * TW;
+    long vplane = (long)slices * R * Cin * TW;
     __global float* v = V + (((long)slice * R + sigma / TW) * Cin + c) * TW + sigma % TW;
     for (int j = 0; j < 6; ++j) {
         float8 o0, o1, o2, o3, o4, o5;
         WINO4_BT(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], o0, o1, o2, o3, o4, o5)
-        vstore8(o0, 0, v + (0 * 6 + j) * plane);
-        vstore8(o1, 0, v + (1 * 6 + j) * plane);
-        vstore8(o2, 0, v + (2 * 6 + j) * plane);
-        vstore8(o3, 0, v + (3 * 6 + j) * plane);
-        vstore8(o4, 0, v + (4 * 6 + j) * plane);
-        vstore8(o5, 0, v + (5 * 6 + j) * plane);
+        vstore8(o0, 0, v + (0 * 6 + j) * vplane);
+        vstore8(o1, 0, v + (1 * 6 + j) * vplane);
+        vstore8(o2, 0, v + (2 * 6 + j) * vplane);
+        vstore8(o3, 0, v + (3 * 6 + j) * vplane);
+        vstore8(o4, 0, v + (4 * 6 + j) * vplane);
+        vstore8(o5, 0, v + (5 * 6 + j) * vplane);
     }
 }
 

@@ -4,12 +4,12 @@ import Runtime
 /// tile rows padded to `tw8` slots (a multiple of 8: the transforms' float8 lanes stay in one tile
 /// row), a slice's `th·tw8` slots stored as `rows` GEMM rows of `rowSlots` (a multiple of 16, at
 /// most 64: the GEMM's 16-wide vectors never cross a row, and small images waste few slots), and
-/// the zero-padded input the input transform reads without bounds checks: depth `paddedDepth`,
-/// `4·th + 2` rows of `4·tw8 + 4`.
+/// the depth slices of the zero-padded volume the transforms run over (`paddedDepth`; the input
+/// transform applies the padding while reading).
 struct Winograd4Layout {
     let th: Int, tw: Int, tw8: Int
     let rows: Int, rowSlots: Int
-    let paddedDepth: Int, paddedHeight: Int, paddedWidth: Int
+    let paddedDepth: Int
 
     init(_ g: ConvolutionGeometry) {
         let out = g.output
@@ -19,8 +19,6 @@ struct Winograd4Layout {
         rowSlots = min(64, (th * tw8 + 15) / 16 * 16)
         rows = (th * tw8 + rowSlots - 1) / rowSlots
         paddedDepth = g.input[0] + 2 * g.padding[0]
-        paddedHeight = 4 * th + 2
-        paddedWidth = 4 * tw8 + 4
     }
 
     /// GEMM slots per depth slice.
@@ -35,8 +33,8 @@ extension Engine {
     }
 
     /// Winograd F(4×4, 3×3) on OpenCL (`conv.algorithm=winograd4`): `conv3x3_wino4_weights`
-    /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_pad` (`conv_pad_input`
-    /// to the layout's padded extents), `conv3x3_wino4_input` (V), `conv3x3_wino4_gemm16x16` or `…16x6` (the
+    /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_input` (V, read
+    /// from the unpadded input), `conv3x3_wino4_gemm16x16` or `…16x6` (the
     /// register-tiled direct kernels as 36 GEMMs, tile by `conv.tile`) and
     /// `conv3x3_wino4_output` (AᵀMA + bias). 4× fewer multiplies; the transforms multiply by
     /// up to 8 and 1/24, so errors grow by about 10× over the direct sum (≈ 1e-6 relative at
@@ -50,29 +48,20 @@ extension Engine {
         let blocks = (cout + 7) / 8
         let (th, rowSlots) = (layout.th, layout.rowSlots)
         let slices = n * layout.paddedDepth
-        let padCount = slices * layout.paddedHeight * cin * layout.paddedWidth
         let vCount = 36 * slices * layout.slots * cin
         let mCount = 36 * n * cout * out[0] * layout.slots
-        guard [padCount, vCount, mCount, 36 * blocks * 8 * kd * cin].allSatisfy({ $0 < Int(Int32.max) }) else {
+        guard [n * cin * g.inputVoxels, vCount, mCount, 36 * blocks * 8 * kd * cin].allSatisfy({ $0 < Int(Int32.max) }) else {
             throw RuntimeError.shapeMismatch("\(g.kernel[0] == 1 ? "conv2d" : "conv3d") (Winograd 4×4): transformed tensors exceed 2^31 elements; split the batch or use conv.algorithm=direct")
         }
         let (u, zeroBias) = try winograd4Weights(cl, g, weight: weight, blocks: blocks)
-        let padded = try cl.makeBuffer(byteCount: padCount * 4)
-        let planes = slices * layout.paddedHeight
-        let padArguments: [KernelArgument] = [
-            .buffer(try buffer(input)), .buffer(padded), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
-            .i(layout.paddedDepth), .i(layout.paddedHeight), .i(layout.paddedWidth),
-            .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes),
-        ]
-        try cl.launch("conv3x3_wino4_pad", global: [cin, planes], local: [8, 8], arguments: padArguments,
-                      cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + padCount) * 4))
         let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
         let m = try cl.makeBuffer(byteCount: mCount * 4)
         let chunks = th * layout.tw8 / 8
         try cl.launch("conv3x3_wino4_input", global: [chunks, cin, slices], local: [1, 8, 1],
-                      arguments: [.buffer(padded), .buffer(v), .i(cin), .i(layout.paddedHeight), .i(layout.paddedWidth),
+                      arguments: [.buffer(try buffer(input)), .buffer(v), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+                                  .i(layout.paddedDepth), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]),
                                   .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
-                      cost: KernelCost(flops: 0, bytes: Double(padCount + vCount) * 4))
+                      cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
         let narrow = variants.convolutionTile == .tile16x6 && blocks >= 2
         let width = narrow ? 6 : 16
         let tilesX = (rowSlots + width - 1) / width
