@@ -35,10 +35,11 @@ let package = Package(
                        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev",
                                          "libswscale-dev", "libswresample-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMalloc"),   // the C library's mallopt (glibc), no package
 
         // Libraries, lowest first: Runtime <- Kernels <- NetworkCore <- Avatar (MegaPortraits);
         // Media stands alone.
-        .target(name: "Runtime", dependencies: ["COpenCL"]),
+        .target(name: "Runtime", dependencies: ["COpenCL", "CMalloc"]),
         .target(name: "Kernels", dependencies: ["Runtime", "CBLAS"],
                 resources: [.embedInCode("Kernels.cl")]),
         // What every network is made of: parameters, layers, weights checking, stage recording.

@@ -20,8 +20,11 @@ public final class Engine: @unchecked Sendable {
         didSet { if case .opencl(let cl) = backend { cl.profiler = profiler } }
     }
 
-    /// An engine on the CPU fallback.
-    public static func cpu() -> Engine { Engine(backend: .cpu) }
+    /// An engine on the CPU fallback (large freed host memory is kept for reuse: `HostMemory`).
+    public static func cpu() -> Engine {
+        HostMemory.configure()
+        return Engine(backend: .cpu)
+    }
 
     /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`, with the device's
     /// kernel variants, then the winners `portrait tune` stored in `tuning` (when given and
@@ -29,6 +32,7 @@ public final class Engine: @unchecked Sendable {
     /// value), and validate mode from `PORTRAIT_VALIDATE` (`Validation.parse`).
     public static func opencl(_ device: OpenCLDevice, tuning: TuningCache? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Engine {
+        HostMemory.configure()
         var variants = KernelVariants.defaults(for: device)
         if let tuned = tuning?.entry(for: device), let chosen = try? variants.overridden(by: tuned.overrides) { variants = chosen }
         variants = try variants.overridden(by: environment[KernelVariants.environmentVariable] ?? "")

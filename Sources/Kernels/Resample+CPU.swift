@@ -15,23 +15,36 @@ enum ResampleCPU {
     }
 
     /// Nearest resampling of `planes` H×W planes to Ho×Wo with PyTorch's per-axis scales `sh`, `sw`.
+    /// An output row whose source row is the previous output row's is a copy of that row (every
+    /// upsampling repeats rows), and the column gather reads index tables through pointers; every
+    /// output value is written, so the result is not zero-filled first.
     static func nearest2d(_ x: [Float], planes: Int, h: Int, w: Int, ho: Int, wo: Int, sh: Float, sw: Float) -> [Float] {
         let rows = (0..<ho).map { ResampleAxis.nearest($0, input: h, output: ho, scale: sh) }
         let cols = (0..<wo).map { ResampleAxis.nearest($0, input: w, output: wo, scale: sw) }
-        var out = [Float](repeating: 0, count: planes * ho * wo)
-        x.withUnsafeBufferPointer { xp in
-            out.withUnsafeMutableBufferPointer { op in
-                let (src, dst) = (GridSampleCPU.Shared(xp.baseAddress!), GridSampleCPU.Shared(op.baseAddress!))
-                forEachPlane(planes, work: ho * wo) { p in
-                    for oy in 0..<ho {
-                        let row = src.pointer + (p * h + rows[oy]) * w
-                        let o = dst.pointer + (p * ho + oy) * wo
-                        for ox in 0..<wo { o[ox] = row[cols[ox]] }
+        guard planes * ho * wo > 0, !x.isEmpty else { return [Float](repeating: 0, count: planes * ho * wo) }
+        return [Float](unsafeUninitializedCapacity: planes * ho * wo) { op, count in
+            x.withUnsafeBufferPointer { xp in
+                rows.withUnsafeBufferPointer { rp in
+                    cols.withUnsafeBufferPointer { cp in
+                        let (src, dst) = (GridSampleCPU.Shared(xp.baseAddress!), GridSampleCPU.Shared(op.baseAddress!))
+                        let (rowIndex, colIndex) = (GridSampleCPU.Shared(rp.baseAddress!), GridSampleCPU.Shared(cp.baseAddress!))
+                        forEachPlane(planes, work: ho * wo) { p in
+                            for oy in 0..<ho {
+                                let o = dst.pointer + (p * ho + oy) * wo
+                                if oy > 0 && rowIndex.pointer[oy] == rowIndex.pointer[oy - 1] {
+                                    o.update(from: o - wo, count: wo)
+                                    continue
+                                }
+                                let row = src.pointer + (p * h + rowIndex.pointer[oy]) * w
+                                let c = colIndex.pointer
+                                for ox in 0..<wo { o[ox] = row[c[ox]] }
+                            }
+                        }
                     }
                 }
             }
+            count = planes * ho * wo
         }
-        return out
     }
 
     /// Bilinear resize of `planes` planes from `input` [H, W] to `output` [Ho, Wo] with the given
