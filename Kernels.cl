@@ -387,13 +387,21 @@ CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 
 
 // Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,
-// tile conv.igemm=TMxTNxTK/RMxRN, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p] (+ bias[m])
-// per image, m = output channel, p = (oz, oy, ox), k = (c, kz, ky, kx), any kernel size, stride
-// and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
-// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of (TN/RN) × (TM/RM) items
-// stages TK × TM weights and TK × TN inputs in local memory per step (consecutive work-items
-// read consecutive addresses), each item accumulating RM × RN outputs strided by the group's
-// extent. Global (TN/RN · ⌈P/TN⌉, TM/RM · ⌈Cout/TM⌉, N), local (TN/RN, TM/RM, 1).
+// tile conv.igemm=TMxTNxTK/RMxRNvVW, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p]
+// (+ bias[m]) per image, m = output channel, p = (oz, oy), ox, k = (c, kz, ky, kx), any kernel
+// size, stride and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
+// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of WX × WY = (TN/RN) × (TM/RM)
+// items stages TK × TM weights and TK × TN inputs in local memory per step (consecutive
+// work-items read consecutive global addresses: along a weight row, along output x).
+// Vector width VW (IG_VW, 1, 2 or 4; VW divides RM, RN and TK): each item owns RN/VW runs of VW
+// contiguous positions, run j at p0 + (lx + j·WX)·VW, and RM/VW runs of VW contiguous channels
+// at m0 + (ly + i·WY)·VW. Per reduction step it reads its operands from local memory as
+// (RM + RN)/VW vectors instead of RM + RN scalars; consecutive items read consecutive vectors
+// (no bank conflicts) and store consecutive runs of y (coalesced); weight rows are read VW at a
+// time (aligned vector loads when K is a multiple of VW). VW = 1 is the scalar kernel with the
+// outputs strided by the group's extent. Every output sums its terms in the same order (k
+// ascending, one fma each) whatever VW, so the widths of one tile agree bitwise.
+// Global (WX · ⌈P/TN⌉, WY · ⌈Cout/TM⌉, N), local (WX, WY, 1).
 #ifndef IG_TM
 #define IG_TM 64
 #endif
@@ -409,29 +417,54 @@ CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 #ifndef IG_RN
 #define IG_RN 4
 #endif
+#ifndef IG_VW
+#define IG_VW 1
+#endif
 #define IG_WX (IG_TN / IG_RN)
 #define IG_WY (IG_TM / IG_RM)
 #define IG_WG (IG_WX * IG_WY)
+#define IG_MV (IG_RM / IG_VW)
+#define IG_NV (IG_RN / IG_VW)
+#define IG_CAT_(a, b) a##b
+#define IG_CAT(a, b) IG_CAT_(a, b)
+#if IG_VW == 1
+typedef float ig_vec;
+#define IG_VLOAD(p) (*(p))
+#define IG_VSTORE(v, p) (*(p) = (v))
+#else
+typedef IG_CAT(float, IG_VW) ig_vec;
+#define IG_VLOAD(p) IG_CAT(vload, IG_VW)(0, p)
+#define IG_VSTORE(v, p) IG_CAT(vstore, IG_VW)(v, 0, p)
+#endif
 
 __kernel void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
                          int Cin, int Cout, int kd, int kh, int kw, int Dp, int Hp, int Wp,
                          int Do, int Ho, int Wo, int sd, int sh, int sw, int hasBias) {
-    __local float As[IG_TK][IG_TM];
-    __local float Bs[IG_TK][IG_TN];
+    __local float As[IG_TK][IG_TM] __attribute__((aligned(16)));
+    __local float Bs[IG_TK][IG_TN] __attribute__((aligned(16)));
     int lx = get_local_id(0), ly = get_local_id(1);
     int lid = ly * IG_WX + lx;
     int p0 = get_group_id(0) * IG_TN, m0 = get_group_id(1) * IG_TM;
     int n = get_global_id(2);
     int P = Do * Ho * Wo, khw = kh * kw, kvol = kd * khw, K = Cin * kvol;
+    bool rowsAligned = K % IG_VW == 0;           // every weight row starts on a VW boundary
     __global const float* xn = xp + n * Dp * Hp * Cin * Wp;
-    float acc[IG_RM][IG_RN];
+    ig_vec acc[IG_RM][IG_NV];
     for (int i = 0; i < IG_RM; ++i)
-        for (int j = 0; j < IG_RN; ++j) acc[i][j] = 0.0f;
+        for (int j = 0; j < IG_NV; ++j) acc[i][j] = (ig_vec)(0.0f);
     for (int k0 = 0; k0 < K; k0 += IG_TK) {
-        for (int i = lid; i < IG_TK * IG_TM; i += IG_WG) {
-            int kk = i % IG_TK, mm = i / IG_TK;      // consecutive items: consecutive k of one weight row
+        for (int i = lid; i < IG_TK / IG_VW * IG_TM; i += IG_WG) {
+            int kk = i % (IG_TK / IG_VW) * IG_VW, mm = i / (IG_TK / IG_VW);   // consecutive items: consecutive k of one row
             int k = k0 + kk, m = m0 + mm;
-            As[kk][mm] = (k < K && m < Cout) ? w[m * K + k] : 0.0f;
+            float t[IG_VW];
+            if (m < Cout && k + IG_VW <= K) {
+                __global const float* src = w + m * K + k;
+                ig_vec v = rowsAligned ? *(__global const ig_vec*)src : IG_VLOAD(src);
+                IG_VSTORE(v, t);
+            } else {
+                for (int e = 0; e < IG_VW; ++e) t[e] = (m < Cout && k + e < K) ? w[m * K + k + e] : 0.0f;
+            }
+            for (int e = 0; e < IG_VW; ++e) As[kk + e][mm] = t[e];
         }
         for (int i = lid; i < IG_TK * IG_TN; i += IG_WG) {
             int kk = i / IG_TN, pp = i % IG_TN;      // consecutive items: consecutive output x
@@ -447,21 +480,30 @@ __kernel void conv_igemm(__global const float* xp, __global const float* w, __gl
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int kk = 0; kk < IG_TK; ++kk) {
-            float a[IG_RM], b[IG_RN];
-            for (int i = 0; i < IG_RM; ++i) a[i] = As[kk][ly + i * IG_WY];
-            for (int j = 0; j < IG_RN; ++j) b[j] = Bs[kk][lx + j * IG_WX];
+            float a[IG_RM];
+            ig_vec b[IG_NV];
+            for (int i = 0; i < IG_MV; ++i) IG_VSTORE(*(__local const ig_vec*)&As[kk][(ly + i * IG_WY) * IG_VW], a + i * IG_VW);
+            for (int j = 0; j < IG_NV; ++j) b[j] = *(__local const ig_vec*)&Bs[kk][(lx + j * IG_WX) * IG_VW];
             for (int i = 0; i < IG_RM; ++i)
-                for (int j = 0; j < IG_RN; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+                for (int j = 0; j < IG_NV; ++j) acc[i][j] = fma((ig_vec)(a[i]), b[j], acc[i][j]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int i = 0; i < IG_RM; ++i) {
-        int m = m0 + ly + i * IG_WY;
+        int m = m0 + (ly + i / IG_VW * IG_WY) * IG_VW + i % IG_VW;
         if (m >= Cout) continue;
         float b0 = hasBias != 0 ? bias[m] : 0.0f;
-        for (int j = 0; j < IG_RN; ++j) {
-            int p = p0 + lx + j * IG_WX;
-            if (p < P) y[(n * Cout + m) * P + p] = acc[i][j] + b0;
+        __global float* row = y + (n * Cout + m) * P;
+        for (int j = 0; j < IG_NV; ++j) {
+            int p = p0 + (lx + j * IG_WX) * IG_VW;
+            ig_vec v = acc[i][j] + b0;
+            if (p + IG_VW <= P) {
+                IG_VSTORE(v, row + p);
+            } else {
+                float t[IG_VW];
+                IG_VSTORE(v, t);
+                for (int e = 0; e < IG_VW && p + e < P; ++e) row[p + e] = t[e];
+            }
         }
     }
 }
