@@ -27,6 +27,24 @@ __kernel void activation(__global const float* x, __global float* y, int n, int 
     if (i < n) y[i] = apply_activation(x[i], mode, slope);
 }
 
+// The activation fused into the convolution epilogues (ConvolutionActivation.swift): built with
+// -DCONV_ACT=<ACT_* mode> (and -DCONV_SLOPE=<leaky_relu slope>), the direct tile kernels, the
+// Winograd F(4×4, 3×3) output transform and conv_igemm store act(sum + bias) instead of the sum;
+// without CONV_ACT they store the sum. Same formulas as apply_activation, on float or floatN.
+#if !defined(CONV_ACT)
+#define CONV_ACTIVATE(v) (v)
+#elif CONV_ACT == ACT_RELU
+#define CONV_ACTIVATE(v) fmax(v, 0.0f)
+#elif CONV_ACT == ACT_LEAKY_RELU
+#define CONV_ACTIVATE(v) (fmax(v, 0.0f) + CONV_SLOPE * fmin(v, 0.0f))
+#elif CONV_ACT == ACT_SIGMOID
+#define CONV_ACTIVATE(v) (1.0f / (1.0f + exp(-(v))))
+#elif CONV_ACT == ACT_TANH
+#define CONV_ACTIVATE(v) tanh(v)
+#else
+#define CONV_ACTIVATE(v) (0.5f * (v) * (1.0f + erf((v) * M_SQRT1_2_F)))
+#endif
+
 // y[i] = alpha * a[i] + beta * b[i]
 __kernel void axpby(__global const float* a, __global const float* b, __global float* y,
                     int n, float alpha, float beta) {
@@ -185,6 +203,8 @@ inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
             }
         }
     }
+    a0 = CONV_ACTIVATE(a0); a1 = CONV_ACTIVATE(a1); a2 = CONV_ACTIVATE(a2); a3 = CONV_ACTIVATE(a3);
+    a4 = CONV_ACTIVATE(a4); a5 = CONV_ACTIVATE(a5); a6 = CONV_ACTIVATE(a6); a7 = CONV_ACTIVATE(a7);
     int valid = Wo - x0;
     int outPlane = Do * Ho * Wo;
     int oc = cb * 8;
@@ -240,7 +260,8 @@ inline void conv_store16(__global float* y, float16 v, int valid) {
 // Global (tilesX, ⌈CB/OB⌉, N·Do·Ho): all channel blocks of an output row run back to back while
 // its input rows are in cache (with rows inside blocks, the padded input was re-streamed from
 // L3/DRAM once per block: up to 1.7x slower on PoCL). x stride 1; KW a compile-time constant.
-inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
+// FUSE: apply the built-in activation (CONV_ACTIVATE) before storing (0 for the Winograd GEMM).
+inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + OB - 1) / OB;
     int nr = get_global_id(2);
@@ -275,6 +296,12 @@ inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
             }
         }
     }
+    if (FUSE) {
+        a0 = CONV_ACTIVATE(a0); a1 = CONV_ACTIVATE(a1); a2 = CONV_ACTIVATE(a2); a3 = CONV_ACTIVATE(a3);
+        a4 = CONV_ACTIVATE(a4); a5 = CONV_ACTIVATE(a5); a6 = CONV_ACTIVATE(a6); a7 = CONV_ACTIVATE(a7);
+        b0 = CONV_ACTIVATE(b0); b1 = CONV_ACTIVATE(b1); b2 = CONV_ACTIVATE(b2); b3 = CONV_ACTIVATE(b3);
+        b4 = CONV_ACTIVATE(b4); b5 = CONV_ACTIVATE(b5); b6 = CONV_ACTIVATE(b6); b7 = CONV_ACTIVATE(b7);
+    }
     int valid = Wo - x0;
     int outPlane = Do * Ho * Wo;
     int oc = cb * 8;
@@ -302,7 +329,7 @@ inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
 }
 
 #define CONV_TILE16_KERNEL(NAME, KW, OB) \
-    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16(CONV_TILE_ARGS, KW, OB); }
+    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16(CONV_TILE_ARGS, KW, OB, 1); }
 
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
@@ -337,8 +364,9 @@ inline void conv_store_lanes(__global float* y, int stride, float8 v, int lanes)
     if (lanes > 7) y[7 * stride] = v.s7;
 }
 
-// Global (⌈tilesX⌉, ⌈CB/2⌉, N·Do·Ho), channel pairs inside rows as in conv_tile16.
-inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW) {
+// Global (⌈tilesX⌉, ⌈CB/2⌉, N·Do·Ho), channel pairs inside rows as in conv_tile16 (FUSE too).
+#define CONV_ACT6(J) p##J = CONV_ACTIVATE(p##J); q##J = CONV_ACTIVATE(q##J);
+inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + 1) / 2;
     int nr = get_global_id(2);
@@ -375,11 +403,12 @@ inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW) {
     int lanes = min(8, Cout - oc);
     int lanes2 = cb2 != cb ? min(8, Cout - oc - 8) : 0;
     __global float* yo = y + (n * Cout + oc) * outPlane + row * Wo + x0;
+    if (FUSE) { CONV_ACT6(0) CONV_ACT6(1) CONV_ACT6(2) CONV_ACT6(3) CONV_ACT6(4) CONV_ACT6(5) }
     CONV_STORE6(0) CONV_STORE6(1) CONV_STORE6(2) CONV_STORE6(3) CONV_STORE6(4) CONV_STORE6(5)
 }
 
 #define CONV_TILE16X6_KERNEL(NAME, KW) \
-    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16x6(CONV_TILE_ARGS, KW); }
+    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16x6(CONV_TILE_ARGS, KW, 1); }
 
 CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
@@ -496,7 +525,7 @@ __kernel void conv_igemm(__global const float* xp, __global const float* w, __gl
         __global float* row = y + (n * Cout + m) * P;
         for (int j = 0; j < IG_NV; ++j) {
             int p = p0 + (lx + j * IG_WX) * IG_VW;
-            ig_vec v = acc[i][j] + b0;
+            ig_vec v = CONV_ACTIVATE(acc[i][j] + b0);
             if (p + IG_VW <= P) {
                 IG_VSTORE(v, row + p);
             } else {
@@ -693,12 +722,12 @@ __kernel void conv3x3_wino4_input(__global const float* xp, __global float* V, i
 // the weights of position ξ. Global as conv_tile16 / conv_tile16x6 with batch 36·N, Hp = Ho = R.
 __kernel void conv3x3_wino4_gemm16x16(CONV_TILE_PARAMS, int N) {
     int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2);
+    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2, 0);
 }
 
 __kernel void conv3x3_wino4_gemm16x6(CONV_TILE_PARAMS, int N) {
     int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1);
+    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0);
 }
 
 // Aᵀ rows (1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 8, -8, 1).
@@ -742,7 +771,7 @@ __kernel void conv3x3_wino4_output(__global const float* M, __global const float
     for (int i = 0; i < 4 && oy + i < Ho; ++i) {
         float8 o0, o1, o2, o3;
         WINO4_AT(e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5], o0, o1, o2, o3)
-        o0 += b; o1 += b; o2 += b; o3 += b;
+        o0 = CONV_ACTIVATE(o0 + b); o1 = CONV_ACTIVATE(o1 + b); o2 = CONV_ACTIVATE(o2 + b); o3 = CONV_ACTIVATE(o3 + b);
         __global float* r = dst + i * Wo;
         if (whole) {
             WINO4_STORE32(r, o0, o1, o2, o3)

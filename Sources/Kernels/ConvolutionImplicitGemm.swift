@@ -67,16 +67,17 @@ public struct ImplicitGemmTile: Sendable, Equatable, CustomStringConvertible {
 
 extension Engine {
     /// The implicit-GEMM convolution (`conv_igemm`, any kernel, stride and padding, 2-D and 3-D)
-    /// on the padded input scratch, with the weight as given (`[Cout][Cin·kd·kh·kw]`).
+    /// on the padded input scratch, with the weight as given (`[Cout][Cin·kd·kh·kw]`) and
+    /// `activation` in its epilogue.
     func convolutionImplicitGemm(_ cl: OpenCLContext, _ g: ConvolutionGeometry, padded: DeviceBuffer, padExtent: [Int],
-                                 weight: Tensor, bias: Tensor?, result: Tensor, cost: KernelCost) throws {
+                                 weight: Tensor, bias: Tensor?, activation: FusedActivation?, result: Tensor, cost: KernelCost) throws {
         let tile = variants.implicitGemmTile
         let out = g.output
         let positions = out[0] * out[1] * out[2]
         let local = tile.local
         let weightBuffer = try buffer(weight)
         let biasBuffer = try bias.map { try buffer($0) }
-        try cl.launch("conv_igemm", variant: tile.buildOptions,
+        try cl.launch("conv_igemm", variant: tile.buildOptions + (activation.map { " " + $0.buildOptions } ?? ""),
                       global: [(positions + tile.tn - 1) / tile.tn * local[0], (g.outputChannels + tile.tm - 1) / tile.tm * local[1], g.batch],
                       local: local,
                       arguments: [.buffer(padded), .buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(result.deviceBuffer!),
