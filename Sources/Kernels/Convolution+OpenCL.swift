@@ -13,7 +13,9 @@ extension Engine {
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
-            try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
+            // The activation's FLOPs are charged to its own kernel, not to the GEMM's `cost`.
+            let convolutionCost = KernelCost(flops: cost.flops - Double(result.count) * (activation?.flopsPerElement ?? 0), bytes: cost.bytes)
+            try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: convolutionCost, output: result)
             if let activation { try activateInPlace(cl, activation, result) }
             return
         }
