@@ -27,6 +27,24 @@ __kernel void activation(__global const float* x, __global float* y, int n, int 
     if (i < n) y[i] = apply_activation(x[i], mode, slope);
 }
 
+// The activation fused into the convolution epilogues (ConvolutionActivation.swift): built with
+// -DCONV_ACT=<ACT_* mode> (and -DCONV_SLOPE=<leaky_relu slope>), the direct tile kernels, the
+// Winograd F(4×4, 3×3) output transform and conv_igemm store act(sum + bias) instead of the sum;
+// without CONV_ACT they store the sum. Same formulas as apply_activation, on float or floatN.
+#if !defined(CONV_ACT)
+#define CONV_ACTIVATE(v) (v)
+#elif CONV_ACT == ACT_RELU
+#define CONV_ACTIVATE(v) fmax(v, 0.0f)
+#elif CONV_ACT == ACT_LEAKY_RELU
+#define CONV_ACTIVATE(v) (fmax(v, 0.0f) + CONV_SLOPE * fmin(v, 0.0f))
+#elif CONV_ACT == ACT_SIGMOID
+#define CONV_ACTIVATE(v) (1.0f / (1.0f + exp(-(v))))
+#elif CONV_ACT == ACT_TANH
+#define CONV_ACTIVATE(v) tanh(v)
+#else
+#define CONV_ACTIVATE(v) (0.5f * (v) * (1.0f + erf((v) * M_SQRT1_2_F)))
+#endif
+
 // y[i] = alpha * a[i] + beta * b[i]
 __kernel void axpby(__global const float* a, __global const float* b, __global float* y,
                     int n, float alpha, float beta) {
@@ -183,6 +201,8 @@ inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
             }
         }
     }
+    a0 = CONV_ACTIVATE(a0); a1 = CONV_ACTIVATE(a1); a2 = CONV_ACTIVATE(a2); a3 = CONV_ACTIVATE(a3);
+    a4 = CONV_ACTIVATE(a4); a5 = CONV_ACTIVATE(a5); a6 = CONV_ACTIVATE(a6); a7 = CONV_ACTIVATE(a7);
     int valid = Wo - x0;
     int outPlane = Do * Ho * Wo;
     int oc = cb * 8;
@@ -238,7 +258,8 @@ inline void conv_store16(__global float* y, float16 v, int valid) {
 // Global (tilesX, ⌈CB/OB⌉, N·Do·Ho): all channel blocks of an output row run back to back while
 // its input rows are in cache (with rows inside blocks, the padded input was re-streamed from
 // L3/DRAM once per block: up to 1.7x slower on PoCL). x stride 1; KW a compile-time constant.
-inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
+// FUSE: apply the built-in activation (CONV_ACTIVATE) before storing (0 for the Winograd GEMM).
+inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + OB - 1) / OB;
     int nr = get_global_id(2);
@@ -273,6 +294,12 @@ inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
             }
         }
     }
+    if (FUSE) {
+        a0 = CONV_ACTIVATE(a0); a1 = CONV_ACTIVATE(a1); a2 = CONV_ACTIVATE(a2); a3 = CONV_ACTIVATE(a3);
+        a4 = CONV_ACTIVATE(a4); a5 = CONV_ACTIVATE(a5); a6 = CONV_ACTIVATE(a6); a7 = CONV_ACTIVATE(a7);
+        b0 = CONV_ACTIVATE(b0); b1 = CONV_ACTIVATE(b1); b2 = CONV_ACTIVATE(b2); b3 = CONV_ACTIVATE(b3);
+        b4 = CONV_ACTIVATE(b4); b5 = CONV_ACTIVATE(b5); b6 = CONV_ACTIVATE(b6); b7 = CONV_ACTIVATE(b7);
+    }
     int valid = Wo - x0;
     int outPlane = Do * Ho * Wo;
     int oc = cb * 8;
@@ -300,7 +327,7 @@ inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB) {
 }
 
 #define CONV_TILE16_KERNEL(NAME, KW, OB) \
-    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16(CONV_TILE_ARGS, KW, OB); }
+    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16(CONV_TILE_ARGS, KW, OB, 1); }
 
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
@@ -335,8 +362,9 @@ inline void conv_store_lanes(__global float* y, int stride, float8 v, int lanes)
     if (lanes > 7) y[7 * stride] = v.s7;
 }
 
-// Global (⌈tilesX⌉, ⌈CB/2⌉, N·Do·Ho), channel pairs inside rows as in conv_tile16.
-inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW) {
+// Global (⌈tilesX⌉, ⌈CB/2⌉, N·Do·Ho), channel pairs inside rows as in conv_tile16 (FUSE too).
+#define CONV_ACT6(J) p##J = CONV_ACTIVATE(p##J); q##J = CONV_ACTIVATE(q##J);
+inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + 1) / 2;
     int nr = get_global_id(2);
@@ -373,11 +401,12 @@ inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW) {
     int lanes = min(8, Cout - oc);
     int lanes2 = cb2 != cb ? min(8, Cout - oc - 8) : 0;
     __global float* yo = y + (n * Cout + oc) * outPlane + row * Wo + x0;
+    if (FUSE) { CONV_ACT6(0) CONV_ACT6(1) CONV_ACT6(2) CONV_ACT6(3) CONV_ACT6(4) CONV_ACT6(5) }
     CONV_STORE6(0) CONV_STORE6(1) CONV_STORE6(2) CONV_STORE6(3) CONV_STORE6(4) CONV_STORE6(5)
 }
 
 #define CONV_TILE16X6_KERNEL(NAME, KW) \
-    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16x6(CONV_TILE_ARGS, KW); }
+    __kernel void NAME(CONV_TILE_PARAMS) { conv_tile16x6(CONV_TILE_ARGS, KW, 1); }
 
 CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
@@ -385,13 +414,21 @@ CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 
 
 // Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,
-// tile conv.igemm=TMxTNxTK/RMxRN, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p] (+ bias[m])
-// per image, m = output channel, p = (oz, oy, ox), k = (c, kz, ky, kx), any kernel size, stride
-// and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
-// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of (TN/RN) × (TM/RM) items
-// stages TK × TM weights and TK × TN inputs in local memory per step (consecutive work-items
-// read consecutive addresses), each item accumulating RM × RN outputs strided by the group's
-// extent. Global (TN/RN · ⌈P/TN⌉, TM/RM · ⌈Cout/TM⌉, N), local (TN/RN, TM/RM, 1).
+// tile conv.igemm=TMxTNxTK/RMxRNvVW, passed as -D options): C[m][p] = Σ_k W[m][k] · X[k][p]
+// (+ bias[m]) per image, m = output channel, p = (oz, oy), ox, k = (c, kz, ky, kx), any kernel
+// size, stride and padding. X is gathered on the fly from the padded scratch [N][Dp][Hp][Cin][Wp]
+// (conv_pad_input), W is the weight [Cout][K] as given. A work-group of WX × WY = (TN/RN) × (TM/RM)
+// items stages TK × TM weights and TK × TN inputs in local memory per step (consecutive
+// work-items read consecutive global addresses: along a weight row, along output x).
+// Vector width VW (IG_VW, 1, 2 or 4; VW divides RM, RN and TK): each item owns RN/VW runs of VW
+// contiguous positions, run j at p0 + (lx + j·WX)·VW, and RM/VW runs of VW contiguous channels
+// at m0 + (ly + i·WY)·VW. Per reduction step it reads its operands from local memory as
+// (RM + RN)/VW vectors instead of RM + RN scalars; consecutive items read consecutive vectors
+// (no bank conflicts) and store consecutive runs of y (coalesced); weight rows are read VW at a
+// time (aligned vector loads when K is a multiple of VW). VW = 1 is the scalar kernel with the
+// outputs strided by the group's extent. Every output sums its terms in the same order (k
+// ascending, one fma each) whatever VW, so the widths of one tile agree bitwise.
+// Global (WX · ⌈P/TN⌉, WY · ⌈Cout/TM⌉, N), local (WX, WY, 1).
 #ifndef IG_TM
 #define IG_TM 64
 #endif
@@ -407,29 +444,54 @@ CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 #ifndef IG_RN
 #define IG_RN 4
 #endif
+#ifndef IG_VW
+#define IG_VW 1
+#endif
 #define IG_WX (IG_TN / IG_RN)
 #define IG_WY (IG_TM / IG_RM)
 #define IG_WG (IG_WX * IG_WY)
+#define IG_MV (IG_RM / IG_VW)
+#define IG_NV (IG_RN / IG_VW)
+#define IG_CAT_(a, b) a##b
+#define IG_CAT(a, b) IG_CAT_(a, b)
+#if IG_VW == 1
+typedef float ig_vec;
+#define IG_VLOAD(p) (*(p))
+#define IG_VSTORE(v, p) (*(p) = (v))
+#else
+typedef IG_CAT(float, IG_VW) ig_vec;
+#define IG_VLOAD(p) IG_CAT(vload, IG_VW)(0, p)
+#define IG_VSTORE(v, p) IG_CAT(vstore, IG_VW)(v, 0, p)
+#endif
 
 __kernel void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
                          int Cin, int Cout, int kd, int kh, int kw, int Dp, int Hp, int Wp,
                          int Do, int Ho, int Wo, int sd, int sh, int sw, int hasBias) {
-    __local float As[IG_TK][IG_TM];
-    __local float Bs[IG_TK][IG_TN];
+    __local float As[IG_TK][IG_TM] __attribute__((aligned(16)));
+    __local float Bs[IG_TK][IG_TN] __attribute__((aligned(16)));
     int lx = get_local_id(0), ly = get_local_id(1);
     int lid = ly * IG_WX + lx;
     int p0 = get_group_id(0) * IG_TN, m0 = get_group_id(1) * IG_TM;
     int n = get_global_id(2);
     int P = Do * Ho * Wo, khw = kh * kw, kvol = kd * khw, K = Cin * kvol;
+    bool rowsAligned = K % IG_VW == 0;           // every weight row starts on a VW boundary
     __global const float* xn = xp + n * Dp * Hp * Cin * Wp;
-    float acc[IG_RM][IG_RN];
+    ig_vec acc[IG_RM][IG_NV];
     for (int i = 0; i < IG_RM; ++i)
-        for (int j = 0; j < IG_RN; ++j) acc[i][j] = 0.0f;
+        for (int j = 0; j < IG_NV; ++j) acc[i][j] = (ig_vec)(0.0f);
     for (int k0 = 0; k0 < K; k0 += IG_TK) {
-        for (int i = lid; i < IG_TK * IG_TM; i += IG_WG) {
-            int kk = i % IG_TK, mm = i / IG_TK;      // consecutive items: consecutive k of one weight row
+        for (int i = lid; i < IG_TK / IG_VW * IG_TM; i += IG_WG) {
+            int kk = i % (IG_TK / IG_VW) * IG_VW, mm = i / (IG_TK / IG_VW);   // consecutive items: consecutive k of one row
             int k = k0 + kk, m = m0 + mm;
-            As[kk][mm] = (k < K && m < Cout) ? w[m * K + k] : 0.0f;
+            float t[IG_VW];
+            if (m < Cout && k + IG_VW <= K) {
+                __global const float* src = w + m * K + k;
+                ig_vec v = rowsAligned ? *(__global const ig_vec*)src : IG_VLOAD(src);
+                IG_VSTORE(v, t);
+            } else {
+                for (int e = 0; e < IG_VW; ++e) t[e] = (m < Cout && k + e < K) ? w[m * K + k + e] : 0.0f;
+            }
+            for (int e = 0; e < IG_VW; ++e) As[kk + e][mm] = t[e];
         }
         for (int i = lid; i < IG_TK * IG_TN; i += IG_WG) {
             int kk = i / IG_TN, pp = i % IG_TN;      // consecutive items: consecutive output x
@@ -445,21 +507,30 @@ __kernel void conv_igemm(__global const float* xp, __global const float* w, __gl
         }
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int kk = 0; kk < IG_TK; ++kk) {
-            float a[IG_RM], b[IG_RN];
-            for (int i = 0; i < IG_RM; ++i) a[i] = As[kk][ly + i * IG_WY];
-            for (int j = 0; j < IG_RN; ++j) b[j] = Bs[kk][lx + j * IG_WX];
+            float a[IG_RM];
+            ig_vec b[IG_NV];
+            for (int i = 0; i < IG_MV; ++i) IG_VSTORE(*(__local const ig_vec*)&As[kk][(ly + i * IG_WY) * IG_VW], a + i * IG_VW);
+            for (int j = 0; j < IG_NV; ++j) b[j] = *(__local const ig_vec*)&Bs[kk][(lx + j * IG_WX) * IG_VW];
             for (int i = 0; i < IG_RM; ++i)
-                for (int j = 0; j < IG_RN; ++j) acc[i][j] = fma(a[i], b[j], acc[i][j]);
+                for (int j = 0; j < IG_NV; ++j) acc[i][j] = fma((ig_vec)(a[i]), b[j], acc[i][j]);
         }
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     for (int i = 0; i < IG_RM; ++i) {
-        int m = m0 + ly + i * IG_WY;
+        int m = m0 + (ly + i / IG_VW * IG_WY) * IG_VW + i % IG_VW;
         if (m >= Cout) continue;
         float b0 = hasBias != 0 ? bias[m] : 0.0f;
-        for (int j = 0; j < IG_RN; ++j) {
-            int p = p0 + lx + j * IG_WX;
-            if (p < P) y[(n * Cout + m) * P + p] = acc[i][j] + b0;
+        __global float* row = y + (n * Cout + m) * P;
+        for (int j = 0; j < IG_NV; ++j) {
+            int p = p0 + (lx + j * IG_WX) * IG_VW;
+            ig_vec v = CONV_ACTIVATE(acc[i][j] + b0);
+            if (p + IG_VW <= P) {
+                IG_VSTORE(v, row + p);
+            } else {
+                float t[IG_VW];
+                IG_VSTORE(v, t);
+                for (int e = 0; e < IG_VW && p + e < P; ++e) row[p + e] = t[e];
+            }
         }
     }
 }
@@ -668,12 +739,12 @@ __kernel void conv3x3_wino4_input(__global const float* x, __global float* V, in
 // the weights of position ξ. Global as conv_tile16 / conv_tile16x6 with batch 36·N, Hp = Ho = R.
 __kernel void conv3x3_wino4_gemm16x16(CONV_TILE_PARAMS, int N) {
     int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2);
+    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2, 0);
 }
 
 __kernel void conv3x3_wino4_gemm16x6(CONV_TILE_PARAMS, int N) {
     int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1);
+    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0);
 }
 
 // Aᵀ rows (1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 8, -8, 1).
@@ -717,7 +788,7 @@ __kernel void conv3x3_wino4_output(__global const float* M, __global const float
     for (int i = 0; i < 4 && oy + i < Ho; ++i) {
         float8 o0, o1, o2, o3;
         WINO4_AT(e[i][0], e[i][1], e[i][2], e[i][3], e[i][4], e[i][5], o0, o1, o2, o3)
-        o0 += b; o1 += b; o2 += b; o3 += b;
+        o0 = CONV_ACTIVATE(o0 + b); o1 = CONV_ACTIVATE(o1 + b); o2 = CONV_ACTIVATE(o2 + b); o3 = CONV_ACTIVATE(o3 + b);
         __global float* r = dst + i * Wo;
         if (whole) {
             WINO4_STORE32(r, o0, o1, o2, o3)

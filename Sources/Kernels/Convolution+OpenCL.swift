@@ -8,13 +8,19 @@ extension Engine {
     /// 16 × 6 on AVX2 CPUs and 16 × 16 on AVX-512 CPUs: `variants.convolutionTile`). The
     /// work-group spans a few x tiles of one output row (`variants.convolutionGroupWidth`:
     /// register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy).
+    /// `activation` runs in the kernels' epilogue (`FusedActivation`), except after Winograd
+    /// F(2×2, 3×3), which is followed by the standalone `activation` kernel.
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                           cost: KernelCost, output result: Tensor) throws {
+                           activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
-            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
+            // The activation's FLOPs are charged to its own kernel, not to the GEMM's `cost`.
+            let convolutionCost = KernelCost(flops: cost.flops - Double(result.count) * (activation?.flopsPerElement ?? 0), bytes: cost.bytes)
+            try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: convolutionCost, output: result)
+            if let activation { try activateInPlace(cl, activation, result) }
+            return
         }
         if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
-            return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
+            return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])
         let (sd, sh, sw) = (g.stride[0], g.stride[1], g.stride[2])
@@ -38,7 +44,8 @@ extension Engine {
                       cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
 
         if variants.convolutionAlgorithm == .implicitGemm {
-            try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, result: result, cost: cost)
+            try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, activation: activation,
+                                        result: result, cost: cost)
             return
         }
         let (packed, packedBias) = try packedConvolutionWeights(cl, g, weight: weight, bias: bias, blocks: blocks)
@@ -65,13 +72,22 @@ extension Engine {
             name = "conv_any_tile"
             arguments += [.i(kw), .i(sw)]
         }
-        try cl.launch(name, global: global,
+        try cl.launch(name, variant: activation?.buildOptions ?? "", global: global,
                       local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1],
                       arguments: arguments, cost: cost)
     }
 }
 
 extension Engine {
+    /// `activation` over `result` in place (the standalone `activation` kernel).
+    func activateInPlace(_ cl: OpenCLContext, _ activation: FusedActivation, _ result: Tensor) throws {
+        let count = result.count
+        try cl.launch("activation", global: [count], local: [256],
+                      arguments: [.buffer(result.deviceBuffer!), .buffer(result.deviceBuffer!), .i(count), .int(activation.kind.rawValue),
+                                  .float(activation.negativeSlope)],
+                      cost: KernelCost(flops: Double(count) * activation.flopsPerElement, bytes: Double(count * 8)))
+    }
+
     /// The packed weights and bias for `weight`/`bias`: from the cache when both are device
     /// tensors already packed once (network weights are resident, so every frame after the first
     /// skips the packing pass), else packed now (and cached when they are device tensors).

@@ -81,33 +81,44 @@ extension Engine {
     /// `[Cout, Cin, kh, kw]`, optional bias `[Cout]`; the same stride and zero padding on both axes;
     /// groups = 1, dilation = 1. Returns `[N, Cout, Ho, Wo]`. Sums run over Cin·kh·kw terms in
     /// a different order on each backend, so results agree to float32 rounding, not bit for bit.
-    public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) throws -> Tensor {
-        try conv2d(input, weight: weight, bias: bias, strides: [stride, stride], paddings: [padding, padding])
+    /// `activation` (with leaky_relu's `negativeSlope`) is applied to the output in the same pass
+    /// on OpenCL: `activation(conv2d(x))` without the extra read and write.
+    public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0,
+                       activation: Activation? = nil, negativeSlope: Float = 0.01) throws -> Tensor {
+        try conv2d(input, weight: weight, bias: bias, strides: [stride, stride], paddings: [padding, padding],
+                   activation: activation, negativeSlope: negativeSlope)
     }
 
     /// `conv2d` with per-axis stride and padding, `(height, width)`.
-    public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int]) throws -> Tensor {
-        try convolution("conv2d", input, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: 2)
+    public func conv2d(_ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int],
+                       activation: Activation? = nil, negativeSlope: Float = 0.01) throws -> Tensor {
+        try convolution("conv2d", input, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: 2,
+                        activation: FusedActivation(activation, negativeSlope: negativeSlope))
     }
 
     /// `torch.nn.functional.conv3d`: input `[N, Cin, D, H, W]` (or unbatched `[Cin, D, H, W]`),
     /// weight `[Cout, Cin, kd, kh, kw]`, optional bias `[Cout]`; the same stride and zero padding
-    /// on all axes; groups = 1, dilation = 1. Returns `[N, Cout, Do, Ho, Wo]`.
-    public func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) throws -> Tensor {
-        try conv3d(input, weight: weight, bias: bias, strides: [stride, stride, stride], paddings: [padding, padding, padding])
+    /// on all axes; groups = 1, dilation = 1. Returns `[N, Cout, Do, Ho, Wo]`. `activation` as in `conv2d`.
+    public func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0,
+                       activation: Activation? = nil, negativeSlope: Float = 0.01) throws -> Tensor {
+        try conv3d(input, weight: weight, bias: bias, strides: [stride, stride, stride], paddings: [padding, padding, padding],
+                   activation: activation, negativeSlope: negativeSlope)
     }
 
     /// `conv3d` with per-axis stride and padding, `(depth, height, width)`.
-    public func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int]) throws -> Tensor {
-        try convolution("conv3d", input, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: 3)
+    public func conv3d(_ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int],
+                       activation: Activation? = nil, negativeSlope: Float = 0.01) throws -> Tensor {
+        try convolution("conv3d", input, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: 3,
+                        activation: FusedActivation(activation, negativeSlope: negativeSlope))
     }
 
-    private func convolution(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int], rank: Int) throws -> Tensor {
+    private func convolution(_ op: String, _ input: Tensor, weight: Tensor, bias: Tensor?, strides: [Int], paddings: [Int], rank: Int,
+                             activation: FusedActivation?) throws -> Tensor {
         // PyTorch accepts an unbatched input (one rank lower) and returns an unbatched result.
         let unbatched = input.rank == rank + 1
         let batched = unbatched ? try input.reshaped([1] + input.shape) : input
         let result = try run(ConvolutionOp.call(op, batched, weight: weight, bias: bias, strides: strides, paddings: paddings, rank: rank,
-                                                winogradCPU: variants.convolutionAlgorithm == .winograd4))
+                                                winogradCPU: variants.convolutionAlgorithm == .winograd4, activation: activation))
         return unbatched ? try result.reshaped(Array(result.shape.dropFirst())) : result
     }
 }

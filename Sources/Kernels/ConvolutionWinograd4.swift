@@ -36,12 +36,12 @@ extension Engine {
     /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_input` (V, read
     /// from the unpadded input), `conv3x3_wino4_gemm16x16` or `…16x6` (the
     /// register-tiled direct kernels as 36 GEMMs, tile by `conv.tile`) and
-    /// `conv3x3_wino4_output` (AᵀMA + bias). 4× fewer multiplies; the transforms multiply by
+    /// `conv3x3_wino4_output` (AᵀMA + bias, then `activation` when given). 4× fewer multiplies; the transforms multiply by
     /// up to 8 and 1/24, so errors grow by about 10× over the direct sum (≈ 1e-6 relative at
     /// O(1) values, inside `Tolerance.reduction`). The GEMM is charged the direct convolution's
     /// `cost` and the transforms their bytes only, so GFLOP/s figures stay direct-equivalent.
     func convolutionWinograd4(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                              cost: KernelCost, output result: Tensor) throws {
+                              activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
         let layout = Winograd4Layout(g)
         let (cin, cout, n, kd) = (g.inputChannels, g.outputChannels, g.batch, g.kernel[0])
         let out = g.output
@@ -77,7 +77,7 @@ extension Engine {
             .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
             .i(th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
         ]
-        try cl.launch("conv3x3_wino4_output", global: [chunks, cout, n * out[0]], local: [1, 8, 1],
+        try cl.launch("conv3x3_wino4_output", variant: activation?.buildOptions ?? "", global: [chunks, cout, n * out[0]], local: [1, 8, 1],
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
     }
 

@@ -62,8 +62,8 @@ extension KernelVariants {
         enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
                 "convolution algorithm (winograd: stride-1 3x3 2-D only; winograd4: F(4x4,3x3), stride-1 3x3 and kx3x3)"),
         {
-            var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN (≤ 256 items, ≤ 16 KiB local)",
-                                 sweep: ["64x64x16/4x4", "32x16x8/2x2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
+            var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN[vVW] (≤ 256 items, ≤ 16 KiB local; VW 1, 2 or 4 dividing RM, RN, TK)",
+                                 sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
                                  read: { $0.implicitGemmTile.description },
                                  write: { v, text in
                                      guard let tile = ImplicitGemmTile(text) else { return false }

@@ -66,8 +66,8 @@ struct AppearanceExtractor {
     /// Image `[1, 3, S, S]` → the 2-D features `[1, C·D, S/4, S/4]` (recorded as `feature_2d`).
     func features(_ f: LivePortraitForward, _ image: Tensor) throws -> Tensor {
         let e = f.engine
-        var x = try e.relu(stem(f, image))
-        for conv in down { x = try e.avgPool2d(e.relu(conv(f, x)), kernel: [2, 2]) }
+        var x = try stem(f, image, activation: .relu)
+        for conv in down { x = try e.avgPool2d(conv(f, x, activation: .relu), kernel: [2, 2]) }
         return try project(f, x)
     }
 

@@ -27,13 +27,13 @@ struct Hourglass3d {
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         var skips = [x]
-        for conv in down { skips.append(try e.avgPool3d(e.relu(conv(f, skips[skips.count - 1])), kernel: [1, 2, 2])) }
+        for conv in down { skips.append(try e.avgPool3d(conv(f, skips[skips.count - 1], activation: .relu), kernel: [1, 2, 2])) }
         var out = skips.removeLast()
         for conv in up {
-            out = try e.relu(conv(f, upsampleHW(e, out)))
+            out = try conv(f, upsampleHW(e, out), activation: .relu)
             out = try e.concatenate([out, skips.removeLast()], dim: 1)
         }
-        return try e.relu(final(f, out))
+        return try final(f, out, activation: .relu)
     }
 
     /// `F.interpolate(scale_factor=(1, 2, 2), mode="nearest")` on `[N, C, D, H, W]`: the volume
@@ -85,7 +85,7 @@ struct DenseMotion {
         let e = f.engine
         let (d, h, w) = (feature.shape[2], feature.shape[3], feature.shape[4])
         let motions = xs.shape[1] + 1
-        let compressed = try e.relu(compress(f, feature))
+        let compressed = try compress(f, feature, activation: .relu)
         try f.record(prefix + ".compressed", compressed)
         let sparse = try e.sparseMotion(sourceKeypoints: xs, driverKeypoints: xd, size: [d, h, w])     // [1, K+1, D, H, W, 3]
         let deformed = try e.gridSample(compressed, grid: sparse.reshaped([motions, d, h, w, 3]), mode: .bilinear,
@@ -101,7 +101,7 @@ struct DenseMotion {
         let deformation = try e.weightedMotionSum(mask: weights, motion: sparse)
         try f.record(prefix + ".deformation", deformation)
         let folded = try prediction.reshaped([1, prediction.shape[1] * d, h, w])
-        let occlusionMap = try e.activation(occlusion(f, folded), .sigmoid)
+        let occlusionMap = try occlusion(f, folded, activation: .sigmoid)
         try f.record(prefix + ".occlusion", occlusionMap)
         return (deformation, occlusionMap)
     }

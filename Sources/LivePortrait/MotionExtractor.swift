@@ -44,15 +44,16 @@ struct ConvNeXtBlock {
         var y = try e.depthwiseConv2d(x, weight: f.parameter(dwWeight), bias: f.parameter(dwBias), padding: [3, 3])
         f.count(FlopCount.multiplyAccumulate(reduction: 49, outputs: y.count))
         y = try norm(f, y)
-        y = try e.gelu(pointwise(f, pw1, y))
+        y = try pointwise(f, pw1, y, activation: .gelu)
         y = try e.globalResponseNorm(y, gamma: f.parameter(grnGamma), beta: f.parameter(grnBeta), eps: 1e-6)
         return try e.add(x, pointwise(f, pw2, y))
     }
 
-    /// `linear` over the channels of every pixel: a 1×1 convolution with the weight viewed 4-D.
-    private func pointwise(_ f: LivePortraitForward, _ layer: Linear, _ x: Tensor) throws -> Tensor {
+    /// `linear` over the channels of every pixel: a 1×1 convolution with the weight viewed 4-D,
+    /// then `activation` (fused into the convolution).
+    private func pointwise(_ f: LivePortraitForward, _ layer: Linear, _ x: Tensor, activation: Activation? = nil) throws -> Tensor {
         let w = try f.parameter(layer.weight).reshaped([layer.outputs, layer.inputs, 1, 1])
-        let y = try f.engine.conv2d(x, weight: w, bias: layer.bias.map { try f.parameter($0) })
+        let y = try f.engine.conv2d(x, weight: w, bias: layer.bias.map { try f.parameter($0) }, activation: activation)
         f.count(layer.flops * Double(x.shape[0] * x.shape[2] * x.shape[3]))
         return y
     }

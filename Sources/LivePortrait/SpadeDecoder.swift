@@ -16,7 +16,7 @@ struct SPADENorm {
 
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor) throws -> Tensor {
         let e = f.engine
-        let h = try e.relu(shared(f, label))
+        let h = try shared(f, label, activation: .relu)
         return try e.instanceNormModulate(x, gamma: gamma(f, h), beta: beta(f, h), eps: 1e-5)
     }
 

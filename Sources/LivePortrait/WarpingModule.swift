@@ -27,7 +27,7 @@ struct WarpingModule {
         try f.record(prefix + ".warped_3d", warped)
         let s = warped.shape
         let flat = try warped.reshaped([s[0], s[1] * s[2], s[3], s[4]])
-        let projected = try fourth(f, e.activation(third(f, flat), .leakyReLU, negativeSlope: 0.01))
+        let projected = try fourth(f, third(f, flat, activation: .leakyReLU, negativeSlope: 0.01))
         let out = try e.multiply(projected, broadcasting: occlusion)
         try f.record(prefix + ".warp_out", out)
         return out

@@ -22,13 +22,14 @@ public struct Conv {
         self.bias = bias ? c.declare(prefix + ".bias", [cout], .uniform(bound: 0.05 * scale)) : nil
     }
 
-    /// The convolution of `x` `[N, cin, spatial...]` (FLOPs counted in `f`).
-    public func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
+    /// The convolution of `x` `[N, cin, spatial...]` (FLOPs counted in `f`), followed by
+    /// `activation` in the same kernel where the backend fuses it (`Engine.conv2d`).
+    public func callAsFunction(_ f: Forward, _ x: Tensor, activation: Activation? = nil, negativeSlope: Float = 0.01) throws -> Tensor {
         let w = try f.parameter(weight)
         let b = try bias.map { try f.parameter($0) }
         let y = dims == 2
-            ? try f.engine.conv2d(x, weight: w, bias: b, stride: stride, padding: padding)
-            : try f.engine.conv3d(x, weight: w, bias: b, stride: stride, padding: padding)
+            ? try f.engine.conv2d(x, weight: w, bias: b, stride: stride, padding: padding, activation: activation, negativeSlope: negativeSlope)
+            : try f.engine.conv3d(x, weight: w, bias: b, stride: stride, padding: padding, activation: activation, negativeSlope: negativeSlope)
         f.count(flops(outputs: y.count))
         return y
     }
