@@ -13,6 +13,9 @@ extension Engine {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
             return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
         }
+        if usesWinograd3D(g) {
+            return try convolutionWinograd3D(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
+        }
         if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
             return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, cost: cost, output: result)
         }
