@@ -49,8 +49,11 @@ extension Engine {
     }
 
     /// The `auto` rule of `conv.winograd3d`: the cube for outputs at most 16 wide, where the
-    /// slices' F(4×4) tile rows (≤ 4 tiles) are at least half padding. Measured on PoCL
-    /// (docs/performance.md, "Winograd F(2×2×2, 3×3×3)"): see there for the figures.
+    /// slices' F(4×4) tile rows (≤ 4 tiles) are at least half padding. Measured on PoCL (AVX-512,
+    /// 16×16 GEMM tile, shared machine; docs/performance.md, "Winograd F(2×2×2, 3×3×3)"): cube /
+    /// slices time 0.67–0.76× for G3D's 384→384 and 512→512 at 16³ (11 of 14 pairs favour the
+    /// cube), but 1.24–1.56× at 32³ (96→96) and 1.35–2.75× at 16×64² (96→96) and 32×64² (64→32),
+    /// where the slices waste nothing and the cube's 3.5× larger transforms dominate.
     static func winograd3DPrefersCube(_ g: ConvolutionGeometry) -> Bool {
         g.output[2] <= 16
     }
@@ -99,7 +102,10 @@ extension Engine {
         let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
         let m = try cl.makeBuffer(byteCount: mCount * 4)
         let chunks = layout.th * layout.tw8 / 8
-        try cl.launch("conv3x3x3_wino2_input", global: [chunks, cin, slices], local: [1, 8, 1],
+        // A work-group spans up to 8 chunks of one channel: it writes whole 64-slot V rows (and
+        // reads whole M rows), where groups over channels shared cache lines with their neighbours.
+        let local = chunks >= 8 ? [8, 1, 1] : [1, 8, 1]
+        try cl.launch("conv3x3x3_wino2_input", global: [chunks, cin, slices], local: local,
                       arguments: [.buffer(padded), .buffer(v), .i(cin), .i(layout.paddedDepth), .i(layout.paddedHeight), .i(layout.paddedWidth),
                                   .i(tz), .i(layout.th), .i(layout.tw8), .i(rows), .i(rowSlots), .i(slices)],
                       cost: KernelCost(flops: 0, bytes: Double(padCount + vCount) * 4))
@@ -110,7 +116,7 @@ extension Engine {
             .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
             .i(tz), .i(layout.th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
         ]
-        try cl.launch("conv3x3x3_wino2_output", global: [chunks, cout, slices], local: [1, 8, 1],
+        try cl.launch("conv3x3x3_wino2_output", global: [chunks, cout, slices], local: local,
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
     }
 }
