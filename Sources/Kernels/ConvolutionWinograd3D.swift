@@ -31,8 +31,7 @@ struct Winograd3DLayout {
         th = (out[1] + 1) / 2
         tw = (out[2] + 1) / 2
         tw8 = (tw + 7) / 8 * 8
-        rowSlots = min(64, (th * tw8 + 15) / 16 * 16)
-        rows = (th * tw8 + rowSlots - 1) / rowSlots
+        (rows, rowSlots) = Winograd4Layout.gemmRows(slots: th * tw8)
         paddedDepth = 2 * tz + 2
         paddedHeight = 2 * th + 2
         paddedWidth = 2 * tw8 + 2

@@ -16,8 +16,7 @@ struct Winograd4Layout {
         th = (out[1] + 3) / 4
         tw = (out[2] + 3) / 4
         tw8 = (tw + 7) / 8 * 8
-        rowSlots = min(64, (th * tw8 + 15) / 16 * 16)
-        rows = (th * tw8 + rowSlots - 1) / rowSlots
+        (rows, rowSlots) = Self.gemmRows(slots: th * tw8)
         paddedDepth = g.input[0] + 2 * g.padding[0]
         paddedHeight = 4 * th + 2
         paddedWidth = 4 * tw8 + 4
@@ -25,6 +24,14 @@ struct Winograd4Layout {
 
     /// GEMM slots per depth slice.
     var slots: Int { rows * rowSlots }
+
+    /// `slots` tile slots stored as GEMM rows: (rows, slots per row), the row a multiple of 16
+    /// slots and at most 64 (the GEMM's 16-wide vectors never cross a row; small images waste
+    /// few slots). Shared with `Winograd3DLayout`.
+    static func gemmRows(slots: Int) -> (rows: Int, rowSlots: Int) {
+        let rowSlots = min(64, (slots + 15) / 16 * 16)
+        return ((slots + rowSlots - 1) / rowSlots, rowSlots)
+    }
 }
 
 extension Engine {
