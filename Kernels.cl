@@ -562,22 +562,31 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
 //   U [36][CB][kd][Cin][8]     the transformed weights, 8 output channels innermost
 //   M [36·N][Cout][Do][R·TW]   the GEMM result, then y = AᵀMA + bias.
 
-// U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). Global (Cin·KD, CB·8).
+// U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel, depth tap and block of eight output channels (the lanes of float8), so for each
+// position ξ consecutive items store consecutive eight-float runs (one contiguous row of U per
+// work-group). Global (Cin, CB·KD).
 __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, __global float* bp,
                                     int Cin, int Cout, int KD, int CB) {
-    int ck = get_global_id(0), oc = get_global_id(1);
-    if (ck >= Cin * KD || oc >= CB * 8) return;
-    int ic = ck / KD, kz = ck % KD;
-    if (ck == 0) bp[oc] = 0.0f;
-    float g[3][3];
+    int ic = get_global_id(0), bk = get_global_id(1);
+    if (ic >= Cin || bk >= CB * KD) return;
+    int ob = bk / KD, kz = bk % KD;
+    if (ic == 0 && kz == 0) vstore8((float8)(0.0f), ob, bp);
+    float8 g[3][3];
     for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j)
-            g[i][j] = oc < Cout ? w[(((oc * Cin + ic) * KD + kz) * 3 + i) * 3 + j] : 0.0f;
+        for (int j = 0; j < 3; ++j) {
+            float lanes[8];
+            for (int l = 0; l < 8; ++l) {
+                int oc = ob * 8 + l;
+                lanes[l] = oc < Cout ? w[(((long)oc * Cin + ic) * KD + kz) * 9 + i * 3 + j] : 0.0f;
+            }
+            g[i][j] = vload8(0, lanes);
+        }
     // t = G g (6×3), then u = t Gᵀ (6×6); G rows: (1/4, 0, 0), (-1/6, -1/6, -1/6),
     // (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
-    float t[6][3];
+    float8 t[6][3];
     for (int j = 0; j < 3; ++j) {
-        float a = g[0][j], b = g[1][j], c = g[2][j];
+        float8 a = g[0][j], b = g[1][j], c = g[2][j];
         t[0][j] = 0.25f * a;
         t[1][j] = -(a + b + c) / 6.0f;
         t[2][j] = -(a - b + c) / 6.0f;
@@ -585,16 +594,16 @@ __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, 
         t[4][j] = a / 24.0f - b / 12.0f + c / 6.0f;
         t[5][j] = c;
     }
-    int plane = CB * KD * Cin * 8;
-    __global float* u = U + (((oc / 8) * KD + kz) * Cin + ic) * 8 + (oc % 8);
+    long plane = (long)CB * KD * Cin * 8;
+    __global float* u = U + ((long)bk * Cin + ic) * 8;
     for (int i = 0; i < 6; ++i) {
-        float a = t[i][0], b = t[i][1], c = t[i][2];
-        u[(i * 6 + 0) * plane] = 0.25f * a;
-        u[(i * 6 + 1) * plane] = -(a + b + c) / 6.0f;
-        u[(i * 6 + 2) * plane] = -(a - b + c) / 6.0f;
-        u[(i * 6 + 3) * plane] = a / 24.0f + b / 12.0f + c / 6.0f;
-        u[(i * 6 + 4) * plane] = a / 24.0f - b / 12.0f + c / 6.0f;
-        u[(i * 6 + 5) * plane] = c;
+        float8 a = t[i][0], b = t[i][1], c = t[i][2];
+        vstore8(0.25f * a, 0, u + (i * 6 + 0) * plane);
+        vstore8(-(a + b + c) / 6.0f, 0, u + (i * 6 + 1) * plane);
+        vstore8(-(a - b + c) / 6.0f, 0, u + (i * 6 + 2) * plane);
+        vstore8(a / 24.0f + b / 12.0f + c / 6.0f, 0, u + (i * 6 + 3) * plane);
+        vstore8(a / 24.0f - b / 12.0f + c / 6.0f, 0, u + (i * 6 + 4) * plane);
+        vstore8(c, 0, u + (i * 6 + 5) * plane);
     }
 }
 
@@ -736,29 +745,38 @@ WINO_GEMM16X6_KERNEL(conv3x3x3_wino2_gemm16x6)
 #define WINO2_G(a, b, c, o0, o1, o2, o3) \
     o0 = a; o1 = 0.5f * ((a) + (b) + (c)); o2 = 0.5f * ((a) - (b) + (c)); o3 = c;
 
-// U for w [Cout][Cin][3][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). Global (Cin, CB·8).
+// U for w [Cout][Cin][3][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel and block of eight output channels (the lanes of float8), so for each point ξ
+// consecutive items store consecutive eight-float runs (as conv3x3_wino4_weights). Global (Cin, CB).
 __kernel void conv3x3x3_wino2_weights(__global const float* w, __global float* U, __global float* bp,
                                       int Cin, int Cout, int CB) {
-    int ic = get_global_id(0), oc = get_global_id(1);
-    if (ic >= Cin || oc >= CB * 8) return;
-    if (ic == 0) bp[oc] = 0.0f;
-    float g[3][3][3];
-    __global const float* src = w + ((long)min(oc, Cout - 1) * Cin + ic) * 27;
-    for (int i = 0; i < 27; ++i) g[i / 9][(i / 3) % 3][i % 3] = oc < Cout ? src[i] : 0.0f;
-    float a[3][3][4], b[3][4][4];
+    int ic = get_global_id(0), ob = get_global_id(1);
+    if (ic >= Cin || ob >= CB) return;
+    if (ic == 0) vstore8((float8)(0.0f), ob, bp);
+    float lanes[27][8];
+    for (int l = 0; l < 8; ++l) {
+        int oc = ob * 8 + l;
+        __global const float* src = w + ((long)min(oc, Cout - 1) * Cin + ic) * 27;
+        for (int i = 0; i < 27; ++i) lanes[i][l] = oc < Cout ? src[i] : 0.0f;
+    }
+    float8 a[3][3][4], b[3][4][4];
     for (int z = 0; z < 3; ++z)
-        for (int y = 0; y < 3; ++y) { WINO2_G(g[z][y][0], g[z][y][1], g[z][y][2], a[z][y][0], a[z][y][1], a[z][y][2], a[z][y][3]) }
+        for (int y = 0; y < 3; ++y) {
+            float8 g0 = vload8(0, lanes[(z * 3 + y) * 3]), g1 = vload8(0, lanes[(z * 3 + y) * 3 + 1]);
+            float8 g2 = vload8(0, lanes[(z * 3 + y) * 3 + 2]);
+            WINO2_G(g0, g1, g2, a[z][y][0], a[z][y][1], a[z][y][2], a[z][y][3])
+        }
     for (int z = 0; z < 3; ++z)
         for (int x = 0; x < 4; ++x) { WINO2_G(a[z][0][x], a[z][1][x], a[z][2][x], b[z][0][x], b[z][1][x], b[z][2][x], b[z][3][x]) }
     long plane = (long)CB * Cin * 8;
-    __global float* u = U + ((long)(oc / 8) * Cin + ic) * 8 + (oc % 8);
+    __global float* u = U + ((long)ob * Cin + ic) * 8;
     for (int h = 0; h < 16; ++h) {
-        float o0, o1, o2, o3;
+        float8 o0, o1, o2, o3;
         WINO2_G(b[0][h / 4][h % 4], b[1][h / 4][h % 4], b[2][h / 4][h % 4], o0, o1, o2, o3)
-        u[(0 * 16 + h) * plane] = o0;
-        u[(1 * 16 + h) * plane] = o1;
-        u[(2 * 16 + h) * plane] = o2;
-        u[(3 * 16 + h) * plane] = o3;
+        vstore8(o0, 0, u + (0 * 16 + h) * plane);
+        vstore8(o1, 0, u + (1 * 16 + h) * plane);
+        vstore8(o2, 0, u + (2 * 16 + h) * plane);
+        vstore8(o3, 0, u + (3 * 16 + h) * plane);
     }
 }
 

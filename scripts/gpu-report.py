@@ -94,8 +94,11 @@ def model_section(model, title):
                    f"per frame {model['frame_wall_ms']:.1f} ms wall ({model['fps']:.2f} fps, {model['frame_gflop']:.1f} GFLOP), "
                    f"mean of {frames} after one warm-up.")
         for heading, key, scale in [("per-avatar stages", "avatar_stages", 1), ("per-frame stages (per frame)", "frame_stages", frames),
+                                  ("per-avatar kernels (top 15)", "avatar_kernels", 1),
                                   ("per-frame kernels (per frame, top 15)", "frame_kernels", frames)]:
-            rows = model[key][:15] if key == "frame_kernels" else model[key]
+            if key not in model:
+                continue   # a result from a binary older than this script
+            rows = model[key][:15] if key.endswith("_kernels") else model[key]
             out += ["", f"**{heading}**", "", table(["name", "ms", "GFLOP/s", "GB/s"],
                                                   [[r["name"], f"{r['ms'] / scale:.2f}", f"{r['gflops']:.1f}", f"{r['gbps']:.1f}"] for r in rows])]
     out.append("")

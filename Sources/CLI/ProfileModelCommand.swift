@@ -94,6 +94,7 @@ extension ProfileCommand {
                     "frame_wall_ms": frameWall * 1000 / Double(o.frames),
                     "avatar_stages": rows(TimingSummary.byStage(avatarTimings)), "frame_stages": rows(TimingSummary.byStage(frameTimings)),
                     "frame_kernels": rows(TimingSummary.byKernel(frameTimings)),
+                    "avatar_kernels": rows(TimingSummary.byKernel(avatarTimings)),
                 ]
                 if let peak { top["peak_gflops_measured"] = peak }
                 print(try jsonString(top))
@@ -107,6 +108,7 @@ extension ProfileCommand {
                          frameWall * 1000 / Double(o.frames), o.frames, frameFlops / 1e9, frameFlops / frameWall * Double(o.frames) / 1e9, fps))
             printTable("per-avatar stages", TimingSummary.byStage(avatarTimings), scale: 1, peak: peak)
             printTable("per-frame stages (per frame)", TimingSummary.byStage(frameTimings), scale: Double(o.frames), peak: peak)
+            printTable("per-avatar kernels", TimingSummary.byKernel(avatarTimings), scale: 1, peak: peak)
             printTable("per-frame kernels (per frame)", TimingSummary.byKernel(frameTimings), scale: Double(o.frames), peak: peak)
             if let trace = o.trace { print("wrote trace \(trace) (open in https://ui.perfetto.dev or chrome://tracing)") }
         }

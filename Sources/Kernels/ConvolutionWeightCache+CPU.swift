@@ -13,8 +13,9 @@ import Foundation
 final class CPUConvolutionWeightCache: @unchecked Sendable {
     /// How the weights were transformed, with the shape that was assumed.
     enum Layout: Hashable {
-        /// `Engine.winograd4WeightsCPU`: U [36][Cout][Cin] of a 3×3 weight [Cout][Cin][3][3].
-        case winograd4(cout: Int, cin: Int)
+        /// `Engine.winograd4WeightsCPU`: U [36][kd][Cout][Cin] of a weight [Cout][Cin][kd][3][3]
+        /// (kd = `depth`, 1 for 2-D).
+        case winograd4(cout: Int, cin: Int, depth: Int)
     }
 
     private struct Key: Hashable {

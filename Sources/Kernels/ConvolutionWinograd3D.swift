@@ -94,7 +94,7 @@ extension Engine {
             throw RuntimeError.shapeMismatch("conv3d (Winograd 2×2×2): transformed tensors exceed 2^31 elements; split the batch or use conv.winograd3d=slices or conv.algorithm=direct")
         }
         let (u, zeroBias) = try winogradWeights(cl, g, weight: weight, layout: .winograd3D, count: 64 * blocks * 8 * cin, blocks: blocks,
-                                                kernel: "conv3x3x3_wino2_weights", global: [cin, blocks * 8], scalars: [cin, cout, blocks])
+                                                kernel: "conv3x3x3_wino2_weights", global: [cin, blocks], scalars: [cin, cout, blocks])
         let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
                                              extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
         // +16: the 16 × 6 GEMM tile's last x tile reads past the last row.

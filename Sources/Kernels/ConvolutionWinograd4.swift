@@ -64,7 +64,7 @@ extension Engine {
             throw RuntimeError.shapeMismatch("\(g.kernel[0] == 1 ? "conv2d" : "conv3d") (Winograd 4×4): transformed tensors exceed 2^31 elements; split the batch or use conv.algorithm=direct")
         }
         let (u, zeroBias) = try winogradWeights(cl, g, weight: weight, layout: .winograd4, count: 36 * blocks * 8 * kd * cin, blocks: blocks,
-                                                kernel: "conv3x3_wino4_weights", global: [cin * kd, blocks * 8], scalars: [cin, cout, kd, blocks])
+                                                kernel: "conv3x3_wino4_weights", global: [cin, blocks * kd], scalars: [cin, cout, kd, blocks])
         let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3_wino4_pad",
                                              extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
         let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)

@@ -3,6 +3,18 @@ import Dispatch
 /// Eight lanes of the CPU Winograd transforms: eight tiles side by side along a tile row.
 typealias Lanes = SIMD8<Float>
 
+/// Where the CPU Winograd transforms read and write, in floats: between channels of the image
+/// (input x or output y), and between the 36 transform positions ξ and the channels of the
+/// transformed tensor (V or M). A depth slice is addressed by offsetting the base pointers.
+struct Winograd4Strides {
+    /// Between channels of x (input transform) or y (output transform).
+    let image: Int
+    /// Between positions ξ of V or M.
+    let position: Int
+    /// Between channels of V or M.
+    let channel: Int
+}
+
 extension Engine {
     /// Bᵀ applied to six values (rows (4, 0, -5, 0, 1, 0), (0, -4, -4, 1, 1, 0), (0, 4, -4, -1, 1, 0),
     /// (0, -2, -1, 2, 1, 0), (0, 2, -1, -2, 1, 0), (0, 4, 0, -5, 0, 1)), lane by lane.
@@ -42,21 +54,21 @@ extension Engine {
         for l in 0..<count { p[l] = v[l] }
     }
 
-    /// V [36][Cin][tiles] for the tile rows `tileRows` of one image x [Cin][H][W] (zero outside).
-    /// Per channel and tile row: the six input rows (zero-padded) get Bᵀ down the columns,
+    /// V (position ξ, channel c, tile t at `ξ·strides.position + c·strides.channel + t`) for the
+    /// tile rows `tileRows` of one image slice x (channel c's H × W plane at `c·strides.image`;
+    /// zero outside). Per channel and tile row: the six input rows (zero-padded) get Bᵀ down the columns,
     /// vectorised along x; each result row is split into its four x phases (x mod 4), so the row
     /// transform of eight neighbouring tiles is one vector operation with contiguous stores.
     static func winograd4InputCPU(_ x: UnsafePointer<Float>, into v: UnsafeMutablePointer<Float>, cin: Int, h: Int, w: Int,
-                                  ph: Int, pw: Int, tileRows: Range<Int>, tw: Int) {
-        let tiles = tileRows.count * tw
-        let plane = cin * tiles
+                                  ph: Int, pw: Int, tileRows: Range<Int>, tw: Int, strides: Winograd4Strides) {
+        let plane = strides.position
         let phaseLength = (tw + 1 + 7) / 8 * 8 + 8   // tw + 1 tiles' phases, rounded, plus one vector of slack
         let width = 4 * phaseLength                  // ≥ 4·tw + 2 padded input columns
         let (xa, va) = (UInt(bitPattern: x), UInt(bitPattern: v))
         forEachChannel(cin, scratch: 6 * width + 4 * phaseLength) { c, scratch in
             let x = UnsafePointer<Float>(bitPattern: xa)!, v = UnsafeMutablePointer<Float>(bitPattern: va)!
             let rows = scratch, phases = scratch + 6 * width
-            let src = x + c * h * w
+            let src = x + c * strides.image
             let (lo, hi) = (max(0, pw), min(width, w + pw))   // padded columns that hold input
             for (r, ty) in tileRows.enumerated() {
                 for i in 0..<6 {
@@ -79,7 +91,7 @@ extension Engine {
                         for j in 0..<4 { phases[j * phaseLength + t] = row[4 * t + j] }
                     }
                     let (p0, p1, p2, p3) = (phases, phases + phaseLength, phases + 2 * phaseLength, phases + 3 * phaseLength)
-                    let dst = v + (i * 6) * plane + c * tiles + r * tw
+                    let dst = v + (i * 6) * plane + c * strides.channel + r * tw
                     var t = 0
                     while t < tw {
                         let n = tw - t
@@ -93,12 +105,11 @@ extension Engine {
         }
     }
 
-    /// y [Cout][Ho][Wo] (rows of the tile rows `tileRows`) = AᵀMA + bias from M [36][Cout][tiles],
-    /// eight tiles of a tile row at a time.
+    /// y (channel k's Ho × Wo plane at `k·strides.image`; the rows of the tile rows `tileRows`) =
+    /// AᵀMA + bias from M (laid out as V in `winograd4InputCPU`), eight tiles of a tile row at a time.
     static func winograd4OutputCPU(_ m: UnsafePointer<Float>, bias: [Float]?, into y: UnsafeMutablePointer<Float>, cout: Int,
-                                   ho: Int, wo: Int, tileRows: Range<Int>, tw: Int) {
-        let tiles = tileRows.count * tw
-        let plane = cout * tiles
+                                   ho: Int, wo: Int, tileRows: Range<Int>, tw: Int, strides: Winograd4Strides) {
+        let plane = strides.position
         let (ma, ya) = (UInt(bitPattern: m), UInt(bitPattern: y))
         let biasValues = bias
         forEachChannel(cout, scratch: 4) { k, e in
@@ -108,7 +119,7 @@ extension Engine {
                 var t = 0
                 while t < tw {
                     let n = min(8, tw - t)
-                    let src = m + k * tiles + r * tw + t
+                    let src = m + k * strides.channel + r * tw + t
                     let c = (0..<6).lazy.map { j in
                         at(load(src + j * plane, n), load(src + (6 + j) * plane, n), load(src + (12 + j) * plane, n),
                            load(src + (18 + j) * plane, n), load(src + (24 + j) * plane, n), load(src + (30 + j) * plane, n))
@@ -116,7 +127,7 @@ extension Engine {
                     let (c0, c1, c2, c3, c4, c5) = (c[0], c[1], c[2], c[3], c[4], c[5])
                     for i in 0..<4 where ty * 4 + i < ho {
                         let o = at(pick(c0, i), pick(c1, i), pick(c2, i), pick(c3, i), pick(c4, i), pick(c5, i))
-                        let dst = y + (k * ho + ty * 4 + i) * wo + t * 4
+                        let dst = y + k * strides.image + (ty * 4 + i) * wo + t * 4
                         for l in 0..<n {
                             e[0] = o.0[l]; e[1] = o.1[l]; e[2] = o.2[l]; e[3] = o.3[l]
                             for j in 0..<min(4, wo - (t + l) * 4) { dst[l * 4 + j] = e[j] + b }

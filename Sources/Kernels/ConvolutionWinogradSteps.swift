@@ -23,8 +23,9 @@ extension Engine {
 
     /// Transformed weights (`count` floats) and a zero GEMM bias (`blocks·8`): from the weight
     /// cache under `layout` when `weight` is a resident device tensor transformed once already,
-    /// else made by `kernel` (arguments: weight, U, bias, then `scalars`; local 8 × 8) over
-    /// `global` and cached when resident.
+    /// else made by `kernel` (arguments: weight, U, bias, then `scalars`) over `global` (input
+    /// channels first, in work-groups of 8: one work-item per input channel and block of eight
+    /// output channels, storing float8 runs) and cached when resident.
     func winogradWeights(_ cl: OpenCLContext, _ g: ConvolutionGeometry, weight: Tensor, layout: ConvolutionWeightCache.Layout,
                          count: Int, blocks: Int, kernel: String, global: [Int], scalars: [Int]) throws -> (DeviceBuffer, DeviceBuffer) {
         let cacheable = weight.deviceBuffer != nil
@@ -35,7 +36,7 @@ extension Engine {
         let zero = try cl.makeBuffer(byteCount: blocks * 8 * 4)
         let weightBuffer = try buffer(weight)
         let floats = g.outputChannels * g.reduction + count
-        try cl.launch(kernel, global: global, local: [8, 8], arguments: [.buffer(weightBuffer), .buffer(u), .buffer(zero)] + scalars.map { KernelArgument.i($0) },
+        try cl.launch(kernel, global: global, local: [8, 1], arguments: [.buffer(weightBuffer), .buffer(u), .buffer(zero)] + scalars.map { KernelArgument.i($0) },
                       cost: KernelCost(flops: 0, bytes: Double(floats) * 4))
         if cacheable {
             convolutionWeightCache.store(weight: weightBuffer, bias: nil, packed: u, packedBias: zero, layout: layout)

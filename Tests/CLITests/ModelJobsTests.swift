@@ -85,6 +85,9 @@ struct ModelJobsTests {
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         #expect((object?["fps"] as? Double ?? 0) > 0)
         #expect((object?["frame_stages"] as? [Any])?.isEmpty == false)
+        // The avatar pass's kernels are listed too, convolutions among them.
+        let avatarKernels = (object?["avatar_kernels"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        #expect(avatarKernels.contains { $0.hasPrefix("conv") }, "avatar kernels: \(avatarKernels)")
         let traceObject = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: trace))) as? [String: Any]
         #expect((traceObject?["traceEvents"] as? [Any])?.isEmpty == false)
     }
