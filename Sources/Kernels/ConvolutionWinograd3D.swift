@@ -50,8 +50,8 @@ extension Engine {
     /// The `auto` rule of `conv.winograd3d`: the cube for outputs at most 16 wide, where the
     /// slices' F(4×4) tile rows (≤ 4 tiles) are at least half padding. Measured on PoCL (AVX-512,
     /// 16×16 GEMM tile, shared machine; docs/performance.md, "Winograd F(2×2×2, 3×3×3)"): cube /
-    /// slices time 0.67–0.76× for G3D's 384→384 and 512→512 at 16³ (11 of 14 pairs favour the
-    /// cube), but 1.24–1.56× at 32³ (96→96) and 1.35–2.75× at 16×64² (96→96) and 32×64² (64→32),
+    /// slices time 0.67–0.76× for G3D's 384→384 and 512→512 at 16³ (17 of 20 pairs favour the
+    /// cube), but 1.24–1.70× at 32³ (96→96) and 1.35–3.6× at 16×64² (96→96) and 32×64² (64→32),
     /// where the slices waste nothing and the cube's 3.5× larger transforms dominate.
     static func winograd3DPrefersCube(_ g: ConvolutionGeometry) -> Bool {
         g.output[2] <= 16
