@@ -101,6 +101,9 @@ inline void conv_pad(__global const float* x, __global float* xp, int C,
 #define CONV_PAD_PARAMS __global const float* x, __global float* xp, int C, int D, int H, int W, \
     int Dp, int Hp, int Wp, int pd, int ph, int pw, int planes
 __kernel void conv_pad_input(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
+// The same copy for the Winograd F(2×2×2, 3×3×3) path, named apart so profiles charge it to the 3×3×3 convolutions
+// (the F(4×4, 3×3) input transform applies the padding while reading).
+__kernel void conv3x3x3_wino2_pad(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
 
 // wt[cb][kz][ky][ic][kx][j] = w[cb·8 + j][ic][kz][ky][kx] (0 when cb·8 + j ≥ Cout), the order
 // the tile kernel reads them in; bp[o] = bias[o] or 0. Global = CB·Cin·KD·KH·KW·8 (≥ CB·8).
@@ -736,16 +739,18 @@ __kernel void conv3x3_wino4_input(__global const float* x, __global float* V, in
 }
 
 // M[ξ·N + n] = U[ξ] · V[ξ·N + n]: the tile kernels with KH = KW = 1, the depth taps as KD and
-// the weights of position ξ. Global as conv_tile16 / conv_tile16x6 with batch 36·N, Hp = Ho = R.
-__kernel void conv3x3_wino4_gemm16x16(CONV_TILE_PARAMS, int N) {
-    int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2, 0);
-}
+// the weights of position ξ. Global as conv_tile16 / conv_tile16x6 with batch P·N (P transform
+// points: 36 here, 64 for conv3x3x3_wino2_*), Hp = Ho = R. One definition per tile serves both
+// Winograd paths; the instances are named apart so profiles charge each path its own GEMM.
+#define WINO_GEMM16X16_KERNEL(NAME) \
+    __kernel void NAME(CONV_TILE_PARAMS, int N) { \
+        conv_tile16(xp, wt + get_global_id(2) / (Do * Ho) / N * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 2, 0); }
+#define WINO_GEMM16X6_KERNEL(NAME) \
+    __kernel void NAME(CONV_TILE_PARAMS, int N) { \
+        conv_tile16x6(xp, wt + get_global_id(2) / (Do * Ho) / N * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0); }
 
-__kernel void conv3x3_wino4_gemm16x6(CONV_TILE_PARAMS, int N) {
-    int xi = get_global_id(2) / (Do * Ho) / N;
-    conv_tile16x6(xp, wt + xi * CB * KD * Cin * 8, bp, y, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0);
-}
+WINO_GEMM16X16_KERNEL(conv3x3_wino4_gemm16x16)
+WINO_GEMM16X6_KERNEL(conv3x3_wino4_gemm16x6)
 
 // Aᵀ rows (1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 8, -8, 1).
 #define WINO4_AT(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) \
@@ -796,6 +801,151 @@ __kernel void conv3x3_wino4_output(__global const float* M, __global const float
             float lanes[4][8];
             vstore8(o0, 0, lanes[0]); vstore8(o1, 0, lanes[1]); vstore8(o2, 0, lanes[2]); vstore8(o3, 0, lanes[3]);
             for (int x = 0; x < 32 && ox + x < Wo; ++x) r[x] = lanes[x % 4][x / 4];
+        }
+    }
+}
+
+// Winograd F(2×2×2, 3×3×3) for stride-1 3×3×3 convolutions (ConvolutionWinograd3D.swift;
+// variants conv.algorithm=winograd4, conv.winograd3d=cube): 64 multiplies per 2×2×2 output tile
+// and input channel instead of 216. Y = (Aᵀ⊗Aᵀ⊗Aᵀ)[Σ_c U ⊙ V] with U = (G⊗G⊗G) g and
+// V = (Bᵀ⊗Bᵀ⊗Bᵀ) d for each 4×4×4 input patch d at stride 2 (points 0, ±1, ∞; Lavin & Gray
+// 2016). The Σ over input channels is one 1×1×1 "convolution" per transform point ξ, run by the
+// register-tiled conv_tile16 / conv_tile16x6 kernels with per-ξ weights and the tile slice as
+// their depth (kd = 1). Layouts (tz tile slices of th tile rows, rows padded to tw8 = a multiple
+// of 8 tiles, a slice's th·tw8 slots stored as R rows of TW, a multiple of 16, as Winograd 4×4):
+//   V [64·N][tz][R][Cin][TW]   the transformed input (conv_pad_input's layout)
+//   U [64][CB][Cin][8]         the transformed weights, 8 output channels innermost
+//   M [64·N][Cout][tz][R·TW]   the GEMM result, then y = Aᵀ M (per axis) + bias.
+// ξ = (ζ·4 + η)·4 + χ for the depth, row and column transform points.
+
+WINO_GEMM16X16_KERNEL(conv3x3x3_wino2_gemm16x16)
+WINO_GEMM16X6_KERNEL(conv3x3x3_wino2_gemm16x6)
+
+// G g for one 3-tap line: G rows (1, 0, 0), (½, ½, ½), (½, -½, ½), (0, 0, 1).
+#define WINO2_G(a, b, c, o0, o1, o2, o3) \
+    o0 = a; o1 = 0.5f * ((a) + (b) + (c)); o2 = 0.5f * ((a) - (b) + (c)); o3 = c;
+
+// U for w [Cout][Cin][3][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel and block of eight output channels (the lanes of float8), so for each point ξ
+// consecutive items store consecutive eight-float runs (as conv3x3_wino4_weights). Global (Cin, CB).
+__kernel void conv3x3x3_wino2_weights(__global const float* w, __global float* U, __global float* bp,
+                                      int Cin, int Cout, int CB) {
+    int ic = get_global_id(0), ob = get_global_id(1);
+    if (ic >= Cin || ob >= CB) return;
+    if (ic == 0) vstore8((float8)(0.0f), ob, bp);
+    float lanes[27][8];
+    for (int l = 0; l < 8; ++l) {
+        int oc = ob * 8 + l;
+        __global const float* src = w + ((long)min(oc, Cout - 1) * Cin + ic) * 27;
+        for (int i = 0; i < 27; ++i) lanes[i][l] = oc < Cout ? src[i] : 0.0f;
+    }
+    float8 a[3][3][4], b[3][4][4];
+    for (int z = 0; z < 3; ++z)
+        for (int y = 0; y < 3; ++y) {
+            float8 g0 = vload8(0, lanes[(z * 3 + y) * 3]), g1 = vload8(0, lanes[(z * 3 + y) * 3 + 1]);
+            float8 g2 = vload8(0, lanes[(z * 3 + y) * 3 + 2]);
+            WINO2_G(g0, g1, g2, a[z][y][0], a[z][y][1], a[z][y][2], a[z][y][3])
+        }
+    for (int z = 0; z < 3; ++z)
+        for (int x = 0; x < 4; ++x) { WINO2_G(a[z][0][x], a[z][1][x], a[z][2][x], b[z][0][x], b[z][1][x], b[z][2][x], b[z][3][x]) }
+    long plane = (long)CB * Cin * 8;
+    __global float* u = U + ((long)ob * Cin + ic) * 8;
+    for (int h = 0; h < 16; ++h) {
+        float8 o0, o1, o2, o3;
+        WINO2_G(b[0][h / 4][h % 4], b[1][h / 4][h % 4], b[2][h / 4][h % 4], o0, o1, o2, o3)
+        vstore8(o0, 0, u + (0 * 16 + h) * plane);
+        vstore8(o1, 0, u + (1 * 16 + h) * plane);
+        vstore8(o2, 0, u + (2 * 16 + h) * plane);
+        vstore8(o3, 0, u + (3 * 16 + h) * plane);
+    }
+}
+
+// Bᵀ d for one 4-point line: Bᵀ rows (1, 0, -1, 0), (0, 1, 1, 0), (0, -1, 1, 0), (0, 1, 0, -1).
+#define WINO2_BT(d0, d1, d2, d3, o0, o1, o2, o3) \
+    o0 = (d0) - (d2); o1 = (d1) + (d2); o2 = (d2) - (d1); o3 = (d1) - (d3);
+
+// The 16 (η, χ) points of depth point ζ for 8 consecutive tiles (lanes): the depth transform
+// Bᵀ row ζ is pa + s·pb for input planes pa, pb of the patch (s = ±1), then rows and columns
+// (column k of lane j at 2j + k: the even/odd halves of 16 loaded columns at 0 and at 2).
+inline void wino2_input_depth_point(__global const float* pa, __global const float* pb, float s,
+                                    long rowPitch, __global float* v, long plane) {
+    float8 t[4][4];
+    for (int i = 0; i < 4; ++i) {
+        float16 lo = vload16(0, pa + i * rowPitch) + s * vload16(0, pb + i * rowPitch);
+        float16 hi = vload16(0, pa + i * rowPitch + 2) + s * vload16(0, pb + i * rowPitch + 2);
+        WINO2_BT(lo.even, lo.odd, hi.even, hi.odd, t[i][0], t[i][1], t[i][2], t[i][3])
+    }
+    for (int j = 0; j < 4; ++j) {
+        float8 o0, o1, o2, o3;
+        WINO2_BT(t[0][j], t[1][j], t[2][j], t[3][j], o0, o1, o2, o3)
+        vstore8(o0, 0, v + (0 * 4 + j) * plane);
+        vstore8(o1, 0, v + (1 * 4 + j) * plane);
+        vstore8(o2, 0, v + (2 * 4 + j) * plane);
+        vstore8(o3, 0, v + (3 * 4 + j) * plane);
+    }
+}
+
+// V from the zero-padded input xp [N][Dp][Hp][Cin][Wp] (conv_pad_input with Dp = 2·tz + 2,
+// Hp = 2·th + 2, Wp = 2·tw8 + 2: no read needs a bounds check). Slot σ = ty·tw8 + tx of tile
+// slice sl = n·tz + z is V[ξ][sl][σ / TW][c][σ % TW]. One work-item per 8 consecutive tiles of
+// a tile row, channel and tile slice; tiles past tw hold zeros or their neighbours' inputs and
+// are never stored by conv3x3x3_wino2_output. Global (th·tw8/8, Cin, N·tz).
+__kernel void conv3x3x3_wino2_input(__global const float* xp, __global float* V, int Cin, int Dp, int Hp, int Wp,
+                                    int tz, int th, int tw8, int R, int TW, int slices) {
+    int q = get_global_id(0), c = get_global_id(1), slice = get_global_id(2);
+    if (q * 8 >= th * tw8 || c >= Cin || slice >= slices) return;
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    int n = slice / tz, z = slice % tz;
+    long rowPitch = (long)Cin * Wp, planePitch = (long)Hp * rowPitch;
+    __global const float* p = xp + ((long)(n * Dp + 2 * z) * Hp + 2 * ty) * rowPitch + (long)c * Wp + 2 * tx;
+    long plane = (long)slices * R * Cin * TW;
+    __global float* v = V + (((long)slice * R + sigma / TW) * Cin + c) * TW + sigma % TW;
+    wino2_input_depth_point(p, p + 2 * planePitch, -1.0f, rowPitch, v, plane);
+    wino2_input_depth_point(p + planePitch, p + 2 * planePitch, 1.0f, rowPitch, v + 16 * plane, plane);
+    wino2_input_depth_point(p + 2 * planePitch, p + planePitch, -1.0f, rowPitch, v + 32 * plane, plane);
+    wino2_input_depth_point(p + planePitch, p + 3 * planePitch, -1.0f, rowPitch, v + 48 * plane, plane);
+}
+
+// Aᵀ m for one 4-point line: Aᵀ rows (1, 1, 1, 0), (0, 1, -1, -1).
+#define WINO2_AT(m0, m1, m2, m3, o0, o1) o0 = (m0) + (m1) + (m2); o1 = (m1) - (m2) - (m3);
+
+// y [N][Cout][Do][Ho][Wo] = Aᵀ M along depth, rows and columns (+ bias) for 8 consecutive tiles
+// of a tile row per work-item (lanes of float8), M [64][N][Cout][tz][R·TW] in
+// conv3x3x3_wino2_input's slot order, then the fused activation (-DCONV_ACT, when given); whole
+// 16-wide output rows are stored as vectors, edge rows per element. Global (th·tw8/8, Cout, N·tz).
+__kernel void conv3x3x3_wino2_output(__global const float* M, __global const float* bias, __global float* y,
+                                     int Cout, int Do, int Ho, int Wo, int tz, int th, int tw, int tw8, int RTW, int N, int hasBias) {
+    int q = get_global_id(0), k = get_global_id(1), s = get_global_id(2);
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    if (sigma >= th * tw8 || tx >= tw || k >= Cout || s >= N * tz) return;
+    int n = s / tz, zt = s % tz;
+    long plane = (long)N * Cout * tz * RTW;
+    __global const float* m = M + (((long)n * Cout + k) * tz + zt) * RTW + sigma;
+    float8 e[2][4][4];
+    for (int h = 0; h < 16; ++h) {
+        float8 m0 = vload8(0, m + (0 * 16 + h) * plane), m1 = vload8(0, m + (1 * 16 + h) * plane);
+        float8 m2 = vload8(0, m + (2 * 16 + h) * plane), m3 = vload8(0, m + (3 * 16 + h) * plane);
+        WINO2_AT(m0, m1, m2, m3, e[0][h / 4][h % 4], e[1][h / 4][h % 4])
+    }
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    int oz = zt * 2, oy = ty * 2, ox = tx * 2;
+    bool whole = ox + 16 <= Wo;
+    for (int dz = 0; dz < 2 && oz + dz < Do; ++dz) {
+        float8 f[2][4];
+        for (int x = 0; x < 4; ++x) { WINO2_AT(e[dz][0][x], e[dz][1][x], e[dz][2][x], e[dz][3][x], f[0][x], f[1][x]) }
+        for (int dy = 0; dy < 2 && oy + dy < Ho; ++dy) {
+            float8 o0, o1;
+            WINO2_AT(f[dy][0], f[dy][1], f[dy][2], f[dy][3], o0, o1)
+            o0 = CONV_ACTIVATE(o0 + b); o1 = CONV_ACTIVATE(o1 + b);
+            __global float* r = y + ((((long)n * Cout + k) * Do + oz + dz) * Ho + oy + dy) * Wo + ox;
+            if (whole) {
+                vstore16((float16)(o0.s0, o1.s0, o0.s1, o1.s1, o0.s2, o1.s2, o0.s3, o1.s3,
+                                   o0.s4, o1.s4, o0.s5, o1.s5, o0.s6, o1.s6, o0.s7, o1.s7), 0, r);
+            } else {
+                float lanes[2][8];
+                vstore8(o0, 0, lanes[0]); vstore8(o1, 0, lanes[1]);
+                for (int x = 0; x < 16 && ox + x < Wo; ++x) r[x] = lanes[x % 2][x / 2];
+            }
         }
     }
 }

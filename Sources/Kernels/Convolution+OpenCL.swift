@@ -19,6 +19,9 @@ extension Engine {
             if let activation { try activateInPlace(cl, activation, result) }
             return
         }
+        if usesWinograd3D(g) {
+            return try convolutionWinograd3D(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
+        }
         if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
             return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }

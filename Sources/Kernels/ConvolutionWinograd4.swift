@@ -16,13 +16,20 @@ struct Winograd4Layout {
         th = (out[1] + 3) / 4
         tw = (out[2] + 3) / 4
         tw8 = (tw + 7) / 8 * 8
-        rowSlots = min(64, (th * tw8 + 15) / 16 * 16)
-        rows = (th * tw8 + rowSlots - 1) / rowSlots
+        (rows, rowSlots) = Self.gemmRows(slots: th * tw8)
         paddedDepth = g.input[0] + 2 * g.padding[0]
     }
 
     /// GEMM slots per depth slice.
     var slots: Int { rows * rowSlots }
+
+    /// `slots` tile slots stored as GEMM rows: (rows, slots per row), the row a multiple of 16
+    /// slots and at most 64 (the GEMM's 16-wide vectors never cross a row; small images waste
+    /// few slots). Shared with `Winograd3DLayout`.
+    static func gemmRows(slots: Int) -> (rows: Int, rowSlots: Int) {
+        let rowSlots = min(64, (slots + 15) / 16 * 16)
+        return ((slots + rowSlots - 1) / rowSlots, rowSlots)
+    }
 }
 
 extension Engine {
@@ -53,7 +60,8 @@ extension Engine {
         guard [n * cin * g.inputVoxels, vCount, mCount, 36 * blocks * 8 * kd * cin].allSatisfy({ $0 < Int(Int32.max) }) else {
             throw RuntimeError.shapeMismatch("\(g.kernel[0] == 1 ? "conv2d" : "conv3d") (Winograd 4×4): transformed tensors exceed 2^31 elements; split the batch or use conv.algorithm=direct")
         }
-        let (u, zeroBias) = try winograd4Weights(cl, g, weight: weight, blocks: blocks)
+        let (u, zeroBias) = try winogradWeights(cl, g, weight: weight, layout: .winograd4, count: 36 * blocks * 8 * kd * cin, blocks: blocks,
+                                                kernel: "conv3x3_wino4_weights", global: [cin, blocks * kd], scalars: [cin, cout, kd, blocks])
         let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
         let m = try cl.makeBuffer(byteCount: mCount * 4)
         let chunks = th * layout.tw8 / 8
@@ -62,16 +70,8 @@ extension Engine {
                                   .i(layout.paddedDepth), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]),
                                   .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
                       cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
-        let narrow = variants.convolutionTile == .tile16x6 && blocks >= 2
-        let width = narrow ? 6 : 16
-        let tilesX = (rowSlots + width - 1) / width
-        let gemmArguments: [KernelArgument] = [
-            .buffer(v), .buffer(u), .buffer(zeroBias), .buffer(m), .i(cin), .i(cout), .i(blocks), .i(kd), .i(1),
-            .i(layout.paddedDepth), .i(layout.rows), .i(rowSlots), .i(out[0]), .i(layout.rows), .i(rowSlots), .i(tilesX), .i(1), .i(1), .i(n),
-        ]
-        try cl.launch(narrow ? "conv3x3_wino4_gemm16x6" : "conv3x3_wino4_gemm16x16",
-                      global: [tilesX, (blocks + 1) / 2, 36 * n * out[0] * layout.rows],
-                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1], arguments: gemmArguments, cost: cost)
+        try winogradGemm(cl, g, kernels: ("conv3x3_wino4_gemm16x16", "conv3x3_wino4_gemm16x6"), points: 36, v: v, u: u,
+                         zeroBias: zeroBias, m: m, kd: kd, depth: (layout.paddedDepth, out[0]), rows: layout.rows, rowSlots: rowSlots, cost: cost)
         let biasBuffer = try bias.map { try buffer($0) }
         let outputArguments: [KernelArgument] = [
             .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
@@ -79,26 +79,5 @@ extension Engine {
         ]
         try cl.launch("conv3x3_wino4_output", variant: activation?.buildOptions ?? "", global: [chunks, cout, n * out[0]], local: [1, 8, 1],
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
-    }
-
-    /// The transformed weights U `[36][CB][kd][Cin][8]` and a zero bias for the GEMM, from the
-    /// weight cache when `weight` is a resident device tensor already transformed once.
-    private func winograd4Weights(_ cl: OpenCLContext, _ g: ConvolutionGeometry, weight: Tensor, blocks: Int) throws -> (DeviceBuffer, DeviceBuffer) {
-        let cacheable = weight.deviceBuffer != nil
-        if cacheable, let hit = convolutionWeightCache.lookup(weight: weight.deviceBuffer!, bias: nil, layout: .winograd4) {
-            return hit
-        }
-        let (cin, kd) = (g.inputChannels, g.kernel[0])
-        let u = try cl.makeBuffer(byteCount: 36 * blocks * 8 * kd * cin * 4)
-        let zero = try cl.makeBuffer(byteCount: blocks * 8 * 4)
-        let weightBuffer = try buffer(weight)
-        let floats: Int = g.outputChannels * cin * kd * 9 + 36 * blocks * 8 * kd * cin
-        let arguments: [KernelArgument] = [.buffer(weightBuffer), .buffer(u), .buffer(zero), .i(cin), .i(g.outputChannels), .i(kd), .i(blocks)]
-        try cl.launch("conv3x3_wino4_weights", global: [cin, blocks * kd], local: [8, 1], arguments: arguments,
-                      cost: KernelCost(flops: 0, bytes: Double(floats) * 4))
-        if cacheable {
-            convolutionWeightCache.store(weight: weightBuffer, bias: nil, packed: u, packedBias: zero, layout: .winograd4)
-        }
-        return (u, zero)
     }
 }

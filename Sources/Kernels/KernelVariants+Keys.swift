@@ -62,6 +62,13 @@ extension KernelVariants {
         enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
                 "convolution algorithm (winograd: stride-1 3x3 2-D only; winograd4: F(4x4,3x3), stride-1 3x3 and kx3x3)"),
         {
+            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each cube GEMM kernel runs.
+            var key = enumKey("conv.winograd3d", Winograd3DScheme.self, \.winograd3D, ops: ["conv3d"],
+                              "stride-1 3x3x3 convolutions under winograd4: F(4x4,3x3) per depth slice, F(2x2x2,3x3x3), or auto (cube at output width <= 16)")
+            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
+            return key
+        }(),
+        {
             var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN[vVW] (≤ 256 items, ≤ 16 KiB local; VW 1, 2 or 4 dividing RM, RN, TK)",
                                  sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
                                  read: { $0.implicitGemmTile.description },

@@ -10,6 +10,9 @@ import Runtime
 public struct KernelVariants: Sendable, Equatable {
     /// Convolution algorithm (`conv.algorithm`): direct, implicit GEMM, or Winograd for stride-1 3×3 2-D.
     public var convolutionAlgorithm: ConvolutionAlgorithm = .direct
+    /// How stride-1 3×3×3 convolutions run under `winograd4` (`conv.winograd3d`): per depth
+    /// slice, as F(2×2×2, 3×3×3), or chosen by the output width (`auto`, every device).
+    public var winograd3D: Winograd3DScheme = .auto
     /// Tile of the implicit-GEMM convolution, used with `conv.algorithm=igemm` (`conv.igemm`).
     public var implicitGemmTile: ImplicitGemmTile = .standard
     /// Register tile of the stride-1 k1/k3 convolutions (`conv.tile`).

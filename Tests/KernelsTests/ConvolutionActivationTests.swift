@@ -5,7 +5,8 @@ import Testing
 
 /// The activation fused into the convolution epilogues (`conv2d`/`conv3d` with `activation:`):
 /// every OpenCL path — the direct tile kernels (8×8, 16×6, 16×16, the k1/k3/k7 specialisations
-/// and `conv_any_tile`), Winograd F(4×4, 3×3) under both GEMM tiles (2-D and 3-D), Winograd
+/// and `conv_any_tile`), Winograd F(4×4, 3×3) under both GEMM tiles (2-D and 3-D), the 3-D
+/// Winograd F(2×2×2, 3×3×3) (`conv.winograd3d=cube`), Winograd
 /// F(2×2, 3×3) (standalone activation after it), `conv_igemm` at widths 1 and 4 — under every
 /// activation equals the CPU's `activation(conv(x))` within the convolution tolerance
 /// (`Tolerance.reduction`; the activations are 1-Lipschitz or flatter, so they add no error
@@ -16,7 +17,8 @@ struct ConvolutionActivationTests {
 
     static let paths = [
         "conv.algorithm=direct,conv.tile=8x8", "conv.algorithm=direct,conv.tile=16x6", "conv.algorithm=direct,conv.tile=16x16",
-        "conv.algorithm=winograd4,conv.tile=16x16", "conv.algorithm=winograd4,conv.tile=16x6", "conv.algorithm=winograd",
+        "conv.algorithm=winograd4,conv.tile=16x16,conv.winograd3d=slices", "conv.algorithm=winograd4,conv.tile=16x6,conv.winograd3d=slices",
+        "conv.algorithm=winograd4,conv.tile=16x16,conv.winograd3d=cube", "conv.algorithm=winograd",
         "conv.algorithm=igemm,conv.igemm=16x16x8/4x4", "conv.algorithm=igemm,conv.igemm=16x16x8/4x4v4",
     ]
 

@@ -38,6 +38,27 @@ struct ConvolutionTests {
         }
     }
 
+    @Test("conv.winograd3d=auto: Winograd F(2x2x2, 3x3x3) at output width <= 16, F(4x4, 3x3) slices wider; both equal the CPU")
+    func winograd3DAutoRule() throws {
+        guard let engine = TestEngines.opencl else { return }
+        let saved = engine.variants
+        defer { engine.variants = saved; engine.profiler = nil }
+        engine.variants = try saved.overridden(by: "conv.algorithm=winograd4,conv.winograd3d=auto")
+        let w = Tensor.random([5, 3, 3, 3, 3], seed: 8, range: -0.2...0.2)
+        let b = Tensor.random([5], seed: 10)
+        for (width, gemm) in [(16, "conv3x3x3_wino2_gemm"), (17, "conv3x3_wino4_gemm")] {
+            let x = Tensor.random([1, 3, 4, 5, width], seed: 9)
+            let profiler = Profiler()
+            engine.profiler = profiler
+            let y = try engine.values(try engine.conv3d(x, weight: w, bias: b, padding: 1))
+            engine.profiler = nil
+            let names = profiler.drain().map(\.name)
+            #expect(names.contains { $0.hasPrefix(gemm) }, "width \(width): \(names)")
+            let expected = try TestEngines.cpu.values(try TestEngines.cpu.conv3d(x, weight: w, bias: b, padding: 1))
+            #expect(Comparison(actual: y, reference: expected, tolerance: .reduction).passed, "width \(width)")
+        }
+    }
+
     @Test("stride 2, 1x1: picks every other pixel times the weight")
     func strideTwoPointwise() throws {
         let x = Tensor(shape: [1, 2, 4, 5], values: (0..<40).map(Float.init))

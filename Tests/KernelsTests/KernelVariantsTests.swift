@@ -13,12 +13,14 @@ struct KernelVariantsTests {
         #expect(gpu.averagePooling == .scalar && gpu.gridSampleChannelBlock == 16 && gpu.peakGroupSize == 256)
         #expect(Self.cpu.convolutionAlgorithm == .winograd4 && Self.cpu.convolutionTile == .tile16x6 && Self.cpu.normReduction == .segments && Self.cpu.gridSampleChannelBlock == nil)
         #expect(KernelVariants.defaults(isGPU: false, deviceName: "pthread-skylake-avx512-AMD EPYC").convolutionTile == .tile16x16)
+        #expect(Self.cpu.winograd3D == .auto && gpu.winograd3D == .auto)
     }
 
     @Test func overridesApplyAndRoundTrip() throws {
-        let v = try Self.cpu.overridden(by: " conv.tile=8x8 , norm.reduce=lanes,grid3d.block=16,conv.local=8-64,,")
+        let v = try Self.cpu.overridden(by: " conv.tile=8x8 , norm.reduce=lanes,grid3d.block=16,conv.local=8-64,conv.winograd3d=cube,,")
         #expect(v.convolutionTile == .tile8x8 && v.normReduction == .lanes && v.gridSampleChannelBlock == 16)
         #expect(v.convolutionGroupWidth == GroupWidthRange(minimum: 8, maximum: 64))
+        #expect(v.winograd3D == .cube)
         #expect(v.normApply == Self.cpu.normApply, "keys not named keep the device's value")
         #expect(try Self.cpu.overridden(by: v.overrideString) == v)
         #expect(try Self.cpu.overridden(by: "") == Self.cpu)
@@ -32,7 +34,7 @@ struct KernelVariantsTests {
         #expect(throws: VariantError.unknownKey("conv.tyle", known: KernelVariants.keys.map(\.name))) {
             try Self.cpu.overridden(by: "conv.tyle=8x8")
         }
-        for bad in ["conv.igemm=64x64x16/3x4", "conv.igemm=64x64x64/4x4", "conv.igemm=128x128x8/2x2", "conv.igemm=64x64", "conv.tile=9x9", "grid3d.block=6", "conv.local=8-4", "conv.local=3-8", "peak.local=0", "norm.apply=fast"] {
+        for bad in ["conv.igemm=64x64x16/3x4", "conv.igemm=64x64x64/4x4", "conv.igemm=128x128x8/2x2", "conv.igemm=64x64", "conv.tile=9x9", "grid3d.block=6", "conv.local=8-4", "conv.local=3-8", "conv.winograd3d=cubes", "peak.local=0", "norm.apply=fast"] {
             #expect(throws: VariantError.self, "\(bad)") { try Self.cpu.overridden(by: bad) }
         }
         #expect(throws: VariantError.malformed("conv.tile")) { try Self.cpu.overridden(by: "conv.tile") }
