@@ -43,9 +43,10 @@ def run_script(cmd):
 
 def conv3x3_ours(report):
     """(GFLOP, ms) of the 3x3 convolution kernels of the timed frames (all frames together):
-    the tile kernels `conv_k3*` and the fused Winograd kernels `conv3x3_*`; their costs carry the
-    direct-convolution FLOPs. The shared padding copy (`conv_pad_input`) is not included."""
-    rows = [k for k in report["frame_kernels"] if k["name"].startswith(("conv_k3", "conv3x3_"))]
+    the tile kernels `conv_k3*` and the Winograd kernels `conv3x3_*` (F(4x4, 3x3)) and
+    `conv3x3x3_*` (F(2x2x2, 3x3x3)); their costs carry the direct-convolution FLOPs. The shared
+    padding copy of the direct kernels (`conv_pad_input`) is not included."""
+    rows = [k for k in report["frame_kernels"] if k["name"].startswith(("conv_k3", "conv3x3_", "conv3x3x3_"))]
     ms = sum(k["ms"] for k in rows)
     return sum(k["gflops"] * k["ms"] / 1e3 for k in rows), ms
 
