@@ -614,7 +614,7 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
     __global float* dst = y + (n * Cout + k) * Ho * Wo;
     for (int i = 0; i < 2; ++i) {
         if (oy + i >= Ho) break;
-        float v0 = s[i][0] + s[i][1] + s[i][2] + b, v1 = s[i][1] - s[i][2] - s[i][3] + b;
+        float v0 = CONV_ACTIVATE(s[i][0] + s[i][1] + s[i][2] + b), v1 = CONV_ACTIVATE(s[i][1] - s[i][2] - s[i][3] + b);
         dst[(oy + i) * Wo + ox] = v0;
         if (ox + 1 < Wo) dst[(oy + i) * Wo + ox + 1] = v1;
     }
@@ -1790,6 +1790,25 @@ __kernel void luma_pattern_add(__global const float* x, __global float* y, __glo
 // Face detection (YuNet) — ops added for Sources/Face
 // ============================================================================================
 
+// sum + Σ plane[oy·sh − ph + ky][ox·sw − pw + kx] · f[ky·kw + kx] over the kh × kw taps in
+// row-major order, taps outside the H × W plane adding zero (read at a clamped address and
+// selected away, no branch, so PoCL vectorises across x). Shared by depthwise_conv2d and
+// grouped_conv2d (one call per input channel of the group, the running sum carried through).
+inline float window_accumulate(float sum, __global const float* plane, __global const float* f, int H, int W,
+                               int oy, int ox, int kh, int kw, int sh, int sw, int ph, int pw) {
+    for (int ky = 0; ky < kh; ky++) {
+        int iy = oy * sh - ph + ky;
+        int rowValid = iy >= 0 && iy < H;
+        __global const float* row = plane + (size_t)clamp(iy, 0, H - 1) * W;
+        for (int kx = 0; kx < kw; kx++) {
+            int ix = ox * sw - pw + kx;
+            float v = row[clamp(ix, 0, W - 1)];
+            sum += ((rowValid && ix >= 0 && ix < W) ? v : 0.0f) * f[ky * kw + kx];
+        }
+    }
+    return sum;
+}
+
 // depthwise_conv2d: conv2d with groups = C, one kh×kw filter per channel, zero padding.
 // x [planes = N·C, H, W], w [C, kh, kw], b [C] (used when has_bias) -> y [planes, Ho, Wo];
 // global [Wo, Ho, planes]. Taps in row-major order, then the bias (as the CPU reference). Loads
@@ -1802,17 +1821,7 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
     int c = p % C;
     __global const float* src = x + (size_t)p * H * W;
     __global const float* f = w + (size_t)c * kh * kw;
-    float sum = 0.0f;
-    for (int ky = 0; ky < kh; ky++) {
-        int iy = oy * sh - ph + ky;
-        int rowValid = iy >= 0 && iy < H;
-        __global const float* row = src + (size_t)clamp(iy, 0, H - 1) * W;
-        for (int kx = 0; kx < kw; kx++) {
-            int ix = ox * sw - pw + kx;
-            float v = row[clamp(ix, 0, W - 1)];
-            sum += ((rowValid && ix >= 0 && ix < W) ? v : 0.0f) * f[ky * kw + kx];
-        }
-    }
+    float sum = window_accumulate(0.0f, src, f, H, W, oy, ox, kh, kw, sh, sw, ph, pw);
     y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[c] : 0.0f);
 }
 
@@ -2043,17 +2052,7 @@ __kernel void grouped_conv2d(__global const float* x, __global const float* w, _
     __global const float* f = w + (size_t)o * cg * kh * kw;
     float sum = 0.0f;
     for (int c = 0; c < cg; c++) {
-        __global const float* plane = src + (size_t)c * H * W;
-        for (int ky = 0; ky < kh; ky++) {
-            int iy = oy * sh - ph + ky;
-            int rowValid = iy >= 0 && iy < H;
-            __global const float* row = plane + (size_t)clamp(iy, 0, H - 1) * W;
-            for (int kx = 0; kx < kw; kx++) {
-                int ix = ox * sw - pw + kx;
-                float v = row[clamp(ix, 0, W - 1)];
-                sum += ((rowValid && ix >= 0 && ix < W) ? v : 0.0f) * f[ky * kw + kx];
-            }
-        }
+        sum = window_accumulate(sum, src + (size_t)c * H * W, f, H, W, oy, ox, kh, kw, sh, sw, ph, pw);
         f += kh * kw;
     }
     y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[o] : 0.0f);

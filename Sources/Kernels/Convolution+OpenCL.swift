@@ -8,16 +8,11 @@ extension Engine {
     /// 16 × 6 on AVX2 CPUs and 16 × 16 on AVX-512 CPUs: `variants.convolutionTile`). The
     /// work-group spans a few x tiles of one output row (`variants.convolutionGroupWidth`:
     /// register-tiled kernels are insensitive to it on PoCL; on GPUs 64 items keep a warp busy).
-    /// `activation` runs in the kernels' epilogue (`FusedActivation`), except after Winograd
-    /// F(2×2, 3×3), which is followed by the standalone `activation` kernel.
+    /// `activation` runs in the kernels' epilogue (`FusedActivation`) on every path.
     func convolutionOpenCL(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                            activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
         if variants.convolutionAlgorithm == .winograd && Self.winogradApplies(g) {
-            // The activation's FLOPs are charged to its own kernel, not to the GEMM's `cost`.
-            let convolutionCost = KernelCost(flops: cost.flops - Double(result.count) * (activation?.flopsPerElement ?? 0), bytes: cost.bytes)
-            try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, cost: convolutionCost, output: result)
-            if let activation { try activateInPlace(cl, activation, result) }
-            return
+            return try convolutionWinograd(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
         if usesWinograd3D(g) {
             return try convolutionWinograd3D(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
@@ -82,15 +77,6 @@ extension Engine {
 }
 
 extension Engine {
-    /// `activation` over `result` in place (the standalone `activation` kernel).
-    func activateInPlace(_ cl: OpenCLContext, _ activation: FusedActivation, _ result: Tensor) throws {
-        let count = result.count
-        try cl.launch("activation", global: [count], local: [256],
-                      arguments: [.buffer(result.deviceBuffer!), .buffer(result.deviceBuffer!), .i(count), .int(activation.kind.rawValue),
-                                  .float(activation.negativeSlope)],
-                      cost: KernelCost(flops: Double(count) * activation.flopsPerElement, bytes: Double(count * 8)))
-    }
-
     /// The packed weights and bias for `weight`/`bias`: from the cache when both are device
     /// tensors already packed once (network weights are resident, so every frame after the first
     /// skips the packing pass), else packed now (and cached when they are device tensors).

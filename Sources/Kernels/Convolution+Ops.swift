@@ -32,7 +32,7 @@ struct ConvolutionOp: EngineOp {
 
     /// The convolution (Winograd or im2col + GEMM), then the activation over its output.
     func cpu(_ inputs: [[Float]]) -> [Float] {
-        let sums = winogradCPU && Engine.winograd4AppliesCPU(geometry)
+        let sums = winogradCPU && Engine.winograd4Applies(geometry)
             ? Engine.convolutionWinograd4CPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
             : Engine.convolutionCPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
         return activation?.apply(sums) ?? sums

@@ -28,10 +28,11 @@ extension Engine {
 
     /// Winograd F(2×2, 3×3) on OpenCL: `winograd_weights_2x2` (U, 16 × Cout × Cin),
     /// `winograd_input_2x2` (V, 16 × Cin × P tiles), `gemm_nn_tile` over the 16 positions
-    /// (M = U·V), `winograd_output_2x2` (Y = AᵀMA + bias). The GEMM is charged the direct
-    /// convolution's `cost`, so GFLOP/s figures stay comparable between the algorithms.
+    /// (M = U·V), `winograd_output_2x2` (Y = AᵀMA + bias, then `activation` when given). The GEMM
+    /// is charged the direct convolution's `cost`, so GFLOP/s figures stay comparable between the
+    /// algorithms.
     func convolutionWinograd(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
-                             cost: KernelCost, output result: Tensor) throws {
+                             activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
         let (cin, cout) = (g.inputChannels, g.outputChannels)
         let (h, w) = (g.input[1], g.input[2])
         let (ho, wo) = (g.output[1], g.output[2])
@@ -55,7 +56,7 @@ extension Engine {
         let gemm = MatmulGeometry(batch: 16, m: cout, n: tiles, k: cin, strideA: cout * cin, strideB: cin * tiles)
         try self.gemm(cl, a: u, b: v, bias: nil, c: m, gemm, cost: cost)
         let biasBuffer = try bias.map { try buffer($0) }
-        try cl.launch("winograd_output_2x2", global: [tiles, cout], local: [16, 4],
+        try cl.launch("winograd_output_2x2", variant: activation?.buildOptions ?? "", global: [tiles, cout], local: [16, 4],
                       arguments: [.buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(ho), .i(wo),
                                   .i(th), .i(tw), .i(tiles), .i(biasBuffer == nil ? 0 : 1)],
                       cost: KernelCost(flops: Double(cout * tiles * 24), bytes: Double(cout * tiles * 20 * 4)))

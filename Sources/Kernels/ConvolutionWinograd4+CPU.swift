@@ -2,10 +2,6 @@ import CBLAS
 import Dispatch
 
 extension Engine {
-    /// Whether the CPU path takes Winograd F(4×4, 3×3): stride 1 with a 3×3 spatial kernel, 2-D
-    /// or 3-D with any depth extent and depth padding (the same rule as the OpenCL path).
-    static func winograd4AppliesCPU(_ g: ConvolutionGeometry) -> Bool { winograd4Applies(g) }
-
     /// The largest transformed-input or GEMM-output chunk of a 2-D convolution, in floats (16 MB):
     /// tile rows are transformed, multiplied and inverse-transformed in chunks so the working set
     /// stays in cache.

@@ -60,11 +60,24 @@ public struct Weights: @unchecked Sendable {
     public let tensors: [String: Tensor]
     /// The config name recorded in the file the weights came from, if any.
     public let sourceConfig: String?
+    /// The parameter names and shapes `load` or `random` already checked these tensors against
+    /// (exactly those names, those shapes, finite values), so `validate` against the same list
+    /// does not scan every value again; nil for weights made from a dictionary.
+    private let checkedShapes: [String: [Int]]?
 
     /// Weights from a dictionary (checked when a network is made).
     public init(tensors: [String: Tensor], sourceConfig: String? = nil) {
+        self.init(tensors: tensors, sourceConfig: sourceConfig, checkedAgainst: nil)
+    }
+
+    private init(tensors: [String: Tensor], sourceConfig: String?, checkedAgainst specs: [ParameterSpec]?) {
         self.tensors = tensors
         self.sourceConfig = sourceConfig
+        self.checkedShapes = specs.map(Self.shapes)
+    }
+
+    private static func shapes(_ specs: [ParameterSpec]) -> [String: [Int]] {
+        Dictionary(specs.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Loads `path` (memory-mapped, bounds-checked; F32/F16/BF16/F64 converted to float32) and checks
@@ -96,12 +109,13 @@ public struct Weights: @unchecked Sendable {
             if !(tensors[spec.name]?.hostValues ?? []).allSatisfy({ $0.isFinite }) { problems.append(.notFinite(name: spec.name)) }
         }
         guard problems.isEmpty else { throw WeightsError.mismatch(config: configName, fileConfig: fileConfig, problems: problems) }
-        return Weights(tensors: tensors, sourceConfig: fileConfig)
+        return Weights(tensors: tensors, sourceConfig: fileConfig, checkedAgainst: specs)
     }
 
     /// Checks the tensors against `specs`, the parameters of config `configName` (names, shapes,
     /// finiteness); throws one `WeightsError.mismatch` listing every problem.
     public func validate(against specs: [ParameterSpec], configName: String) throws {
+        if let checkedShapes, checkedShapes == Self.shapes(specs) { return }   // checked when loaded or drawn
         var problems: [WeightProblem] = []
         for spec in specs {
             guard let t = tensors[spec.name] else { problems.append(.missing(name: spec.name, shape: spec.shape)); continue }
@@ -154,7 +168,7 @@ public struct Weights: @unchecked Sendable {
             }
             tensors[spec.name] = Tensor(shape: spec.shape, values: values)
         }
-        return Weights(tensors: tensors, sourceConfig: configName)
+        return Weights(tensors: tensors, sourceConfig: configName, checkedAgainst: specs)
     }
 
     /// FNV-1a hash of a name (per-tensor random streams).

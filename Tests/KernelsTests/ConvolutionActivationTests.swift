@@ -7,7 +7,7 @@ import Testing
 /// every OpenCL path — the direct tile kernels (8×8, 16×6, 16×16, the k1/k3/k7 specialisations
 /// and `conv_any_tile`), Winograd F(4×4, 3×3) under both GEMM tiles (2-D and 3-D), the 3-D
 /// Winograd F(2×2×2, 3×3×3) (`conv.winograd3d=cube`), Winograd
-/// F(2×2, 3×3) (standalone activation after it), `conv_igemm` at widths 1 and 4 — under every
+/// F(2×2, 3×3), `conv_igemm` at widths 1 and 4 — under every
 /// activation equals the CPU's `activation(conv(x))` within the convolution tolerance
 /// (`Tolerance.reduction`; the activations are 1-Lipschitz or flatter, so they add no error
 /// beyond their own ulps). A private engine: the table must not leak.
