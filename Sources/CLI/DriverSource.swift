@@ -43,6 +43,12 @@ enum DriverSource {
     case still(RGBImage)
     case poses([HeadPose])
 
+    /// Whether the driver is one picture (not a video, not poses).
+    var isStill: Bool {
+        if case .still = self { return true }
+        return false
+    }
+
     /// One driving step: the framed driver image (nil for explicit poses) and the pose.
     enum Step {
         case image(RGBImage)

@@ -25,6 +25,8 @@ final class LivePortraitModel: PortraitModel {
     var flopTable: [StageFlops] { network.flopTable }
     var acceptsSourceMask: Bool { false }
     var imageStage: String { "frame.image" }
+    /// The official code crops with `cv2.warpAffine` and resizes 8-bit pictures with OpenCV (`ResizeFilter.opencv`).
+    var officialResize: OfficialResize { .opencv }
 
     func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource {
         try network.makeSource(image: image, recorder: recorder)
@@ -32,9 +34,11 @@ final class LivePortraitModel: PortraitModel {
 
     func loadSource(path: String) throws -> any PortraitSource { try network.loadSource(path: path) }
 
-    func startClip(source: any PortraitSource) throws -> any ClipRenderer {
+    func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let source = source as? LivePortraitSource else { throw WrongSourceKind(expected: "LivePortrait") }
-        return LivePortraitClip(network: network, source: source, options: options)
+        var clipOptions = options
+        clipOptions.stillDriver = stillDriver
+        return LivePortraitClip(network: network, source: source, options: clipOptions)
     }
 }
 

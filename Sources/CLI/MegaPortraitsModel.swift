@@ -19,7 +19,11 @@ extension Network: PortraitModel {
         try resident(try Avatar.load(path: path, config: config))
     }
 
-    func startClip(source: any PortraitSource) throws -> any ClipRenderer {
+    /// MegaPortraits drives with the driver's own pose and expression, so a still driver needs nothing else.
+    /// The official EMOPortraits inference resizes its float face crops with PyTorch's bicubic, clipped.
+    var officialResize: OfficialResize { .pytorchBicubic }
+
+    func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let avatar = source as? Avatar else { throw WrongSourceKind(expected: "MegaPortraits") }
         return MegaPortraitsClip(network: self, avatar: avatar)
     }

@@ -96,7 +96,7 @@ struct RenderCommand: ParsableCommand {
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
                 if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
@@ -112,7 +112,7 @@ struct RenderCommand: ParsableCommand {
                 if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
                     throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
                 }
-                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.resize)
+                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network))
                 if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
@@ -152,7 +152,7 @@ struct RenderCommand: ParsableCommand {
             }
 
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
-            let clip = try network.startClip(source: avatarState)
+            let clip = try network.startClip(source: avatarState, stillDriver: drive.isStill)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 for (index, step) in drive.makeIterator(size: size).enumerated() {
