@@ -6,8 +6,12 @@ cropper's `_transform_img` (src/utils/crop.py), and calls `cv2.resize` as its pi
 - no crop (`flag_do_crop=False`): `resize_to_limit(img, 1280, 2)` then `cv2.resize(img, (256, 256))`;
 - a crop square (x, y, side): `_transform_img(img, M, 512)` with the square-to-512 similarity `M`
   (float32, as the cropper's matrices are), then `cv2.resize(crop, (256, 256), INTER_AREA)`.
+- paste-back: `prepare_paste_back(mask_template, M_c2o, dsize)` and `paste_back(render, M_c2o, img,
+  mask)` of a 512² render into a small picture through a crop square (one crossing an edge), with
+  the official `mask_template.png` read from the checkout (the engine draws its own mask; this
+  checks that its drawing and its blend give the official bytes).
 The pictures are a deterministic pattern both this script and the Swift test draw (`pattern`), so
-only the 256x256 results are stored (float16 byte values, exact).
+only the results are stored (float16 byte values, exact).
 
     pip install opencv-python-headless==4.10.0.84 safetensors numpy imageio scipy rich torch
     python3 reference/make_liveportrait_input_fixtures.py --official /path/to/LivePortrait \\
@@ -42,6 +46,7 @@ def main():
     sys.path.insert(0, args.official)
     from src.utils.crop import _transform_img
     from src.utils.io import resize_to_limit
+    from src.utils.crop import paste_back, prepare_paste_back
 
     tensors = {}
     for width, height, cx, cy, side in PICTURES:
@@ -54,6 +59,15 @@ def main():
         crop = _transform_img(img, matrix, dsize=512)
         tensors[f"{name}.crop"] = cv2.resize(crop, (256, 256), interpolation=cv2.INTER_AREA).astype(np.float16)
         tensors[f"{name}.square"] = np.array([cx, cy, side], dtype=np.float16)
+    mask_template = cv2.imread(f"{args.official}/src/utils/resources/mask_template.png", cv2.IMREAD_COLOR)
+    render = pattern(512, 512)[::-1].copy()
+    for index, (cx, cy, side) in enumerate([(20, 10, 50), (60, -10, 45)]):
+        picture = pattern(96, 80)
+        scale = np.float32(side) / np.float32(512)
+        m_c2o = np.array([[scale, 0, cx], [0, scale, cy], [0, 0, 1]], dtype=np.float32)
+        mask = prepare_paste_back(mask_template, m_c2o, dsize=(96, 80))
+        tensors[f"paste{index}.output"] = paste_back(render, m_c2o, picture, mask).astype(np.float16)
+        tensors[f"paste{index}.square"] = np.array([cx, cy, side], dtype=np.float16)
     save_file(tensors, args.out, metadata={"opencv": cv2.__version__, "liveportrait": "KwaiVGI/LivePortrait@1986663"})
     print(f"wrote {len(tensors)} tensors to {args.out}")
 

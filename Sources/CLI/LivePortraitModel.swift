@@ -64,6 +64,15 @@ final class LivePortraitClip: ClipRenderer {
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
     }
 
+    /// The source with `edit` applied: its own motion, edited, taken relative to itself, so an
+    /// empty edit renders the source as it is (stitching as the options say; no retargeting).
+    func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {
+        var editOptions = options
+        editOptions.stillDriver = false
+        return try network.renderFrame(source: source, driverMotion: source.motion.edited(edit), firstDriverMotion: source.motion,
+                                       options: editOptions, recorder: recorder)
+    }
+
     /// The source under an absolute head pose (radians, as `--pose` gives them): its own motion
     /// with the pose's angles (and the pose's x/y translation added), taken relative to the
     /// source's own motion, so the rotation is exactly the pose's and the expression the source's.

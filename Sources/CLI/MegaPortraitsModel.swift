@@ -1,4 +1,6 @@
+import ArgumentParser
 import Avatar
+import LivePortrait
 import Kernels
 import Runtime
 
@@ -43,6 +45,11 @@ final class MegaPortraitsClip: ClipRenderer {
 
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
         try network.renderFrame(avatar: avatar, driver: driver, recorder: recorder)
+    }
+
+    /// Named expression edits are LivePortrait's (its implicit keypoints); MegaPortraits has none.
+    func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {
+        throw ValidationError("--edit and --edit-csv edit LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
     }
 
     func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor {

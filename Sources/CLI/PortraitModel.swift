@@ -1,5 +1,6 @@
 import Avatar
 import Kernels
+import LivePortrait
 import Runtime
 
 /// A network's official input resampling: a property of the network, not a CLI default.
@@ -58,6 +59,8 @@ protocol ClipRenderer: AnyObject {
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor
     /// The next frame with the head at `pose` and the source's own expression.
     func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor
+    /// The next frame: the source with a named expression and head edit (LivePortrait).
+    func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor
 }
 
 extension PortraitModel {

@@ -13,8 +13,33 @@ public enum OpenCVWarp {
     /// `matrix` (source pixel → destination pixel, as passed to `cv2.warpAffine`).
     public static func affine(_ pixels: [UInt8], width: Int, height: Int, channels: Int,
                               matrix: [Double], toWidth: Int, toHeight: Int) throws(MediaError) -> [UInt8] {
-        guard width > 0, height > 0, channels > 0, toWidth > 0, toHeight > 0 else {
-            throw .invalidArgument("OpenCV warp from \(width)×\(height) to \(toWidth)×\(toHeight) with \(channels) channels: every size must be at least 1")
+        try affine(pixels, width: width, height: height, channels: channels, matrix: matrix,
+                   window: PixelWindow(x: 0, y: 0, width: toWidth, height: toHeight))
+    }
+
+    /// A rectangle of destination pixels.
+    public struct PixelWindow: Equatable, Sendable {
+        /// Left column and top row in the destination.
+        public var x: Int, y: Int
+        /// Size in pixels.
+        public var width: Int, height: Int
+
+        /// A window of `width × height` pixels from (`x`, `y`).
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// Only the destination pixels in `window` of the same warp (`window.width × window.height ×
+    /// channels` bytes), each exactly as the whole warp computes it: OpenCV's fixed-point positions
+    /// depend on absolute destination coordinates, so a window is not a shifted matrix.
+    public static func affine(_ pixels: [UInt8], width: Int, height: Int, channels: Int,
+                              matrix: [Double], window: PixelWindow) throws(MediaError) -> [UInt8] {
+        guard width > 0, height > 0, channels > 0, window.width > 0, window.height > 0 else {
+            throw .invalidArgument("OpenCV warp from \(width)×\(height) to a \(window.width)×\(window.height) window with \(channels) channels: every size must be at least 1")
         }
         guard pixels.count == width * height * channels, matrix.count == 6, matrix.allSatisfy(\.isFinite) else {
             throw .invalidArgument("OpenCV warp: needs \(width * height * channels) bytes and 6 finite matrix terms, got \(pixels.count) bytes and \(matrix)")
@@ -22,17 +47,19 @@ public enum OpenCVWarp {
         let inverse = invert(matrix)
         let weights = subpixelWeights
         let scale = 1024.0  // AB_SCALE: 10 fractional bits
-        let columnX = (0..<toWidth).map { Int((inverse[0] * Double($0) * scale).rounded(.toNearestOrEven)) }
-        let columnY = (0..<toWidth).map { Int((inverse[3] * Double($0) * scale).rounded(.toNearestOrEven)) }
-        var out = [UInt8](repeating: 0, count: toWidth * toHeight * channels)
-        for y in 0..<toHeight {
-            let rowX = Int(((inverse[1] * Double(y) + inverse[2]) * scale).rounded(.toNearestOrEven)) + 16
-            let rowY = Int(((inverse[4] * Double(y) + inverse[5]) * scale).rounded(.toNearestOrEven)) + 16
-            for x in 0..<toWidth {
-                let fixedX = (rowX + columnX[x]) >> 5, fixedY = (rowY + columnY[x]) >> 5
+        let columns = window.x..<(window.x + window.width)
+        let columnX = columns.map { Int((inverse[0] * Double($0) * scale).rounded(.toNearestOrEven)) }
+        let columnY = columns.map { Int((inverse[3] * Double($0) * scale).rounded(.toNearestOrEven)) }
+        var out = [UInt8](repeating: 0, count: window.width * window.height * channels)
+        for row in 0..<window.height {
+            let y = Double(window.y + row)
+            let rowX = Int(((inverse[1] * y + inverse[2]) * scale).rounded(.toNearestOrEven)) + 16
+            let rowY = Int(((inverse[4] * y + inverse[5]) * scale).rounded(.toNearestOrEven)) + 16
+            for column in 0..<window.width {
+                let fixedX = (rowX + columnX[column]) >> 5, fixedY = (rowY + columnY[column]) >> 5
                 let sx = fixedX >> 5, sy = fixedY >> 5
                 let w = weights[(fixedY & 31) * 32 + (fixedX & 31)]
-                let outIndex = (y * toWidth + x) * channels
+                let outIndex = (row * window.width + column) * channels
                 for c in 0..<channels {
                     func sample(_ px: Int, _ py: Int) -> Int {
                         px >= 0 && px < width && py >= 0 && py < height ? Int(pixels[(py * width + px) * channels + c]) : 0

@@ -128,6 +128,29 @@ struct LivePortraitCLITests {
         #expect(absolute.status == 0, "\(absolute.stderr)")
     }
 
+    @Test("--edit renders the edited source alone (no driver), --edit-csv one frame per row; MegaPortraits refuses them")
+    func expressionEditsRender() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let source = try Self.smallPicture(in: dir, name: "source.png")
+        var images: [[Float]] = []
+        for edit in ["smile=0", "smile=1.2,yaw=15,blink=-8"] {
+            let out = dir.appendingPathComponent("edit\(images.count).safetensors").path
+            let r = try CLIRunner.run(["render", "--source", source, "--edit", edit, "--crop", "none", "--no-watermark", "-o", out, "--device", "cpu"] + Self.model)
+            #expect(r.status == 0, "\(r.stderr)")
+            images.append(try #require(try SafeTensorsFile(path: out).tensor("image").hostValues))
+        }
+        #expect((zip(images[0], images[1]).map { abs($0 - $1) }.max() ?? 0) > 1e-3, "the edit changed nothing")
+        let csv = dir.appendingPathComponent("edits.csv").path
+        try "smile,yaw\n0,0\n0.6,-8\n1.2,-16\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let frames = dir.appendingPathComponent("frames/").path + "/"
+        let r = try CLIRunner.run(["render", "--source", source, "--edit-csv", csv, "--crop", "none", "-o", frames, "--device", "cpu"] + Self.model)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("3 frames"), "\(r.stdout)")
+        let mega = try CLIRunner.run(["render", "--source", Self.source, "--edit", "smile=1", "-o", dir.appendingPathComponent("m.png").path,
+                                      "--device", "cpu", "--config", "tiny", "--weights", Self.megaPortraitsWeights])
+        #expect(mega.status == 2 && mega.stderr.contains("LivePortrait"), "\(mega.status) \(mega.stderr)")
+    }
+
     @Test("avatar, then render --avatar: the same frames as rendering from the source")
     func savedSourceRendersTheSameFrames() throws {
         let dir = try CLIRunner.temporaryDirectory()

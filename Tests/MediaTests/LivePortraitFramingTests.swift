@@ -3,8 +3,8 @@ import Media
 import Runtime
 import Testing
 
-/// `ResizeFilter.opencv` framing against LivePortrait's official preparation, run through the
-/// official code's own functions (reference/make_liveportrait_input_fixtures.py): the 256² inputs
+/// `ResizeFilter.opencv` framing and the official paste-back against LivePortrait's official
+/// code, run through its own functions (reference/make_liveportrait_input_fixtures.py): the 256² inputs
 /// must be the same bytes, so the network sees exactly what the official pipeline feeds it.
 struct LivePortraitFramingTests {
     static let fixturePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -42,6 +42,21 @@ struct LivePortraitFramingTests {
         let square = try file.tensor("\(name).square").hostValues!.map { Int($0) }
         let crop = try picture.framed(size: 256, crop: SquareCrop(x: square[0], y: square[1], size: square[2]), filter: .opencv)
         #expect(Self.differingBytes(crop, try file.tensor("\(name).crop")) == 0, "\(name): crop path differs from the official one")
+    }
+
+    @Test("paste-back with the drawn mask gives the official bytes (inside the picture, and across its edge)", arguments: [0, 1])
+    func pasteBackMatchesOfficial(index: Int) throws {
+        let file = try SafeTensorsFile(path: Self.fixturePath)
+        let picture = try Self.pattern(width: 96, height: 80)
+        let pattern = try Self.pattern(width: 512, height: 512)
+        // The fixture's render is the 512² pattern upside down.
+        var flipped = [Float]()
+        for row in (0..<512).reversed() { flipped += pattern.pixels[(row * 512 * 3)..<((row + 1) * 512 * 3)] }
+        let render = try RGBImage(width: 512, height: 512, pixels: flipped)
+        let square = try file.tensor("paste\(index).square").hostValues!.map { Int($0) }
+        let pasted = try picture.pastingLikeLivePortrait(render, into: SquareCrop(x: square[0], y: square[1], size: square[2]))
+        #expect(Self.differingBytes(pasted, try file.tensor("paste\(index).output")) == 0)
+        #expect(pasted != picture, "nothing was pasted")
     }
 
     @Test func sizeLimitKeepsEvenSidesAndTheLongerSideAtTheLimit() throws {
