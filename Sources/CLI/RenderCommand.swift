@@ -131,6 +131,12 @@ struct RenderCommand: ParsableCommand {
             }
             else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
             else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
+            if case .motions(let track, let path) = drive {
+                guard let livePortrait = network as? LivePortraitModel else {
+                    throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
+                }
+                try track.check(against: livePortrait.network, path: path)
+            }
             let sourceImage = picture?.framed
             let frameRate = try drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
@@ -183,6 +189,7 @@ struct RenderCommand: ParsableCommand {
                         tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
                     case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
                     case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
+                    case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }
