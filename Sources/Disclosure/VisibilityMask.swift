@@ -45,17 +45,23 @@ public enum VisibilityMask {
         let background = DetectorSignal.boxMean(y, width: w, height: h, box: window)
         let r = window / 2
         var out = [Float](repeating: flatAmplitude, count: w * h)
-        for row in 0..<h {
-            let up = max(0, row - r) * w, down = min(h - 1, row + r) * w
-            for x in 0..<w {
-                let left = max(0, x - r), right = min(w - 1, x + r)
-                let activity = min(min(windowMean[up + left], windowMean[up + right]),
-                                   min(windowMean[down + left], windowMean[down + right]))
-                // Outside (flatBelow, fullAbove) the clamps decide; skip the power there.
-                guard activity > flatBelow else { continue }
-                guard activity < fullAbove else { out[row * w + x] = maximumAmplitude; continue }
-                let masked = textureGain * luminanceFactor(background[row * w + x]) * pow(activity, maskingExponent)
-                out[row * w + x] = min(maximumAmplitude, max(flatAmplitude, masked))
+        out.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let shared = SharedFloats(pointer: base)
+            ParallelRows.forEach(h) { rows in
+                for row in rows {
+                    let up = max(0, row - r) * w, down = min(h - 1, row + r) * w
+                    for x in 0..<w {
+                        let left = max(0, x - r), right = min(w - 1, x + r)
+                        let activity = min(min(windowMean[up + left], windowMean[up + right]),
+                                           min(windowMean[down + left], windowMean[down + right]))
+                        // Outside (flatBelow, fullAbove) the clamps decide; skip the power there.
+                        guard activity > flatBelow else { continue }
+                        guard activity < fullAbove else { shared.pointer[row * w + x] = maximumAmplitude; continue }
+                        let masked = textureGain * luminanceFactor(background[row * w + x]) * pow(activity, maskingExponent)
+                        shared.pointer[row * w + x] = min(maximumAmplitude, max(flatAmplitude, masked))
+                    }
+                }
             }
         }
         return out

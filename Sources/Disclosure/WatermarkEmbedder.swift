@@ -47,14 +47,20 @@ public final class WatermarkEmbedder {
                 luma[i] = 255 * y
             }
             let amplitude = VisibilityMask.amplitude(luma: luma, width: w, height: h)
-            for y in 0..<h {
-                let tileRow = (y % period) * period
-                for x in 0..<w {
-                    let i = y * w + x
-                    let d = amplitude[i] / 255 * tile[tileRow + x % period]
-                    values[base + i] += d
-                    values[base + plane + i] += d
-                    values[base + 2 * plane + i] += d
+            values.withUnsafeMutableBufferPointer { buffer in
+                guard let start = buffer.baseAddress else { return }
+                let item = SharedFloats(pointer: start + base)
+                ParallelRows.forEach(h) { rows in
+                    for y in rows {
+                        let tileRow = (y % period) * period
+                        for x in 0..<w {
+                            let i = y * w + x
+                            let d = amplitude[i] / 255 * tile[tileRow + x % period]
+                            item.pointer[i] += d
+                            item.pointer[plane + i] += d
+                            item.pointer[2 * plane + i] += d
+                        }
+                    }
                 }
             }
         }
