@@ -4,9 +4,10 @@ import Foundation
 /// in 8-bit levels, from the picture's local texture (contrast masking) and background luminance
 /// (luminance masking), as perceptual watermarks and image codecs shape their noise.
 ///
-/// - **Flat regions** (a wall, sky, smooth skin, a linear gradient) get `flatAmplitude`, one code
-///   value: no pixel moves by more than the output's own 8-bit rounding step, far below the
-///   luminance-adapted visibility threshold of Chou & Li (≥ 3 levels at any background luminance).
+/// - **Flat regions** (a wall, sky, smooth skin, a linear gradient) get `flatAmplitude`, two
+///   levels: below the luminance-adapted visibility threshold of Chou & Li (≥ 3 levels at any
+///   background luminance) and half the former uniform peak. One level would be safer still, but
+///   the mark then no longer survives H.264 CRF 23 with margin (docs/disclosure.md, robustness).
 /// - **Texture** raises it as Watson's contrast masking does (DCT quantisation, SID 1993): the
 ///   threshold grows as the masker's contrast to the power 0.7. The masker's contrast here is the
 ///   local *activity*: the mean absolute second difference (horizontal + vertical, / 4) over a 5×5
