@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make gpu-lint: every kernel of Kernels.cl under Oclgrind (an OpenCL device simulator that flags
+# out-of-bounds accesses, data races, barrier divergence and API misuse), as a device cut to
+# 256-item work-groups and 16 KiB of local memory, once with the CPU variant table and once with
+# the GPU one (PORTRAIT_VARIANT_TABLE): `portrait lint-kernels` runs the op catalog's small cases
+# under every kernel variant against the CPU reference, then the kernels outside the catalog, and
+# fails when a kernel was never launched. Oclgrind's runtime is preloaded (LD_PRELOAD of
+# liboclgrind-rt.so): through the ICD loader it hangs in queue creation.
+# Usage: scripts/gpu-lint.sh [--quick] [BINARY]      (default .build/release/portrait)
+#   --quick   the make-test subset: smaller cases (GPU_LINT_QUICK_ELEMENTS, default 1024), still
+#             every kernel and both tables
+# Env: GPU_LINT_MAX_ELEMENTS (default 4096), GPU_LINT_TABLES (default "cpu gpu"),
+#      GPU_LINT_LOG_DIR (default .build/gpu-lint), OCLGRIND_RT (the runtime library's path).
+# Exit 0: clean; 1: a kernel error, a mismatch or an unlaunched kernel; 3: Oclgrind is not installed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+quick=0
+if [[ ${1:-} == --quick ]]; then quick=1; shift; fi
+bin=${1:-.build/release/portrait}
+[[ -x $bin ]] || { echo "gpu-lint: $bin is not built (make build first)" >&2; exit 2; }
+rt=${OCLGRIND_RT:-}
+if [[ -z $rt ]]; then
+  for candidate in /usr/lib/oclgrind/liboclgrind-rt.so /usr/lib/x86_64-linux-gnu/oclgrind/liboclgrind-rt.so \
+                   /usr/local/lib/liboclgrind-rt.so /usr/lib/liboclgrind-rt.so; do
+    [[ -f $candidate ]] && { rt=$candidate; break; }
+  done
+fi
+if [[ -z $rt || ! -f $rt ]]; then
+  echo "gpu-lint: Oclgrind is not installed (no liboclgrind-rt.so): apt-get install oclgrind, or run scripts/install-deps.sh" >&2
+  exit 3
+fi
+elements=${GPU_LINT_MAX_ELEMENTS:-4096}
+[[ $quick == 1 ]] && elements=${GPU_LINT_QUICK_ELEMENTS:-1024}
+logs=${GPU_LINT_LOG_DIR:-.build/gpu-lint}
+mkdir -p "$logs"
+status=0
+for table in ${GPU_LINT_TABLES:-cpu gpu}; do
+  log="$logs/oclgrind-$table.log" out="$logs/lint-$table.txt"
+  rm -f "$log"
+  start=$SECONDS
+  # PORTRAIT_CACHE_DIR="": no program-binary cache for the simulated device.
+  env LD_PRELOAD="$rt" OCLGRIND_CHECK_API=1 OCLGRIND_DATA_RACES=1 OCLGRIND_MAX_WGSIZE=256 OCLGRIND_LOCAL_MEM_SIZE=16384 \
+      OCLGRIND_LOG="$log" PORTRAIT_VARIANT_TABLE="$table" PORTRAIT_CACHE_DIR="" PORTRAIT_TUNING=off PORTRAIT_VARIANTS= \
+      "$bin" lint-kernels --device opencl:0 --max-elements "$elements" > "$out" 2>&1
+  rc=$?
+  # Oclgrind reports on its log and carries on: any diagnostic there fails the lint.
+  diagnostics=0
+  [[ -s $log ]] && diagnostics=$(grep -cE 'Invalid (read|write)|data race|divergence|Uninitialized|runtime error|error|Error' "$log")
+  took=$((SECONDS - start))
+  if [[ $rc == 0 && $diagnostics == 0 ]]; then
+    echo "gpu-lint [$table table]: ok in ${took}s: $(tail -1 "$out")"
+  else
+    status=1
+    echo "gpu-lint [$table table]: FAILED in ${took}s (portrait exit $rc, $diagnostics Oclgrind diagnostics)"
+    grep -E '^(FAIL|NOT LAUNCHED|portrait: error)' "$out" | head -20
+    [[ -s $log ]] && head -40 "$log"
+    echo "  full output: $out; Oclgrind log: $log"
+  fi
+done
+exit $status
