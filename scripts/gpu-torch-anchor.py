@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The same-machine PyTorch anchor of the GPU check: our PyTorch references (reference/model for
 MegaPortraits, reference/liveportrait for LivePortrait) timed per avatar (per source) and per frame,
-float32 eager and float16 (the model and inputs cast with .half()), on CUDA when PyTorch has it,
+float32 eager and float16 (torch.autocast: convolutions and matrix products in fp16, the pose
+algebra that has no fp16 kernel, e.g. linalg.inv, in fp32), on CUDA when PyTorch has it,
 else on the CPU (a smoke test: says so in the report). Seeded random weights, batch 1, the same
 configs (shapes) as `portrait profile`; the weights are also written as our safetensors files so
 that the check runs `portrait profile --weights` on exactly these weights.
@@ -37,6 +38,11 @@ def pick_device(torch, wanted):
     return "cuda", torch.cuda.get_device_name(0)
 
 
+def precision(torch, device, dtype):
+    """fp32: eager float32 (autocast off); fp16: torch.autocast to float16 on `device`."""
+    return torch.autocast(device_type=device, dtype=torch.float16, enabled=dtype == "fp16")
+
+
 def timed(torch, device, fn, frames):
     """(first_ms, best_ms, mean_ms) of `frames` timed calls after one warm-up (CUDA: synchronised)."""
     def once():
@@ -58,10 +64,9 @@ def megaportraits(torch, args, device, dtype):
     if dtype == "fp32" and args.weights_dir:
         from convert import write
         write(net.state_dict(), cfg, os.path.join(args.weights_dir, "megaportraits.safetensors"), "gpu-torch-anchor seeded")
-    cast = torch.float16 if dtype == "fp16" else torch.float32
-    net = net.to(device=device, dtype=cast)
-    source, driver = source.to(device=device, dtype=cast), driver.to(device=device, dtype=cast)
-    with torch.no_grad():
+    net = net.to(device)
+    source, driver = source.to(device), driver.to(device)
+    with torch.no_grad(), precision(torch, device, dtype):
         avatar_first, avatar_best, _ = timed(torch, device, lambda: net.encode_avatar(source), 1)
         avatar = net.encode_avatar(source)
         _, frame_best, frame_mean = timed(torch, device, lambda: net.render_frame(avatar, driver), args.frames)
@@ -77,13 +82,12 @@ def liveportrait(torch, args, device, dtype):
     model = LivePortrait(cfg).eval()
     if dtype == "fp32" and args.weights_dir:
         write(model.state_dict(), cfg, os.path.join(args.weights_dir, "liveportrait"))
-    cast = torch.float16 if dtype == "fp16" else torch.float32
-    model = model.to(device=device, dtype=cast)
+    model = model.to(device)
     g = torch.Generator().manual_seed(1)
     size = cfg.image_size
-    source = torch.rand(1, 3, size, size, generator=g).to(device=device, dtype=cast)
-    driver = torch.rand(1, 3, size, size, generator=g).to(device=device, dtype=cast)
-    with torch.no_grad():
+    source = torch.rand(1, 3, size, size, generator=g).to(device)
+    driver = torch.rand(1, 3, size, size, generator=g).to(device)
+    with torch.no_grad(), precision(torch, device, dtype):
         def per_source():
             return model.motion_info(source)["x"], model.appearance_feature(source)
         avatar_first, avatar_best, _ = timed(torch, device, per_source, 1)

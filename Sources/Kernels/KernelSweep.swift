@@ -23,12 +23,16 @@ public enum KernelSweep {
     /// Runs the sweep on `candidate` (an OpenCL engine; its variant table is restored after),
     /// comparing with `reference`. `maxElements` keeps only the catalog cases whose inputs hold
     /// at most that many values (simulators); the non-catalog kernels run at small sizes anyway.
-    public static func run(candidate: Engine, reference: Engine, maxElements: Int? = nil,
+    /// `sweep: false` runs the cases with the candidate's table only (no other variant values):
+    /// `unlaunched` then lists what the table alone does not reach.
+    public static func run(candidate: Engine, reference: Engine, maxElements: Int? = nil, sweep: Bool = true,
                            progress: (String) -> Void = { _ in }) throws -> Report {
         guard let cl = candidate.openCL else {
             throw RuntimeError.noOpenCLDevice(reason: "the kernel sweep needs an OpenCL engine, got \(candidate.name)")
         }
-        let rows = try OpSuite.compareVariants(OpCatalog.all, reference: reference, candidate: candidate, maxElements: maxElements, progress: progress)
+        let rows = sweep
+            ? try OpSuite.compareVariants(OpCatalog.all, reference: reference, candidate: candidate, maxElements: maxElements, progress: progress)
+            : try OpSuite.compare(OpCatalog.all, reference: reference, candidate: candidate, maxElements: maxElements, progress: progress)
         var failures = rows.filter { !$0.comparison.passed }.map {
             "\($0.op) [\($0.label)] with \($0.variant ?? "the device's table"): \($0.comparison) (tolerance \($0.tolerance))"
         }

@@ -17,20 +17,22 @@ let wideLaunchItems = 64
 
 extension Engine {
     /// The local size of lane kernel `kernel` over `global`: `narrow` under `launch.width=narrow`,
-    /// else a group of at least 64 items (`KernelLimits.wideGroup`) spread over the axes in
-    /// order, each axis taking no more than the power of two covering its work. The launch
-    /// itself fits the result to the kernel's limits.
+    /// else a group of at least 64 items (`KernelLimits.wideGroup`) spread over the first two
+    /// axes (`wideShape`). The launch itself fits the result to the kernel's limits.
     func laneGroup(_ cl: OpenCLContext, kernel: String, variant: String = "", narrow: [Int], global: [Int]) throws -> [Int] {
         guard variants.launchWidth == .wide else { return narrow }
         let limits = try cl.limits(of: kernel, variant: variant)
         return Self.wideShape(items: limits.wideGroup(minimum: wideLaunchItems), global: global)
     }
 
-    /// `items` (a power of two) spread over `global`'s axes in order: each axis takes at most the
-    /// power of two covering its extent, the last axis whatever is left that it can use.
+    /// `items` (a power of two) spread over the first two axes of `global` in order, each taking
+    /// at most the power of two covering its extent. A third axis (the batch or slice axis, which
+    /// `gemm_nn_tile` and `grid_sample_3d_cl` do not guard) always takes 1, so its global size is
+    /// never rounded up.
     static func wideShape(items: Int, global: [Int]) -> [Int] {
         var left = max(1, items)
-        return global.map { extent in
+        return global.enumerated().map { axis, extent in
+            guard axis < 2 else { return 1 }
             var covering = 1
             while covering < extent { covering <<= 1 }
             let take = min(left, covering)

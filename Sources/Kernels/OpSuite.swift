@@ -53,9 +53,10 @@ public enum OpSuite {
     }
 
     /// Runs every case of `ops` on `reference` and `candidate` and compares the outputs.
+    /// With `maxElements`, only the cases whose input tensors hold at most that many values run.
     public static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
-                               progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
-        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: false, progress: progress)
+                               maxElements: Int? = nil, progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: false, maxElements: maxElements, progress: progress)
     }
 
     /// The variant sweep: every case of `ops` on `candidate` with its own variant table, and each
