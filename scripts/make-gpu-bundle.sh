@@ -29,8 +29,18 @@ mkdir -p "$cxx"
 ln -sfn "$(g++ -print-file-name=libstdc++.a)" "$cxx/libstdc++.a"
 compat=$root/$scratch/gpu-glibc-compat.o
 gcc -O2 -c --sysroot="$sysroot" scripts/gpu-glibc-compat.c -o "$compat"
+# pkg-config answers for the system-library targets: the host's headers (Cflags, as for every
+# other compile) but the sysroot's libraries (Libs), so the first -L of the link is the sysroot's
+# and -lc, -lm, -lpthread resolve to glibc 2.31 there.
+pc=$root/$scratch/pkgconfig
+mkdir -p "$pc"
+lib=$sysroot/usr/lib/x86_64-linux-gnu
+printf 'Name: OpenCL\nDescription: OpenCL ICD loader (sysroot)\nVersion: 3.0\nLibs: -L%s -lOpenCL\nCflags: %s\n' \
+  "$lib" "$(pkg-config --cflags OpenCL 2>/dev/null)" > "$pc/OpenCL.pc"
+printf 'Name: openblas\nDescription: OpenBLAS (sysroot)\nVersion: 0.3\nLibs: -L%s -lopenblas\nCflags: %s\n' \
+  "$lib/openblas-pthread" "$(pkg-config --cflags openblas 2>/dev/null)" > "$pc/openblas.pc"
 if [[ ${SKIP_BUILD:-0} != 1 ]]; then
-  PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib "${cpu_flags[@]}" \
+  PKG_CONFIG_PATH=$pc PORTRAIT_COMPUTE_ONLY=1 swift build -c release --static-swift-stdlib "${cpu_flags[@]}" --pkg-config-path "$pc" \
     --scratch-path "$scratch" --product portrait \
     -Xswiftc -Xclang-linker -Xswiftc --sysroot="$sysroot" -Xswiftc -L"$cxx" -Xlinker "$compat" \
     > "$scratch/bundle-build.log" 2>&1 \
