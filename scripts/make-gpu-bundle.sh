@@ -56,7 +56,7 @@ while ((${#queue[@]})); do
   file=${queue[0]}; queue=("${queue[@]:1}")
   for lib in $(needed "$file"); do
     case $lib in
-      libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*|libresolv.so*|libgcc_s.so*) continue ;;
+      libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|libutil.so*|ld-linux*|libresolv.so*|libgcc_s.so*) continue ;;   # glibc and libgcc: the host's
     esac
     [[ -n ${seen[$lib]:-} ]] && continue
     seen[$lib]=1
