@@ -1480,7 +1480,9 @@ static inline void rs_linear8(int8 o, int in, int out, float scale, int8* i0, in
     src = select(src, (float8)(0.0f), src < 0.0f);
     int8 i = min(convert_int8(floor(src)), (int8)(in - 1));
     float8 lambda = fmin(fmax(src - convert_float8(i), (float8)(0.0f)), (float8)(1.0f));
-    *i0 = i; *i1 = i - (i < (int8)(in - 1)); *l1 = lambda; *l0 = 1.0f - lambda;
+    // select(), not i - (i < in - 1) (a true vector compare is -1): the same lanes, and Oclgrind
+    // mis-evaluates the subtraction of the compare (make gpu-lint).
+    *i0 = i; *i1 = select(i, i + 1, i < (int8)(in - 1)); *l1 = lambda; *l0 = 1.0f - lambda;
 }
 
 #define RS_GATHER8(r, i) ((float8)((r)[(i).s0], (r)[(i).s1], (r)[(i).s2], (r)[(i).s3], \
