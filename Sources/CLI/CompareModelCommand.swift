@@ -56,7 +56,9 @@ extension CompareCommand {
     func runModelComparison() throws {
         let o = modelComparison
         let rows: [StageAgreement] = try reportingErrors {
-            let engineA = try Engine.make(try DeviceChoice(parsing: o.a)) { printError("portrait: \($0)") }
+            // The CPU as reference is the direct one (no Winograd: Engine.cpuReference), like compare --ops.
+            let choiceA = try DeviceChoice(parsing: o.a)
+            let engineA = choiceA == .cpu ? Engine.cpuReference() : try Engine.make(choiceA) { printError("portrait: \($0)") }
             let engineB = try Engine.make(try DeviceChoice(parsing: o.b)) { printError("portrait: \($0)") }
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
