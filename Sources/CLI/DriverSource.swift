@@ -4,8 +4,8 @@ import Foundation
 import Media
 import Runtime
 
-/// How driver frames are framed: the centred square, one given square, or `--crop auto`'s face
-/// track (one crop per frame, see `FaceLocator.track`).
+/// How driver frames are framed: the centred square, one given square, or auto framing's face
+/// track (one crop per frame, see `FaceLocator.track`), as `--driver-crop`/`--crop` say.
 enum DriverFraming {
     case centered
     case fixed(SquareCrop)
@@ -13,9 +13,9 @@ enum DriverFraming {
     /// A plan's face track: one crop per frame.
     case planned([SquareCrop])
 
-    /// `options` as a driver framing; `locator` is needed for `--crop auto` (nil: centred).
+    /// `options`' driver framing; `locator` is needed for auto framing (nil: centred).
     init(_ options: CropOptions, locator: FaceLocator?, frames: Int?) {
-        switch options.crop {
+        switch options.driver.choice {
         case .none: self = .centered
         case .fixed(let box): self = .fixed(box)
         case .auto: self = locator.map { .auto($0, options, frames: frames) } ?? .centered
@@ -61,7 +61,7 @@ enum DriverSource {
             switch framing {
             case .centered: crop = nil
             case .fixed(let box): crop = box
-            case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, face: options.face)
+            case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, framing: options.driver)
             case .planned(let crops): crop = crops.first
             }
             return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
