@@ -27,8 +27,9 @@ final class FaceLocator {
         framing = family == .liveportrait ? FaceFrame.livePortrait : FaceFrame.emoPortraits
     }
 
-    /// The faces in `image`, largest first, in its pixels.
-    func faces(in image: RGBImage) throws -> [DetectedFace] {
+    /// The faces in `image` scoring at least `options.scoreThreshold`, largest first, in its
+    /// pixels. `portrait faces` lists what this finds, so its numbers are those `--face` takes.
+    func faces(in image: RGBImage, options: FaceDetectionOptions = FaceDetectionOptions()) throws -> [DetectedFace] {
         let start = Date()
         defer { seconds += Date().timeIntervalSince(start); searches += 1 }
         let long = max(image.width, image.height)
@@ -36,10 +37,10 @@ final class FaceLocator {
             let factor = Double(Self.detectionSide) / Double(long)
             let small = try image.resized(width: max(1, Int((Double(image.width) * factor).rounded())),
                                           height: max(1, Int((Double(image.height) * factor).rounded())))
-            let found = try detector.detect(FrameConversion.tensor(small))
+            let found = try detector.detect(FrameConversion.tensor(small), options: options)
             if !found.isEmpty { return found.map { $0.scaled(by: Float(image.width) / Float(small.width)) } }
         }
-        return try detector.detect(FrameConversion.tensor(image))
+        return try detector.detect(FrameConversion.tensor(image), options: options)
     }
 
     /// The official framing of face `framing.face` (0 = the largest) of `image`, in whole pixels; it

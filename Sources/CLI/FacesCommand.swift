@@ -15,7 +15,9 @@ struct FacesCommand: ParsableCommand {
         discussion: """
             Runs the YuNet face detector (libfacedetection's trained weights, BSD-3-Clause) on our kernels. \
             Boxes and landmarks are in the source's pixels: box = x, y, width, height; the five landmarks are \
-            the two eyes, the nose tip and the two mouth corners. For a video only the first frame is searched. \
+            the two eyes, the nose tip and the two mouth corners. The picture is searched as render searches it \
+            (shrunk to a 640 px long side, the full picture when that shows no face), so face N here is what \
+            --face N (--source-face, --driver-face) picks. For a video only the first frame is searched. \
             With no face found the command exits with status 2.
             """)
 
@@ -28,8 +30,8 @@ struct FacesCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the image with each face's box, landmarks and number (the index --face takes) drawn on it: OUT.png or OUT.jpg.")
     var output: String?
 
-    @Option(help: "Drop faces scoring below this (0...1).")
-    var minScore: Float = 0.5
+    @Option(help: "Drop faces scoring below this (0...1); the default is the one render uses.")
+    var minScore: Float = FaceDetectionOptions().scoreThreshold
 
     @OptionGroup var deviceOptions: DeviceOptions
 
@@ -43,9 +45,9 @@ struct FacesCommand: ParsableCommand {
     func run() throws {
         let (picture, faces) = try reportingErrors {
             let engine = try deviceOptions.makeEngine()
-            let detector = try FaceDetector(engine: engine)
+            let locator = try FaceLocator(engine: engine)
             let picture = try ImageReader.read(input)
-            let faces = try detector.detect(FrameConversion.tensor(picture), options: FaceDetectionOptions(scoreThreshold: minScore))
+            let faces = try locator.faces(in: picture, options: FaceDetectionOptions(scoreThreshold: minScore))
             if let output { try PictureWriter.write(FaceAnnotation.annotated(picture, faces), to: output) }
             return (picture, faces)
         }

@@ -99,6 +99,13 @@ public final class FaceDetector: @unchecked Sendable {
         return faces
     }
 
+    /// `faces` thinned as `candidates` thins the decoded boxes: best score first, overlapping and
+    /// nested boxes suppressed (see `FaceDetectionOptions`). Throws for options out of range.
+    public static func suppressing(_ faces: [DetectedFace], options: FaceDetectionOptions) throws -> [DetectedFace] {
+        try options.validate()
+        return suppress(faces, options: options)
+    }
+
     /// Stable sort by score, keep `candidateLimit`, greedy NMS (a box is dropped when its IoU with a
     /// kept one exceeds `overlapThreshold`, or, below a nesting threshold of 1, when it shares more
     /// than `nestingThreshold` of the smaller box with a kept one), keep `faceLimit`.
