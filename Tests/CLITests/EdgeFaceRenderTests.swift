@@ -53,9 +53,13 @@ import Testing
             }
         }
         guard crops.count == 2 else { return }
-        // The same face, the same framing: side within 3 %, the same offset from the portrait's corner.
+        // The same face, the same framing: side within 3 %, the same offset from the portrait's corner
+        // within 5 % of the side (the detector sees the cut picture a little differently: measured
+        // 270 and 264 px, 8 px apart; the old shrinking gave the edge face a 158 px crop at x = 0).
         #expect(abs(Double(crops[1].size) / Double(crops[0].size) - 1) < 0.03, "centred \(crops[0]), at the edge \(crops[1])")
-        #expect(abs((crops[1].x + 70) - (crops[0].x - 170)) <= 4 && abs(crops[1].y - crops[0].y) <= 4, "centred \(crops[0]), at the edge \(crops[1])")
+        let tolerance = crops[0].size / 20
+        #expect(abs((crops[1].x + 70) - (crops[0].x - 170)) <= tolerance && abs(crops[1].y - crops[0].y) <= tolerance,
+                "centred \(crops[0]), at the edge \(crops[1])")
     }
 
     @Test("--crop x,y,size may reach beyond the picture (negative corner, side past the far edge); wholly outside is an error")

@@ -115,13 +115,13 @@ struct FaceDetectorChoiceTests {
     func suppression() throws {
         let detector = try #require(Support.cpuDetector)
         let image = Support.tensor(try Support.astronaut())
-        let loose = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1))
+        let loose = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1, nestingThreshold: 1))
         let kept = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05))
         #expect(loose.count > kept.count, "NMS removed nothing: \(loose.count) vs \(kept.count)")
         for (i, a) in kept.enumerated() {
-            for b in kept[(i + 1)...] { #expect(a.overlap(b) <= 0.45) }
+            for b in kept[(i + 1)...] { #expect(a.overlap(b) <= 0.45 && a.nesting(b) <= 0.6) }
         }
-        let limited = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1, faceLimit: 3))
+        let limited = try detector.candidates(image, options: FaceDetectionOptions(scoreThreshold: 0.05, overlapThreshold: 1, nestingThreshold: 1, faceLimit: 3))
         #expect(limited.count == 3 && limited == Array(loose.prefix(3)))
     }
 
