@@ -34,6 +34,10 @@ enum FrameConversion {
         if let crop, crop.visiblePart(width: image.width, height: image.height) == nil {
             throw MediaError.invalidArgument("\(path): the \(role) crop \(crop) (x,y,size) lies wholly outside the \(image.width)×\(image.height) picture; give --\(role)-crop a square that overlaps it")
         }
+        // LivePortrait's no-crop source: the official size limit first (resize_to_limit), then the whole picture.
+        if filter == .opencv && crop == nil && role == "source" {
+            return try image.framedLikeOpenCV(size: size, crop: nil, limitSide: RGBImage.liveportraitSourceMaxSide)
+        }
         return try image.framed(size: size, crop: crop, filter: filter)
     }
 }

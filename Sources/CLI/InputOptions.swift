@@ -16,8 +16,17 @@ struct InputOptions: ParsableArguments {
             help: "BiSeNet face-parsing weights (reference/convert_face_parsing.py): compute the source mask as the official inference does (face, ears, neck, hair, hat). Combined with --source-mask, the two masks multiply.")
     var faceParsing: String?
 
-    @Option(help: "Resampling of the framed crop to the model's size: bicubic (PyTorch bicubic + clip, as the official code) or area (area/bilinear).")
-    var resize: ResizeFilter = .bicubic
+    @Option(help: "Override the network's own resampling of the framed crop (default: the official code's: bicubic for MegaPortraits, opencv for LivePortrait): bicubic (PyTorch bicubic + clip), area (area/bilinear) or opencv (8-bit OpenCV, LivePortrait's cropper).")
+    var resize: ResizeFilter?
+
+    /// The resampling for `network`: `--resize` when given, else the network's official one.
+    func filter(for network: any PortraitModel) -> ResizeFilter {
+        if let resize { return resize }
+        switch network.officialResize {
+        case .pytorchBicubic: return .bicubic
+        case .opencv: return .opencv
+        }
+    }
 
     /// The source mask for the framed `source` `[1, 3, S, S]`: `--source-mask` (see
     /// `fileMask`), the face-parsing mask of `source` computed on `engine` with
@@ -48,7 +57,7 @@ struct InputOptions: ParsableArguments {
         let image = try ImageReader.read(path)
         let framed: RGBImage
         if image.width == sourceWidth && image.height == sourceHeight {
-            framed = try image.framed(size: size, crop: crop, filter: resize)
+            framed = try image.framed(size: size, crop: crop, filter: resize ?? .bicubic)
         } else if image.width == size && image.height == size {
             framed = image
         } else {
@@ -77,6 +86,9 @@ struct SourcePicture {
     let crop: SquareCrop?
     /// The crop resized to the model's size.
     let framed: RGBImage
+    /// Whether the model saw the whole picture squeezed to its square (LivePortrait's official
+    /// no-crop framing), so nothing can be pasted back.
+    let wholePictureSqueezed: Bool
 
     /// Reads `path` and frames it as `framing` says: `.auto` finds face `framing.face` with
     /// `locator` (needed then); see `FrameConversion.frame`.
@@ -90,6 +102,7 @@ struct SourcePicture {
             crop = try locator.crop(original, path: path, framing: framing)
         }
         framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
+        wholePictureSqueezed = crop == nil && filter == .opencv
     }
 
     /// The original picture's width in pixels.
@@ -99,7 +112,8 @@ struct SourcePicture {
     /// The region of the original that the model sees.
     var region: SquareCrop { crop ?? SquareCrop.centered(width: width, height: height) }
     /// Whether the model's square is not exactly the whole picture (it sees less of it, or the
-    /// square reaches beyond it), so that pasting the result back into the picture makes sense.
-    var isLargerThanCrop: Bool { region != SquareCrop(x: 0, y: 0, size: width) || width != height }
+    /// square reaches beyond it), so that pasting the result back into the picture makes sense;
+    /// never when the whole picture was squeezed to the square.
+    var isLargerThanCrop: Bool { !wholePictureSqueezed && (region != SquareCrop(x: 0, y: 0, size: width) || width != height) }
 }
 #endif
