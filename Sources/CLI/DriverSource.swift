@@ -10,16 +10,18 @@ import Runtime
 enum DriverFraming {
     case centered
     case fixed(SquareCrop)
-    case auto(FaceLocator, CropOptions, frames: Int?)
+    /// Auto framing of `role`'s pictures (the driver's, or a source video's).
+    case auto(FaceLocator, CropOptions, frames: Int?, role: FramedRole)
     /// A plan's face track: one crop per frame.
     case planned([SquareCrop])
 
-    /// `options`' driver framing; `locator` is needed for auto framing (nil: centred).
-    init(_ options: CropOptions, locator: FaceLocator?, frames: Int?) {
-        switch options.driver.choice {
+    /// `options`' framing of `role` (the driver by default; a source video takes `.source`);
+    /// `locator` is needed for auto framing (nil: centred).
+    init(_ options: CropOptions, role: FramedRole = .driver, locator: FaceLocator?, frames: Int?) {
+        switch (role == .source ? options.source : options.driver).choice {
         case .none: self = .centered
         case .fixed(let box): self = .fixed(box)
-        case .auto: self = locator.map { .auto($0, options, frames: frames) } ?? .centered
+        case .auto: self = locator.map { .auto($0, options, frames: frames, role: role) } ?? .centered
         }
     }
 }
@@ -45,10 +47,14 @@ enum DriverSource {
     case poses([HeadPose])
     /// Named expression edits of the source, one per frame (LivePortrait).
     case edits([ExpressionEdit])
+    /// A motion file's frames (`portrait motion`; LivePortrait), read from `path`.
+    case motions(MotionTrack, path: String)
 
-    /// Whether the driver is one picture (not a video, not poses).
+    /// Whether the driver is one picture (not a video, not poses), or a one-frame motion file (the
+    /// official rule: a template of one frame is a driving picture).
     var isStill: Bool {
         if case .still = self { return true }
+        if case .motions(let track, _) = self { return track.frames.count == 1 }
         return false
     }
 
@@ -57,6 +63,7 @@ enum DriverSource {
         case image(RGBImage)
         case pose(HeadPose)
         case edit(ExpressionEdit)
+        case motion(LivePortraitMotion)
     }
 
     /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video. With
@@ -64,6 +71,7 @@ enum DriverSource {
     /// frames had no face).
     static func open(driver path: String, size: Int, framing: DriverFraming, filter: ResizeFilter = .bicubic) throws -> DriverSource {
         guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path: path) }
+        if path.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") { return .motions(try MotionTrack.load(path: path), path: path) }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
         if ImageReader.kind(of: head) != .other {
             let image = try ImageReader.read(path)
@@ -71,7 +79,8 @@ enum DriverSource {
             switch framing {
             case .centered: crop = nil
             case .fixed(let box): crop = box
-            case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, framing: options.driver)
+            case .auto(let locator, let options, _, let role):
+                crop = try locator.crop(image, path: path, framing: role == .source ? options.source : options.driver)
             case .planned(let crops): crop = crops.first
             }
             return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
@@ -81,8 +90,8 @@ enum DriverSource {
         case .centered: return .video(reader, crops: .same(nil), filter: filter)
         case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
         case .planned(let crops): return .video(reader, crops: .track(crops), filter: filter)
-        case .auto(let locator, let options, let frames):
-            let crops = try locator.track(video: path, frames: frames, options: options)
+        case .auto(let locator, let options, let frames, let role):
+            let crops = try locator.track(video: path, frames: frames, options: options, role: role)
             return .video(reader, crops: .track(crops), filter: filter)
         }
     }
@@ -94,6 +103,7 @@ enum DriverSource {
         case .still: return 1
         case .poses(let poses): return poses.count
         case .edits(let edits): return edits.count
+        case .motions(let track, _): return track.frames.count
         }
     }
 
@@ -106,6 +116,7 @@ enum DriverSource {
     /// The frame rate to write at: the driving video's, else `fallback` frames per second.
     func frameRate(fallback: Int32 = 25) throws -> FrameRate {
         if case .video(let reader, _, _) = self { return reader.frameRate }
+        if case .motions(let track, _) = self { return try FrameRate(framesPerSecond: track.framesPerSecond) }
         return try FrameRate(fallback)
     }
 
@@ -142,6 +153,9 @@ enum DriverSource {
         case .edits(let edits):
             var it = edits.makeIterator()
             return AnyIterator { it.next().map { .success((.edit($0), nil)) } }
+        case .motions(let track, _):
+            var it = track.frames.makeIterator()
+            return AnyIterator { it.next().map { .success((.motion($0), nil)) } }
         }
     }
 }

@@ -65,14 +65,14 @@ final class FaceLocator {
         return crop
     }
 
-    /// Follows the driver's face (`options.driver.face`) through the first `frames` frames of the video at `path` (all
+    /// Follows `role`'s face (`options.driver.face` by default, `options.source.face` for a source video) through the first `frames` frames of the video at `path` (all
     /// of them when nil) plus the smoothing radius more, smoothing the crop over that many frames
     /// each side (see `FaceTrack`); returns one crop per scanned frame, and says on stderr how many
     /// frames had no face.
-    func track(video path: String, frames: Int?, options: CropOptions) throws -> [SquareCrop] {
+    func track(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver) throws -> [SquareCrop] {
         let reader = try VideoReader(path: path)
         let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
-        let role = options.driver
+        let role = kind == .source ? options.source : options.driver
         let limit = frames.map { $0 + radius } ?? Int.max
         let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
         let progress = ProgressReporter(label: "finding the face", total: total)
@@ -90,7 +90,7 @@ final class FaceLocator {
         }
         let crops = try track.frames.map { try Self.square($0, width: reader.width, height: reader.height, path: path) }
         if track.missingFrames > 0 {
-            printError("portrait: no face in \(track.missingFrames) of \(crops.count) driver frames; they keep the previous frame's crop")
+            printError("portrait: no face in \(track.missingFrames) of \(crops.count) \(kind.rawValue) frames; they keep the previous frame's crop")
         }
         return crops
     }

@@ -93,6 +93,7 @@ struct SourcePicture {
     /// Reads `path` and frames it as `framing` says: `.auto` finds face `framing.face` with
     /// `locator` (needed then); see `FrameConversion.frame`.
     init(path: String, size: Int, framing: RoleFraming, locator: FaceLocator?, filter: ResizeFilter) throws {
+        try StillSource.requirePicture(path)
         original = try ImageReader.read(path)
         switch framing.choice {
         case .none: crop = nil
