@@ -31,8 +31,8 @@ enum FaceAnnotation {
                     canvas.paint(cx + dx, cy + dy, (1, 0, 0))
                 } }
             }
-            // Digits 3×5 cells scaled so a label is about a tenth of the box high (at least 2 px a cell).
-            let cell = max(2, Int(face.height.rounded()) / 50)
+            // Digits of 3×5 cells, a cell a 30th of the box's height (at least 2 px).
+            let cell = max(2, Int(face.height.rounded()) / 30)
             let label = String(n)
             let labelHeight = (Glyphs.height + 2) * cell
             let top = y0 - labelHeight >= 0 ? y0 - labelHeight : y0 + thickness

@@ -61,13 +61,13 @@ public enum JPEGCodec {
         try AtomicOutput.commit(temporary, to: path)
     }
 
-    /// 4:4:4 full-range when the encoder takes it, else 4:2:0 full-range (every mjpeg build does).
+    /// 4:4:4 when the encoder takes it, else 4:2:0; the plain formats tagged full range (the
+    /// encoder takes them so), not the deprecated `yuvj` ones, which make libswscale warn.
     private static func pixelFormat(_ codec: UnsafePointer<AVCodec>) -> AVPixelFormat {
         guard var list = codec.pointee.pix_fmts else { return AV_PIX_FMT_YUVJ420P }
-        while list.pointee != AV_PIX_FMT_NONE {
-            if list.pointee == AV_PIX_FMT_YUVJ444P { return AV_PIX_FMT_YUVJ444P }
-            list += 1
-        }
+        var offered: [AVPixelFormat] = []
+        while list.pointee != AV_PIX_FMT_NONE { offered.append(list.pointee); list += 1 }
+        for format in [AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUV420P] where offered.contains(format) { return format }
         return AV_PIX_FMT_YUVJ420P
     }
 }
