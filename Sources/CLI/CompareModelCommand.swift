@@ -56,8 +56,8 @@ extension CompareCommand {
     func runModelComparison() throws {
         let o = modelComparison
         let rows: [StageAgreement] = try reportingErrors {
-            let engineA = try Engine.make(try DeviceChoice(parsing: o.a)) { printError("portrait: \($0)") }
-            let engineB = try Engine.make(try DeviceChoice(parsing: o.b)) { printError("portrait: \($0)") }
+            let engineA = try DeviceOptions.engine(for: try DeviceChoice(parsing: o.a))
+            let engineB = try DeviceOptions.engine(for: try DeviceChoice(parsing: o.b))
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
             if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }

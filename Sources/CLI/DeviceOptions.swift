@@ -14,8 +14,28 @@ struct DeviceOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let choice = try DeviceChoice.resolve(flag: device, environment: environment)
         let tuning = tuned && environment["PORTRAIT_TUNING"] != "off" ? TuningCache() : nil
+        return try Self.engine(for: choice, tuning: tuning)
+    }
+
+    /// The engine for `choice`. With no OpenCL device listed, the reason is diagnosed
+    /// (`OpenCLDiagnosis`: none installed, or installed but not started, e.g. PoCL without a
+    /// writable cache folder): `opencl` falls back to the CPU with one stderr line saying why and
+    /// what to set, `opencl:N` is an error saying the same.
+    static func engine(for choice: DeviceChoice, tuning: TuningCache? = nil) throws -> Engine {
+        if choice != .cpu, OpenCLDevice.all().isEmpty, let why = OpenCLDiagnosis.run().explanation {
+            if case .opencl(let index) = choice { throw DeviceUnavailable(device: "opencl:\(index)", reason: why) }
+            printError("portrait: running on the CPU fallback, not OpenCL: \(why)")
+            return .cpu()
+        }
         return try Engine.make(choice, tuning: tuning) { note in printError("portrait: \(note)") }
     }
+}
+
+/// An OpenCL device asked for by index when no OpenCL platform is usable.
+struct DeviceUnavailable: Error, CustomStringConvertible {
+    let device: String
+    let reason: String
+    var description: String { "device \(device) is not available: \(reason); or use --device cpu" }
 }
 
 /// Writes a line to standard error.

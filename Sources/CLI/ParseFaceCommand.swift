@@ -39,11 +39,12 @@ struct ParseFaceCommand: ParsableCommand {
     /// `--labels` parsed, or the default labels.
     func maskLabels() throws -> [Int] {
         guard let labels else { return FaceParser.defaultMaskLabels }
-        let values = labels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+        let texts = labels.split(separator: ",", omittingEmptySubsequences: false)
+        let values = texts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == texts.count else {
             throw ValidationError("--labels expects comma-separated class numbers (e.g. 1,2,3,10,17), got '\(labels)'")
         }
-        return values.map { $0! }
+        return values
     }
 
     func run() throws {
