@@ -50,7 +50,7 @@ struct Portrait: ParsableCommand {
     /// `ExitCode` as it is (its message is already printed), anything else as one line and status 2.
     private static func exitReporting(_ error: Error, arguments: [String]) -> Never {
         if let code = error as? ExitCode { Foundation.exit(code.rawValue) }
-        if exitCode(for: error) == .success { exit(withError: error) }
+        if exitCode(for: error).isSuccess { exit(withError: error) }
         printError(ArgumentErrorLine.make(message(for: error), arguments: arguments))
         Foundation.exit(2)
     }

@@ -29,7 +29,7 @@ struct SavedSourceRecord {
     /// Throws when the weights `network` runs are not those that made this source.
     func checkWeights(of network: any PortraitModel, weights: String) throws {
         guard let weightsFingerprint, weightsFingerprint != network.weightsFingerprint else { return }
-        throw SavedSourceMismatch(path: path, reason: "was made with weights of fingerprint \(weightsFingerprint), but \(weights) has \(network.weightsFingerprint); give the weights it was made with, or rebuild it with `portrait avatar` and these weights")
+        throw SavedSourceMismatch(path: path, reason: "was made with other weights (fingerprint \(weightsFingerprint)) than \(weights) (\(network.weightsFingerprint)); give the weights it was made with, or rebuild it with `portrait avatar` and these weights")
     }
 }
 
@@ -87,7 +87,8 @@ extension ModelFamily {
 
 /// The fields in which two config JSON texts differ, as dotted paths (`g2d.channels`).
 enum ConfigDifference {
-    /// Differing fields of `a` and `b` (the `name` field only with `includingName`); at most 8 are listed.
+    /// Differing fields of `a` and `b` (the top-level `name` and `description`, which change no
+    /// tensor, only with `includingName`); at most 8 are listed.
     static func list(_ a: String, _ b: String, includingName: Bool = false) throws -> [String] {
         guard let x = try JSONSerialization.jsonObject(with: Data(a.utf8)) as? [String: Any],
               let y = try JSONSerialization.jsonObject(with: Data(b.utf8)) as? [String: Any] else { return ["(not a JSON object)"] }
@@ -96,12 +97,17 @@ enum ConfigDifference {
         return found.count > 8 ? Array(found.prefix(8)) + ["…"] : found
     }
 
+    /// A JSON value's canonical text (for comparing values of any JSON type).
+    private static func json(_ value: Any) -> Data? {
+        try? JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys])
+    }
+
     private static func compare(_ x: [String: Any], _ y: [String: Any], prefix: String, into found: inout [String], includingName: Bool) {
-        for key in Set(x.keys).union(y.keys).sorted() where includingName || !(prefix.isEmpty && key == "name") {
+        for key in Set(x.keys).union(y.keys).sorted() where includingName || !(prefix.isEmpty && ["name", "description"].contains(key)) {
             let path = prefix + key
             switch (x[key], y[key]) {
             case (let a as [String: Any], let b as [String: Any]): compare(a, b, prefix: path + ".", into: &found, includingName: includingName)
-            case (let a?, let b?): if !(a as AnyObject).isEqual(b) { found.append(path) }
+            case (let a?, let b?): if json(a) != json(b) { found.append(path) }
             default: found.append(path)
             }
         }

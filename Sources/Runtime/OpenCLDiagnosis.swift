@@ -2,23 +2,25 @@ import COpenCL
 import Foundation
 
 /// Why no OpenCL device is listed: none is installed, or one is installed (an ICD file names
-/// its driver) but its platform did not start. The common case of the second is PoCL unable to
-/// create its kernel cache because `HOME` is not writable (a container run with `--user` and no
-/// home), which makes PoCL hide its platform; the diagnosis then names the folder and what to set.
+/// its driver) but lists no device. The common case of the second is PoCL unable to create its
+/// kernel cache because `HOME` is not writable (a container run with `--user` and no home): PoCL
+/// 3.1 then shows its platform with no device; the diagnosis names the folder and what to set.
 public struct OpenCLDiagnosis: Sendable, Equatable {
     /// The ICD files found (`OCL_ICD_VENDORS`, else `/etc/OpenCL/vendors/*.icd`).
     public let icdFiles: [String]
     /// The driver libraries those files name.
     public let drivers: [String]
-    /// `clGetPlatformIDs`' status (0 when it succeeded) and the platforms it counted.
+    /// `clGetPlatformIDs`' status (0 when it succeeded), the platforms it counted, and the
+    /// devices all of them list.
     public let platformStatus: Int32
     public let platformCount: Int
+    public let deviceCount: Int
     /// PoCL's kernel-cache folder and why it cannot be written, when a PoCL ICD is installed
     /// and its cache folder cannot be created or written.
     public let unwritablePoCLCache: (folder: String, reason: String)?
 
     public static func == (a: OpenCLDiagnosis, b: OpenCLDiagnosis) -> Bool {
-        a.icdFiles == b.icdFiles && a.platformStatus == b.platformStatus && a.platformCount == b.platformCount
+        a.icdFiles == b.icdFiles && a.platformStatus == b.platformStatus && a.platformCount == b.platformCount && a.deviceCount == b.deviceCount
             && a.unwritablePoCLCache?.folder == b.unwritablePoCLCache?.folder
     }
 
@@ -29,27 +31,28 @@ public struct OpenCLDiagnosis: Sendable, Equatable {
         let drivers = icds.compactMap { try? String(contentsOfFile: $0, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines) }
         var count: cl_uint = 0
         let status = OpenCLGlobalLock.withLock { clGetPlatformIDs(0, nil, &count) }
+        let devices = status == CL_SUCCESS ? OpenCLDevice.all().count : 0
         let usesPoCL = drivers.contains { $0.lowercased().contains("pocl") }
         let cache = usesPoCL ? poclCacheProblem(environment: environment) : nil
         return OpenCLDiagnosis(icdFiles: icds, drivers: drivers, platformStatus: status, platformCount: status == CL_SUCCESS ? Int(count) : 0,
-                               unwritablePoCLCache: cache)
+                               deviceCount: devices, unwritablePoCLCache: cache)
     }
 
-    /// Whether an OpenCL driver is installed but no platform started.
-    public var installedButUnusable: Bool { !icdFiles.isEmpty && platformCount == 0 }
+    /// Whether an OpenCL driver is installed but lists no device.
+    public var installedButUnusable: Bool { !icdFiles.isEmpty && deviceCount == 0 }
 
-    /// One sentence: what is wrong and what to do; nil when a platform started.
+    /// One sentence: what is wrong and what to do; nil when a device is listed.
     public var explanation: String? {
-        guard platformCount == 0 else { return nil }
+        guard deviceCount == 0 else { return nil }
         guard !icdFiles.isEmpty else {
             return "no OpenCL driver is installed (no ICD file in /etc/OpenCL/vendors); install pocl-opencl-icd (CPU OpenCL) or a GPU vendor's OpenCL driver"
         }
         let names = drivers.isEmpty ? icdFiles.joined(separator: ", ") : drivers.joined(separator: ", ")
         if let cache = unwritablePoCLCache {
-            return "OpenCL is installed (\(names)) but PoCL did not start: it cannot write its kernel cache in \(cache.folder) (\(cache.reason)), "
+            return "OpenCL is installed (\(names)) but PoCL lists no device: it cannot write its kernel cache in \(cache.folder) (\(cache.reason)), "
                 + "as when HOME is not writable (docker --user); set POCL_CACHE_DIR to a writable folder (e.g. POCL_CACHE_DIR=/tmp/pocl-cache) or HOME to a writable home"
         }
-        return "OpenCL is installed (\(names)) but no platform started (clGetPlatformIDs: \(OpenCLError.name(of: platformStatus)), \(platformCount) platforms); "
+        return "OpenCL is installed (\(names)) but lists no device (clGetPlatformIDs: \(OpenCLError.name(of: platformStatus)), \(platformCount) platforms); "
             + "run `clinfo` to see why (driver permissions such as /dev/dri access, a broken ICD)"
     }
 
