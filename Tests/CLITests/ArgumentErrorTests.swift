@@ -9,7 +9,7 @@ import Testing
     func argumentErrorsAreOneLine() throws {
         let cases: [([String], String)] = [
             (["render", "--source", "x.png", "--pose", "0,0,0"], "--output"),
-            (["render", "--no-such-option", "-o", "x.mp4"], "--no-such-option"),
+            (["render", "--source", "x.png", "--pose", "0,0,0", "--no-such-option", "-o", "x.mp4"], "Unknown option '--no-such-option'"),
             (["render", "--frames", "many", "-o", "x.mp4", "--pose", "0,0,0", "--source", "x.png"], "many"),
             (["render", "--frames", "0", "-o", "x.mp4", "--pose", "0,0,0", "--source", "x.png"], "--frames must be at least 1"),
             (["no-such-command"], "no-such-command"),
