@@ -74,7 +74,7 @@ extension InputOptions {
 
 extension RenderCommand: ChecksFilesFirst {
     var inputFiles: [FileArgument] {
-        var files = [("--source", source), ("--driver", driver), ("--pose-csv", poseCSV), ("--plan", scaleOut.plan)]
+        var files = [("--source", source), ("--driver", driver), ("--pose-csv", poseCSV), ("--edit-csv", editCSV), ("--plan", scaleOut.plan)]
             .compactMap { name, path in path.map { FileArgument(option: name, path: $0) } }
         if let avatar { files.append(FileArgument(option: "--avatar", path: avatar, expectation: .avatar)) }
         return files + input.inputFiles + model.inputFiles

@@ -1,6 +1,7 @@
 #if canImport(Media)
 import Avatar
 import Foundation
+import LivePortrait
 import Media
 import Runtime
 
@@ -42,11 +43,20 @@ enum DriverSource {
     case video(VideoReader, crops: DriverCrops, filter: ResizeFilter)
     case still(RGBImage)
     case poses([HeadPose])
+    /// Named expression edits of the source, one per frame (LivePortrait).
+    case edits([ExpressionEdit])
+
+    /// Whether the driver is one picture (not a video, not poses).
+    var isStill: Bool {
+        if case .still = self { return true }
+        return false
+    }
 
     /// One driving step: the framed driver image (nil for explicit poses) and the pose.
     enum Step {
         case image(RGBImage)
         case pose(HeadPose)
+        case edit(ExpressionEdit)
     }
 
     /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video. With
@@ -83,6 +93,7 @@ enum DriverSource {
         case .video(let reader, _, _): return reader.frameCountEstimate
         case .still: return 1
         case .poses(let poses): return poses.count
+        case .edits(let edits): return edits.count
         }
     }
 
@@ -128,6 +139,9 @@ enum DriverSource {
         case .poses(let poses):
             var it = poses.makeIterator()
             return AnyIterator { it.next().map { .success((.pose($0), nil)) } }
+        case .edits(let edits):
+            var it = edits.makeIterator()
+            return AnyIterator { it.next().map { .success((.edit($0), nil)) } }
         }
     }
 }

@@ -14,6 +14,8 @@ with torch.load(weights_only=True), maps every tensor to our name (docs/liveport
   * GRN gamma/beta from 1x1x1xC to C,
 and refuses a missing, misshaped or unexpected tensor with a message naming file and key.
 """
+import json
+import pickle
 import os
 
 import torch
@@ -229,10 +231,39 @@ def load_official_dir(directory: str) -> dict:
     return states
 
 
-def write(weights: dict, cfg: LivePortraitConfig, out: str, dtype=torch.float32):
-    """OUT.safetensors (metadata: format, config JSON) and OUT.json (the config)."""
+def write(weights: dict, cfg: LivePortraitConfig, out: str, dtype=torch.float32, extra=None):
+    """OUT.safetensors (metadata: format, config JSON) and OUT.json (the config); `extra` adds
+    top-level config entries the shapes do not depend on (e.g. `neutral_expression`)."""
     from safetensors.torch import save_file
-    meta = {"format": "portraitcl-liveportrait-1", "config": cfg.to_json()}
+    config_json = cfg.to_json()
+    if extra:
+        config_json = json.dumps({**json.loads(config_json), **extra}, indent=2, sort_keys=True)
+    meta = {"format": "portraitcl-liveportrait-1", "config": config_json}
     save_file({k: v.to(dtype) for k, v in sorted(weights.items())}, f"{out}.safetensors", metadata=meta)
     with open(f"{out}.json", "w") as f:
-        f.write(cfg.to_json() + "\n")
+        f.write(config_json + "\n")
+
+
+class _ArrayOnlyUnpickler(pickle.Unpickler):
+    """Unpickles numpy arrays and plain containers only; any other global is refused."""
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+               ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "scalar"),
+               ("numpy._core.multiarray", "scalar"), ("builtins", "tuple"), ("builtins", "list"), ("builtins", "dict")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise ConversionError(f"refusing to unpickle {module}.{name}: only numpy arrays and plain containers are read")
+        return super().find_class(module, name)
+
+
+def load_lip_array(path: str, num_kp: int):
+    """The official neutral expression (`src/utils/resources/lip_array.pkl`, shape [1, K, 3]) as a
+    flat list of K*3 floats, read with a restricted unpickler."""
+    import numpy as np
+    with open(path, "rb") as f:
+        array = np.asarray(_ArrayOnlyUnpickler(f).load(), dtype=np.float64)
+    if array.size != num_kp * 3:
+        raise ConversionError(f"{path}: the neutral expression has {array.size} values; the config's {num_kp} keypoints need {num_kp * 3}")
+    if not np.isfinite(array).all():
+        raise ConversionError(f"{path}: the neutral expression has non-finite values")
+    return [float(v) for v in array.reshape(-1)]
