@@ -119,8 +119,8 @@ extension CompareCommand {
 
     private func agreements(_ a: StageRecorder, _ b: StageRecorder, frame: Int?, imageStage: String, _ o: ModelComparisonOptions) -> [StageAgreement] {
         a.order.compactMap { name in
-            guard let x = a[name], let y = b[name], x.count == y.count else { return nil }
-            let c = Comparison(actual: y.hostValues!, reference: x.hostValues!, tolerance: Tolerance(absolute: .infinity, relative: 0))
+            guard let x = a[name], let y = b[name], x.count == y.count, let xv = x.hostValues, let yv = y.hostValues else { return nil }
+            let c = Comparison(actual: yv, reference: xv, tolerance: Tolerance(absolute: .infinity, relative: 0))
             var ok = c.relativeError <= o.tolerance && c.passed
             if name == imageStage { ok = ok && c.psnr() >= o.minPSNR }
             return StageAgreement(stage: name == imageStage ? "image" : name, frame: frame, shape: x.shape, comparison: c, passed: ok)

@@ -18,11 +18,13 @@ struct DeviceOptions: ParsableArguments {
     }
 
     /// The engine for `choice`. With no OpenCL device listed, the reason is diagnosed
-    /// (`OpenCLDiagnosis`: none installed, or installed but not started, e.g. PoCL without a
-    /// writable cache folder): `opencl` falls back to the CPU with one stderr line saying why and
-    /// what to set, `opencl:N` is an error saying the same.
+    /// (`OpenCLDiagnosis`): when a driver is installed but lists no device (e.g. PoCL without a
+    /// writable cache folder), `opencl` falls back to the CPU with one stderr line saying why and
+    /// what to set, and `opencl:N` is an error saying the same; with no driver installed at all,
+    /// `Engine.make` falls back (or fails) with its own line.
     static func engine(for choice: DeviceChoice, tuning: TuningCache? = nil) throws -> Engine {
-        if choice != .cpu, OpenCLDevice.all().isEmpty, let why = OpenCLDiagnosis.run().explanation {
+        if choice != .cpu, OpenCLDevice.all().isEmpty, case let diagnosis = OpenCLDiagnosis.run(), diagnosis.installedButUnusable,
+           let why = diagnosis.explanation {
             if case .opencl(let index) = choice { throw DeviceUnavailable(device: "opencl:\(index)", reason: why) }
             printError("portrait: running on the CPU fallback, not OpenCL: \(why)")
             return .cpu()

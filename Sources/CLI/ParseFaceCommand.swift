@@ -54,7 +54,7 @@ struct ParseFaceCommand: ParsableCommand {
             let parser = try FaceParser(weights: weights, engine: engine, networkSize: networkSize)
             let picture = try ImageReader.read(image)
             let mask = try parser.mask(for: FrameConversion.tensor(picture), labels: labels)
-            let values = mask.hostValues!
+            guard let values = try engine.host(mask).hostValues else { throw RuntimeError.shapeMismatch("the face-parsing mask did not reach the host") }
             var rgb = [Float](repeating: 0, count: values.count * 3)
             for (i, v) in values.enumerated() { rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v }
             try PNGCodec.write(try RGBImage(width: picture.width, height: picture.height, pixels: rgb), to: output)
