@@ -16,6 +16,8 @@ Usage:
   convert.py --liveportrait DIR [--config liveportrait|liveportrait-tiny|cfg.json] [--lip-array lip_array.pkl] --out model
                                                # the five official LivePortrait .pth files
                                                # (reference/liveportrait/convert.py, docs/liveportrait.md)
+  convert.py --liveportrait-motion clip.pkl [--config released|tiny|cfg.json] --out clip.motion
+                                               # an official motion template -> a .motion file
   convert.py --self-test                       # (a) and (b) on synthetic tiny checkpoints
 
 (b) has been checked on checkpoints made by the official EMOPortraits code with trained-like random
@@ -449,6 +451,8 @@ def main():
     parser.add_argument("--lip-array", metavar="PKL",
                         help="with --liveportrait: the official src/utils/resources/lip_array.pkl (the neutral expression "
                              "driving pictures are taken relative to; read with a restricted unpickler)")
+    parser.add_argument("--liveportrait-motion", metavar="PKL",
+                        help="an official LivePortrait motion template (.pkl) -> --out FILE.motion (read with an array-only unpickler)")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     if args.self_test:
@@ -456,6 +460,17 @@ def main():
     if args.list:
         for k, s in expected_shapes(Config.load(args.list)).items():
             print(k, list(s))
+        return
+    if args.liveportrait_motion:
+        from liveportrait import LivePortraitConfig
+        from liveportrait.convert import ConversionError, convert_motion_template
+        if not args.out:
+            parser.error("--liveportrait-motion needs --out FILE.motion")
+        try:
+            n = convert_motion_template(args.liveportrait_motion, LivePortraitConfig.load(args.config or "released"), args.out)
+        except ConversionError as e:
+            sys.exit(f"convert.py --liveportrait-motion: {e}")
+        print(f"wrote {args.out}: {n} frames")
         return
     if args.liveportrait:
         return convert_liveportrait(args.liveportrait, args.config or "liveportrait", args.out, parser, args.lip_array)

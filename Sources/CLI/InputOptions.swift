@@ -92,6 +92,7 @@ struct SourcePicture {
     /// Reads `path` and frames it as `choice` says: `.auto` finds face `face` with `locator`
     /// (needed then); see `FrameConversion.frame`.
     init(path: String, size: Int, choice: CropChoice, face: Int = 0, locator: FaceLocator?, filter: ResizeFilter) throws {
+        try StillSource.requirePicture(path)
         original = try ImageReader.read(path)
         switch choice {
         case .none: crop = nil

@@ -58,7 +58,12 @@ final class LivePortraitClip: ClipRenderer {
     }
 
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
-        let motion = try network.motion(of: driver, recorder: recorder, recordAs: "driver")
+        try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), recorder: recorder)
+    }
+
+    /// The next frame driven by `motion` (a driving frame's, read now or from a motion file),
+    /// relative to the clip's first.
+    func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
         let first = firstMotion ?? motion
         firstMotion = first
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)

@@ -47,6 +47,11 @@ final class MegaPortraitsClip: ClipRenderer {
         try network.renderFrame(avatar: avatar, driver: driver, recorder: recorder)
     }
 
+    /// Motion files hold LivePortrait's implicit keypoints; MegaPortraits has none.
+    func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
+        throw ValidationError("motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait) or drive with the clip itself")
+    }
+
     /// Named expression edits are LivePortrait's (its implicit keypoints); MegaPortraits has none.
     func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {
         throw ValidationError("--edit and --edit-csv edit LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")

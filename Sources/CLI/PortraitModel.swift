@@ -61,6 +61,8 @@ protocol ClipRenderer: AnyObject {
     func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor
     /// The next frame: the source with a named expression and head edit (LivePortrait).
     func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor
+    /// The next frame driven by a motion read earlier (a motion file's frame; LivePortrait).
+    func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor
 }
 
 extension PortraitModel {

@@ -80,6 +80,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
     var stages: String?
 
+    @Option(name: .customLong("audio-from"), help: "LivePortrait video-to-video: the audio to keep: driver (its audio when it has one, else the source's; the official default), source, or none.")
+    var audioFrom: SourceVideoRender.AudioChoice?
+
     @OptionGroup var input: InputOptions
     @OptionGroup var scaleOut: ShardOptions
     @OptionGroup var model: ModelOptions
@@ -106,6 +109,11 @@ struct RenderCommand: ParsableCommand {
             let size = network.inputSize
             let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
+            if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
+                try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
+                return
+            }
+            if audioFrom != nil { throw ValidationError("--audio-from chooses the audio of a source video (LivePortrait video-to-video); the source is a picture") }
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
@@ -137,6 +145,12 @@ struct RenderCommand: ParsableCommand {
             }
             else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
             else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
+            if case .motions(let track, let path) = drive {
+                guard let livePortrait = network as? LivePortraitModel else {
+                    throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
+                }
+                try track.check(against: livePortrait.network, path: path)
+            }
             let sourceImage = picture?.framed
             let frameRate = try drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
@@ -191,6 +205,7 @@ struct RenderCommand: ParsableCommand {
                         tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
                     case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
                     case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
+                    case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }
@@ -218,6 +233,22 @@ struct RenderCommand: ParsableCommand {
             }
             print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", outputPath, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
         }
+    }
+
+    /// LivePortrait's video-to-video mode (`SourceVideoRender`), with the options it honours.
+    private func renderSourceVideo(_ source: String, network: LivePortraitModel, locator: FaceLocator?, engine: Engine) throws {
+        guard let driver else { throw ValidationError("a source video is animated by a driving clip, picture or motion file: give --driver") }
+        var unsupported = [("--side-by-side", sideBySide), ("--stages", stages != nil), ("--plan", scaleOut.plan != nil),
+                           ("--source-mask", input.sourceMask != nil), ("--face-parsing", input.faceParsing != nil)].filter(\.1).map(\.0)
+        if try scaleOut.piece() != nil { unsupported.append("--shard") }
+        guard unsupported.isEmpty else {
+            throw ValidationError("a source video (video-to-video) does not take \(unsupported.joined(separator: ", "))")
+        }
+        let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
+        let framing = DriverFraming(self.framing, locator: locator, frames: frames)
+        try SourceVideoRender(network: network, sourcePath: source, driverPath: driver, sourceFraming: framing, driverFraming: framing,
+                              filter: input.filter(for: network), output: output, frames: frames, audio: noAudio ? .none : (audioFrom ?? .driver),
+                              crf: crf, pasteBack: pasteBack, disclosure: disclosure).run()
     }
 }
 #endif
