@@ -128,6 +128,12 @@ extension FacesCommand: ChecksFilesFirst {
     }
 }
 
+extension MotionCommand: ChecksFilesFirst {
+    var inputFiles: [FileArgument] { [FileArgument(option: "--driver", path: driver)] + input.inputFiles + model.inputFiles }
+    var outputFiles: [FileArgument] { [FileArgument(option: "-o", path: output)] }
+    func preflight() throws { try OutputPreflight.checkFile(output, option: "-o", extensions: nil) }
+}
+
 extension VerifyCommand: ChecksFilesFirst {
     var inputFiles: [FileArgument] { [FileArgument(option: "FILE", path: file)] }
     var outputFiles: [FileArgument] { [] }

@@ -13,7 +13,8 @@ struct RenderPreflight {
         let c = command
         let sharded = c.scaleOut.shard != nil || c.scaleOut.shards != nil
         let video = c.driver.map { !Self.isPicture($0) } ?? false
-        let kind = try OutputPreflight.checkRender(c.output, audioSource: video && !c.noAudio && !sharded ? c.driver : nil)
+        let drivenAudio = video && !c.noAudio && !sharded && (c.audioFrom ?? .driver) == .driver
+        let kind = try OutputPreflight.checkRender(c.output, audioSource: drivenAudio ? c.driver : nil)
         if sharded && kind != .video {
             throw OutputProblem(path: c.output, option: "-o", reason: "a shard writes a video segment: give -o OUT.mp4 (segments OUT.part-I-of-N.mp4)")
         }
