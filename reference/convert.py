@@ -13,7 +13,7 @@ Usage:
   convert.py --reference ckpt.pt --config tiny --out model
   convert.py --official model.pth [--head-pose head_pose.pth] --config megaportraits-512 --out model
   convert.py --list megaportraits-512          # every tensor name and shape of a config
-  convert.py --liveportrait DIR [--config released|tiny|cfg.json] [--lip-array lip_array.pkl] --out model
+  convert.py --liveportrait DIR [--config liveportrait|liveportrait-tiny|cfg.json] [--lip-array lip_array.pkl] --out model
                                                # the five official LivePortrait .pth files
                                                # (reference/liveportrait/convert.py, docs/liveportrait.md)
   convert.py --liveportrait-motion clip.pkl [--config released|tiny|cfg.json] --out clip.motion
@@ -447,7 +447,7 @@ def main():
     parser.add_argument("--out", help="output stem: writes OUT.safetensors and OUT.json")
     parser.add_argument("--list", metavar="CONFIG", help="print every tensor name and shape of a config")
     parser.add_argument("--liveportrait", metavar="DIR",
-                        help="directory with the official LivePortrait .pth files (--config defaults to 'released')")
+                        help="directory with the official LivePortrait .pth files (--config defaults to 'liveportrait')")
     parser.add_argument("--lip-array", metavar="PKL",
                         help="with --liveportrait: the official src/utils/resources/lip_array.pkl (the neutral expression "
                              "driving pictures are taken relative to; read with a restricted unpickler)")
@@ -473,7 +473,7 @@ def main():
         print(f"wrote {args.out}: {n} frames")
         return
     if args.liveportrait:
-        return convert_liveportrait(args.liveportrait, args.config or "released", args.out, parser, args.lip_array)
+        return convert_liveportrait(args.liveportrait, args.config or "liveportrait", args.out, parser, args.lip_array)
     if not args.config or not args.out or not (args.reference or args.official):
         parser.error("need --config, --out and one of --reference / --official")
     cfg = Config.load(args.config)

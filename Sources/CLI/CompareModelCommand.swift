@@ -58,8 +58,8 @@ extension CompareCommand {
         let rows: [StageAgreement] = try reportingErrors {
             // The CPU as reference is the direct one (no Winograd: Engine.cpuReference), like compare --ops.
             let choiceA = try DeviceChoice(parsing: o.a)
-            let engineA = choiceA == .cpu ? Engine.cpuReference() : try Engine.make(choiceA) { printError("portrait: \($0)") }
-            let engineB = try Engine.make(try DeviceChoice(parsing: o.b)) { printError("portrait: \($0)") }
+            let engineA = choiceA == .cpu ? Engine.cpuReference() : try DeviceOptions.engine(for: choiceA)
+            let engineB = try DeviceOptions.engine(for: try DeviceChoice(parsing: o.b))
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
             if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
@@ -121,8 +121,8 @@ extension CompareCommand {
 
     private func agreements(_ a: StageRecorder, _ b: StageRecorder, frame: Int?, imageStage: String, _ o: ModelComparisonOptions) -> [StageAgreement] {
         a.order.compactMap { name in
-            guard let x = a[name], let y = b[name], x.count == y.count else { return nil }
-            let c = Comparison(actual: y.hostValues!, reference: x.hostValues!, tolerance: Tolerance(absolute: .infinity, relative: 0))
+            guard let x = a[name], let y = b[name], x.count == y.count, let xv = x.hostValues, let yv = y.hostValues else { return nil }
+            let c = Comparison(actual: yv, reference: xv, tolerance: Tolerance(absolute: .infinity, relative: 0))
             var ok = c.relativeError <= o.tolerance && c.passed
             if name == imageStage { ok = ok && c.psnr() >= o.minPSNR }
             return StageAgreement(stage: name == imageStage ? "image" : name, frame: frame, shape: x.shape, comparison: c, passed: ok)

@@ -14,8 +14,30 @@ struct DeviceOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let choice = try DeviceChoice.resolve(flag: device, environment: environment)
         let tuning = tuned && environment["PORTRAIT_TUNING"] != "off" ? TuningCache() : nil
+        return try Self.engine(for: choice, tuning: tuning)
+    }
+
+    /// The engine for `choice`. With no OpenCL device listed, the reason is diagnosed
+    /// (`OpenCLDiagnosis`): when a driver is installed but lists no device (e.g. PoCL without a
+    /// writable cache folder), `opencl` falls back to the CPU with one stderr line saying why and
+    /// what to set, and `opencl:N` is an error saying the same; with no driver installed at all,
+    /// `Engine.make` falls back (or fails) with its own line.
+    static func engine(for choice: DeviceChoice, tuning: TuningCache? = nil) throws -> Engine {
+        if choice != .cpu, OpenCLDevice.all().isEmpty, case let diagnosis = OpenCLDiagnosis.run(), diagnosis.installedButUnusable,
+           let why = diagnosis.explanation {
+            if case .opencl(let index) = choice { throw DeviceUnavailable(device: "opencl:\(index)", reason: why) }
+            printError("portrait: running on the CPU fallback, not OpenCL: \(why)")
+            return .cpu()
+        }
         return try Engine.make(choice, tuning: tuning) { note in printError("portrait: \(note)") }
     }
+}
+
+/// An OpenCL device asked for by index when no OpenCL platform is usable.
+struct DeviceUnavailable: Error, CustomStringConvertible {
+    let device: String
+    let reason: String
+    var description: String { "device \(device) is not available: \(reason); or use --device cpu" }
 }
 
 /// Writes a line to standard error.

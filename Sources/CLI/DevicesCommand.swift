@@ -46,7 +46,8 @@ struct DevicesCommand: ParsableCommand {
         }
         if devices.isEmpty {
             print("No OpenCL devices found. `--device opencl` will run on the CPU fallback.")
-            print("Install pocl-opencl-icd (CPU OpenCL) or your GPU vendor's OpenCL driver.")
+            let diagnosis = OpenCLDiagnosis.run()
+            print(diagnosis.installedButUnusable ? diagnosis.explanation ?? "" : "Install pocl-opencl-icd (CPU OpenCL) or your GPU vendor's OpenCL driver.")
             return
         }
         for d in devices {

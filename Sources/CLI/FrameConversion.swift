@@ -18,7 +18,8 @@ enum FrameConversion {
     /// A `[1, 3, H, W]` tensor (any engine) as an image, values clamped to [0, 1].
     static func image(_ tensor: Tensor, engine: Engine) throws -> RGBImage {
         let host = try engine.host(tensor)
-        let values = host.hostValues!.map { min(max($0, 0), 1) }
+        guard let hostValues = host.hostValues else { throw RuntimeError.shapeMismatch("a rendered image did not reach the host") }
+        let values = hostValues.map { min(max($0, 0), 1) }
         return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
     }
 

@@ -25,7 +25,7 @@ struct InspectCommand: ParsableCommand {
             let st = try SafeTensorsFile(path: file)
             var total = 0
             for name in st.names {
-                let e = st.entries[name]!
+                guard let e = st.entries[name] else { continue }
                 total += e.shape.reduce(1, *)
                 print(column(name, 56) + column(e.dtype, 6) + "\(e.shape)")
             }

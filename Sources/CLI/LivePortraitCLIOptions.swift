@@ -12,7 +12,7 @@ struct LivePortraitCLIOptions: ParsableArguments {
     @Flag(name: .customLong("absolute-motion"), help: "LivePortrait: drive with the driver's absolute pose and expression instead of its motion relative to the first frame.")
     var absoluteMotion = false
 
-    @Option(help: "LivePortrait: which part of the driving motion moves the source: all, exp, pose, lip, eyes.")
+    @Option(help: "LivePortrait: which part of the driving motion moves the source.")
     var region: AnimationRegion = .all
 
     @Flag(name: .customLong("no-stitching"), help: "LivePortrait: skip the stitching MLP (shoulders may then drift at the crop's edge).")

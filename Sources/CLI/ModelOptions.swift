@@ -72,6 +72,9 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
+    /// The weights as the user named them: the file, or `--random-weights SEED`.
+    var weightsName: String { weights ?? "--random-weights \(randomSeed ?? 0)" }
+
     /// One line describing the weights, and a warning for random ones.
     var weightsDescription: String {
         if let weights { return "weights \(weights)" }

@@ -3,16 +3,16 @@ import Foundation
 import Kernels
 import Runtime
 
-/// `portrait op NAME --inputs in.safetensors [--param k=v ...] [--device D] --out out.safetensors`:
+/// `portrait op NAME --inputs in.safetensors [--param k=v ...] [--device D] -o out.safetensors`:
 /// runs one op on tensors from a file, named as the PyTorch function's arguments.
 struct OpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "op",
         abstract: "Run one op on tensors from a safetensors file.",
         discussion: """
-        Tensor and parameter names follow torch.nn.functional: conv3d takes tensors input, weight,
-        bias and params stride, padding; grid_sample takes input, grid and mode, padding_mode,
-        align_corners. The result is written as the tensor `output`. Parameters may also come from
+        Tensor and parameter names follow torch.nn.functional: conv3d takes tensors input, weight, \
+        bias and params stride, padding; grid_sample takes input, grid and mode, padding_mode, \
+        align_corners. The result is written as the tensor `output`. Parameters may also come from \
         the input file's metadata; --param overrides them. `portrait op --list` lists every op.
         """)
 
@@ -25,8 +25,19 @@ struct OpCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: "A parameter as key=value (repeatable), e.g. --param stride=2.")
     var parameters: [String] = []
 
-    @Option(help: "Where to write the result (safetensors, tensor `output`).")
-    var out: String?
+    @Option(name: .shortAndLong, help: "Where to write the result (safetensors, tensor `output`).")
+    var output: String?
+
+    /// `--out`, the flag's earlier name, still read (hidden from the help).
+    @Option(name: .customLong("out"), help: .hidden)
+    var legacyOutput: String?
+
+    /// The output path, by either name.
+    var out: String? { output ?? legacyOutput }
+
+    func validate() throws {
+        if output != nil && legacyOutput != nil { throw ValidationError("give -o/--output once (--out is its old name)") }
+    }
 
     @Flag(help: "List the ops, their tensors and parameters.")
     var list = false
@@ -45,7 +56,7 @@ struct OpCommand: ParsableCommand {
             }
             guard let name else { throw ValidationError("missing op name (see `portrait op --list`)") }
             guard let inputs else { throw ValidationError("missing --inputs FILE.safetensors") }
-            guard let out else { throw ValidationError("missing --out FILE.safetensors") }
+            guard let out else { throw ValidationError("missing -o FILE.safetensors") }
             let op = try OpCatalog.op(named: name)
             let file = try SafeTensorsFile(path: inputs)
             var params = file.metadata

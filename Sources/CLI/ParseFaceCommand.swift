@@ -39,11 +39,12 @@ struct ParseFaceCommand: ParsableCommand {
     /// `--labels` parsed, or the default labels.
     func maskLabels() throws -> [Int] {
         guard let labels else { return FaceParser.defaultMaskLabels }
-        let values = labels.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+        let texts = labels.split(separator: ",", omittingEmptySubsequences: false)
+        let values = texts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == texts.count else {
             throw ValidationError("--labels expects comma-separated class numbers (e.g. 1,2,3,10,17), got '\(labels)'")
         }
-        return values.map { $0! }
+        return values
     }
 
     func run() throws {
@@ -53,7 +54,7 @@ struct ParseFaceCommand: ParsableCommand {
             let parser = try FaceParser(weights: weights, engine: engine, networkSize: networkSize)
             let picture = try ImageReader.read(image)
             let mask = try parser.mask(for: FrameConversion.tensor(picture), labels: labels)
-            let values = mask.hostValues!
+            guard let values = try engine.host(mask).hostValues else { throw RuntimeError.shapeMismatch("the face-parsing mask did not reach the host") }
             var rgb = [Float](repeating: 0, count: values.count * 3)
             for (i, v) in values.enumerated() { rgb[3 * i] = v; rgb[3 * i + 1] = v; rgb[3 * i + 2] = v }
             try PNGCodec.write(try RGBImage(width: picture.width, height: picture.height, pixels: rgb), to: output)

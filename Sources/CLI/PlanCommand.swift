@@ -54,6 +54,8 @@ struct PlanCommand: ParsableCommand {
             }
             let id = RenderDisclosure.fixedRenderID ?? WatermarkPayload.random().renderID
             let plan = RenderPlan(driver: driver, driverWidth: reader.width, driverHeight: reader.height, frameRate: reader.frameRate.description,
+                                  driverDuration: reader.duration, driverDigest: try VideoReader.packetDigest(driver), model: model.rawValue,
+                                  cropOptions: framing.planSignature,
                                   frames: total, keyframeInterval: keyframeInterval ?? Self.defaultInterval(reader.frameRate.framesPerSecond),
                                   renderID: String(format: "%08x", id), crops: crops)
             try plan.write(to: output)

@@ -13,19 +13,25 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Animate a source portrait with a driving video, image or head poses.",
         discussion: """
-        The face is found (YuNet) in the source and followed through the driving video, each
-        picture cropped around it as the official EMOPortraits inference frames faces (about twice
-        the face's size, smoothed over a fifth of a second of frames) and resized to the model's
-        size (512² for the 512 configs) with PyTorch's bicubic filter, clipped (--resize area for
-        area/bilinear). --crop none takes the centred square instead, --crop x,y,size a square of
-        your own (it may reach beyond the picture: black there, as the official crops pad); --face N
-        picks another face (0 is the largest; see `portrait faces`). --source-crop/--driver-crop and
-        --source-face/--driver-face set one picture apart (they win over --crop/--face). When the
-        source is larger than its crop, the rendered face is pasted back into the source picture
-        (feathered edge), so the video has the source's size; --no-paste-back writes the model's
-        square. --source-mask masks the source before every encoder. The output frame rate is the
-        driving video's; its audio is copied unless --no-audio. Output: OUT.mp4 (H.264, yuv420p),
-        OUT.png (one frame) or DIR/ (PNGs).
+        The face is found (YuNet) in the source and followed through the driving video, each \
+        picture cropped around it as the official inference frames faces (EMOPortraits: about twice \
+        the face's size, smoothed over a fifth of a second of frames) and resized to the model's \
+        size as each network's official code does it (MegaPortraits: PyTorch's bicubic, clipped; \
+        LivePortrait: OpenCV on 8-bit values; --resize overrides). --crop none takes the centred \
+        square instead (LivePortrait: the whole picture, as its official no-crop path), --crop \
+        x,y,size a square of your own (it may reach beyond the picture: black there, as the \
+        official crops pad); --face N picks another face (0 is the largest; see `portrait faces`). \
+        --source-crop/--driver-crop and --source-face/--driver-face set one picture apart (they win \
+        over --crop/--face). When the source is larger than its crop, the rendered face is pasted \
+        back into the source picture, so the video has the source's size; --no-paste-back writes \
+        the model's square. --source-mask masks the source before every encoder. The output frame \
+        rate is the driving video's; its audio is copied unless --no-audio. LivePortrait also \
+        takes a source video (video-to-video), a motion file as driver (`portrait motion`) and \
+        --edit/--edit-csv instead of a driver. Output: OUT.mp4, .mov, .mkv or .m4v (H.264, \
+        yuv420p), OUT.png (one frame), DIR/ (numbered PNGs; the trailing slash makes it a folder) \
+        or OUT.safetensors (the first frame's float image). Output problems are reported before \
+        any work; -o never overwrites an input. --avatar FILE renders a saved avatar with the \
+        config it records.
         """)
 
     @Option(help: "Source portrait (PNG/JPEG). Not needed with --avatar.")
@@ -73,7 +79,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .customLong("no-watermark"), help: "Do not add the invisible AI-generated watermark (the metadata label is still written).")
     var noWatermark = false
 
-    @Option(name: .shortAndLong, help: "Output: OUT.mp4, OUT.png, DIR/ or OUT.safetensors (the first frame's float image, `image` [1, 3, S, S]).")
+    @Option(name: .shortAndLong, help: "Output: OUT.mp4 (or .mov, .mkv, .m4v), OUT.png, DIR/ or OUT.safetensors (the first frame's float image, `image` [1, 3, S, S]).")
     var output: String
 
     @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
@@ -93,6 +99,7 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv")
         }
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
+        if source != nil && avatar != nil { throw ValidationError("give --source IMG or --avatar FILE, not both: a saved avatar already holds its source") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if pasteBack == true && source == nil { throw ValidationError("--paste-back needs the source picture (--source); a saved --avatar does not keep it") }
     }
@@ -100,8 +107,10 @@ struct RenderCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             Interrupt.install()
+            let model = try self.model.adopting(savedSource: avatar)   // a saved avatar's own config and family
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
+            if let avatar, let record = try SavedSourceRecord.read(avatar) { try record.checkWeights(of: network, weights: model.weightsName) }
             let size = network.inputSize
             let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
@@ -171,14 +180,16 @@ struct RenderCommand: ParsableCommand {
             let avatarState: any PortraitSource
             if let avatar {
                 avatarState = try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) }
-            } else {
+            } else if let sourceImage {
                 let start = Date()
-                let sourceTensor = FrameConversion.tensor(sourceImage!)
+                let sourceTensor = FrameConversion.tensor(sourceImage)
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
                 avatarState = try network.makeSource(sourceTensor, mask: sourceMask, recorder: avatarRecorder)
                 try engine.synchronize()
                 printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
+            } else {
+                throw ValidationError("give --source IMG or --avatar FILE")
             }
 
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)

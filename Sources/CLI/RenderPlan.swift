@@ -5,16 +5,26 @@ import Runtime
 
 /// What every shard of a render must agree on, computed once by `portrait plan`: the driving
 /// clip's exact frame count, the face track's crop of every frame (with `--crop auto`), the
-/// keyframe interval the shards are cut on, and the render id the watermark carries.
+/// keyframe interval the shards are cut on, and the render id the watermark carries. It is bound
+/// to what it plans: the driver (size, rate, duration and a digest of its first packets), the
+/// crop options and the network family; `mismatches` lists what a render would change.
 struct RenderPlan: Codable, Equatable {
     /// The file format tag.
-    static let formatTag = "portraitcl-plan-1"
+    static let formatTag = "portraitcl-plan-2"
     var format = RenderPlan.formatTag
     /// The driving video the plan was made from, as given to `plan` (shards may name another path to the same file).
     var driver: String
     /// The driver's frame size and rate, checked against the file each shard opens.
     var driverWidth: Int, driverHeight: Int
     var frameRate: String
+    /// The driver's duration in seconds (the container's), when it states one.
+    var driverDuration: Double?
+    /// `VideoReader.packetDigest` of the driver: its first packets' content.
+    var driverDigest: String
+    /// The network family the face crops were framed for (`ModelFamily` raw value).
+    var model: String
+    /// The crop options the track was made with (`CropOptions.planSignature`).
+    var cropOptions: String
     /// Frames to render (the clip's, or fewer with `--frames`).
     var frames: Int
     /// Every piece starts on a multiple of this many frames, each encoded on its own.
@@ -46,6 +56,25 @@ struct RenderPlan: Codable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(self), to: URL(fileURLWithPath: path))
+    }
+
+    /// What differs between this plan and a render of `driver` (opened as `reader`) with these
+    /// options, one phrase each; empty when the render is the one planned. `frames` is the
+    /// render's `--frames` when given.
+    func mismatches(driver: String, reader: VideoReader, frames requested: Int?, cropOptions crop: String, family: ModelFamily) throws -> [String] {
+        var found: [String] = []
+        if reader.width != driverWidth || reader.height != driverHeight {
+            found.append("driver size \(reader.width)×\(reader.height), planned \(driverWidth)×\(driverHeight)")
+        }
+        if reader.frameRate.description != frameRate { found.append("driver frame rate \(reader.frameRate), planned \(frameRate)") }
+        if let planned = driverDuration, let duration = reader.duration, abs(planned - duration) > 0.001 {
+            found.append(String(format: "driver duration %.3f s, planned %.3f s", duration, planned))
+        }
+        if found.isEmpty, try VideoReader.packetDigest(driver) != driverDigest { found.append("driver content (its first packets differ from the planned clip's)") }
+        if let requested, requested != frames { found.append("--frames \(requested), planned \(frames)") }
+        if crop != cropOptions { found.append("crop options '\(crop)', planned '\(cropOptions)'") }
+        if family.rawValue != model { found.append("model family \(family.rawValue), planned \(model)") }
+        return found
     }
 
     /// Throws unless `reader` is the clip this plan was made for (size and frame rate).

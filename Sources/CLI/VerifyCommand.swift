@@ -11,8 +11,8 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check an image or video for PortraitCL's AI-generated watermark and metadata label.",
         discussion: """
-        Exit status: 0 when the watermark is found, 1 when it is not (whatever the metadata says:
-        labels are easily stripped or forged, the mark is the evidence), 2 when the file cannot be
+        Exit status: 0 when the watermark is found, 1 when it is not (whatever the metadata says: \
+        labels are easily stripped or forged, the mark is the evidence), 2 when the file cannot be \
         read. Videos are sampled: up to --frames frames spread over the file are folded together.
         """)
 
@@ -72,17 +72,17 @@ struct VerifyCommand: ParsableCommand {
         case .png:
             // one read: the pixels and the text chunks come from the same bytes
             guard let data = FileManager.default.contents(atPath: file) else { throw MediaError.fileNotFound(path: file) }
-            detector.add(Self.luma(try PNGCodec.decode(data, path: file)))
+            detector.add(try Self.luma(try PNGCodec.decode(data, path: file)))
             return (detector.detect(), try MediaTags.pngText(data), "image")
         case .jpeg:
-            detector.add(Self.luma(try ImageReader.read(file)))
+            detector.add(try Self.luma(try ImageReader.read(file)))
             return (detector.detect(), [:], "image")
         case .other:
             let reader = try VideoReader(path: file)
             let step = max(1, (reader.frameCountEstimate ?? frames) / frames)
             var index = 0
             while detector.frameCount < frames, let frame = try reader.next() {
-                if index % step == 0 { detector.add(Self.luma(frame)) }
+                if index % step == 0 { detector.add(try Self.luma(frame)) }
                 index += 1
             }
             guard detector.frameCount > 0 else { throw MediaError.noFrames(path: file) }
@@ -100,9 +100,12 @@ struct VerifyCommand: ParsableCommand {
 
     private func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
-    /// The luma of a decoded image (its sizes are positive and match its pixels).
-    static func luma(_ image: RGBImage) -> LumaFrame {
-        LumaFrame(width: image.width, height: image.height, rgb: image.pixels)!
+    /// The luma of a decoded image; throws when the decoder gave no pixels (an empty picture).
+    static func luma(_ image: RGBImage) throws -> LumaFrame {
+        guard let frame = LumaFrame(width: image.width, height: image.height, rgb: image.pixels) else {
+            throw MediaError.invalidArgument("a decoded picture is \(image.width)×\(image.height) with \(image.pixels.count) values: nothing to examine")
+        }
+        return frame
     }
 }
 #endif

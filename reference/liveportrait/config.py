@@ -112,7 +112,8 @@ class LivePortraitConfig:
 
     @staticmethod
     def load(name_or_path: str) -> "LivePortraitConfig":
-        """`released`, `tiny`, or a JSON file written by to_json()."""
+        """`liveportrait`, `liveportrait-tiny` (as the CLI names them; `released` and `tiny` are
+        aliases), or a JSON file written by to_json()."""
         if name_or_path in PRESETS:
             return PRESETS[name_or_path]()
         with open(name_or_path) as f:
@@ -140,4 +141,5 @@ def tiny() -> LivePortraitConfig:
         eye=MLPConfig(15, [8, 8, 8], 12))
 
 
-PRESETS = {"released": released, "tiny": tiny}
+# The CLI's preset names (Sources/LivePortrait/Presets), and the earlier short names as aliases.
+PRESETS = {"liveportrait": released, "liveportrait-tiny": tiny, "released": released, "tiny": tiny}
