@@ -57,15 +57,17 @@ struct RenderPreflight {
 }
 
 extension CropOptions {
-    /// The crop options as a plan records them: a render must frame its driver as planned.
+    /// The driver's framing as a plan records it (`--driver-crop`/`--driver-face` or the shared
+    /// `--crop`/`--face` they override, and the smoothing): a render must frame its driver as planned.
     var planSignature: String {
+        let role = driver
         let choice: String
-        switch crop {
+        switch role.choice {
         case .auto: choice = "auto"
         case .none: choice = "none"
         case .fixed(let box): choice = "\(box.x),\(box.y),\(box.size)"
         }
-        return "crop \(choice), face \(face), smoothing \(cropSmoothing.map(String.init) ?? "default")"
+        return "driver crop \(choice), face \(role.face), smoothing \(cropSmoothing.map(String.init) ?? "default")"
     }
 }
 

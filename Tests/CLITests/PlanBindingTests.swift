@@ -37,7 +37,7 @@ import Testing
         let cases: [([String], String, String)] = [
             ([], other, "driver content"),
             (["--frames", "4"], planned, "--frames 4, planned 6"),
-            (["--crop", "auto"], planned, "crop options 'crop auto"),
+            (["--crop", "auto"], planned, "crop options 'driver crop auto"),
             (["--face", "1"], planned, "face 1"),
         ]
         for (extra, driver, phrase) in cases {
