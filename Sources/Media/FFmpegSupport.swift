@@ -26,6 +26,21 @@ public struct FrameRate: Equatable, Hashable, Sendable, CustomStringConvertible 
         try self.init(q.num, q.den)
     }
 
+    /// A rate as a user writes it: `30`, `29.97` or `30000/1001` (positive, at most 1000 fps).
+    public init(parsing text: String) throws(MediaError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let problem = MediaError.invalidArgument("frame rate '\(text)' is not a positive number of frames per second up to 1000; write e.g. 25, 29.97 or 30000/1001")
+        if parts.count == 2 {
+            guard let numerator = Int32(parts[0]), let denominator = Int32(parts[1]), numerator > 0, denominator > 0,
+                  Double(numerator) / Double(denominator) <= 1000 else { throw problem }
+            try self.init(numerator, denominator)
+        } else {
+            guard parts.count == 1, let value = Double(trimmed), value.isFinite, value > 0, value <= 1000 else { throw problem }
+            try self.init(framesPerSecond: value)
+        }
+    }
+
     /// Frames per second as a floating-point number.
     public var framesPerSecond: Double { Double(numerator) / Double(denominator) }
 
