@@ -30,7 +30,8 @@ public enum ExifReader {
             guard let first = u16(at), let second = u16(at + 2) else { return nil }
             return little ? first | second << 16 : first << 16 | second
         }
-        guard u16(2) == 42, let ifd = u32(4), let entries = u16(ifd) else { return nil }
+        // The whole directory must be there: a count running past the block is damage.
+        guard u16(2) == 42, let ifd = u32(4), let entries = u16(ifd), ifd + 2 + 12 * entries <= tiff.count else { return nil }
         for index in 0..<entries {
             let entry = ifd + 2 + 12 * index
             guard let tag = u16(entry), let type = u16(entry + 2), let count = u32(entry + 4) else { return nil }

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// The format is chosen from the file's first bytes, not its name: PNG goes to libpng,
 /// anything else (JPEG, WebP, BMP, TIFF, GIF's first frame...) to libavformat/libavcodec.
-/// A video file yields its first frame. HEIC is not read (the installed libavformat has no
-/// HEIF demuxer): it is refused as an unsupported format.
+/// A video file yields its first frame. HEIC is not read (libavformat 59 has no HEIF
+/// demuxer): it is refused as an unsupported format with a message that says to convert it.
 public enum ImageReader {
     /// The formats `ImageReader` recognises by content.
     public enum Kind: Equatable, Sendable {
@@ -29,7 +29,16 @@ public enum ImageReader {
     /// PNG, JPEG or WebP. Anything else may still be a picture libavformat reads (BMP, TIFF...),
     /// or a video.
     public static func isPicture(_ head: Data) -> Bool {
-        kind(of: head) != .other || ExifReader.isWebP(head)
+        kind(of: head) != .other || ExifReader.isWebP(head) || isHEIF(head)
+    }
+
+    /// Whether `head` starts an HEIF still picture (HEIC, as iPhones save photos): an ISO
+    /// base-media `ftyp` box whose major brand is one of HEIF's.
+    static func isHEIF(_ head: Data) -> Bool {
+        let bytes = [UInt8](head.prefix(12))
+        guard bytes.count == 12, bytes[4..<8].elementsEqual("ftyp".utf8) else { return false }
+        let brand = String(decoding: bytes[8..<12], as: UTF8.self)
+        return ["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"].contains(brand)
     }
 
     /// Reads the image at `path`, upright: an EXIF Orientation tag (JPEG APP1, PNG `eXIf`,
@@ -56,6 +65,9 @@ public enum ImageReader {
             }
             return try upright(firstFrame(path), orientation: layout.orientation)
         case .other:
+            if isHEIF(head) {
+                throw .unsupportedFormat(path: path, reason: "an HEIF/HEIC photo, which the installed libavformat cannot read; convert it to JPEG or PNG first (e.g. heif-convert)")
+            }
             // Neither signature matched: a file ffmpeg cannot make a picture of is not an image
             // (a text file named .png), not a damaged one.
             let orientation = ExifReader.isWebP(head) ? ExifReader.orientation(webP: try contents(path)) : nil

@@ -56,10 +56,18 @@ public enum PNGCodec {
         /// libpng filter flags (`PNG_FILTER_SUB`, `PNG_ALL_FILTERS`...).
         public var filters: Int32
 
+        /// A zlib level (clamped to 0–9) and a set of libpng filter flags.
+        public init(level: Int32, filters: Int32) {
+            self.level = max(0, min(9, level))
+            self.filters = filters
+        }
+
         /// libpng's defaults: level 6, every filter tried on every row.
-        public static let standard = Compression(level: 6, filters: Int32(PNG_ALL_FILTERS))
-        /// What rendered frames are written with: ... (measured in docs/performance.md)
-        public static let fast = Compression(level: 1, filters: Int32(PNG_FILTER_SUB))
+        public static let standard = Compression(level: 6, filters: Int32(PNG_FILTER_NONE | PNG_FILTER_SUB | PNG_FILTER_UP | PNG_FILTER_AVG | PNG_FILTER_PAETH))
+        /// What every PNG is written with: zlib level 2 and the Paeth filter on every row. On the
+        /// bundled portrait at 725² it encodes 5.5× faster than `standard` (22 ms against 121 ms
+        /// of CPU) for a file 13 % larger (docs/performance.md, "PNG output").
+        public static let fast = Compression(level: 2, filters: Int32(PNG_FILTER_PAETH))
     }
 
     /// Encodes an image as an 8-bit RGB PNG in memory (values clamped to [0, 1], rounded).

@@ -93,7 +93,9 @@ struct ExifOrientationTests {
         let valid = ExifSupport.tiff(orientation: 6)
         #expect(ExifReader.orientation(exif: valid) == .rotated90)
         #expect(ExifReader.orientation(exif: ExifSupport.tiff(orientation: 6, littleEndian: false)) == .rotated90)
-        for length in 0..<valid.count - 4 { #expect(ExifReader.orientation(exif: Array(valid.prefix(length))) == nil, "cut at \(length)") }
+        // The directory (two entries) ends at byte 34: any cut before is ignored, after is read.
+        for length in 0..<34 { #expect(ExifReader.orientation(exif: Array(valid.prefix(length))) == nil, "cut at \(length)") }
+        for length in 34...valid.count { #expect(ExifReader.orientation(exif: Array(valid.prefix(length))) == .rotated90, "cut at \(length)") }
         #expect(ExifReader.orientation(exif: ExifSupport.tiff(orientation: 0)) == nil)
         #expect(ExifReader.orientation(exif: ExifSupport.tiff(orientation: 9)) == nil)
         var farIFD = valid

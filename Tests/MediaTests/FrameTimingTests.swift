@@ -52,7 +52,8 @@ struct FrameTimingTests {
 
         let reader = try VideoReader(path: path)
         let duration = try #require(reader.duration)
-        #expect(abs(duration - 60.0 / 60) < 0.04, "stored duration \(duration)")
+        // The last frame starts at 56/60 s; the muxer gives it one to four ticks.
+        #expect(duration > 56.5 / 60 && duration < 60.5 / 60, "stored duration \(duration)")
         let rate = reader.frameRate.framesPerSecond
         #expect(reader.frameRate != reader.streamFrameRate, "stated \(reader.streamFrameRate), chosen \(reader.frameRate)")
         #expect(abs(rate - 20 / duration) < 0.05, "average rate \(rate) for 20 frames in \(duration) s")
@@ -101,6 +102,8 @@ struct FrameTimingTests {
         #expect(try FrameRate(parsing: "25") == FrameRate(25))
         #expect(try FrameRate(parsing: "30000/1001") == FrameRate(30000, 1001))
         #expect(try FrameRate(parsing: "29.97") == FrameRate(30000, 1001))
+        #expect(try FrameRate(parsing: "12.5") == FrameRate(25, 2))
+        #expect(try FrameRate(parsing: "21.13") == FrameRate(2113, 100))
         for bad in ["0", "-5", "abc", "1/0", "30/", "2000", "nan"] {
             #expect(throws: MediaError.self, "\(bad)") { try FrameRate(parsing: bad) }
         }
