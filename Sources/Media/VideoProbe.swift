@@ -13,7 +13,8 @@ struct VideoProbe {
     let height: Int
     /// The stream's own rate (libav's guess from the container and codec).
     let frameRate: FrameRate
-    /// The stream's average rate (frames ÷ duration) when the container states one.
+    /// The stream's average rate: frames ÷ duration where the container states both, else
+    /// libavformat's estimate from the first frames' timestamps.
     let averageFrameRate: FrameRate?
     let duration: Double?
     let declaredFrameCount: Int
@@ -93,8 +94,6 @@ struct VideoProbe {
 
         let guessed = av_guess_frame_rate(context, stream, nil)
         frameRate = (try? FrameRate(guessed.num, guessed.den)) ?? VideoProbe.fallbackRate
-        let average = stream.pointee.avg_frame_rate
-        averageFrameRate = average.num > 0 && average.den > 0 ? try? FrameRate(framesPerSecond: av_q2d(average)) : nil
         timeBase = stream.pointee.time_base
         if stream.pointee.duration != FFmpeg.noTimestamp, stream.pointee.duration > 0 {
             duration = Double(stream.pointee.duration) * av_q2d(timeBase)
@@ -104,6 +103,15 @@ struct VideoProbe {
             duration = nil
         }
         declaredFrameCount = Int(stream.pointee.nb_frames)
+        // Frames ÷ duration where the container states both (MP4/MOV): libavformat's own
+        // avg_frame_rate comes from decoding timestamps there, which gaps in the decoding order
+        // (an encoder restarted part-way, as keyframe-interval pieces are) throw off.
+        let average = stream.pointee.avg_frame_rate
+        if declaredFrameCount > 0, let duration, duration > 0 {
+            averageFrameRate = try? FrameRate(framesPerSecond: Double(declaredFrameCount) / duration)
+        } else {
+            averageFrameRate = average.num > 0 && average.den > 0 ? try? FrameRate(framesPerSecond: av_q2d(average)) : nil
+        }
         if declaredFrameCount > 0 {
             frameCountEstimate = declaredFrameCount
         } else if let duration {
@@ -117,13 +125,9 @@ struct VideoProbe {
     /// from that by more than 1 % (a variable frame rate: phones record 30 "fps" clips whose
     /// frames come 25 to 40 ms apart), then the average, so the frame count matches the
     /// duration. A stated rate above `maximumRate` (a time base taken for a rate) gives way to
-    /// the average, or frames ÷ duration, or 25.
+    /// the average, or 25.
     var constantRate: FrameRate {
-        var average = averageFrameRate
-        if average == nil, declaredFrameCount > 0, let duration, duration > 0 {
-            average = try? FrameRate(framesPerSecond: Double(declaredFrameCount) / duration)
-        }
-        if let average, average.framesPerSecond <= Self.maximumRate,
+        if let average = averageFrameRate, average.framesPerSecond <= Self.maximumRate,
            frameRate.framesPerSecond > Self.maximumRate || abs(average.framesPerSecond / frameRate.framesPerSecond - 1) > 0.01 {
             return average
         }
