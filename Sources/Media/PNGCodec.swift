@@ -13,6 +13,7 @@ public enum PNGCodec {
 
     /// Reads a PNG file into an `RGBImage`.
     public static func read(_ path: String) throws(MediaError) -> RGBImage {
+        try InputFile.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .fileNotFound(path: path)
         }
