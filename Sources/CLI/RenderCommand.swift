@@ -3,6 +3,7 @@ import ArgumentParser
 import Avatar
 import Foundation
 import Kernels
+import LivePortrait
 import Media
 import Runtime
 
@@ -39,6 +40,12 @@ struct RenderCommand: ParsableCommand {
 
     @Option(name: .customLong("pose-csv"), help: "CSV of per-frame poses: header yaw,pitch,roll[,tx,ty,tz,scale] (degrees).")
     var poseCSV: String?
+
+    @Option(help: ArgumentHelp("LivePortrait: edit the source's expression and head instead of driving it: NAME=VALUE,... with NAME one of pitch, yaw, roll, blink, eyebrow, wink, pupil_x, pupil_y, aaa, eee, woo, smile (AdvancedLivePortrait's controls and ranges; 0 changes nothing). One frame; -o edited.png.", valueName: "NAME=VALUE,..."))
+    var edit: String?
+
+    @Option(name: .customLong("edit-csv"), help: "LivePortrait: per-frame edits: a CSV whose header names edit controls (see --edit) and one row per frame.")
+    var editCSV: String?
 
     @Option(help: "A saved avatar (from `portrait avatar`): skips the per-avatar work.")
     var avatar: String?
@@ -79,9 +86,9 @@ struct RenderCommand: ParsableCommand {
     @OptionGroup var deviceOptions: DeviceOptions
 
     func validate() throws {
-        let drivers = [driver, pose, poseSweep, poseCSV].compactMap { $0 }
+        let drivers = [driver, pose, poseSweep, poseCSV, edit, editCSV].compactMap { $0 }
         guard drivers.count == 1 else {
-            throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv")
+            throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv")
         }
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
@@ -100,7 +107,7 @@ struct RenderCommand: ParsableCommand {
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
                 if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
@@ -117,12 +124,24 @@ struct RenderCommand: ParsableCommand {
                 if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
                     throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
                 }
-                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.resize, frameRate: outputRate)
+                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network), frameRate: outputRate)
                 if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
-            else { drive = .poses(try PoseParser.csv(poseCSV!)) }
+            else if let edit { drive = .edits([try ExpressionEdit.parse(edit)]) }
+            else if let editCSV {
+                guard let text = try? String(contentsOfFile: editCSV, encoding: .utf8) else { throw MediaError.fileNotFound(path: editCSV) }
+                drive = .edits(try ExpressionEditCSV.parse(text, source: editCSV))
+            }
+            else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
+            else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
+            if case .motions(let track, let path) = drive {
+                guard let livePortrait = network as? LivePortraitModel else {
+                    throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
+                }
+                try track.check(against: livePortrait.network, path: path)
+            }
             let sourceImage = picture?.framed
             let frameRate = try outputRate ?? drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
@@ -139,7 +158,8 @@ struct RenderCommand: ParsableCommand {
             }
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
-            let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine)
+            let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine,
+                                         livePortraitPaste: network.officialResize == .opencv)
             printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             let avatarRecorder = stages == nil ? nil : StageRecorder()
@@ -157,7 +177,7 @@ struct RenderCommand: ParsableCommand {
             }
 
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
-            let clip = try network.startClip(source: avatarState)
+            let clip = try network.startClip(source: avatarState, stillDriver: drive.isStill)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 for (index, step) in drive.makeIterator(size: size).enumerated() {
@@ -173,6 +193,8 @@ struct RenderCommand: ParsableCommand {
                         if frameRecorder != nil { dump.add(input: "driver.image", driverTensor) }
                         tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
                     case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
+                    case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
+                    case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }

@@ -176,11 +176,17 @@ public final class LivePortraitNetwork: @unchecked Sendable {
             try f.record("\(prefix).\(name)", Tensor(shape: shape, values: values.map(Float.init)))
         }
         let xs = s.keypoints
-        var x = MotionComposer.compose(source: s, driver: d, first: first, options: options)
+        if options.stillDriver && options.relativeMotion && [.all, .exp, .lip].contains(options.region) {
+            guard let neutral = config.neutralExpression else { throw LivePortraitError.noNeutralExpression(config: config.name) }
+            guard neutral.count == xs.count else {
+                throw LivePortraitError.invalidConfig(source: config.name, reason: "neutral_expression has \(neutral.count) values; \(config.numKeypoints) keypoints need \(xs.count)")
+            }
+        }
+        var x = MotionComposer.compose(source: s, driver: d, first: first, options: options, neutral: config.neutralExpression)
         try record("x_d_composed", x)
         // The official pipeline rescales only relative motion (`flag_relative_motion and
         // driving_option == "expression-friendly"`); absolute keypoints are used as composed.
-        if options.expressionFriendly && options.relativeMotion {
+        if options.expressionFriendly && options.relativeMotion && !options.stillDriver {
             let x0 = MotionComposer.compose(source: s, driver: first, first: first, options: options)
             x = MotionComposer.expressionFriendly(x, first: x0, source: xs)
             try record("x_d_expression", x)
@@ -225,10 +231,11 @@ public final class LivePortraitNetwork: @unchecked Sendable {
         }
     }
 
-    /// Whether `other` differs from this config only in its name.
+    /// Whether `other` differs from this config only in its name and neutral expression (neither shapes a tensor).
     private func sameShapes(_ other: LivePortraitConfig) -> Bool {
         var renamed = other
         renamed.name = config.name
+        renamed.neutralExpression = config.neutralExpression
         return renamed == config
     }
 }
