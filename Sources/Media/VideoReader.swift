@@ -215,13 +215,13 @@ public final class VideoReader {
                 return nil
             }
             guard received == FFmpeg.again else {
-                throw .corrupt(path: path, reason: "frame \(framesRead + 1) does not decode: \(FFmpeg.message(received))")
+                throw .corrupt(path: path, reason: "frame \(decodedFrames + 1) does not decode: \(FFmpeg.message(received))")
             }
             if draining { finished = true; return nil }
             let read = av_read_frame(format, packet)
             if read < 0 {
                 if read != FFmpeg.endOfFile {
-                    throw .corrupt(path: path, reason: "cannot read past frame \(framesRead): \(FFmpeg.message(read))")
+                    throw .corrupt(path: path, reason: "cannot read past frame \(decodedFrames): \(FFmpeg.message(read))")
                 }
                 avcodec_send_packet(decoder, nil)
                 draining = true
@@ -232,7 +232,7 @@ public final class VideoReader {
             if let end = Self.packetEnd(packet) { clock.notePacketEnd(end) }
             let sent = avcodec_send_packet(decoder, packet)
             if sent < 0 && sent != FFmpeg.again {
-                throw .corrupt(path: path, reason: "packet after frame \(framesRead) does not decode: \(FFmpeg.message(sent))")
+                throw .corrupt(path: path, reason: "packet after frame \(decodedFrames) does not decode: \(FFmpeg.message(sent))")
             }
         }
     }
