@@ -80,6 +80,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
     var stages: String?
 
+    @Option(name: .customLong("audio-from"), help: "LivePortrait video-to-video: the audio to keep: driver (its audio when it has one, else the source's; the official default), source, or none.")
+    var audioFrom: SourceVideoRender.AudioChoice?
+
     @OptionGroup var input: InputOptions
     @OptionGroup var scaleOut: ShardOptions
     @OptionGroup var model: ModelOptions
@@ -104,6 +107,11 @@ struct RenderCommand: ParsableCommand {
             let size = network.inputSize
             let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
+            if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
+                try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
+                return
+            }
+            if audioFrom != nil { throw ValidationError("--audio-from chooses the audio of a source video (LivePortrait video-to-video); the source is a picture") }
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
@@ -222,6 +230,22 @@ struct RenderCommand: ParsableCommand {
             }
             print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", outputPath, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
         }
+    }
+
+    /// LivePortrait's video-to-video mode (`SourceVideoRender`), with the options it honours.
+    private func renderSourceVideo(_ source: String, network: LivePortraitModel, locator: FaceLocator?, engine: Engine) throws {
+        guard let driver else { throw ValidationError("a source video is animated by a driving clip, picture or motion file: give --driver") }
+        var unsupported = [("--side-by-side", sideBySide), ("--stages", stages != nil), ("--plan", scaleOut.plan != nil),
+                           ("--source-mask", input.sourceMask != nil), ("--face-parsing", input.faceParsing != nil)].filter(\.1).map(\.0)
+        if try scaleOut.piece() != nil { unsupported.append("--shard") }
+        guard unsupported.isEmpty else {
+            throw ValidationError("a source video (video-to-video) does not take \(unsupported.joined(separator: ", "))")
+        }
+        let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
+        let framing = DriverFraming(self.framing, locator: locator, frames: frames)
+        try SourceVideoRender(network: network, sourcePath: source, driverPath: driver, sourceFraming: framing, driverFraming: framing,
+                              filter: input.filter(for: network), output: output, frames: frames, audio: noAudio ? .none : (audioFrom ?? .driver),
+                              crf: crf, pasteBack: pasteBack, disclosure: disclosure).run()
     }
 }
 #endif
