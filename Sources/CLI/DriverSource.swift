@@ -66,14 +66,19 @@ enum DriverSource {
         case motion(LivePortraitMotion)
     }
 
-    /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video. With
+    /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG/WebP, else a video. With
     /// `.auto` framing a video is scanned for its face track first (and a note says how many
-    /// frames had no face).
-    static func open(driver path: String, size: Int, framing: DriverFraming, filter: ResizeFilter = .bicubic) throws -> DriverSource {
-        guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path: path) }
+    /// frames had no face). A video's frames come at a constant rate chosen by their timestamps:
+    /// `frameRate` (`--fps`), else the clip's own rate, or its average rate when it varies (a
+    /// note says so), so the render keeps the clip's duration and its audio's sync.
+    static func open(driver path: String, size: Int, framing: DriverFraming, filter: ResizeFilter = .bicubic,
+                     frameRate: FrameRate? = nil) throws -> DriverSource {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw MediaError.fileNotFound(path: path) }
+        if isFolder.boolValue { throw MediaError.isFolder(path: path) }
         if path.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") { return .motions(try MotionTrack.load(path: path), path: path) }
-        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
-        if ImageReader.kind(of: head) != .other {
+        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 12) }) ?? Data()
+        if ImageReader.isPicture(head) {
             let image = try ImageReader.read(path)
             var crop: SquareCrop?
             switch framing {
@@ -85,13 +90,18 @@ enum DriverSource {
             }
             return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
         }
-        let reader = try VideoReader(path: path)
+        let reader = try VideoReader(path: path, timing: .constantRate(frameRate))
+        if frameRate == nil, reader.frameRate != reader.streamFrameRate {
+            let (stated, average) = (reader.streamFrameRate.framesPerSecond, reader.frameRate.framesPerSecond)
+            printError(String(format: "portrait: %@ has a variable frame rate (stated %.2f fps, average %.2f): its frames are resampled by their timestamps to a constant %.2f fps, keeping its duration and audio sync (--fps sets another rate)",
+                              path, stated, average, average))
+        }
         switch framing {
         case .centered: return .video(reader, crops: .same(nil), filter: filter)
         case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
         case .planned(let crops): return .video(reader, crops: .track(crops), filter: filter)
         case .auto(let locator, let options, let frames, let role):
-            let crops = try locator.track(video: path, frames: frames, options: options, role: role)
+            let crops = try locator.track(video: path, frames: frames, options: options, role: role, frameRate: reader.frameRate)
             return .video(reader, crops: .track(crops), filter: filter)
         }
     }
@@ -107,9 +117,10 @@ enum DriverSource {
         }
     }
 
-    /// The exact number of frames (a video's packets counted; see `VideoReader.countFrames`).
+    /// The exact number of frames (a video's packets counted at the reader's constant rate; see
+    /// `VideoReader.countFrames`).
     func exactCount() throws -> Int {
-        if case .video(let reader, _, _) = self { return try VideoReader.countFrames(reader.path) }
+        if case .video(let reader, _, _) = self { return try VideoReader.countFrames(reader.path, timing: .constantRate(reader.frameRate)) }
         return count ?? 0
     }
 

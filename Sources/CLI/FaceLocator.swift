@@ -68,9 +68,10 @@ final class FaceLocator {
     /// Follows `role`'s face (`options.driver.face` by default, `options.source.face` for a source video) through the first `frames` frames of the video at `path` (all
     /// of them when nil) plus the smoothing radius more, smoothing the crop over that many frames
     /// each side (see `FaceTrack`); returns one crop per scanned frame, and says on stderr how many
-    /// frames had no face.
-    func track(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver) throws -> [SquareCrop] {
-        let reader = try VideoReader(path: path)
+    /// frames had no face. Frames are read at `frameRate` (nil: the clip's own constant rate, as
+    /// `VideoReader` chooses it), as the render reads them.
+    func track(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver, frameRate: FrameRate? = nil) throws -> [SquareCrop] {
+        let reader = try VideoReader(path: path, timing: .constantRate(frameRate))
         let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
         let role = kind == .source ? options.source : options.driver
         let limit = frames.map { $0 + radius } ?? Int.max

@@ -61,6 +61,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Render at most this many frames.")
     var frames: Int?
 
+    @Option(help: "Output frame rate (e.g. 25, 29.97, 30000/1001): the driver's frames are resampled to it by their timestamps, keeping its duration. Default: the driving video's rate (its average rate when it varies), else 25.")
+    var fps: String?
+
     @OptionGroup var framing: CropOptions
 
     @Flag(inversion: .prefixedNo,
@@ -101,6 +104,7 @@ struct RenderCommand: ParsableCommand {
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
         if source != nil && avatar != nil { throw ValidationError("give --source IMG or --avatar FILE, not both: a saved avatar already holds its source") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+        if fps != nil && scaleOut.plan != nil { throw ValidationError("--fps cannot be used with --plan: the plan fixes the frame rate (render without --fps)") }
         if pasteBack == true && source == nil { throw ValidationError("--paste-back needs the source picture (--source); a saved --avatar does not keep it") }
     }
 
@@ -130,6 +134,7 @@ struct RenderCommand: ParsableCommand {
             } else if input.sourceMask != nil || input.faceParsing != nil {
                 throw ValidationError("--source-mask and --face-parsing apply when the avatar is built from --source; a saved --avatar already holds its masked source")
             }
+            let outputRate = try fps.map { try FrameRate(parsing: $0) }
             let plan = try scaleOut.plan.map { try RenderPlan.load($0) }
             let piece = try scaleOut.piece()
             let drive: DriverSource
@@ -138,7 +143,7 @@ struct RenderCommand: ParsableCommand {
                 if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
                     throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
                 }
-                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network))
+                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network), frameRate: outputRate)
                 if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
@@ -157,7 +162,7 @@ struct RenderCommand: ParsableCommand {
                 try track.check(against: livePortrait.network, path: path)
             }
             let sourceImage = picture?.framed
-            let frameRate = try drive.frameRate()
+            let frameRate = try outputRate ?? drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
             let interval = plan?.keyframeInterval ?? scaleOut.keyframeInterval ?? PlanCommand.defaultInterval(frameRate.framesPerSecond)
             guard let part = try RenderPiece.make(piece: piece, output: output, wanted: wanted,

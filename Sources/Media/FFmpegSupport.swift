@@ -17,13 +17,43 @@ public struct FrameRate: Equatable, Hashable, Sendable, CustomStringConvertible 
         self.denominator = denominator
     }
 
-    /// The nearest fraction (denominator ≤ 1001) to a rate in frames per second.
+    /// A fraction for a rate in frames per second: an NTSC rate (`30000/1001`...) when within
+    /// 0.01 % of one, else the nearest fraction with terms up to 1001 when it is exact to 1e-6
+    /// (25, 12.5, 400/19), else the rate rounded to 1/100 fps (`2113/100`).
     public init(framesPerSecond: Double) throws(MediaError) {
-        guard framesPerSecond.isFinite, framesPerSecond > 0, framesPerSecond < 10_000 else {
-            throw .invalidArgument("frame rate \(framesPerSecond) must be a positive number below 10000")
+        guard framesPerSecond.isFinite, framesPerSecond >= 0.01, framesPerSecond < 10_000 else {
+            throw .invalidArgument("frame rate \(framesPerSecond) must be a number from 0.01 to 10000 frames per second")
+        }
+        for base in [24, 30, 48, 60, 120, 240] as [Int32] {
+            let ntsc = Double(base) * 1000 / 1001
+            if abs(framesPerSecond / ntsc - 1) < 1e-4 { try self.init(base * 1000, 1001); return }
         }
         let q = av_d2q(framesPerSecond, 1001)
-        try self.init(q.num, q.den)
+        if q.num > 0, q.den > 0, abs(Double(q.num) / Double(q.den) / framesPerSecond - 1) < 1e-6 {
+            try self.init(q.num, q.den)
+            return
+        }
+        var numerator = Int32((framesPerSecond * 100).rounded()), denominator: Int32 = 100
+        var a = numerator, b = denominator
+        while b != 0 { (a, b) = (b, a % b) }
+        numerator /= a
+        denominator /= a
+        try self.init(numerator, denominator)
+    }
+
+    /// A rate as a user writes it: `30`, `29.97` or `30000/1001` (positive, at most 1000 fps).
+    public init(parsing text: String) throws(MediaError) {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        let problem = MediaError.invalidArgument("frame rate '\(text)' is not a positive number of frames per second up to 1000; write e.g. 25, 29.97 or 30000/1001")
+        if parts.count == 2 {
+            guard let numerator = Int32(parts[0]), let denominator = Int32(parts[1]), numerator > 0, denominator > 0,
+                  Double(numerator) / Double(denominator) <= 1000 else { throw problem }
+            try self.init(numerator, denominator)
+        } else {
+            guard parts.count == 1, let value = Double(trimmed), value.isFinite, value > 0, value <= 1000 else { throw problem }
+            try self.init(framesPerSecond: value)
+        }
     }
 
     /// Frames per second as a floating-point number.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything that can go wrong reading or writing images and video.
 ///
 /// Every case carries the path involved and a message that says what was found and what to
@@ -5,6 +7,8 @@
 public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file does not exist or cannot be opened for reading.
     case fileNotFound(path: String)
+    /// A folder was given where a file is expected.
+    case isFolder(path: String)
     /// The file exists but its content is not an image or video format this build reads.
     case unsupportedFormat(path: String, reason: String)
     /// The file is a known format but its data is damaged or cut short.
@@ -29,6 +33,8 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .fileNotFound(let path):
             return "\(path): no such file or not readable; check the path and its permissions"
+        case .isFolder(let path):
+            return "\(path): is a folder, not a file; give the path of a picture or video file"
         case .unsupportedFormat(let path, let reason):
             return "\(path): not a supported image or video (\(reason)); use PNG, JPEG or a video ffmpeg can read (MP4, MKV, MOV, WebM...)"
         case .corrupt(let path, let reason):
@@ -48,5 +54,16 @@ public enum MediaError: Error, Equatable, Sendable, CustomStringConvertible {
         case .tooLarge(let path, let width, let height):
             return "\(path): the picture is \(width)x\(height), more than the \(PictureLimits.maximumPixels >> 20) Mpixel (or \(PictureLimits.maximumSide)-pixel side) limit; downscale it first"
         }
+    }
+}
+
+/// Checks on a path before it is opened for reading.
+enum InputFile {
+    /// Throws `fileNotFound` when nothing readable is at `path`, `isFolder` when it is a folder.
+    static func check(_ path: String) throws(MediaError) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path: path) }
+        if isDirectory.boolValue { throw .isFolder(path: path) }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
     }
 }

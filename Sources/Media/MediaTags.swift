@@ -5,10 +5,10 @@ import Foundation
 /// metadata) and text chunks of PNGs.
 public enum MediaTags {
     /// The container-level tags of a video or image file libavformat can open (MP4 `udta`/`mdta`
-    /// items, Matroska tags...). Throws `fileNotFound` or `unsupportedFormat`.
+    /// items, Matroska tags...). Throws `fileNotFound`, `isFolder` or `unsupportedFormat`.
     public static func container(_ path: String) throws(MediaError) -> [String: String] {
         _ = FFmpeg.quiet
-        guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
+        try InputFile.check(path)
         var opened: UnsafeMutablePointer<AVFormatContext>? = nil
         let status = avformat_open_input(&opened, path, nil, nil)
         guard status >= 0, let context = opened else { throw .unsupportedFormat(path: path, reason: FFmpeg.message(status)) }

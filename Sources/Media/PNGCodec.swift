@@ -13,6 +13,7 @@ public enum PNGCodec {
 
     /// Reads a PNG file into an `RGBImage`.
     public static func read(_ path: String) throws(MediaError) -> RGBImage {
+        try InputFile.check(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .fileNotFound(path: path)
         }
@@ -49,32 +50,40 @@ public enum PNGCodec {
         return RGBImage(uncheckedWidth: width, height: height, pixels: bytes.map { Float($0) * (1 / 255) })
     }
 
+    /// How a PNG is compressed: zlib's level (0–9) and the row filters libpng may choose from.
+    public struct Compression: Sendable, Equatable {
+        /// zlib level, 0 (store) … 9 (smallest, slowest).
+        public var level: Int32
+        /// libpng filter flags (`PNG_FILTER_SUB`, `PNG_ALL_FILTERS`...).
+        public var filters: Int32
+
+        /// A zlib level (clamped to 0–9) and a set of libpng filter flags.
+        public init(level: Int32, filters: Int32) {
+            self.level = max(0, min(9, level))
+            self.filters = filters
+        }
+
+        /// libpng's defaults: level 6, every filter tried on every row.
+        public static let standard = Compression(level: 6, filters: Int32(PNG_FILTER_NONE | PNG_FILTER_SUB | PNG_FILTER_UP | PNG_FILTER_AVG | PNG_FILTER_PAETH))
+        /// What every PNG is written with: zlib level 2 and the Paeth filter on every row. On the
+        /// bundled portrait at 725² it encodes 5.5× faster than `standard` (22 ms against 121 ms
+        /// of CPU) for a file 13 % larger (docs/performance.md, "PNG output").
+        public static let fast = Compression(level: 2, filters: Int32(PNG_FILTER_PAETH))
+    }
+
     /// Encodes an image as an 8-bit RGB PNG in memory (values clamped to [0, 1], rounded).
-    public static func encode(_ rgb: RGBImage) throws(MediaError) -> Data {
-        var image = cpng_new_image()
-        defer { png_image_free(&image) }
-        image.width = UInt32(rgb.width)
-        image.height = UInt32(rgb.height)
-        image.format = UInt32(PNG_FORMAT_RGB)
+    public static func encode(_ rgb: RGBImage, compression: Compression = .fast) throws(MediaError) -> Data {
         let bytes = rgb.rgbBytes()
-        var size: Int = 0
-        // First call measures, second call writes.
-        let measured = bytes.withUnsafeBytes { src in
-            png_image_write_to_memory(&image, nil, &size, 0, src.baseAddress, Int32(rgb.width * 3), nil)
+        var buffer = cpng_buffer(data: nil, size: 0, capacity: 0, failed: 0)
+        defer { free(buffer.data) }
+        var message = [CChar](repeating: 0, count: 256)
+        let written = bytes.withUnsafeBufferPointer { src in
+            cpng_write_rgb8(src.baseAddress, UInt32(rgb.width), UInt32(rgb.height), compression.level, compression.filters, &buffer, &message)
         }
-        guard measured != 0, size > 0 else {
-            throw .cannotWrite(path: "<memory>", reason: "libpng: \(String(cString: cpng_message(&image)))")
+        guard written != 0, let data = buffer.data else {
+            throw .cannotWrite(path: "<memory>", reason: "libpng: \(String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))")
         }
-        var out = Data(count: size)
-        let written = out.withUnsafeMutableBytes { dst in
-            bytes.withUnsafeBytes { src in
-                png_image_write_to_memory(&image, dst.baseAddress, &size, 0, src.baseAddress, Int32(rgb.width * 3), nil)
-            }
-        }
-        guard written != 0 else {
-            throw .cannotWrite(path: "<memory>", reason: "libpng: \(String(cString: cpng_message(&image)))")
-        }
-        return out.prefix(size)
+        return Data(bytes: data, count: buffer.size)
     }
 
     /// Writes an image as an 8-bit RGB PNG, atomically: to a temporary file beside `path`,

@@ -11,7 +11,11 @@ struct VideoProbe {
     let timeBase: AVRational
     let width: Int
     let height: Int
+    /// The stream's own rate (libav's guess from the container and codec).
     let frameRate: FrameRate
+    /// The stream's average rate: frames ÷ duration where the container states both, else
+    /// libavformat's estimate from the first frames' timestamps.
+    let averageFrameRate: FrameRate?
     let duration: Double?
     let declaredFrameCount: Int
     let frameCountEstimate: Int?
@@ -22,7 +26,7 @@ struct VideoProbe {
     let rotationDegrees: Int
 
     init(path: String) throws(MediaError) {
-        guard FileManager.default.isReadableFile(atPath: path) else { throw .fileNotFound(path: path) }
+        try InputFile.check(path)
         var opened: UnsafeMutablePointer<AVFormatContext>? = nil
         // Local files only: a playlist (HLS, concat) inside a "video" must not open URLs or
         // embedded data for us.
@@ -99,6 +103,15 @@ struct VideoProbe {
             duration = nil
         }
         declaredFrameCount = Int(stream.pointee.nb_frames)
+        // Frames ÷ duration where the container states both (MP4/MOV): libavformat's own
+        // avg_frame_rate comes from decoding timestamps there, which gaps in the decoding order
+        // (an encoder restarted part-way, as keyframe-interval pieces are) throw off.
+        let average = stream.pointee.avg_frame_rate
+        if declaredFrameCount > 0, let duration, duration > 0 {
+            averageFrameRate = try? FrameRate(framesPerSecond: Double(declaredFrameCount) / duration)
+        } else {
+            averageFrameRate = average.num > 0 && average.den > 0 ? try? FrameRate(framesPerSecond: av_q2d(average)) : nil
+        }
         if declaredFrameCount > 0 {
             frameCountEstimate = declaredFrameCount
         } else if let duration {
@@ -106,6 +119,27 @@ struct VideoProbe {
         } else {
             frameCountEstimate = nil
         }
+    }
+
+    /// The constant rate to show the stream at: its own rate, unless its average rate differs
+    /// from that by more than 1 % (a variable frame rate: phones record 30 "fps" clips whose
+    /// frames come 25 to 40 ms apart), then the average, so the frame count matches the
+    /// duration. A stated rate above `maximumRate` (a time base taken for a rate) gives way to
+    /// the average, or 25.
+    var constantRate: FrameRate {
+        if let average = averageFrameRate, average.framesPerSecond <= Self.maximumRate,
+           frameRate.framesPerSecond > Self.maximumRate || abs(average.framesPerSecond / frameRate.framesPerSecond - 1) > 0.01 {
+            return average
+        }
+        return frameRate.framesPerSecond <= Self.maximumRate ? frameRate : Self.fallbackRate
+    }
+
+    /// The highest rate taken from a file as a frame rate (frames per second).
+    static let maximumRate = 1000.0
+
+    /// The conversion of this stream's timestamps to output frames at `rate`.
+    func timing(rate: FrameRate) -> ConstantRateTiming {
+        ConstantRateTiming(timeBase: (timeBase.num, timeBase.den), rate: rate, nominal: frameRate)
     }
 
     /// 25 frames per second, used when a stream states no usable rate (a still image).

@@ -8,6 +8,10 @@ import Foundation
 /// stays flat however long the video: one packet and one decoded frame are held at a time.
 /// A rotation tag (display matrix, as phones write) is honoured: frames come out upright,
 /// `width`/`height` describe them as displayed and `rotationDegrees` says what was applied.
+/// Frames come out at a constant rate (`frameRate`) chosen by their timestamps, so a
+/// variable-frame-rate clip keeps its duration and its sync with the audio: frames are repeated
+/// or dropped as `ConstantRateTiming` describes (`Timing.asDecoded` returns each decoded frame
+/// once instead).
 ///
 /// ```swift
 /// let reader = try VideoReader(path: "driver.mp4")
@@ -15,6 +19,16 @@ import Foundation
 /// ```
 /// Not thread-safe: use one reader from one task.
 public final class VideoReader {
+    /// How `next()` times the frames it returns.
+    public enum Timing: Equatable, Sendable {
+        /// Each decoded frame once, in display order, whatever its timestamp (stills, analysis).
+        case asDecoded
+        /// One frame per `1/rate` seconds of the stream, each the input frame on display at the
+        /// middle of its interval (repeated or dropped as needed). `nil`: the stream's own rate,
+        /// or its average rate when its frame rate varies (see `frameRate`).
+        case constantRate(FrameRate?)
+    }
+
     /// The file being read.
     public let path: String
     /// Frame width in pixels as displayed, i.e. after `rotationDegrees` is applied (the
@@ -28,12 +42,20 @@ public final class VideoReader {
     /// applied. A matrix angle that is not a multiple of 90° is rounded to the nearest one
     /// (see `clockwiseRotation(forDisplayMatrixAngle:)`); mirroring in the matrix is ignored.
     public let rotationDegrees: Int
-    /// Frames per second (the container's average rate, else libav's best guess, else 25).
+    /// Frames per second of the frames `next()` returns: the rate given in `Timing`, else the
+    /// stream's own rate (`streamFrameRate`), or its average rate (frames ÷ duration) where that
+    /// differs from it by more than 1 % (a variable frame rate).
     public let frameRate: FrameRate
+    /// The stream's own frame rate as its container and codec state it (libav's best guess,
+    /// else 25).
+    public let streamFrameRate: FrameRate
+    /// How frames are timed.
+    public let timing: Timing
     /// Duration in seconds, when the container states one.
     public let duration: Double?
-    /// Number of frames: the container's count when it has one, else duration × frame rate
-    /// rounded. An estimate: a damaged file or variable frame rate may yield a different count.
+    /// Number of frames `next()` will return: duration × `frameRate` when the rate differs from
+    /// the stream's own, else the container's count when it has one, else duration × frame rate
+    /// rounded. An estimate: a damaged file may yield fewer; `countFrames` is exact.
     public let frameCountEstimate: Int?
     /// Whether the file also holds an audio stream (which `VideoWriter.copyAudio` can copy).
     public let hasAudio: Bool
@@ -49,15 +71,24 @@ public final class VideoReader {
     private let streamIndex: Int32
     private let declaredFrameCount: Int
     private let converter = FrameConverter()
-    private var upcoming: RGBImage?
     private var draining = false
     private var finished = false
+    /// Input frames decoded so far.
+    private var decodedFrames = 0
+    /// Constant-rate state: the stream's clock, the input frame on display, the output slot
+    /// where it stops (nil until the frame after it is decoded), the decoded frame after it.
+    private var clock: FrameClock
+    private var current: RGBImage?
+    private var currentUntil: Int?
+    private var upcoming: RGBImage?
+    private var outputSlot = 0
 
     /// Opens `path`, finds its best video stream and decodes the first frame.
     ///
-    /// Throws `fileNotFound`, `unsupportedFormat` (not a media file), `noVideoStream`,
-    /// `codecUnavailable`, `corrupt` (truncated or damaged) or `noFrames` (zero frames).
-    public init(path: String) throws(MediaError) {
+    /// Throws `fileNotFound`, `isFolder`, `unsupportedFormat` (not a media file),
+    /// `noVideoStream`, `codecUnavailable`, `corrupt` (truncated or damaged) or `noFrames`
+    /// (zero frames).
+    public init(path: String, timing: Timing = .constantRate(nil)) throws(MediaError) {
         _ = FFmpeg.quiet
         self.path = path
         let probe = try VideoProbe(path: path)
@@ -67,10 +98,20 @@ public final class VideoReader {
         let sideways = probe.rotationDegrees % 180 != 0
         width = sideways ? probe.height : probe.width
         height = sideways ? probe.width : probe.height
-        frameRate = probe.frameRate
+        streamFrameRate = probe.frameRate
+        self.timing = timing
+        switch timing {
+        case .asDecoded: frameRate = probe.frameRate
+        case .constantRate(let rate): frameRate = rate ?? probe.constantRate
+        }
         duration = probe.duration
         declaredFrameCount = probe.declaredFrameCount
-        frameCountEstimate = probe.frameCountEstimate
+        if frameRate != probe.frameRate, let duration = probe.duration {
+            frameCountEstimate = max(1, Int((duration * frameRate.framesPerSecond).rounded()))
+        } else {
+            frameCountEstimate = probe.frameCountEstimate
+        }
+        clock = FrameClock(timing: probe.timing(rate: frameRate))
         hasAudio = probe.hasAudio
         codecName = probe.codecName
         // Fully initialised: from here a throw runs deinit, which frees everything.
@@ -108,15 +149,44 @@ public final class VideoReader {
     ///
     /// Throws `corrupt` when the stream is damaged or cut short part-way through.
     public func next() throws(MediaError) -> RGBImage? {
-        let result: RGBImage?
-        if let upcoming {
-            result = upcoming
-            self.upcoming = nil
-        } else {
-            result = try decodeNext()
-        }
+        let result = timing == .asDecoded ? try nextDecoded() : try nextAtConstantRate()
         if result != nil { framesRead += 1 }
         return result
+    }
+
+    /// The next decoded frame (the one decoded ahead first).
+    private func nextDecoded() throws(MediaError) -> RGBImage? {
+        if let upcoming {
+            self.upcoming = nil
+            return upcoming
+        }
+        return try decodeNext()
+    }
+
+    /// The next output frame at `frameRate`: the input frame on display at the middle of the
+    /// output frame's interval (`ConstantRateTiming`). At least one frame comes out.
+    private func nextAtConstantRate() throws(MediaError) -> RGBImage? {
+        while true {
+            if current == nil {
+                guard let following = upcoming else { return nil }
+                current = following
+                upcoming = nil
+                currentUntil = nil
+            }
+            if currentUntil == nil {
+                if let following = try decodeNext() {
+                    upcoming = following
+                    currentUntil = clock.timing.slot(clock.latest)
+                } else {
+                    currentUntil = max(1, clock.timing.slot(clock.end))
+                }
+            }
+            if let until = currentUntil, outputSlot < until {
+                outputSlot += 1
+                return current
+            }
+            current = nil
+        }
     }
 
     /// Decodes up to `limit` remaining frames into memory (for stills and short clips; use
@@ -134,6 +204,9 @@ public final class VideoReader {
             if received == 0 {
                 defer { av_frame_unref(frame) }
                 let image = try converter.convert(frame, path: path)
+                let stamp = frame.pointee.best_effort_timestamp
+                _ = clock.add(frame: stamp == FFmpeg.noTimestamp ? nil : stamp)
+                decodedFrames += 1
                 return rotationDegrees == 0 ? image : image.rotated(quarterTurns: rotationDegrees / 90)
             }
             if received == FFmpeg.endOfFile {
@@ -142,13 +215,13 @@ public final class VideoReader {
                 return nil
             }
             guard received == FFmpeg.again else {
-                throw .corrupt(path: path, reason: "frame \(framesRead + 1) does not decode: \(FFmpeg.message(received))")
+                throw .corrupt(path: path, reason: "frame \(decodedFrames + 1) does not decode: \(FFmpeg.message(received))")
             }
             if draining { finished = true; return nil }
             let read = av_read_frame(format, packet)
             if read < 0 {
                 if read != FFmpeg.endOfFile {
-                    throw .corrupt(path: path, reason: "cannot read past frame \(framesRead): \(FFmpeg.message(read))")
+                    throw .corrupt(path: path, reason: "cannot read past frame \(decodedFrames): \(FFmpeg.message(read))")
                 }
                 avcodec_send_packet(decoder, nil)
                 draining = true
@@ -156,11 +229,21 @@ public final class VideoReader {
             }
             defer { av_packet_unref(packet) }
             guard packet.pointee.stream_index == streamIndex else { continue }
+            if let end = Self.packetEnd(packet) { clock.notePacketEnd(end) }
             let sent = avcodec_send_packet(decoder, packet)
             if sent < 0 && sent != FFmpeg.again {
-                throw .corrupt(path: path, reason: "packet after frame \(framesRead) does not decode: \(FFmpeg.message(sent))")
+                throw .corrupt(path: path, reason: "packet after frame \(decodedFrames) does not decode: \(FFmpeg.message(sent))")
             }
         }
+    }
+
+    /// When a video packet's frame stops being shown (timestamp plus duration, in stream
+    /// ticks), when the packet states both and its frame is not to be discarded.
+    static func packetEnd(_ packet: UnsafeMutablePointer<AVPacket>) -> Int64? {
+        let p = packet.pointee
+        guard p.pts != FFmpeg.noTimestamp, p.duration > 0, p.flags & AV_PKT_FLAG_DISCARD == 0 else { return nil }
+        let (end, overflow) = p.pts.addingReportingOverflow(p.duration)
+        return overflow ? nil : end
     }
 
     /// The clockwise rotation (0, 90, 180 or 270) that displays upright a stream whose display
@@ -180,7 +263,7 @@ public final class VideoReader {
     /// After the last frame: a container that counted its frames must have delivered them all
     /// (a cut-short MP4 keeps its full index but loses the data).
     private func checkComplete() throws(MediaError) {
-        let delivered = framesRead + (upcoming == nil ? 0 : 1)
+        let delivered = decodedFrames
         if declaredFrameCount > 0, delivered < declaredFrameCount, let io = format?.pointee.pb,
            io.pointee.eof_reached != 0 {
             let size = avio_size(io)

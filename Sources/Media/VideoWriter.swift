@@ -70,6 +70,9 @@ public final class VideoWriter {
     public private(set) var encoderName = ""
     /// Frames passed to `write` so far.
     public private(set) var framesWritten = 0
+    /// The earliest time the next frame may have, in frame periods (`1/frameRate` s): one
+    /// period after the latest frame's.
+    private var nextTime: Int64 = 0
 
     private let temporaryPath: String
     // Every resource below starts empty, so a throw part-way through init runs deinit,
@@ -194,8 +197,19 @@ public final class VideoWriter {
         audio.append(try AudioEncodeSource(samples: monoSamples, sampleRate: sampleRate, output: output, outputPath: path))
     }
 
-    /// Encodes one frame; it must be `width × height`. Values are clamped to [0, 1].
+    /// Encodes one frame; it must be `width × height`. Values are clamped to [0, 1]. It is shown
+    /// one frame period after the previous frame.
     public func write(_ image: RGBImage) throws(MediaError) {
+        try write(image, at: nextTime)
+    }
+
+    /// Encodes one frame shown from `time`, in frame periods (units of `1/frameRate` s), until
+    /// the next frame's time: a variable frame rate, as phones record. Times must increase by at
+    /// least one period from frame to frame.
+    public func write(_ image: RGBImage, at time: Int64) throws(MediaError) {
+        guard time >= nextTime, time < Int64.max / 2 else {
+            throw .invalidArgument("frame \(framesWritten) at time \(time) is not after the previous frame's (\(nextTime - 1)); times must increase")
+        }
         guard !closed, encoder != nil, let frame, let input else {
             throw .invalidArgument("\(path): write after finish() or cancel(); open a new VideoWriter")
         }
@@ -211,10 +225,11 @@ public final class VideoWriter {
         guard status >= 0 else { throw .ffmpeg(path: path, call: "av_frame_make_writable", reason: FFmpeg.message(status)) }
         status = input.fill(frame, from: image)
         guard status >= 0 else { throw .ffmpeg(path: path, call: "sws_scale", reason: FFmpeg.message(status)) }
-        frame.pointee.pts = Int64(framesWritten)
+        frame.pointee.pts = time
         status = avcodec_send_frame(encoder, frame)
         guard status >= 0 else { throw .ffmpeg(path: path, call: "avcodec_send_frame", reason: FFmpeg.message(status)) }
         framesWritten += 1
+        nextTime = time + 1
         try drainEncoder()
     }
 
@@ -229,7 +244,7 @@ public final class VideoWriter {
         do throws(MediaError) {
             avcodec_send_frame(encoder, nil)
             try drainEncoder()
-            let end = Double(framesWritten) / frameRate.framesPerSecond
+            let end = Double(nextTime) / frameRate.framesPerSecond
             for track in audio { try track.pump(until: end, flush: true) }
             guard let output else { return }
             let status = av_write_trailer(output)
