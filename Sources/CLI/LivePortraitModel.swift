@@ -60,6 +60,12 @@ final class LivePortraitClip: ClipRenderer {
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
     }
 
+    /// The first skipped frame's motion is the clip's reference, as if it had been rendered.
+    func skip(driver: () throws -> Tensor) throws {
+        guard firstMotion == nil else { return }
+        firstMotion = try network.motion(of: driver(), recorder: nil, recordAs: "driver")
+    }
+
     /// The source under an absolute head pose (radians, as `--pose` gives them): its own motion
     /// with the pose's angles (and the pose's x/y translation added), taken relative to the
     /// source's own motion, so the rotation is exactly the pose's and the expression the source's.

@@ -46,6 +46,15 @@ protocol ClipRenderer: AnyObject {
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor
     /// The next frame with the head at `pose` and the source's own expression.
     func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor
+    /// Passes over a driving frame that is not rendered (an earlier shard's, or one a resumed
+    /// render kept), taking from it what later frames depend on (a relative-motion clip's first
+    /// frame); `driver` makes the frame's tensor only when it is needed.
+    func skip(driver: () throws -> Tensor) throws
+}
+
+extension ClipRenderer {
+    /// Frames independent of each other: nothing to take.
+    func skip(driver: () throws -> Tensor) throws {}
 }
 
 extension PortraitModel {
