@@ -16,12 +16,16 @@ final class AvatarBuildProgress {
     private let start = Date()
     private var done = 0.0
     private var stage = ""
+    private let assumedRate: Double?
     fileprivate var line: StatusLine?
 
-    /// Progress for building `model`'s per-source state on its engine.
-    init(model: any PortraitModel) {
+    /// Progress for building `model`'s per-source state on its engine; until a twentieth of the
+    /// work is done the ETA assumes `assumedRate` FLOP/s (`JobEstimate.measuredRate`): the first
+    /// stages are small networks that run far below the rate of the large ones.
+    init(model: any PortraitModel, assumedRate: Double? = nil) {
         engine = model.engine
         total = model.totalFlops(perFrame: false)
+        self.assumedRate = assumedRate
         line = StatusLine { [unowned self] in self.describe() }
     }
 
@@ -56,7 +60,14 @@ final class AvatarBuildProgress {
         let width = 24, filled = Int(fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let seconds = elapsed
-        let eta = done > 0 && seconds > 0 ? ProgressReporter.clock(seconds * (total - done) / done) : "?"
+        let eta: String
+        if done >= total / 20, done > 0 {
+            eta = ProgressReporter.clock(seconds * (total - done) / done)
+        } else if let assumedRate, assumedRate > 0 {
+            eta = "~" + ProgressReporter.clock((total - done) / assumedRate) + " (estimated)"
+        } else {
+            eta = "?"
+        }
         let name = stage.split(separator: "/").dropFirst().joined(separator: "/")
         return String(format: "building the avatar [%@] %@ (%.0f %%)  %@  %@ elapsed  ETA %@", bar,
                       JobEstimate.flopsPair(done, total), 100 * fraction, name.isEmpty ? "starting" : name,
@@ -66,11 +77,11 @@ final class AvatarBuildProgress {
 
 extension AvatarBuildProgress {
     /// Builds `model`'s per-source state of `image` (with `mask`) with a progress line, waits for
-    /// the device, and says how long it took and at what rate. With `keepingOutputs` (`--stages`)
+    /// the device, and returns how long it took and at what rate. With `keepingOutputs` (`--stages`)
     /// the returned recorder holds every stage output.
-    static func build(_ model: any PortraitModel, image: Tensor, mask: Tensor?, keepingOutputs: Bool)
+    static func build(_ model: any PortraitModel, image: Tensor, mask: Tensor?, keepingOutputs: Bool, assumedRate: Double? = nil)
         throws -> (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double) {
-        let progress = AvatarBuildProgress(model: model)
+        let progress = AvatarBuildProgress(model: model, assumedRate: assumedRate)
         let recorder = progress.recorder(keepingOutputs: keepingOutputs)
         defer { progress.finish() }
         let source = try model.makeSource(image, mask: mask, recorder: recorder)

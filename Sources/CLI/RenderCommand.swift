@@ -149,7 +149,8 @@ struct RenderCommand: ParsableCommand {
             let avatarState: any PortraitSource
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
             let estimate = JobEstimate(model: network, buildsAvatar: avatar == nil, frames: total)
-            printError("portrait: " + estimate.summary(rate: JobEstimate.measuredRate(engine: engine)))
+            let measuredRate = JobEstimate.measuredRate(engine: engine)
+            printError("portrait: " + estimate.summary(rate: measuredRate))
             if let avatar {
                 avatarState = try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) }
             } else {
@@ -157,7 +158,7 @@ struct RenderCommand: ParsableCommand {
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
                 let built: (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double)
-                built = try AvatarBuildProgress.build(network, image: sourceTensor, mask: sourceMask, keepingOutputs: stages != nil)
+                built = try AvatarBuildProgress.build(network, image: sourceTensor, mask: sourceMask, keepingOutputs: stages != nil, assumedRate: measuredRate)
                 avatarState = built.source
                 if stages != nil { avatarRecorder = built.recorder }
                 printError(String(format: "portrait: avatar built in %.2f s (%.0f GFLOP/s; saved avatars skip this: `portrait avatar`)", built.seconds, built.rate / 1e9)

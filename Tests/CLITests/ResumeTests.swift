@@ -11,8 +11,9 @@ struct ResumeTests {
     /// A fixed render id and creation time, so that two separate renders write identical bytes.
     static let fixed = ["PORTRAIT_RENDER_ID": "0badcafe", "SOURCE_DATE_EPOCH": "1700000000"]
 
+    /// A tiny pose-sweep render of the model's 64² square (no paste-back: small, fast PNGs).
     static func render(_ out: String, frames: Int = 12, sweep: String = "-20:20", extra: [String] = [], environment: [String: String] = [:]) throws -> CLIRunner.Result {
-        try CLIRunner.run(["render", "--source", source, "--pose-sweep=\(sweep)", "--frames", "\(frames)", "-o", out, "--device", "cpu"]
+        try CLIRunner.run(["render", "--source", source, "--pose-sweep=\(sweep)", "--frames", "\(frames)", "--no-paste-back", "-o", out, "--device", "cpu"]
                           + ModelJobsTests.tiny + extra, environment: environment)
     }
 
