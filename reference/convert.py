@@ -13,9 +13,11 @@ Usage:
   convert.py --reference ckpt.pt --config tiny --out model
   convert.py --official model.pth [--head-pose head_pose.pth] --config megaportraits-512 --out model
   convert.py --list megaportraits-512          # every tensor name and shape of a config
-  convert.py --liveportrait DIR [--config released|tiny|cfg.json] --out model
+  convert.py --liveportrait DIR [--config released|tiny|cfg.json] [--lip-array lip_array.pkl] --out model
                                                # the five official LivePortrait .pth files
                                                # (reference/liveportrait/convert.py, docs/liveportrait.md)
+  convert.py --liveportrait-motion clip.pkl [--config released|tiny|cfg.json] --out clip.motion
+                                               # an official motion template -> a .motion file
   convert.py --self-test                       # (a) and (b) on synthetic tiny checkpoints
 
 (b) has been checked on checkpoints made by the official EMOPortraits code with trained-like random
@@ -416,19 +418,22 @@ def self_test():
     print("self-test passed")
 
 
-def convert_liveportrait(directory, config, out, parser):
-    """--liveportrait: the official LivePortrait files -> OUT.safetensors + OUT.json."""
+def convert_liveportrait(directory, config, out, parser, lip_array=None):
+    """--liveportrait: the official LivePortrait files -> OUT.safetensors + OUT.json; with
+    --lip-array, the official neutral expression goes into the config as `neutral_expression`
+    (what a driving picture's expression is taken relative to)."""
     from liveportrait import LivePortraitConfig
-    from liveportrait.convert import ConversionError, convert_states, load_official_dir
+    from liveportrait.convert import ConversionError, convert_states, load_lip_array, load_official_dir
     from liveportrait.convert import write as write_liveportrait
     if not out:
         parser.error("--liveportrait needs --out")
     cfg = LivePortraitConfig.load(config)
     try:
         weights = convert_states(load_official_dir(directory), cfg)
+        extra = {"neutral_expression": load_lip_array(lip_array, cfg.motion.num_kp)} if lip_array else None
     except ConversionError as e:
         sys.exit(f"convert.py --liveportrait: {e}")
-    write_liveportrait(weights, cfg, out)
+    write_liveportrait(weights, cfg, out, extra=extra)
     print(f"wrote {out}.safetensors ({len(weights)} tensors, "
           f"{sum(v.numel() for v in weights.values())} values) and {out}.json")
 
@@ -443,6 +448,11 @@ def main():
     parser.add_argument("--list", metavar="CONFIG", help="print every tensor name and shape of a config")
     parser.add_argument("--liveportrait", metavar="DIR",
                         help="directory with the official LivePortrait .pth files (--config defaults to 'released')")
+    parser.add_argument("--lip-array", metavar="PKL",
+                        help="with --liveportrait: the official src/utils/resources/lip_array.pkl (the neutral expression "
+                             "driving pictures are taken relative to; read with a restricted unpickler)")
+    parser.add_argument("--liveportrait-motion", metavar="PKL",
+                        help="an official LivePortrait motion template (.pkl) -> --out FILE.motion (read with an array-only unpickler)")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
     if args.self_test:
@@ -451,8 +461,19 @@ def main():
         for k, s in expected_shapes(Config.load(args.list)).items():
             print(k, list(s))
         return
+    if args.liveportrait_motion:
+        from liveportrait import LivePortraitConfig
+        from liveportrait.convert import ConversionError, convert_motion_template
+        if not args.out:
+            parser.error("--liveportrait-motion needs --out FILE.motion")
+        try:
+            n = convert_motion_template(args.liveportrait_motion, LivePortraitConfig.load(args.config or "released"), args.out)
+        except ConversionError as e:
+            sys.exit(f"convert.py --liveportrait-motion: {e}")
+        print(f"wrote {args.out}: {n} frames")
+        return
     if args.liveportrait:
-        return convert_liveportrait(args.liveportrait, args.config or "released", args.out, parser)
+        return convert_liveportrait(args.liveportrait, args.config or "released", args.out, parser, args.lip_array)
     if not args.config or not args.out or not (args.reference or args.official):
         parser.error("need --config, --out and one of --reference / --official")
     cfg = Config.load(args.config)

@@ -31,7 +31,7 @@ struct AvatarCommand: ParsableCommand {
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
             let locator = framing.crop == .auto ? try FaceLocator(engine: engine, family: model.family) : nil
-            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)
             let built = try AvatarBuildProgress.build(network, image: FrameConversion.tensor(picture.framed), mask: mask, keepingOutputs: false)

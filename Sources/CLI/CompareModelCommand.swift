@@ -61,7 +61,7 @@ extension CompareCommand {
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
             if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
-            let (source, mask, drivers) = try comparisonInputs(o, size: netA.inputSize, acceptsMask: netA.acceptsSourceMask)
+            let (source, mask, drivers) = try comparisonInputs(o, size: netA.inputSize, acceptsMask: netA.acceptsSourceMask, filter: o.input.filter(for: netA))
             var rows: [StageAgreement] = []
             var dump = StageDump()
             dump.add(input: "source.image", source)
@@ -127,12 +127,12 @@ extension CompareCommand {
         }
     }
 
-    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int, acceptsMask: Bool) throws -> (Tensor, Tensor?, [Tensor]) {
+    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int, acceptsMask: Bool, filter: ResizeFilter) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
         // Both backends get the same inputs: faces are found once, on the CPU fallback.
         let locator = o.framing.crop == .auto && (o.source != nil || o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family) : nil
         let picture = try o.source.map {
-            try SourcePicture(path: $0, size: size, choice: o.framing.crop, face: o.framing.face, locator: locator, filter: o.input.resize)
+            try SourcePicture(path: $0, size: size, choice: o.framing.crop, face: o.framing.face, locator: locator, filter: filter)
         }
         let source = picture.map { FrameConversion.tensor($0.framed) }
         if source == nil && (o.input.sourceMask != nil || o.input.faceParsing != nil) {
@@ -144,7 +144,7 @@ extension CompareCommand {
         var drivers: [Tensor] = []
         if let d = o.driver {
             for step in try DriverSource.open(driver: d, size: size, framing: DriverFraming(o.framing, locator: locator, frames: o.frames),
-                                                   filter: o.input.resize).makeIterator(size: size) {
+                                                   filter: filter).makeIterator(size: size) {
                 if drivers.count >= o.frames { break }
                 if case .image(let img) = try step.get().0 { drivers.append(FrameConversion.tensor(img)) }
             }

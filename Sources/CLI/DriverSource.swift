@@ -1,6 +1,7 @@
 #if canImport(Media)
 import Avatar
 import Foundation
+import LivePortrait
 import Media
 import Runtime
 
@@ -42,11 +43,25 @@ enum DriverSource {
     case video(VideoReader, crops: DriverCrops, filter: ResizeFilter)
     case still(RGBImage)
     case poses([HeadPose])
+    /// Named expression edits of the source, one per frame (LivePortrait).
+    case edits([ExpressionEdit])
+    /// A motion file's frames (`portrait motion`; LivePortrait), read from `path`.
+    case motions(MotionTrack, path: String)
+
+    /// Whether the driver is one picture (not a video, not poses), or a one-frame motion file (the
+    /// official rule: a template of one frame is a driving picture).
+    var isStill: Bool {
+        if case .still = self { return true }
+        if case .motions(let track, _) = self { return track.frames.count == 1 }
+        return false
+    }
 
     /// One driving step: the framed driver image (nil for explicit poses) and the pose.
     enum Step {
         case image(RGBImage)
         case pose(HeadPose)
+        case edit(ExpressionEdit)
+        case motion(LivePortraitMotion)
     }
 
     /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG, else a video. With
@@ -54,6 +69,7 @@ enum DriverSource {
     /// frames had no face).
     static func open(driver path: String, size: Int, framing: DriverFraming, filter: ResizeFilter = .bicubic) throws -> DriverSource {
         guard FileManager.default.fileExists(atPath: path) else { throw MediaError.fileNotFound(path: path) }
+        if path.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") { return .motions(try MotionTrack.load(path: path), path: path) }
         let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
         if ImageReader.kind(of: head) != .other {
             let image = try ImageReader.read(path)
@@ -83,6 +99,8 @@ enum DriverSource {
         case .video(let reader, _, _): return reader.frameCountEstimate
         case .still: return 1
         case .poses(let poses): return poses.count
+        case .edits(let edits): return edits.count
+        case .motions(let track, _): return track.frames.count
         }
     }
 
@@ -95,6 +113,7 @@ enum DriverSource {
     /// The frame rate to write at: the driving video's, else `fallback` frames per second.
     func frameRate(fallback: Int32 = 25) throws -> FrameRate {
         if case .video(let reader, _, _) = self { return reader.frameRate }
+        if case .motions(let track, _) = self { return try FrameRate(framesPerSecond: track.framesPerSecond) }
         return try FrameRate(fallback)
     }
 
@@ -128,6 +147,12 @@ enum DriverSource {
         case .poses(let poses):
             var it = poses.makeIterator()
             return AnyIterator { it.next().map { .success((.pose($0), nil)) } }
+        case .edits(let edits):
+            var it = edits.makeIterator()
+            return AnyIterator { it.next().map { .success((.edit($0), nil)) } }
+        case .motions(let track, _):
+            var it = track.frames.makeIterator()
+            return AnyIterator { it.next().map { .success((.motion($0), nil)) } }
         }
     }
 }

@@ -15,6 +15,9 @@ struct FrameComposer {
     let sideBySide: Bool
     let disclosure: RenderDisclosure
     let engine: Engine
+    /// Paste back as LivePortrait's official pipeline does (its soft mask, OpenCV warps, 8-bit
+    /// blend) instead of the feathered square.
+    var livePortraitPaste = false
 
     /// The output frame for the model's `rendered` `[1, 3, S, S]` tensor and the framed driver.
     func compose(_ rendered: Tensor, driver: RGBImage?) throws -> RGBImage {
@@ -22,7 +25,8 @@ struct FrameComposer {
         if let pasteInto {
             let face = try FrameConversion.image(rendered, engine: engine)
             let region = pasteInto.region
-            let pasted = try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
+            let pasted = livePortraitPaste ? try pasteInto.original.pastingLikeLivePortrait(face, into: region)
+                : try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
         } else {
             frame = try FrameConversion.image(try disclosure.mark(rendered), engine: engine)

@@ -33,6 +33,10 @@ enum FrameConversion {
         if let crop, crop.x < 0 || crop.y < 0 || crop.x + crop.size > image.width || crop.y + crop.size > image.height {
             throw MediaError.invalidArgument("--crop \(crop) lies outside the \(image.width)×\(image.height) \(role) image")
         }
+        // LivePortrait's no-crop source: the official size limit first (resize_to_limit), then the whole picture.
+        if filter == .opencv && crop == nil && role == "source" {
+            return try image.framedLikeOpenCV(size: size, crop: nil, limitSide: RGBImage.liveportraitSourceMaxSide)
+        }
         return try image.framed(size: size, crop: crop, filter: filter)
     }
 }

@@ -16,8 +16,17 @@ struct InputOptions: ParsableArguments {
             help: "BiSeNet face-parsing weights (reference/convert_face_parsing.py): compute the source mask as the official inference does (face, ears, neck, hair, hat). Combined with --source-mask, the two masks multiply.")
     var faceParsing: String?
 
-    @Option(help: "Resampling of the framed crop to the model's size: bicubic (PyTorch bicubic + clip, as the official code) or area (area/bilinear).")
-    var resize: ResizeFilter = .bicubic
+    @Option(help: "Override the network's own resampling of the framed crop (default: the official code's: bicubic for MegaPortraits, opencv for LivePortrait): bicubic (PyTorch bicubic + clip), area (area/bilinear) or opencv (8-bit OpenCV, LivePortrait's cropper).")
+    var resize: ResizeFilter?
+
+    /// The resampling for `network`: `--resize` when given, else the network's official one.
+    func filter(for network: any PortraitModel) -> ResizeFilter {
+        if let resize { return resize }
+        switch network.officialResize {
+        case .pytorchBicubic: return .bicubic
+        case .opencv: return .opencv
+        }
+    }
 
     /// The source mask for the framed `source` `[1, 3, S, S]`: `--source-mask` (see
     /// `fileMask`), the face-parsing mask of `source` computed on `engine` with
@@ -48,7 +57,7 @@ struct InputOptions: ParsableArguments {
         let image = try ImageReader.read(path)
         let framed: RGBImage
         if image.width == sourceWidth && image.height == sourceHeight {
-            framed = try image.framed(size: size, crop: crop, filter: resize)
+            framed = try image.framed(size: size, crop: crop, filter: resize ?? .bicubic)
         } else if image.width == size && image.height == size {
             framed = image
         } else {
@@ -76,10 +85,14 @@ struct SourcePicture {
     let crop: SquareCrop?
     /// The crop resized to the model's size.
     let framed: RGBImage
+    /// Whether the model saw the whole picture squeezed to its square (LivePortrait's official
+    /// no-crop framing), so nothing can be pasted back.
+    let wholePictureSqueezed: Bool
 
     /// Reads `path` and frames it as `choice` says: `.auto` finds face `face` with `locator`
     /// (needed then); see `FrameConversion.frame`.
     init(path: String, size: Int, choice: CropChoice, face: Int = 0, locator: FaceLocator?, filter: ResizeFilter) throws {
+        try StillSource.requirePicture(path)
         original = try ImageReader.read(path)
         switch choice {
         case .none: crop = nil
@@ -89,6 +102,7 @@ struct SourcePicture {
             crop = try locator.crop(original, path: path, face: face)
         }
         framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
+        wholePictureSqueezed = crop == nil && filter == .opencv
     }
 
     /// The original picture's width in pixels.
@@ -98,6 +112,6 @@ struct SourcePicture {
     /// The region of the original that the model sees.
     var region: SquareCrop { crop ?? SquareCrop.centered(width: width, height: height) }
     /// Whether the model sees less than the whole picture (so a paste-back makes sense).
-    var isLargerThanCrop: Bool { region.size < width || region.size < height }
+    var isLargerThanCrop: Bool { !wholePictureSqueezed && (region.size < width || region.size < height) }
 }
 #endif

@@ -25,6 +25,8 @@ final class LivePortraitModel: PortraitModel {
     var flopTable: [StageFlops] { network.flopTable }
     var acceptsSourceMask: Bool { false }
     var imageStage: String { "frame.image" }
+    /// The official code crops with `cv2.warpAffine` and resizes 8-bit pictures with OpenCV (`ResizeFilter.opencv`).
+    var officialResize: OfficialResize { .opencv }
 
     func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource {
         try network.makeSource(image: image, recorder: recorder)
@@ -32,9 +34,11 @@ final class LivePortraitModel: PortraitModel {
 
     func loadSource(path: String) throws -> any PortraitSource { try network.loadSource(path: path) }
 
-    func startClip(source: any PortraitSource) throws -> any ClipRenderer {
+    func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let source = source as? LivePortraitSource else { throw WrongSourceKind(expected: "LivePortrait") }
-        return LivePortraitClip(network: network, source: source, options: options)
+        var clipOptions = options
+        clipOptions.stillDriver = stillDriver
+        return LivePortraitClip(network: network, source: source, options: clipOptions)
     }
 }
 
@@ -54,7 +58,12 @@ final class LivePortraitClip: ClipRenderer {
     }
 
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
-        let motion = try network.motion(of: driver, recorder: recorder, recordAs: "driver")
+        try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), recorder: recorder)
+    }
+
+    /// The next frame driven by `motion` (a driving frame's, read now or from a motion file),
+    /// relative to the clip's first.
+    func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
         let first = firstMotion ?? motion
         firstMotion = first
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
@@ -64,6 +73,20 @@ final class LivePortraitClip: ClipRenderer {
     func skip(driver: () throws -> Tensor) throws {
         guard firstMotion == nil else { return }
         firstMotion = try network.motion(of: driver(), recorder: nil, recordAs: "driver")
+    }
+
+    /// The first skipped frame's motion is the clip's reference, as if it had been rendered.
+    func skip(motion: LivePortraitMotion) throws {
+        if firstMotion == nil { firstMotion = motion }
+    }
+
+    /// The source with `edit` applied: its own motion, edited, taken relative to itself, so an
+    /// empty edit renders the source as it is (stitching as the options say; no retargeting).
+    func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {
+        var editOptions = options
+        editOptions.stillDriver = false
+        return try network.renderFrame(source: source, driverMotion: source.motion.edited(edit), firstDriverMotion: source.motion,
+                                       options: editOptions, recorder: recorder)
     }
 
     /// The source under an absolute head pose (radians, as `--pose` gives them): its own motion

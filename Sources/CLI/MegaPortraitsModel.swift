@@ -1,4 +1,6 @@
+import ArgumentParser
 import Avatar
+import LivePortrait
 import Kernels
 import Runtime
 
@@ -19,7 +21,11 @@ extension Network: PortraitModel {
         try resident(try Avatar.load(path: path, config: config))
     }
 
-    func startClip(source: any PortraitSource) throws -> any ClipRenderer {
+    /// MegaPortraits drives with the driver's own pose and expression, so a still driver needs nothing else.
+    /// The official EMOPortraits inference resizes its float face crops with PyTorch's bicubic, clipped.
+    var officialResize: OfficialResize { .pytorchBicubic }
+
+    func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let avatar = source as? Avatar else { throw WrongSourceKind(expected: "MegaPortraits") }
         return MegaPortraitsClip(network: self, avatar: avatar)
     }
@@ -39,6 +45,16 @@ final class MegaPortraitsClip: ClipRenderer {
 
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
         try network.renderFrame(avatar: avatar, driver: driver, recorder: recorder)
+    }
+
+    /// Motion files hold LivePortrait's implicit keypoints; MegaPortraits has none.
+    func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
+        throw ValidationError("motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait) or drive with the clip itself")
+    }
+
+    /// Named expression edits are LivePortrait's (its implicit keypoints); MegaPortraits has none.
+    func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {
+        throw ValidationError("--edit and --edit-csv edit LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
     }
 
     func render(pose: HeadPose, recorder: StageRecorder?) throws -> Tensor {

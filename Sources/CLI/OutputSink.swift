@@ -143,11 +143,13 @@ final class OutputSink {
     }
 
     /// Stops after a Ctrl-C or SIGTERM: what is finished stays (a folder's PNGs, a video's whole
-    /// pieces), the rest is removed; returns what happened, for the message.
-    func interrupted() -> String {
+    /// pieces), the rest is removed; returns what happened, for the message (which names
+    /// `--resume` when the render is `resumable`).
+    func interrupted(resumable: Bool = true) -> String {
         switch kind {
         case .directory:
-            return count > 0 ? "kept the \(count) finished frame\(count == 1 ? "" : "s") in \(path); continue with the same command and --resume"
+            let next = resumable ? "continue with the same command and --resume" : "this render cannot be resumed"
+            return count > 0 ? "kept the \(count) finished frame\(count == 1 ? "" : "s") in \(path); \(next)"
                              : "nothing was written"
         case .video where pieces != nil:
             guard let pieces else { return "nothing was written" }

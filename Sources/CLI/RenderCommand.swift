@@ -3,6 +3,7 @@ import ArgumentParser
 import Avatar
 import Foundation
 import Kernels
+import LivePortrait
 import Media
 import Runtime
 
@@ -40,6 +41,12 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .customLong("pose-csv"), help: "CSV of per-frame poses: header yaw,pitch,roll[,tx,ty,tz,scale] (degrees).")
     var poseCSV: String?
 
+    @Option(help: ArgumentHelp("LivePortrait: edit the source's expression and head instead of driving it: NAME=VALUE,... with NAME one of pitch, yaw, roll, blink, eyebrow, wink, pupil_x, pupil_y, aaa, eee, woo, smile (AdvancedLivePortrait's controls and ranges; 0 changes nothing). One frame; -o edited.png.", valueName: "NAME=VALUE,..."))
+    var edit: String?
+
+    @Option(name: .customLong("edit-csv"), help: "LivePortrait: per-frame edits: a CSV whose header names edit controls (see --edit) and one row per frame.")
+    var editCSV: String?
+
     @Option(help: "A saved avatar (from `portrait avatar`): skips the per-avatar work.")
     var avatar: String?
 
@@ -73,15 +80,18 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
     var stages: String?
 
+    @Option(name: .customLong("audio-from"), help: "LivePortrait video-to-video: the audio to keep: driver (its audio when it has one, else the source's; the official default), source, or none.")
+    var audioFrom: SourceVideoRender.AudioChoice?
+
     @OptionGroup var input: InputOptions
     @OptionGroup var scaleOut: ShardOptions
     @OptionGroup var model: ModelOptions
     @OptionGroup var deviceOptions: DeviceOptions
 
     func validate() throws {
-        let drivers = [driver, pose, poseSweep, poseCSV].compactMap { $0 }
+        let drivers = [driver, pose, poseSweep, poseCSV, edit, editCSV].compactMap { $0 }
         guard drivers.count == 1 else {
-            throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv")
+            throw ValidationError("give exactly one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv")
         }
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
@@ -96,10 +106,15 @@ struct RenderCommand: ParsableCommand {
             let size = network.inputSize
             let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
+            if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
+                try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
+                return
+            }
+            if audioFrom != nil { throw ValidationError("--audio-from chooses the audio of a source video (LivePortrait video-to-video); the source is a picture") }
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.resize)
+                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
                 if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
@@ -115,12 +130,24 @@ struct RenderCommand: ParsableCommand {
                 if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
                     throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
                 }
-                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.resize)
+                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network))
                 if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
             else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
             else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
-            else { drive = .poses(try PoseParser.csv(poseCSV!)) }
+            else if let edit { drive = .edits([try ExpressionEdit.parse(edit)]) }
+            else if let editCSV {
+                guard let text = try? String(contentsOfFile: editCSV, encoding: .utf8) else { throw MediaError.fileNotFound(path: editCSV) }
+                drive = .edits(try ExpressionEditCSV.parse(text, source: editCSV))
+            }
+            else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
+            else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
+            if case .motions(let track, let path) = drive {
+                guard let livePortrait = network as? LivePortraitModel else {
+                    throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
+                }
+                try track.check(against: livePortrait.network, path: path)
+            }
             let sourceImage = picture?.framed
             let frameRate = try drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)
@@ -142,7 +169,8 @@ struct RenderCommand: ParsableCommand {
                                  tags: sink.tags)
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
-            let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine)
+            let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine,
+                                         livePortraitPaste: network.officialResize == .opencv)
             printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             var avatarRecorder: StageRecorder?
@@ -165,7 +193,7 @@ struct RenderCommand: ParsableCommand {
                            + (estimate.framesEstimate(rate: built.rate).map { "; " + $0 } ?? ""))
             }
 
-            let clip = try network.startClip(source: avatarState)
+            let clip = try network.startClip(source: avatarState, stillDriver: drive.isStill)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 try resumable?.begin(sink: sink)
@@ -176,7 +204,11 @@ struct RenderCommand: ParsableCommand {
                     // An earlier shard's frame, or one an interrupted render finished: decoded, not rendered.
                     let kept = index >= range.lowerBound && resumable?.isFinished(index - range.lowerBound) == true
                     if index < range.lowerBound || kept {
-                        if case .image(let img) = kind { try clip.skip { FrameConversion.tensor(img) } }
+                        switch kind {
+                        case .image(let img): try clip.skip { FrameConversion.tensor(img) }
+                        case .motion(let m): try clip.skip(motion: m)
+                        case .pose, .edit: break
+                        }
                         if kept { sink.skip(); progress.skip() }
                         continue
                     }
@@ -188,6 +220,8 @@ struct RenderCommand: ParsableCommand {
                         if frameRecorder != nil { dump.add(input: "driver.image", driverTensor) }
                         tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
                     case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
+                    case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
+                    case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }
@@ -217,6 +251,22 @@ struct RenderCommand: ParsableCommand {
             }
             print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", outputPath, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
         }
+    }
+
+    /// LivePortrait's video-to-video mode (`SourceVideoRender`), with the options it honours.
+    private func renderSourceVideo(_ source: String, network: LivePortraitModel, locator: FaceLocator?, engine: Engine) throws {
+        guard let driver else { throw ValidationError("a source video is animated by a driving clip, picture or motion file: give --driver") }
+        var unsupported = [("--side-by-side", sideBySide), ("--stages", stages != nil), ("--plan", scaleOut.plan != nil), ("--resume", resume),
+                           ("--source-mask", input.sourceMask != nil), ("--face-parsing", input.faceParsing != nil)].filter(\.1).map(\.0)
+        if try scaleOut.piece() != nil { unsupported.append("--shard") }
+        guard unsupported.isEmpty else {
+            throw ValidationError("a source video (video-to-video) does not take \(unsupported.joined(separator: ", "))")
+        }
+        let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
+        let framing = DriverFraming(self.framing, locator: locator, frames: frames)
+        try SourceVideoRender(network: network, sourcePath: source, driverPath: driver, sourceFraming: framing, driverFraming: framing,
+                              filter: input.filter(for: network), output: output, frames: frames, audio: noAudio ? .none : (audioFrom ?? .driver),
+                              crf: crf, pasteBack: pasteBack, disclosure: disclosure).run()
     }
 }
 #endif

@@ -103,6 +103,10 @@ public struct LivePortraitConfig: Codable, Sendable, Equatable {
     public var lip: MLP
     /// Eye retargeting MLP.
     public var eye: MLP
+    /// The official neutral expression δ (`lip_array.pkl`, K × 3 values, keypoint-major): a driving
+    /// *picture*'s expression is taken relative to it in relative mode. Written by
+    /// `reference/convert.py --liveportrait --lip-array`; nil when the config has none.
+    public var neutralExpression: [Double]? = nil
 
     // MARK: - Derived sizes
 

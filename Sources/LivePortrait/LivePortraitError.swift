@@ -15,6 +15,8 @@ public enum LivePortraitError: Error, CustomStringConvertible, Sendable, Equatab
     case incompatibleSource(sourceConfig: String, networkConfig: String)
     /// A source was made with other weights than the network's (fingerprints differ).
     case sourceWeightsMismatch(sourceWeights: String, networkWeights: String)
+    /// A driving picture in relative mode needs the official neutral expression, and the config has none.
+    case noNeutralExpression(config: String)
 
     /// A one-line message: what was expected, what was found, what to do.
     public var description: String {
@@ -31,6 +33,8 @@ public enum LivePortraitError: Error, CustomStringConvertible, Sendable, Equatab
             return "the source was made with config '\(s)' but the network runs '\(n)'; make the source again with this model"
         case .sourceWeightsMismatch(let s, let n):
             return "the source was made with other weights (fingerprint \(s)) than the network's (\(n)); make the source again with these weights"
+        case .noNeutralExpression(let c):
+            return "a driving picture (not a video) moves the source's expression relative to LivePortrait's neutral expression, which config '\(c)' lacks: convert the weights with `reference/convert.py --liveportrait DIR --lip-array LivePortrait/src/utils/resources/lip_array.pkl` and pass the config JSON it writes, or use --absolute-motion"
         }
     }
 }

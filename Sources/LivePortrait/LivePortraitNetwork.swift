@@ -107,6 +107,27 @@ public final class LivePortraitNetwork: @unchecked Sendable {
         } }
     }
 
+    /// The driving keypoints of frame `index` of a source video (`SourceVideoMotion`): `source` is
+    /// that frame's state, `targets` the clip's smoothed targets; then retargeting, stitching and
+    /// the multiplier as for a picture source (no expression-friendly rescale). Records
+    /// `recordAs.x_d_composed` and `.x_d`.
+    public func sourceVideoKeypoints(source: LivePortraitSource, targets: SourceVideoMotion.Targets, index: Int,
+                                     options: LivePortraitOptions = LivePortraitOptions(), recorder: StageRecorder? = nil,
+                                     recordAs prefix: String = "frame") throws -> [Double] {
+        try checkSource(source)
+        guard targets.expressions.indices.contains(index), targets.rotations.indices.contains(index), targets.translations.indices.contains(index),
+              targets.expressions[index].count == 3 * config.numKeypoints else {
+            throw LivePortraitError.invalidInput("source video frame \(index): no motion target for it (\(targets.expressions.count) targets)")
+        }
+        let f = forward(recorder)
+        return try f.stage("frame") { try f.stage("keypoints") {
+            let x = SourceVideoMotion.compose(source: source.motion, expression: targets.expressions[index], rotation: targets.rotations[index],
+                                              translation: targets.translations[index], region: options.region)
+            try f.record("\(prefix).x_d_composed", Tensor(shape: [1, config.numKeypoints, 3], values: x.map(Float.init)))
+            return try finish(f, x, source: source.motion.keypoints, options, prefix: prefix)
+        } }
+    }
+
     /// Warps f_s from x_s to `drivingKeypoints` `[K · 3]` and decodes: the image `[1, 3, O, O]` in
     /// (0, 1) (O = `config.outputSize`), resident. Records `recordAs.warping.*`,
     /// `recordAs.decoder.block{i}` and `recordAs.image`.
@@ -176,14 +197,32 @@ public final class LivePortraitNetwork: @unchecked Sendable {
             try f.record("\(prefix).\(name)", Tensor(shape: shape, values: values.map(Float.init)))
         }
         let xs = s.keypoints
-        var x = MotionComposer.compose(source: s, driver: d, first: first, options: options)
+        if options.stillDriver && options.relativeMotion && [.all, .exp, .lip].contains(options.region) {
+            guard let neutral = config.neutralExpression else { throw LivePortraitError.noNeutralExpression(config: config.name) }
+            guard neutral.count == xs.count else {
+                throw LivePortraitError.invalidConfig(source: config.name, reason: "neutral_expression has \(neutral.count) values; \(config.numKeypoints) keypoints need \(xs.count)")
+            }
+        }
+        var x = MotionComposer.compose(source: s, driver: d, first: first, options: options, neutral: config.neutralExpression)
         try record("x_d_composed", x)
         // The official pipeline rescales only relative motion (`flag_relative_motion and
         // driving_option == "expression-friendly"`); absolute keypoints are used as composed.
-        if options.expressionFriendly && options.relativeMotion {
+        if options.expressionFriendly && options.relativeMotion && !options.stillDriver {
             let x0 = MotionComposer.compose(source: s, driver: first, first: first, options: options)
             x = MotionComposer.expressionFriendly(x, first: x0, source: xs)
             try record("x_d_expression", x)
+        }
+        return try finish(f, x, source: xs, options, prefix: prefix)
+    }
+
+    /// The steps after composition: retargeting (replacing relative motion by x_s + deltas),
+    /// stitching, the driving multiplier; records `prefix.eye_delta`, `.lip_delta`, `.x_d`.
+    private func finish(_ f: LivePortraitForward, _ composed: [Double], source xs: [Double], _ options: LivePortraitOptions,
+                        prefix: String) throws -> [Double] {
+        var x = composed
+        let shape = [1, config.numKeypoints, 3]
+        func record(_ name: String, _ values: [Double]) throws {
+            try f.record("\(prefix).\(name)", Tensor(shape: shape, values: values.map(Float.init)))
         }
         if options.retargeting {
             var delta = [Double](repeating: 0, count: xs.count)
@@ -225,10 +264,11 @@ public final class LivePortraitNetwork: @unchecked Sendable {
         }
     }
 
-    /// Whether `other` differs from this config only in its name.
+    /// Whether `other` differs from this config only in its name and neutral expression (neither shapes a tensor).
     private func sameShapes(_ other: LivePortraitConfig) -> Bool {
         var renamed = other
         renamed.name = config.name
+        renamed.neutralExpression = config.neutralExpression
         return renamed == config
     }
 }

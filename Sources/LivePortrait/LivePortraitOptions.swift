@@ -58,6 +58,11 @@ public struct LivePortraitOptions: Sendable, Equatable {
     public var lipRetargeting: LipRatios? = nil
     /// `x_d = x_s + (x_d − x_s) · multiplier` at the end (`driving_multiplier`).
     public var drivingMultiplier: Double = 1
+    /// The driver is one picture, not a video (`flag_is_driving_video` false): in relative mode
+    /// its expression is taken relative to the config's neutral expression (eyes: to zero), its
+    /// pose and scale relative to itself (so the source keeps its own), and no
+    /// 'expression-friendly' rescale applies, as the official pipeline does.
+    public var stillDriver: Bool = false
 
     /// The official defaults.
     public init() {}

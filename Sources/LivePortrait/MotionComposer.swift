@@ -16,8 +16,11 @@ enum MotionComposer {
     /// x_d,i before the expression-friendly rescale: relative motion
     /// `R = (R_d · R_d0ᵀ) · R_s`, `δ = δ_s + (δ_d − δ_d0)`, `s = s_s · s_d / s_d0`, `t = t_s + t_d − t_d0`
     /// (or the absolute form), restricted to `options.region`, then Eqn. 2 with tz = 0.
+    ///
+    /// With `options.stillDriver` the driver is its own first frame and the expression reference is
+    /// `neutral` (regions all, exp, lip) or zero (eyes), the official driving-image rule.
     static func compose(source s: LivePortraitMotion, driver d: LivePortraitMotion, first: LivePortraitMotion,
-                        options: LivePortraitOptions) -> [Double] {
+                        options: LivePortraitOptions, neutral: [Double]? = nil) -> [Double] {
         let k = s.keypointCount
         let region = options.region
         let movesPose = region == .all || region == .pose
@@ -27,11 +30,14 @@ enum MotionComposer {
         }
         if options.relativeMotion {
             if movesPose { rotation = Keypoints.multiply(Keypoints.multiply(d.rotation, Keypoints.transpose(first.rotation)), s.rotation) }
-            let relative = (0..<3 * k).map { s.expression[$0] + (d.expression[$0] - first.expression[$0]) }
+            let reference = options.stillDriver ? (neutral ?? [Double](repeating: 0, count: 3 * k)) : first.expression
+            let relative = (0..<3 * k).map { s.expression[$0] + (d.expression[$0] - reference[$0]) }
             switch region {
             case .all, .exp: expression = relative
             case .lip: copy(relative, keypoints: lipKeypoints)
-            case .eyes: copy(relative, keypoints: eyeKeypoints)
+            case .eyes:
+                let fromZero = options.stillDriver ? (0..<3 * k).map { s.expression[$0] + d.expression[$0] } : relative
+                copy(fromZero, keypoints: eyeKeypoints)
             case .pose: break
             }
             if region == .all { scale = s.scale * (d.scale / first.scale) }

@@ -65,6 +65,7 @@ extension RGBImage {
     /// `nil`) and resample it to `size × size` with `filter` (bicubic, then clipped to [0, 1], by
     /// default: what the official EMOPortraits inference does to its face crops).
     public func framed(size: Int, crop: SquareCrop? = nil, filter: ResizeFilter = .bicubic) throws(MediaError) -> RGBImage {
+        if filter == .opencv { return try framedLikeOpenCV(size: size, crop: crop) }
         let region = crop ?? SquareCrop.centered(width: width, height: height)
         return try cropped(region).resized(width: size, height: size, filter: filter)
     }

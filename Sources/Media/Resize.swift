@@ -23,6 +23,8 @@ extension RGBImage {
                                 rows: Resampler.bicubicTaps(from: height, to: newHeight))
             for i in out.pixels.indices { out.pixels[i] = min(max(out.pixels[i], 0), 1) }
             return out
+        case .opencv:
+            return try resizedLikeOpenCV(width: newWidth, height: newHeight, interpolation: .linear)
         }
     }
 
@@ -76,6 +78,10 @@ public enum ResizeFilter: String, Sendable, CaseIterable {
     /// coordinate `(o + 0.5)·in/out − 0.5`, neighbours clamped to the edge; no anti-aliasing), then
     /// clipped to [0, 1] — the official EMOPortraits preprocessing of its face crops.
     case bicubic
+    /// OpenCV on 8-bit values, as LivePortrait's official code prepares its inputs: `INTER_LINEAR`
+    /// for a plain resize (`OpenCVResize`); as a framing, the cropper's warp + `INTER_AREA`
+    /// (`RGBImage.framedLikeOpenCV`).
+    case opencv
 }
 
 /// Filter taps for one axis.

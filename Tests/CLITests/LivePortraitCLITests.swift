@@ -47,8 +47,11 @@ struct LivePortraitCLITests {
     }
 
     /// The network run in-process on the CPU fallback, as the CLI runs it: source state, then one
-    /// frame driven by `driver` against itself (a still driver is its own first frame).
+    /// frame driven by the picture `driver` against itself (a still driver is its own first frame,
+    /// and the official picture rule applies: `options.stillDriver` is set).
     static func directImage(source: String, driver: String, options: LivePortraitOptions) throws -> [Float] {
+        var options = options
+        options.stillDriver = true
         let engine = Engine.cpu()
         let network = try LivePortraitNetwork(config: try LivePortraitConfig.load("liveportrait-tiny"), weightsPath: weights, engine: engine)
         func tensor(_ path: String) throws -> Tensor {
@@ -85,6 +88,67 @@ struct LivePortraitCLITests {
         other.relativeMotion = absoluteMotion
         let otherImage = try Self.directImage(source: source, driver: driver, options: other)
         #expect(zip(rendered, otherImage).map { abs($0 - $1) }.max() ?? 0 > 1e-3, "relative and absolute motion rendered the same image")
+    }
+
+    @Test("three different driving pictures give three different outputs (the official picture rule, relative mode)")
+    func differentDrivingPicturesDiffer() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let source = try Self.smallPicture(in: dir, name: "source.png")
+        var images: [[Float]] = []
+        for (index, crop) in [SquareCrop(x: 60, y: 10, size: 420), SquareCrop(x: 0, y: 0, size: 512), SquareCrop(x: 100, y: 80, size: 300)].enumerated() {
+            let driver = try Self.smallPicture(in: dir, name: "driver\(index).png", crop: crop)
+            let out = dir.appendingPathComponent("image\(index).safetensors").path
+            let r = try CLIRunner.run(["render", "--source", source, "--driver", driver, "--crop", "none", "--no-watermark", "-o", out, "--device", "cpu"] + Self.model)
+            #expect(r.status == 0, "\(r.stderr)")
+            images.append(try #require(try SafeTensorsFile(path: out).tensor("image").hostValues))
+        }
+        for (a, b) in [(0, 1), (0, 2), (1, 2)] {
+            let difference = zip(images[a], images[b]).map { abs($0 - $1) }.max() ?? 0
+            #expect(difference > 1e-3, "driving pictures \(a) and \(b) rendered the same image (max |Δ| \(difference))")
+        }
+    }
+
+    @Test("a driving picture with a config that has no neutral expression is an exit-2 error saying what to do")
+    func drivingPictureWithoutNeutralExpressionIsRefused() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let source = try Self.smallPicture(in: dir, name: "source.png")
+        let driver = try Self.smallPicture(in: dir, name: "driver.png", crop: SquareCrop(x: 60, y: 10, size: 420))
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(try LivePortraitConfig.tiny.jsonString().utf8)) as? [String: Any])
+        json["neutral_expression"] = nil
+        let config = dir.appendingPathComponent("no-neutral.json").path
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: config))
+        let out = dir.appendingPathComponent("out.png").path
+        let r = try CLIRunner.run(["render", "--source", source, "--driver", driver, "--crop", "none", "-o", out, "--device", "cpu",
+                                   "--config", config, "--weights", Self.weights])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("--lip-array") && r.stderr.contains("--absolute-motion"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let absolute = try CLIRunner.run(["render", "--source", source, "--driver", driver, "--crop", "none", "-o", out, "--device", "cpu",
+                                          "--config", config, "--weights", Self.weights, "--absolute-motion"])
+        #expect(absolute.status == 0, "\(absolute.stderr)")
+    }
+
+    @Test("--edit renders the edited source alone (no driver), --edit-csv one frame per row; MegaPortraits refuses them")
+    func expressionEditsRender() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let source = try Self.smallPicture(in: dir, name: "source.png")
+        var images: [[Float]] = []
+        for edit in ["smile=0", "smile=1.2,yaw=15,blink=-8"] {
+            let out = dir.appendingPathComponent("edit\(images.count).safetensors").path
+            let r = try CLIRunner.run(["render", "--source", source, "--edit", edit, "--crop", "none", "--no-watermark", "-o", out, "--device", "cpu"] + Self.model)
+            #expect(r.status == 0, "\(r.stderr)")
+            images.append(try #require(try SafeTensorsFile(path: out).tensor("image").hostValues))
+        }
+        #expect((zip(images[0], images[1]).map { abs($0 - $1) }.max() ?? 0) > 1e-3, "the edit changed nothing")
+        let csv = dir.appendingPathComponent("edits.csv").path
+        try "smile,yaw\n0,0\n0.6,-8\n1.2,-16\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let frames = dir.appendingPathComponent("frames/").path + "/"
+        let r = try CLIRunner.run(["render", "--source", source, "--edit-csv", csv, "--crop", "none", "-o", frames, "--device", "cpu"] + Self.model)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("3 frames"), "\(r.stdout)")
+        let mega = try CLIRunner.run(["render", "--source", Self.source, "--edit", "smile=1", "-o", dir.appendingPathComponent("m.png").path,
+                                      "--device", "cpu", "--config", "tiny", "--weights", Self.megaPortraitsWeights])
+        #expect(mega.status == 2 && mega.stderr.contains("LivePortrait"), "\(mega.status) \(mega.stderr)")
     }
 
     @Test("avatar, then render --avatar: the same frames as rendering from the source")

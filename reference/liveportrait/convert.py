@@ -14,6 +14,8 @@ with torch.load(weights_only=True), maps every tensor to our name (docs/liveport
   * GRN gamma/beta from 1x1x1xC to C,
 and refuses a missing, misshaped or unexpected tensor with a message naming file and key.
 """
+import json
+import pickle
 import os
 
 import torch
@@ -229,10 +231,92 @@ def load_official_dir(directory: str) -> dict:
     return states
 
 
-def write(weights: dict, cfg: LivePortraitConfig, out: str, dtype=torch.float32):
-    """OUT.safetensors (metadata: format, config JSON) and OUT.json (the config)."""
+def write(weights: dict, cfg: LivePortraitConfig, out: str, dtype=torch.float32, extra=None):
+    """OUT.safetensors (metadata: format, config JSON) and OUT.json (the config); `extra` adds
+    top-level config entries the shapes do not depend on (e.g. `neutral_expression`)."""
     from safetensors.torch import save_file
-    meta = {"format": "portraitcl-liveportrait-1", "config": cfg.to_json()}
+    config_json = cfg.to_json()
+    if extra:
+        config_json = json.dumps({**json.loads(config_json), **extra}, indent=2, sort_keys=True)
+    meta = {"format": "portraitcl-liveportrait-1", "config": config_json}
     save_file({k: v.to(dtype) for k, v in sorted(weights.items())}, f"{out}.safetensors", metadata=meta)
     with open(f"{out}.json", "w") as f:
-        f.write(cfg.to_json() + "\n")
+        f.write(config_json + "\n")
+
+
+class _ArrayOnlyUnpickler(pickle.Unpickler):
+    """Unpickles numpy arrays and plain containers only; any other global is refused."""
+    ALLOWED = {("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
+               ("numpy", "float32"), ("numpy", "float64"), ("numpy", "int64"),
+               ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy.core.multiarray", "scalar"),
+               ("numpy._core.multiarray", "scalar"), ("builtins", "tuple"), ("builtins", "list"), ("builtins", "dict")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise ConversionError(f"refusing to unpickle {module}.{name}: only numpy arrays and plain containers are read")
+        return super().find_class(module, name)
+
+
+def load_lip_array(path: str, num_kp: int):
+    """The official neutral expression (`src/utils/resources/lip_array.pkl`, shape [1, K, 3]) as a
+    flat list of K*3 floats, read with a restricted unpickler."""
+    import numpy as np
+    with open(path, "rb") as f:
+        array = np.asarray(_ArrayOnlyUnpickler(f).load(), dtype=np.float64)
+    if array.size != num_kp * 3:
+        raise ConversionError(f"{path}: the neutral expression has {array.size} values; the config's {num_kp} keypoints need {num_kp * 3}")
+    if not np.isfinite(array).all():
+        raise ConversionError(f"{path}: the neutral expression has non-finite values")
+    return [float(v) for v in array.reshape(-1)]
+
+
+
+def angles_from_rotation(rotation):
+    """(pitch, yaw, roll) in degrees of an official rotation matrix (`get_rotation_matrix`:
+    (Rz · Ry · Rx) transposed), for |yaw| < 90 degrees."""
+    import math
+    r = [[float(rotation[i][j]) for j in range(3)] for i in range(3)]
+    yaw = math.asin(max(-1.0, min(1.0, -r[0][2])))
+    pitch = math.atan2(r[1][2], r[2][2])
+    roll = math.atan2(r[0][1], r[0][0])
+    return [math.degrees(a) for a in (pitch, yaw, roll)]
+
+
+def convert_motion_template(path: str, config: LivePortraitConfig, out: str):
+    """An official motion template (`X.pkl` from `make_motion_template`) -> OUT (a PortraitCL
+    `.motion` JSON file, docs/liveportrait.md). Read with the array-only unpickler; the rotation
+    matrices become angles."""
+    import numpy as np
+    with open(path, "rb") as f:
+        template = _ArrayOnlyUnpickler(f).load()
+    if not isinstance(template, dict) or "motion" not in template:
+        raise ConversionError(f"{path}: not a LivePortrait motion template (no 'motion' list)")
+    k = config.motion.num_kp
+    frames = []
+    for index, item in enumerate(template["motion"]):
+        try:
+            kp = np.asarray(item["kp"], dtype=np.float64).reshape(-1)
+            exp = np.asarray(item["exp"], dtype=np.float64).reshape(-1)
+            t = np.asarray(item["t"], dtype=np.float64).reshape(-1)
+            scale = float(np.asarray(item["scale"], dtype=np.float64).reshape(-1)[0])
+            rotation = np.asarray(item["R"], dtype=np.float64).reshape(3, 3)
+        except (KeyError, ValueError, TypeError) as e:
+            raise ConversionError(f"{path}: frame {index} lacks kp/exp/t/scale/R ({e})")
+        if kp.size != 3 * k or exp.size != 3 * k or t.size != 3:
+            raise ConversionError(f"{path}: frame {index} has {kp.size // 3} keypoints; config '{config.name}' has {k}")
+        pitch, yaw, roll = angles_from_rotation(rotation)
+        values = [*kp, *exp, *t, scale, pitch, yaw, roll]
+        if not all(np.isfinite(values)):
+            raise ConversionError(f"{path}: frame {index} has non-finite values")
+        frames.append({"canonical": kp.tolist(), "expression": exp.tolist(), "translation": t.tolist(), "scale": scale,
+                       "pitch": pitch, "yaw": yaw, "roll": roll})
+    if not frames:
+        raise ConversionError(f"{path}: the template holds no frames")
+    track = {"format": "portraitcl-motion-1", "config": config.name, "keypoints": k, "weights_fingerprint": None,
+             "frames_per_second": float(template.get("output_fps", 25)), "origin": f"official template {os.path.basename(path)}",
+             "frames": frames}
+    tmp = out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(track, f, sort_keys=True)
+    os.replace(tmp, out)
+    return len(frames)

@@ -1,0 +1,117 @@
+#if canImport(Media)
+import ArgumentParser
+import Foundation
+import Kernels
+import LivePortrait
+import Media
+import Runtime
+
+/// LivePortrait's video-to-video mode (`render --source CLIP --driver CLIP2`): every source frame
+/// is framed (its face followed through the clip), encoded and animated by the driving frame of
+/// the same index, with the official motion rules and smoothing (`SourceVideoMotion`), and pasted
+/// back into its own frame. As the official pipeline: the clip has min(source, driver) frames
+/// (all source frames for a driving picture), the source's frame rate, and the driver's audio
+/// when it has one, else the source's (`--audio-from source` prefers the source's).
+struct SourceVideoRender {
+    let network: LivePortraitModel
+    let sourcePath: String
+    let driverPath: String
+    let sourceFraming: DriverFraming
+    let driverFraming: DriverFraming
+    let filter: ResizeFilter
+    let output: String
+    let frames: Int?
+    let audio: AudioChoice
+    let crf: Int
+    let pasteBack: Bool?
+    let disclosure: RenderDisclosure
+
+    /// Which clip's audio the output carries.
+    enum AudioChoice: String, ExpressibleByArgument, CaseIterable {
+        /// The driver's when it has audio, else the source's (the official default).
+        case driver
+        /// The source's when it has audio, else the driver's.
+        case source
+        /// None.
+        case none
+    }
+
+    func run() throws {
+        let engine = network.engine, size = network.inputSize
+        let lp = network.network
+        // Pass 1: every source frame's motion (the official source template) and the driver's.
+        let sourceClip = try DriverSource.open(driver: sourcePath, size: size, framing: sourceFraming, filter: filter)
+        guard case .video(_, let sourceCrops, _) = sourceClip else {
+            throw ValidationError("\(sourcePath) is not a video; video-to-video needs a source clip")
+        }
+        var sourceMotions: [LivePortraitMotion] = []
+        let reading = ProgressReporter(label: "reading source motion", total: sourceClip.count.map { min($0, frames ?? .max) })
+        for step in sourceClip.makeIterator(size: size) {
+            if let frames, sourceMotions.count >= frames { break }
+            if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
+            guard case .image(let picture) = try step.get().0 else { continue }
+            sourceMotions.append(try lp.motion(of: FrameConversion.tensor(picture), recordAs: "source"))
+            reading.advance()
+        }
+        reading.finish()
+        let drive = try DriverSource.open(driver: driverPath, size: size, framing: driverFraming, filter: filter)
+        var driverMotions: [LivePortraitMotion] = []
+        for step in drive.makeIterator(size: size) {
+            if driverMotions.count >= sourceMotions.count { break }
+            if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
+            switch try step.get().0 {
+            case .image(let picture): driverMotions.append(try lp.motion(of: FrameConversion.tensor(picture)))
+            case .motion(let motion): driverMotions.append(motion)
+            case .pose, .edit: throw ValidationError("video-to-video is driven by a clip, a picture or a motion file")
+            }
+        }
+        if case .motions(let track, let path) = drive { try track.check(against: lp, path: path) }
+        guard !driverMotions.isEmpty, !sourceMotions.isEmpty else { throw MediaError.corrupt(path: driverPath, reason: "no frame could be read") }
+        let count = driverMotions.count > 1 ? min(sourceMotions.count, driverMotions.count) : sourceMotions.count
+        let targets = try SourceVideoMotion.targets(source: sourceMotions, driver: driverMotions, frames: count,
+                                                    relative: network.options.relativeMotion, config: lp.config)
+        printError("portrait: video-to-video: \(count) frames (source \(sourceMotions.count), driver \(driverMotions.count)); motion smoothed as the official pipeline")
+
+        // Pass 2: each source frame encoded, animated toward its target and pasted back into itself.
+        let sourceReader = try VideoReader(path: sourcePath)
+        let sink = try OutputSink(path: output, frameRate: sourceReader.frameRate, audioSource: audioPath(drive: drive, source: sourceReader),
+                                  crf: crf, metadata: disclosure.tags, keyframeInterval: PlanCommand.defaultInterval(sourceReader.frameRate.framesPerSecond))
+        let progress = ProgressReporter(label: "rendering", total: count)
+        do {
+            for index in 0..<count {
+                if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted(resumable: false)) }
+                guard let original = try sourceReader.next() else { break }
+                let crop = sourceCrops.crop(frame: index)
+                let framed = try FrameConversion.frame(original, path: sourcePath, role: "source", size: size, crop: crop, filter: filter)
+                let state = try lp.makeSource(image: FrameConversion.tensor(framed))
+                let x = try lp.sourceVideoKeypoints(source: state, targets: targets, index: index, options: network.options)
+                let rendered = try lp.render(source: state, drivingKeypoints: x)
+                var frame = try FrameConversion.image(rendered, engine: engine)
+                let region = crop ?? SquareCrop.centered(width: original.width, height: original.height)
+                let paste = pasteBack ?? (sink.kind != .tensor && crop != nil && (region.size < original.width || region.size < original.height))
+                if paste { frame = try original.pastingLikeLivePortrait(frame, into: region) }
+                try sink.write(try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(frame)), engine: engine))
+                progress.advance()
+            }
+            if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted(resumable: false)) }
+            try sink.finish()
+        } catch {
+            progress.finish()
+            if !(error is InterruptedError) { _ = sink.cancel() }
+            throw error
+        }
+        progress.finish()
+        print(String(format: "wrote %@: %d frames in %.1f s (%.2f fps)", output, sink.framesWritten, progress.elapsed, progress.framesPerSecond))
+    }
+
+    /// The audio to copy under `audio`: the preferred clip's when it has audio, else the other's.
+    private func audioPath(drive: DriverSource, source: VideoReader) -> String? {
+        let driverAudio = drive.audioPath, sourceAudio = source.hasAudio ? sourcePath : nil
+        switch audio {
+        case .driver: return driverAudio ?? sourceAudio
+        case .source: return sourceAudio ?? driverAudio
+        case .none: return nil
+        }
+    }
+}
+#endif
