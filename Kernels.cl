@@ -11,7 +11,7 @@
 #define ACT_TANH 3
 #define ACT_GELU 4
 
-inline float apply_activation(float v, int mode, float slope) {
+static inline float apply_activation(float v, int mode, float slope) {
     switch (mode) {
     case ACT_RELU: return fmax(v, 0.0f);
     case ACT_LEAKY_RELU: return v >= 0.0f ? v : v * slope;
@@ -76,7 +76,7 @@ __kernel void scale_shift(__global const float* x, __global float* y, int n, flo
 // x[n][c][zp-pd][yp-ph][xq-pw] inside the input, else 0. Putting the channel between y and x
 // makes the tile kernel's walk over channels (for a fixed tap row) one contiguous stream.
 // One work-item per padded row; global (C, N·Dp·Hp); every element of xp is written.
-inline void conv_pad(__global const float* x, __global float* xp, int C,
+static inline void conv_pad(__global const float* x, __global float* xp, int C,
                      int D, int H, int W, int Dp, int Hp, int Wp,
                      int pd, int ph, int pw, int planes) {
     int c = get_global_id(0);
@@ -98,12 +98,31 @@ inline void conv_pad(__global const float* x, __global float* xp, int C,
     for (int i = pw + W; i < Wp; ++i) dst[i] = 0.0f;
 }
 
+// The same copy with one work-item per element of xp (launch.width=wide, GPUs): consecutive
+// work-items read and write consecutive addresses (coalesced), where conv_pad's items each
+// stream a row of their own. Global (Wp, C, N·Dp·Hp).
+static inline void conv_pad_lane(__global const float* x, __global float* xp, int C,
+                                 int D, int H, int W, int Dp, int Hp, int Wp,
+                                 int pd, int ph, int pw, int planes) {
+    int i = get_global_id(0), c = get_global_id(1), r = get_global_id(2);
+    if (i >= Wp || c >= C || r >= planes) return;
+    int yp = r % Hp;
+    int t = r / Hp;
+    int zp = t % Dp;
+    int n = t / Dp;
+    int ix = i - pw, iy = yp - ph, iz = zp - pd;
+    bool inside = ix >= 0 && ix < W && iy >= 0 && iy < H && iz >= 0 && iz < D;
+    xp[(r * C + c) * Wp + i] = inside ? x[(((n * C + c) * D + iz) * H + iy) * W + ix] : 0.0f;
+}
+
 #define CONV_PAD_PARAMS __global const float* x, __global float* xp, int C, int D, int H, int W, \
     int Dp, int Hp, int Wp, int pd, int ph, int pw, int planes
 __kernel void conv_pad_input(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
+__kernel void conv_pad_input_lanes(CONV_PAD_PARAMS) { conv_pad_lane(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
 // The same copy for the Winograd F(2×2×2, 3×3×3) path, named apart so profiles charge it to the 3×3×3 convolutions
 // (the F(4×4, 3×3) input transform applies the padding while reading).
 __kernel void conv3x3x3_wino2_pad(CONV_PAD_PARAMS) { conv_pad(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
+__kernel void conv3x3x3_wino2_pad_lanes(CONV_PAD_PARAMS) { conv_pad_lane(x, xp, C, D, H, W, Dp, Hp, Wp, pd, ph, pw, planes); }
 
 // wt[cb][kz][ky][ic][kx][j] = w[cb·8 + j][ic][kz][ky][kx] (0 when cb·8 + j ≥ Cout), the order
 // the tile kernel reads them in; bp[o] = bias[o] or 0. Global = CB·Cin·KD·KH·KW·8 (≥ CB·8).
@@ -136,13 +155,13 @@ __kernel void conv_pack_weights(__global const float* w, __global const float* b
 #endif
 
 // Eight consecutive input columns p[0], p[S], ..., p[7S] (S is a constant after inlining).
-inline float8 conv_load8(__global const float* p, const int S) {
+static inline float8 conv_load8(__global const float* p, const int S) {
     if (S == 1) return vload8(0, p);
     if (S == 2) return vload16(0, p).even;
     return (float8)(p[0], p[S], p[2 * S], p[3 * S], p[4 * S], p[5 * S], p[6 * S], p[7 * S]);
 }
 
-inline void conv_store8(__global float* y, float8 v, int valid) {
+static inline void conv_store8(__global float* y, float8 v, int valid) {
     if (valid >= 8) { vstore8(v, 0, y); return; }
     if (valid > 0) y[0] = v.s0;
     if (valid > 1) y[1] = v.s1;
@@ -176,7 +195,7 @@ inline void conv_store8(__global float* y, float8 v, int valid) {
 
 // One work-item: output channels cb·8 .. cb·8+7, output row (oz, oy), x = tx·8 .. tx·8+7.
 // Global (tilesX, Do·Ho, N·CB). KW and SX are compile-time constants in the specialised kernels.
-inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
+static inline void conv_tile(CONV_TILE_PARAMS, const int KW, const int SX) {
     int tx = get_global_id(0);
     int row = get_global_id(1);
     int zb = get_global_id(2);
@@ -239,7 +258,7 @@ __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_T
 // input vector feeds 16 FMAs (OB = 1, 8 channels × 16 positions, measured 15-40 % slower
 // here); the second block of the last pair may not exist (odd CB), then it recomputes the first
 // and its stores are skipped.
-inline void conv_store16(__global float* y, float16 v, int valid) {
+static inline void conv_store16(__global float* y, float16 v, int valid) {
     if (valid >= 16) { vstore16(v, 0, y); return; }
     conv_store8(y, v.lo, valid);
     if (valid > 8) conv_store8(y + 8, v.hi, valid - 8);
@@ -262,7 +281,7 @@ inline void conv_store16(__global float* y, float16 v, int valid) {
 // its input rows are in cache (with rows inside blocks, the padded input was re-streamed from
 // L3/DRAM once per block: up to 1.7x slower on PoCL). x stride 1; KW a compile-time constant.
 // FUSE: apply the built-in activation (CONV_ACTIVATE) before storing (0 for the Winograd GEMM).
-inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, const int FUSE) {
+static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + OB - 1) / OB;
     int nr = get_global_id(2);
@@ -354,7 +373,7 @@ CONV_TILE16_KERNEL(conv_k7s1_tile16x16, 7, 2)
     }
 
 // The first `lanes` lanes of v (one output channel each) to y[0], y[stride], ...
-inline void conv_store_lanes(__global float* y, int stride, float8 v, int lanes) {
+static inline void conv_store_lanes(__global float* y, int stride, float8 v, int lanes) {
     if (lanes > 0) y[0] = v.s0;
     if (lanes > 1) y[stride] = v.s1;
     if (lanes > 2) y[2 * stride] = v.s2;
@@ -367,7 +386,7 @@ inline void conv_store_lanes(__global float* y, int stride, float8 v, int lanes)
 
 // Global (⌈tilesX⌉, ⌈CB/2⌉, N·Do·Ho), channel pairs inside rows as in conv_tile16 (FUSE too).
 #define CONV_ACT6(J) p##J = CONV_ACTIVATE(p##J); q##J = CONV_ACTIVATE(q##J);
-inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW, const int FUSE) {
+static inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW, const int FUSE) {
     int tx = get_global_id(0);
     int pairs = (CB + 1) / 2;
     int nr = get_global_id(2);
@@ -428,7 +447,10 @@ CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
 // at m0 + (ly + i·WY)·VW. Per reduction step it reads its operands from local memory as
 // (RM + RN)/VW vectors instead of RM + RN scalars; consecutive items read consecutive vectors
 // (no bank conflicts) and store consecutive runs of y (coalesced); weight rows are read VW at a
-// time (aligned vector loads when K is a multiple of VW). VW = 1 is the scalar kernel with the
+// time (aligned vector loads when K is a multiple of VW). The input staging adds a tap offset
+// from a per-step table to a position offset computed once per item (when the group's size is a
+// multiple of TN: each item then stages one output position throughout), so the K loop does no
+// index division per staged element. VW = 1 is the scalar kernel with the
 // outputs strided by the group's extent. Every output sums its terms in the same order (k
 // ascending, one fma each) whatever VW, so the widths of one tile agree bitwise.
 // Global (WX · ⌈P/TN⌉, WY · ⌈Cout/TM⌉, N), local (WX, WY, 1).
@@ -467,7 +489,23 @@ typedef IG_CAT(float, IG_VW) ig_vec;
 #define IG_VSTORE(v, p) IG_CAT(vstore, IG_VW)(v, 0, p)
 #endif
 
-__kernel void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
+// Offset of reduction step k = (c, kz, ky, kx) of conv_igemm from its output position's base in
+// the padded scratch [Dp][Hp][Cin][Wp]; 0 past K (those steps are staged as zeros).
+static inline int ig_tap_offset(int k, int K, int kvol, int khw, int kh, int kw, int Hp, int Cin, int Wp) {
+    if (k >= K) return 0;
+    int c = k / kvol, r = k - c * kvol;
+    int kz = r / khw, ky = (r / kw) % kh, kx = r % kw;
+    return ((kz * Hp + ky) * Cin + c) * Wp + kx;
+}
+
+// Offset of output position p = (oz, oy, ox) of conv_igemm in the padded scratch: its window's
+// first tap, (oz·sd·Hp + oy·sh)·Cin·Wp + ox·sw.
+static inline int ig_position_offset(int p, int Ho, int Wo, int sd, int sh, int sw, int Hp, int rowPitch) {
+    int oz = p / (Ho * Wo), oy = (p / Wo) % Ho, ox = p % Wo;
+    return (oz * sd * Hp + oy * sh) * rowPitch + ox * sw;
+}
+
+__kernel __attribute__((reqd_work_group_size(IG_WX, IG_WY, 1))) void conv_igemm(__global const float* xp, __global const float* w, __global const float* bias, __global float* y,
                          int Cin, int Cout, int kd, int kh, int kw, int Dp, int Hp, int Wp,
                          int Do, int Ho, int Wo, int sd, int sh, int sw, int hasBias) {
     __local float As[IG_TK][IG_TM] __attribute__((aligned(16)));
@@ -477,12 +515,28 @@ __kernel void conv_igemm(__global const float* xp, __global const float* w, __gl
     int p0 = get_group_id(0) * IG_TN, m0 = get_group_id(1) * IG_TM;
     int n = get_global_id(2);
     int P = Do * Ho * Wo, khw = kh * kw, kvol = kd * khw, K = Cin * kvol;
+    int rowPitch = Cin * Wp;
     bool rowsAligned = K % IG_VW == 0;           // every weight row starts on a VW boundary
     __global const float* xn = xp + n * Dp * Hp * Cin * Wp;
+    // Offsets of the reduction steps' taps in the scratch, ((kz·Hp + ky)·Cin + c)·Wp + kx for
+    // k = (c, kz, ky, kx), one table per staged step, double-buffered: while step k0 is staged
+    // from taps[buf], the items fill taps[buf ^ 1] for k0 + TK (the two barriers of each step
+    // separate every write from the reads of the same half).
+    __local int taps[2][IG_TK];
+    for (int t = lid; t < IG_TK; t += IG_WG) taps[0][t] = ig_tap_offset(t, K, kvol, khw, kh, kw, Hp, Cin, Wp);
+#if IG_WG % IG_TN == 0
+    // Each item stages one output position for the whole K loop (consecutive items: consecutive
+    // output x): its offset in the scratch is computed once, here, not per staged element.
+    const int pp = lid % IG_TN, kkFirst = lid / IG_TN;
+    const int pStaged = p0 + pp;
+    const bool stagedValid = pStaged < P;
+    const int stagedBase = stagedValid ? ig_position_offset(pStaged, Ho, Wo, sd, sh, sw, Hp, rowPitch) : 0;
+#endif
+    barrier(CLK_LOCAL_MEM_FENCE);
     ig_vec acc[IG_RM][IG_NV];
     for (int i = 0; i < IG_RM; ++i)
         for (int j = 0; j < IG_NV; ++j) acc[i][j] = (ig_vec)(0.0f);
-    for (int k0 = 0; k0 < K; k0 += IG_TK) {
+    for (int k0 = 0, buf = 0; k0 < K; k0 += IG_TK, buf ^= 1) {
         for (int i = lid; i < IG_TK / IG_VW * IG_TM; i += IG_WG) {
             int kk = i % (IG_TK / IG_VW) * IG_VW, mm = i / (IG_TK / IG_VW);   // consecutive items: consecutive k of one row
             int k = k0 + kk, m = m0 + mm;
@@ -496,18 +550,20 @@ __kernel void conv_igemm(__global const float* xp, __global const float* w, __gl
             }
             for (int e = 0; e < IG_VW; ++e) As[kk + e][mm] = t[e];
         }
+        for (int t = lid; t < IG_TK; t += IG_WG)
+            taps[buf ^ 1][t] = ig_tap_offset(k0 + IG_TK + t, K, kvol, khw, kh, kw, Hp, Cin, Wp);
+#if IG_WG % IG_TN == 0
+        for (int kk = kkFirst; kk < IG_TK; kk += IG_WG / IG_TN) {
+            int k = k0 + kk;
+            Bs[kk][pp] = (stagedValid && k < K) ? xn[stagedBase + taps[buf][kk]] : 0.0f;
+        }
+#else
         for (int i = lid; i < IG_TK * IG_TN; i += IG_WG) {
             int kk = i / IG_TN, pp = i % IG_TN;      // consecutive items: consecutive output x
             int k = k0 + kk, p = p0 + pp;
-            float v = 0.0f;
-            if (k < K && p < P) {
-                int c = k / kvol, r = k - c * kvol;
-                int kz = r / khw, ky = (r / kw) % kh, kx = r % kw;
-                int oz = p / (Ho * Wo), oy = (p / Wo) % Ho, ox = p % Wo;
-                v = xn[((oz * sd + kz) * Hp + oy * sh + ky) * Cin * Wp + c * Wp + ox * sw + kx];
-            }
-            Bs[kk][pp] = v;
+            Bs[kk][pp] = (k < K && p < P) ? xn[ig_position_offset(p, Ho, Wo, sd, sh, sw, Hp, rowPitch) + taps[buf][kk]] : 0.0f;
         }
+#endif
         barrier(CLK_LOCAL_MEM_FENCE);
         for (int kk = 0; kk < IG_TK; ++kk) {
             float a[IG_RM];
@@ -689,7 +745,7 @@ __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, 
 
 // Sixteen input values x[x0 … x0+15] of one row, zero outside 0 … W−1 or when the row is
 // padding (valid == 0): one vload16 when all sixteen are inside, else element by element.
-inline float16 wino4_load16(__global const float* row, int x0, int W, int valid) {
+static inline float16 wino4_load16(__global const float* row, int x0, int W, int valid) {
     if (valid && x0 >= 0 && x0 + 16 <= W) return vload16(0, row + x0);
     float v[16];
     for (int k = 0; k < 16; ++k) v[k] = (valid && x0 + k >= 0 && x0 + k < W) ? row[x0 + k] : 0.0f;
@@ -867,7 +923,7 @@ __kernel void conv3x3x3_wino2_weights(__global const float* w, __global float* U
 // The 16 (η, χ) points of depth point ζ for 8 consecutive tiles (lanes): the depth transform
 // Bᵀ row ζ is pa + s·pb for input planes pa, pb of the patch (s = ±1), then rows and columns
 // (column k of lane j at 2j + k: the even/odd halves of 16 loaded columns at 0 and at 2).
-inline void wino2_input_depth_point(__global const float* pa, __global const float* pb, float s,
+static inline void wino2_input_depth_point(__global const float* pa, __global const float* pb, float s,
                                     long rowPitch, __global float* v, long plane) {
     float8 t[4][4];
     for (int i = 0; i < 4; ++i) {
@@ -964,7 +1020,7 @@ __kernel void conv3x3x3_wino2_output(__global const float* M, __global const flo
     c6 = mad((float8)(r6[K]), BV, c6); c7 = mad((float8)(r7[K]), BV, c7);
 
 // Up to 8 floats p[0..valid-1] as a float8 padded with zeros.
-inline float8 gemm_load_partial(__global const float* p, int valid) {
+static inline float8 gemm_load_partial(__global const float* p, int valid) {
     float8 v = (float8)(0.0f);
     if (valid > 0) v.s0 = p[0];
     if (valid > 1) v.s1 = p[1];
@@ -977,7 +1033,7 @@ inline float8 gemm_load_partial(__global const float* p, int valid) {
     return v;
 }
 
-inline void gemm_store_partial(__global float* p, float8 v, int valid) {
+static inline void gemm_store_partial(__global float* p, float8 v, int valid) {
     if (valid >= 8) { vstore8(v, 0, p); return; }
     if (valid > 0) p[0] = v.s0;
     if (valid > 1) p[1] = v.s1;
@@ -1042,7 +1098,7 @@ __kernel void linear_transpose(__global const float* w, __global float* wt, int 
     if (n < N && k < K) wt[k * N + n] = w[n * K + k];
 }
 
-inline float linear_sum8(float8 v) {
+static inline float linear_sum8(float8 v) {
     float4 s = v.lo + v.hi;
     return (s.x + s.y) + (s.z + s.w);
 }
@@ -1100,7 +1156,7 @@ __kernel void linear_rows(__global const float* x, __global const float* w, __gl
 // GN_TILE contiguous elements starting at t * GN_TILE; lane j reads j, j + GN_LANES, ... so
 // consecutive work-items touch consecutive addresses. Each lane writes (count, mean, M2) of
 // its own elements to partial[0|1|2][(g * tiles + t) * GN_LANES + j] (struct of arrays).
-__kernel void group_norm_partial(__global const float* x, __global float* partial,
+__kernel __attribute__((reqd_work_group_size(GN_LANES, 1, 1))) void group_norm_partial(__global const float* x, __global float* partial,
                                  int groupLength, int tiles, int totalPartials) {
     int lane = get_local_id(0);
     int tile = get_group_id(0);
@@ -1130,7 +1186,7 @@ __kernel void group_norm_partial(__global const float* x, __global float* partia
 // pairwise lane sums, second pass from cache. global [segments, groups]; partial layout as above
 // with segments partials per group.
 #define GN_SEGMENT 1024
-inline float gn_hsum8(float8 v) { return ((v.s0 + v.s1) + (v.s2 + v.s3)) + ((v.s4 + v.s5) + (v.s6 + v.s7)); }
+static inline float gn_hsum8(float8 v) { return ((v.s0 + v.s1) + (v.s2 + v.s3)) + ((v.s4 + v.s5) + (v.s6 + v.s7)); }
 __kernel void group_norm_partial_segments(__global const float* x, __global float* partial,
                                           int groupLength, int segments, int totalPartials) {
     int seg = get_global_id(0);
@@ -1347,14 +1403,14 @@ __kernel void adaptive_avg_pool2d(__global const float* x, __global float* y, in
 // (UpSample.h) and its evaluation order; contraction off so the CPU path is matched exactly.
 
 // torch nearest_idx: source index of output o (scale = 1/factor or in/out, as float).
-inline int rs_nearest(int o, int in, int out, float scale) {
+static inline int rs_nearest(int o, int in, int out, float scale) {
     if (out == in) return o;
     if (out == 2 * in) return o >> 1;
     return min(convert_int(floor((float)o * scale)), in - 1);
 }
 
 // torch compute_source_index_and_lambda (align_corners=False): indices i0, i1 and weights l0, l1.
-inline void rs_linear(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
+static inline void rs_linear(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
 #pragma OPENCL FP_CONTRACT OFF
     if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
     float src = scale * ((float)o + 0.5f) - 0.5f;
@@ -1383,7 +1439,7 @@ __kernel void upsample_nearest2d(__global const float* src, __global float* dst,
 
 // torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
 // scale = (in − 1)/(out − 1) (0 when out = 1).
-inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
+static inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
 #pragma OPENCL FP_CONTRACT OFF
     if (in == out) { *i0 = o; *i1 = o; *l0 = 1.0f; *l1 = 0.0f; return; }
     float src = scale * (float)o;
@@ -1417,14 +1473,16 @@ __kernel void resize_bilinear2d(__global const float* src, __global float* dst, 
 }
 
 // rs_linear for 8 consecutive outputs o (lane-wise the same arithmetic).
-inline void rs_linear8(int8 o, int in, int out, float scale, int8* i0, int8* i1, float8* l0, float8* l1) {
+static inline void rs_linear8(int8 o, int in, int out, float scale, int8* i0, int8* i1, float8* l0, float8* l1) {
 #pragma OPENCL FP_CONTRACT OFF
     if (in == out) { *i0 = o; *i1 = o; *l0 = (float8)(1.0f); *l1 = (float8)(0.0f); return; }
     float8 src = (float8)(scale) * (convert_float8(o) + 0.5f) - 0.5f;
     src = select(src, (float8)(0.0f), src < 0.0f);
     int8 i = min(convert_int8(floor(src)), (int8)(in - 1));
     float8 lambda = fmin(fmax(src - convert_float8(i), (float8)(0.0f)), (float8)(1.0f));
-    *i0 = i; *i1 = i - (i < (int8)(in - 1)); *l1 = lambda; *l0 = 1.0f - lambda;
+    // select(), not i - (i < in - 1) (a true vector compare is -1): the same lanes, and Oclgrind
+    // mis-evaluates the subtraction of the compare (make gpu-lint).
+    *i0 = i; *i1 = select(i, i + 1, i < (int8)(in - 1)); *l1 = lambda; *l0 = 1.0f - lambda;
 }
 
 #define RS_GATHER8(r, i) ((float8)((r)[(i).s0], (r)[(i).s1], (r)[(i).s2], (r)[(i).s3], \
@@ -1475,7 +1533,7 @@ __kernel void upsample_trilinear3d(__global const float* src, __global float* ds
 #define GS_NEAREST 1
 
 // Source pixel coordinate of a 2-D grid value (PyTorch GridSamplerKernel.cpp: (g + 1)·s − ½).
-inline float gs_loc2d(float g, int size, int padding, int align) {
+static inline float gs_loc2d(float g, int size, int padding, int align) {
 #pragma OPENCL FP_CONTRACT OFF
     float x = align ? (g + 1.0f) * ((float)(size - 1) * 0.5f) : (g + 1.0f) * ((float)size * 0.5f) - 0.5f;
     if (padding == GS_BORDER) x = isnan(x) ? 0.0f : fmin((float)(size - 1), fmax(0.0f, x));
@@ -1483,7 +1541,7 @@ inline float gs_loc2d(float g, int size, int padding, int align) {
 }
 
 // Source voxel coordinate of a 3-D grid value (PyTorch GridSampler.cpp: ((g + 1)·n − 1) / 2).
-inline float gs_loc3d(float g, int size, int padding, int align) {
+static inline float gs_loc3d(float g, int size, int padding, int align) {
 #pragma OPENCL FP_CONTRACT OFF
     float x = align ? ((g + 1.0f) * 0.5f) * (float)(size - 1) : ((g + 1.0f) * (float)size - 1.0f) * 0.5f;
     if (padding == GS_BORDER) x = isnan(x) ? (float)(size - 1) : fmin((float)(size - 1), fmax(x, 0.0f));
@@ -1491,15 +1549,15 @@ inline float gs_loc3d(float g, int size, int padding, int align) {
 }
 
 // ⌊x⌋ clamped to [-2, size + 1] (outside that every tap is out of range anyway; NaN gives -2).
-inline int gs_cell(float x, int size) { return convert_int(clamp(floor(x), -2.0f, (float)size + 1.0f)); }
-inline int gs_in(int v, int size) { return v >= 0 && v < size; }
+static inline int gs_cell(float x, int size) { return convert_int(clamp(floor(x), -2.0f, (float)size + 1.0f)); }
+static inline int gs_in(int v, int size) { return v >= 0 && v < size; }
 // Round half to even, clamped like gs_cell.
-inline int gs_round(float x, int size) { return convert_int(clamp(rint(x), -2.0f, (float)size + 1.0f)); }
+static inline int gs_round(float x, int size) { return convert_int(clamp(rint(x), -2.0f, (float)size + 1.0f)); }
 
 // The taps of one 3-D point at grid value (gx, gy, gz): voxel offsets (`outside` when out of range)
 // and weights, lanes in PyTorch's order tnw, tne, tsw, tse, bnw, bne, bsw, bse. Nearest mode:
 // lane 0 only (weight 1); the other lanes are `outside` with weight 0.
-inline void gs_taps3d(float gx, float gy, float gz, int Di, int Hi, int Wi, int padding, int align, int mode,
+static inline void gs_taps3d(float gx, float gy, float gz, int Di, int Hi, int Wi, int padding, int align, int mode,
                       int outside, int8* offsets, float8* weights) {
 #pragma OPENCL FP_CONTRACT OFF
     float ix = gs_loc3d(gx, Wi, padding, align), iy = gs_loc3d(gy, Hi, padding, align), iz = gs_loc3d(gz, Di, padding, align);
@@ -1659,7 +1717,7 @@ __kernel void grid_sample_2d(__global const float* src, __global const float* gr
 }
 
 // torch.linspace(-1, 1, steps)[i] in float32 as PyTorch's CPU kernel forms it (-1 for one step).
-inline float gs_linspace(int i, int steps) {
+static inline float gs_linspace(int i, int steps) {
 #pragma OPENCL FP_CONTRACT OFF
     if (steps == 1) return -1.0f;
     float step = 2.0f / (float)(steps - 1);
@@ -1667,7 +1725,7 @@ inline float gs_linspace(int i, int steps) {
 }
 
 // affine_grid's base coordinate: 0 for one step; scaled by (n-1)/n without align_corners.
-inline float gs_affine_base(int i, int steps, int align) {
+static inline float gs_affine_base(int i, int steps, int align) {
 #pragma OPENCL FP_CONTRACT OFF
     if (steps <= 1) return 0.0f;
     float v = gs_linspace(i, steps);
@@ -1760,7 +1818,7 @@ __kernel void concat_copy(__global const float* src, __global float* dst, int n,
 // The value at pixel (x, y) of a pattern of C x C cells tiled with a period of P pixels:
 // bilinear between the four nearest cell centres, wrapping round the tile. Cell i's centre is
 // at tile coordinate (i + 0.5) * P / C. The CPU path computes the same expression in the same order.
-inline float tiled_cell_value(__global const float* cells, int C, int P, int x, int y) {
+static inline float tiled_cell_value(__global const float* cells, int C, int P, int x, int y) {
     float scale = (float)C / (float)P;
     float u = ((float)(x % P) + 0.5f) * scale - 0.5f;
     float v = ((float)(y % P) + 0.5f) * scale - 0.5f;
@@ -1794,7 +1852,7 @@ __kernel void luma_pattern_add(__global const float* x, __global float* y, __glo
 // row-major order, taps outside the H × W plane adding zero (read at a clamped address and
 // selected away, no branch, so PoCL vectorises across x). Shared by depthwise_conv2d and
 // grouped_conv2d (one call per input channel of the group, the running sum carried through).
-inline float window_accumulate(float sum, __global const float* plane, __global const float* f, int H, int W,
+static inline float window_accumulate(float sum, __global const float* plane, __global const float* f, int H, int W,
                                int oy, int ox, int kh, int kw, int sh, int sw, int ph, int pw) {
     for (int ky = 0; ky < kh; ky++) {
         int iy = oy * sh - ph + ky;
@@ -1887,7 +1945,7 @@ __kernel void layer_norm_channels(__global const float* x, __global const float*
 // GRN step 1: g[row] = sqrt(sum of x^2 over the row's S values), one work-group of GRN_LANES
 // work-items per row (lane-strided partial sums, then a tree in local memory). global [64, rows].
 #define GRN_LANES 64
-__kernel void grn_norms(__global const float* x, __global float* g, int S) {
+__kernel __attribute__((reqd_work_group_size(GRN_LANES, 1, 1))) void grn_norms(__global const float* x, __global float* g, int S) {
     __local float part[GRN_LANES];
     int lane = get_local_id(0), row = get_group_id(1);
     __global const float* p = x + (size_t)row * S;
@@ -1974,7 +2032,7 @@ __kernel void norm_modulate_apply(__global const float* x, __global const float*
 }
 
 // LivePortrait's identity grid coordinate along an axis of `steps` points: 2 * (i / (n - 1)) - 1.
-inline float kp_coordinate(int i, int steps) {
+static inline float kp_coordinate(int i, int steps) {
 #pragma OPENCL FP_CONTRACT OFF
     return 2.0f * ((float)i / (float)(steps - 1)) - 1.0f;
 }
@@ -1996,7 +2054,7 @@ __kernel void sparse_motion(__global const float* source, __global const float* 
 }
 
 // exp(-0.5 * |g - kp|^2 / variance), squares summed x, y, z as PyTorch does.
-inline float kp_gaussian(float3 g, float3 kp, float variance) {
+static inline float kp_gaussian(float3 g, float3 kp, float variance) {
 #pragma OPENCL FP_CONTRACT OFF
     float3 d = g - kp;
     float squares = d.x * d.x + d.y * d.y + d.z * d.z;

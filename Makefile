@@ -11,7 +11,7 @@ BIN         = .build/$(CONFIG)/portrait
 # PoCL's kernel cache at a stable path, so later runs on the same machine start warm.
 export POCL_CACHE_DIR ?= $(HOME)/.cache/pocl-portraitcl
 
-.PHONY: all deps build test demo bench fixtures clean
+.PHONY: all deps build test demo bench fixtures clean gpu-lint gpu-bundle gpu-glibc-check
 
 all: build
 
@@ -36,3 +36,16 @@ fixtures:
 
 clean:
 	rm -rf .build
+
+# Every kernel under Oclgrind (--check-api --data-races, 256-item groups, 16 KiB local memory),
+# CPU and GPU variant tables, small cases (scripts/gpu-lint.sh; `make test` runs its --quick subset).
+gpu-lint: build
+	bash scripts/gpu-lint.sh $(BIN)
+
+# The self-contained GPU bundle with the GPU check (glibc 2.31 sysroot, static Swift and libstdc++).
+gpu-bundle: deps
+	bash scripts/gpu-check.sh gpu-bundle
+
+# The glibc check of a built bundle: nothing in it needs glibc > 2.31 or an outside libstdc++.
+gpu-glibc-check:
+	bash scripts/gpu-glibc-check.sh gpu-bundle 2.31

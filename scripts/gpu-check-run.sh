@@ -2,16 +2,20 @@
 # The GPU check, run inside a bundle made by scripts/gpu-check.sh (copied there as check.sh):
 # devices, compare --ops (every kernel variant), tune (when this build has it), profile --ops, the
 # convolutions again with the other algorithm (conv.algorithm=direct: on GPUs the default is the
-# implicit GEMM) and the full-model profiles (MegaPortraits, then LivePortrait at the released sizes)
-# on one OpenCL device, each step under its own time limit (470 s in all, so the whole check ends
-# within 8 minutes), results as JSON plus summary.md in OUT_DIR (at most 8 files, no subfolders:
-# the two model profiles are joined into profile-models.json once summary.md is written).
-# Usage: check.sh [OUT_DIR]     (default gpu-check-HOST-DATE)
+# implicit GEMM), the PyTorch anchor (torch/anchor.py: our PyTorch references of both networks on
+# CUDA, fp32 eager and fp16, per avatar and per frame, on seeded weights it writes as our files)
+# and the full-model profiles (MegaPortraits, then LivePortrait at the released sizes) on one
+# OpenCL device on those same weights, each step under its own time limit (485 s in all, about 8
+# minutes), results as JSON plus summary.md in OUT_DIR (at most 8 files, no subfolders: the model
+# profiles and the anchor are joined into profile-models.json once summary.md is written).
+# Usage: check.sh [OUT_DIR]     (default gpu-check-HOST-DATE; relative to the current folder)
 # Env:   GPU_CHECK_DEVICE (default opencl: the fastest GPU, else the first OpenCL device),
 #        GPU_CHECK_CONFIG (default megaportraits-512), GPU_CHECK_FRAMES (default 3),
 #        GPU_CHECK_ALT_CONV (default direct: the conv.algorithm of the extra convolution profile),
-#        GPU_CHECK_LP_CONFIG (default liveportrait),
-#        GPU_CHECK_LIMITS="devices compare tune ops conv model lp" seconds (default "20 90 60 110 50 90 50").
+#        GPU_CHECK_LP_CONFIG (default liveportrait), GPU_CHECK_TORCH_DEVICE (default auto: CUDA,
+#        else the CPU as a smoke test), GPU_CHECK_PYTHON (default python3),
+#        GPU_CHECK_LIMITS="devices compare tune ops conv torch model lp" seconds
+#        (default "20 75 45 80 50 75 90 50").
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:-gpu-check-$(hostname)-$(date +%Y%m%d-%H%M%S)}
@@ -21,8 +25,13 @@ device=${GPU_CHECK_DEVICE:-opencl}
 config=${GPU_CHECK_CONFIG:-megaportraits-512}
 frames=${GPU_CHECK_FRAMES:-3}
 lp_config=${GPU_CHECK_LP_CONFIG:-liveportrait}
-read -r t_devices t_compare t_tune t_ops t_conv t_model t_lp <<< "${GPU_CHECK_LIMITS:-20 90 60 110 50 90 50}"
+read -r t_devices t_compare t_tune t_ops t_conv t_torch t_model t_lp <<< "${GPU_CHECK_LIMITS:-20 75 45 80 50 75 90 50}"
 alt_conv=${GPU_CHECK_ALT_CONV:-direct}
+python=${GPU_CHECK_PYTHON:-python3}
+# The anchor's weight files: large, so outside OUT_DIR (at most 8 files come back), under the
+# user's cache (or the bundle when there is no home).
+weights_dir=${XDG_CACHE_HOME:-${HOME:+$HOME/.cache}}
+weights_dir=${weights_dir:-$here/.cache}/portraitcl-bundle/anchor-weights
 portrait=("$here/run.sh")
 log="$out/log.txt"
 : > "$log"
@@ -58,8 +67,23 @@ fi
 step ops "$t_ops" profile-ops.json -- profile --ops --repeat 3 --json --device "$device"
 PORTRAIT_VARIANTS="conv.algorithm=$alt_conv${PORTRAIT_VARIANTS:+,$PORTRAIT_VARIANTS}" \
   step conv "$t_conv" profile-conv-alt.json -- profile --ops --only conv2d,conv3d --repeat 1 --json --device "$device"
-step model "$t_model" profile-model.json -- profile --random-weights 1 --config "$config" --frames "$frames" --json --device "$device"
-step lp "$t_lp" profile-lp.json -- profile --model liveportrait --random-weights 1 --config "$lp_config" --frames "$frames" --json --device "$device"
+# The PyTorch anchor: same configs, seeded weights written for the two profiles below.
+echo "== torch: $python torch/anchor.py (limit ${t_torch}s)" | tee -a "$log"
+torch_start=$SECONDS
+rm -rf "$weights_dir"; mkdir -p "$weights_dir"
+timeout --kill-after=5 "$t_torch" "$python" "$here/torch/anchor.py" --json "$out/torch.json" --weights-dir "$weights_dir" \
+  --device "${GPU_CHECK_TORCH_DEVICE:-auto}" --mp-config "$config" --lp-config "$lp_config" --frames "$frames" >> "$log" 2>&1
+rc=$?
+printf 'torch\t%s\t%s\t%s\t%s\n' "$rc" "$((SECONDS - torch_start))" "$t_torch" \
+  "$([[ $rc == 0 ]] && echo ok || echo "exit $rc (see log.txt)")" >> "$steps"
+mp_weights=(--random-weights 1); lp_weights=(--random-weights 1)
+export GPU_CHECK_WEIGHTS_NOTE="seeded random weights of our own generator (the anchor's were not available)"
+if [[ -f $weights_dir/megaportraits.safetensors && -f $weights_dir/liveportrait.safetensors ]]; then
+  mp_weights=(--weights "$weights_dir/megaportraits.safetensors"); lp_weights=(--weights "$weights_dir/liveportrait.safetensors")
+  export GPU_CHECK_WEIGHTS_NOTE="the PyTorch anchor's seeded weights"
+fi
+step model "$t_model" profile-model.json -- profile "${mp_weights[@]}" --config "$config" --frames "$frames" --json --device "$device"
+step lp "$t_lp" profile-lp.json -- profile --model liveportrait "${lp_weights[@]}" --config "$lp_config" --frames "$frames" --json --device "$device"
 echo "== total $((SECONDS - total_start))s" | tee -a "$log"
 
 if command -v python3 > /dev/null 2>&1; then
@@ -69,15 +93,16 @@ else
     echo '```'; cat "$steps"; echo '```'; } > "$out/summary.md"
 fi
 rm -f "$steps"   # its table is in summary.md (and the steps in log.txt): 8 files at most come back from a device run
-if command -v python3 > /dev/null 2>&1; then   # one file for both model profiles (the raw JSON, as written)
-  python3 - "$out" <<'PY' && rm -f "$out/profile-model.json" "$out/profile-lp.json"
+if command -v python3 > /dev/null 2>&1; then   # one file for both model profiles and the anchor (the raw JSON, as written)
+  python3 - "$out" <<'PY' && rm -f "$out/profile-model.json" "$out/profile-lp.json" "$out/torch.json"
 import json, os, sys
 def read(name):
     try:
         with open(os.path.join(sys.argv[1], name)) as f: return json.load(f)
     except (OSError, ValueError) as e: return {"_missing": f"{name}: {e.__class__.__name__}"}
 with open(os.path.join(sys.argv[1], "profile-models.json"), "w") as f:
-    json.dump({"megaportraits": read("profile-model.json"), "liveportrait": read("profile-lp.json")}, f, indent=1)
+    json.dump({"megaportraits": read("profile-model.json"), "liveportrait": read("profile-lp.json"),
+               "pytorch": read("torch.json")}, f, indent=1)
 PY
 fi
 echo "results in $out:"; ls -1 "$out"

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Markdown summary of a GPU check folder (scripts/gpu-check-run.sh): steps, device and its kernel
-variants, compare --ops verdict and failures, profile --ops and the two full-model profiles.
+variants, compare --ops verdict and failures, profile --ops, ours vs PyTorch on the same machine
+(torch.json from gpu-torch-anchor.py) and the two full-model profiles.
 Usage: gpu-report.py DIR > DIR/summary.md   (standard library only; a missing or partial JSON
 file, e.g. from a step stopped at its time limit, is reported as such)."""
 import json
@@ -77,9 +78,42 @@ def main(folder):
                                for c in ops["cases"]])]
         out.append("")
 
-    for name, title in [("profile-model.json", "Full-model profile"), ("profile-lp.json", "LivePortrait profile (released sizes)")]:
-        out += model_section(load(folder, name), title)
+    models = {"megaportraits": load(folder, "profile-model.json"), "liveportrait": load(folder, "profile-lp.json")}
+    out += anchor_section(load(folder, "torch.json"), models)
+    for key, title in [("megaportraits", "Full-model profile"), ("liveportrait", "LivePortrait profile (released sizes)")]:
+        out += model_section(models[key], title)
     print("\n".join(out))
+
+
+def anchor_section(torch_report, models):
+    """Ours against our PyTorch references on the same machine (gpu-torch-anchor.py): per avatar
+    and per frame, fp32 eager and fp16, with the ratio PyTorch time / ours (> 1: ours is faster)."""
+    out = ["## Ours vs PyTorch on this machine (same configs, same seeded weights)", ""]
+    if "_missing" in torch_report:
+        return out + [f"no PyTorch result: {torch_report['_missing']}", ""]
+    out.append(f"PyTorch {torch_report.get('torch')} on {torch_report.get('device')} ({torch_report.get('note')}): "
+               "best of one timed pass after a warm-up. Ours (`portrait profile`): per avatar = kernel time of the avatar "
+               "pass (its wall time, in brackets, includes building the kernels on first use), per frame = mean wall "
+               "time per frame after one warm-up frame.")
+    rows = []
+    for key, label in [("megaportraits", "MegaPortraits"), ("liveportrait", "LivePortrait")]:
+        ours = models.get(key, {})
+        if "_missing" not in ours:
+            rows.append([label, f"PortraitCL {ours.get('device', '?')}", f"{ours['avatar_kernel_s'] * 1e3:.1f} ({ours['avatar_wall_s'] * 1e3:.0f})",
+                         f"{ours['frame_wall_ms']:.2f}", "1.00", "1.00"])
+        for r in torch_report.get("results", []):
+            if r.get("model") != key:
+                continue
+            name = f"PyTorch {r.get('device')} {r.get('dtype')}" + (" eager" if r.get("dtype") == "fp32" else "")
+            if "error" in r:
+                rows.append([label, name, "-", "-", "-", r["error"][:80]])
+                continue
+            ratio = lambda theirs, mine: f"{theirs / mine:.2f}" if mine else "-"   # noqa: E731
+            rows.append([label, name, f"{r['avatar_ms']:.1f}", f"{r['frame_ms']:.2f}",
+                         ratio(r["avatar_ms"], ours.get("avatar_kernel_s", 0) * 1e3) if "_missing" not in ours else "-",
+                         ratio(r["frame_ms"], ours.get("frame_wall_ms", 0)) if "_missing" not in ours else "-"])
+    out += ["", table(["model", "engine", "per avatar ms", "per frame ms", "avatar: time / ours", "frame: time / ours"], rows), ""]
+    return out
 
 
 def model_section(model, title):
@@ -89,7 +123,7 @@ def model_section(model, title):
         out.append(f"no result: {model['_missing']}")
     else:
         frames = model["frames"]
-        out.append(f"{model['config']} on {model['device']}, random weights: per avatar {model['avatar_kernel_s']:.2f} s kernel time "
+        out.append(f"{model['config']} on {model['device']}, {os.environ.get('GPU_CHECK_WEIGHTS_NOTE', 'random weights')}: per avatar {model['avatar_kernel_s']:.2f} s kernel time "
                    f"({model['avatar_gflop'] / max(model['avatar_kernel_s'], 1e-9):.0f} GFLOP/s), {model['avatar_wall_s']:.2f} s wall; "
                    f"per frame {model['frame_wall_ms']:.1f} ms wall ({model['fps']:.2f} fps, {model['frame_gflop']:.1f} GFLOP), "
                    f"mean of {frames} after one warm-up.")

@@ -9,6 +9,7 @@ packages=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libopenblas-dev
   pkg-config
+  oclgrind    # the OpenCL device simulator of make gpu-lint (and its subset in make test)
 )
 
 missing=()

@@ -24,14 +24,18 @@ struct AvatarCommand: ParsableCommand {
     @OptionGroup var model: ModelOptions
     @OptionGroup var deviceOptions: DeviceOptions
 
+    func validate() throws {
+        try framing.check(roles: [.source], command: "avatar")
+    }
+
     func run() throws {
         try reportingErrors {
             Interrupt.install()
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
-            let locator = framing.crop == .auto ? try FaceLocator(engine: engine, family: model.family) : nil
-            let picture = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
+            let locator = framing.needsDetector(hasSource: true, hasDriver: false) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let picture = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)
             let built = try AvatarBuildProgress.build(network, image: FrameConversion.tensor(picture.framed), mask: mask, keepingOutputs: false)

@@ -56,7 +56,9 @@ extension CompareCommand {
     func runModelComparison() throws {
         let o = modelComparison
         let rows: [StageAgreement] = try reportingErrors {
-            let engineA = try Engine.make(try DeviceChoice(parsing: o.a)) { printError("portrait: \($0)") }
+            // The CPU as reference is the direct one (no Winograd: Engine.cpuReference), like compare --ops.
+            let choiceA = try DeviceChoice(parsing: o.a)
+            let engineA = choiceA == .cpu ? Engine.cpuReference() : try Engine.make(choiceA) { printError("portrait: \($0)") }
             let engineB = try Engine.make(try DeviceChoice(parsing: o.b)) { printError("portrait: \($0)") }
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
@@ -130,9 +132,9 @@ extension CompareCommand {
     private func comparisonInputs(_ o: ModelComparisonOptions, size: Int, acceptsMask: Bool, filter: ResizeFilter) throws -> (Tensor, Tensor?, [Tensor]) {
         #if canImport(Media)
         // Both backends get the same inputs: faces are found once, on the CPU fallback.
-        let locator = o.framing.crop == .auto && (o.source != nil || o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family) : nil
+        let locator = o.framing.needsDetector(hasSource: o.source != nil, hasDriver: o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family) : nil
         let picture = try o.source.map {
-            try SourcePicture(path: $0, size: size, choice: o.framing.crop, face: o.framing.face, locator: locator, filter: filter)
+            try SourcePicture(path: $0, size: size, framing: o.framing.source, locator: locator, filter: filter)
         }
         let source = picture.map { FrameConversion.tensor($0.framed) }
         if source == nil && (o.input.sourceMask != nil || o.input.faceParsing != nil) {

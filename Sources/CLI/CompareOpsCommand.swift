@@ -10,7 +10,7 @@ struct CompareCommand: ParsableCommand {
         abstract: "Run the same work on two backends and compare (exit 1 on any failure).",
         discussion: "With --ops: every op of the catalog, odd shapes and scaled MegaPortraits shapes, CPU vs --device.")
 
-    @Flag(help: "Compare every op of the catalog (CPU reference vs --device).")
+    @Flag(help: "Compare every op of the catalog (CPU reference, direct convolutions, vs --device).")
     var ops = false
 
     @Option(help: "Only these ops (comma-separated names).")
@@ -36,8 +36,8 @@ struct CompareCommand: ParsableCommand {
                 if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K  \(label)".utf8)) }
             }
             return allVariants
-                ? try OpSuite.compareVariants(selected, reference: .cpu(), candidate: candidate, progress: progress)
-                : try OpSuite.compare(selected, reference: .cpu(), candidate: candidate, progress: progress)
+                ? try OpSuite.compareVariants(selected, reference: .cpuReference(), candidate: candidate, progress: progress)
+                : try OpSuite.compare(selected, reference: .cpuReference(), candidate: candidate, progress: progress)
         }
         if stderrIsTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         let failures = rows.filter { !$0.comparison.passed }

@@ -8,7 +8,7 @@ enum CropChoice: Equatable, ExpressibleByArgument {
     case auto
     /// The largest centred square, no detection.
     case none
-    /// This square, in pixels, for the source and every driver frame.
+    /// This square, in pixels; it may reach beyond the picture (padded black there).
     case fixed(SquareCrop)
 
     /// Parses `auto`, `none` or `x,y,size`.
@@ -25,33 +25,113 @@ enum CropChoice: Equatable, ExpressibleByArgument {
     static var defaultCompletionKind: CompletionKind { .list(["auto", "none"]) }
 }
 
-/// `--crop`, `--face`, `--crop-smoothing`: which face the model sees and how it is framed.
-struct CropOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("auto: find the face (YuNet) and frame it as the official EMOPortraits inference (default); none: the largest centred square; or x,y,size in pixels, for the source and every driver frame.",
-                               valueName: "auto|none|x,y,size"))
-    var crop: CropChoice = .auto
+/// The pictures a command frames: the source, the driver, or both.
+enum FramedRole: String, Sendable {
+    case source
+    case driver
+}
 
-    @Option(help: "With --crop auto, which face when there are several: 0 is the largest (the source's faces are listed by `portrait faces`); a driving video follows that face of its first frame.")
-    var face = 0
+/// How one role's pictures are framed: the crop choice and, for `.auto`, which face.
+struct RoleFraming: Equatable {
+    /// Auto, centred or a given square.
+    var choice: CropChoice
+    /// With `.auto`, which face (0 = the largest).
+    var face: Int
+    /// The option that chose `face`, for messages (`--source-face`, `--face`, or the default).
+    var faceOption: String
+}
+
+/// `--crop`, `--face` (both pictures), `--source-crop`/`--driver-crop`, `--source-face`/`--driver-face`
+/// (one of them; the specific option wins over the shared one), `--crop-smoothing`: which face the
+/// model sees in each picture and how it is framed.
+struct CropOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("For the source and the driver: auto finds the face (YuNet) and frames it as the official inference (default); none takes the largest centred square; x,y,size is a square in pixels, which may reach beyond the picture (black there). --source-crop/--driver-crop override it for one of them.",
+                               valueName: "auto|none|x,y,size"))
+    var crop: CropChoice?
+
+    @Option(name: .customLong("source-crop"), help: ArgumentHelp("The source's framing (auto, none or x,y,size); overrides --crop for the source.", valueName: "auto|none|x,y,size"))
+    var sourceCrop: CropChoice?
+
+    @Option(name: .customLong("driver-crop"), help: ArgumentHelp("The driver's framing (auto, none or x,y,size, the same square on every frame); overrides --crop for the driver.", valueName: "auto|none|x,y,size"))
+    var driverCrop: CropChoice?
+
+    @Option(help: "With auto framing, which face when there are several, in the source and the driver: 0 is the largest (`portrait faces` lists them); a driving video follows that face of its first frame. --source-face/--driver-face override it for one of them.")
+    var face: Int?
+
+    @Option(name: .customLong("source-face"), help: "Which face of the source (0 is the largest); overrides --face for the source, e.g. the second person of a group photo with a one-person driver.")
+    var sourceFace: Int?
+
+    @Option(name: .customLong("driver-face"), help: "Which face of the driver's first frame to follow (0 is the largest); overrides --face for the driver.")
+    var driverFace: Int?
 
     @Option(name: .customLong("crop-smoothing"),
-            help: "With --crop auto on a driving video, average each frame's crop with this many frames on each side (default: a fifth of a second of frames; 0 crops every frame on its own).")
+            help: "With auto framing on a driving video, average each frame's crop with this many frames on each side (default: a fifth of a second of frames; 0 crops every frame on its own).")
     var cropSmoothing: Int?
 
     func validate() throws {
-        guard face >= 0 else { throw ValidationError("--face must be 0 (the largest) or more, got \(face)") }
+        for (name, value) in [("--face", face), ("--source-face", sourceFace), ("--driver-face", driverFace)] {
+            if let value, value < 0 { throw ValidationError("\(name) must be 0 (the largest) or more, got \(value)") }
+        }
         if let cropSmoothing, cropSmoothing < 0 { throw ValidationError("--crop-smoothing must not be negative") }
+        if sourceFace != nil, source.choice != .auto {
+            throw ValidationError("--source-face picks a face found by auto framing, but the source is framed by --\(sourceCrop == nil ? "" : "source-")crop \(Self.name(source.choice)); drop one of them")
+        }
+        if driverFace != nil, driver.choice != .auto {
+            throw ValidationError("--driver-face picks a face found by auto framing, but the driver is framed by --\(driverCrop == nil ? "" : "driver-")crop \(Self.name(driver.choice)); drop one of them")
+        }
+        if face != nil, !(source.choice == .auto && sourceFace == nil), !(driver.choice == .auto && driverFace == nil) {
+            throw ValidationError("--face applies to auto framing, but neither picture uses it with --face (see --crop, --source-crop, --driver-crop, --source-face, --driver-face)")
+        }
     }
 
-    /// The explicit square of `--crop x,y,size`, else nil.
-    var fixedBox: SquareCrop? {
-        if case .fixed(let box) = crop { return box }
-        return nil
+    /// Refuses the options for a role the command does not frame (e.g. `--driver-crop` on
+    /// `portrait avatar`), so that no option is silently ignored.
+    func check(roles: Set<FramedRole>, command: String) throws {
+        var unused: [String] = []
+        if !roles.contains(.source) {
+            if sourceCrop != nil { unused.append("--source-crop") }
+            if sourceFace != nil { unused.append("--source-face") }
+        }
+        if !roles.contains(.driver) {
+            if driverCrop != nil { unused.append("--driver-crop") }
+            if driverFace != nil { unused.append("--driver-face") }
+            if cropSmoothing != nil { unused.append("--crop-smoothing") }
+        }
+        guard unused.isEmpty else {
+            let only = roles.count == 1 ? roles.first?.rawValue ?? "" : "both pictures"
+            throw ValidationError("`portrait \(command)` frames only the \(only): \(unused.joined(separator: ", ")) would change nothing; use --crop/--face or leave \(unused.count == 1 ? "it" : "them") out")
+        }
+    }
+
+    /// The source's framing: `--source-crop`/`--source-face`, else `--crop`/`--face`, else auto, face 0.
+    var source: RoleFraming {
+        RoleFraming(choice: sourceCrop ?? crop ?? .auto, face: sourceFace ?? face ?? 0,
+                    faceOption: sourceFace != nil ? "--source-face" : face != nil ? "--face" : "the default face")
+    }
+
+    /// The driver's framing: `--driver-crop`/`--driver-face`, else `--crop`/`--face`, else auto, face 0.
+    var driver: RoleFraming {
+        RoleFraming(choice: driverCrop ?? crop ?? .auto, face: driverFace ?? face ?? 0,
+                    faceOption: driverFace != nil ? "--driver-face" : face != nil ? "--face" : "the default face")
+    }
+
+    /// Whether the face detector is needed: a source (`hasSource`) or driver (`hasDriver`) framed `auto`.
+    func needsDetector(hasSource: Bool, hasDriver: Bool) -> Bool {
+        (hasSource && source.choice == .auto) || (hasDriver && driver.choice == .auto)
     }
 
     /// The smoothing radius in frames for a clip at `frameRate` frames per second.
     func smoothingRadius(frameRate: Double) -> Int {
         cropSmoothing ?? max(1, Int((frameRate / 5).rounded()))
+    }
+
+    /// `auto`, `none` or `x,y,size`, as the option is written.
+    static func name(_ choice: CropChoice) -> String {
+        switch choice {
+        case .auto: return "auto"
+        case .none: return "none"
+        case .fixed(let box): return box.description
+        }
     }
 }
 #endif

@@ -5,21 +5,23 @@ import LivePortrait
 import Media
 import Runtime
 
-/// How driver frames are framed: the centred square, one given square, or `--crop auto`'s face
-/// track (one crop per frame, see `FaceLocator.track`).
+/// How driver frames are framed: the centred square, one given square, or auto framing's face
+/// track (one crop per frame, see `FaceLocator.track`), as `--driver-crop`/`--crop` say.
 enum DriverFraming {
     case centered
     case fixed(SquareCrop)
-    case auto(FaceLocator, CropOptions, frames: Int?)
+    /// Auto framing of `role`'s pictures (the driver's, or a source video's).
+    case auto(FaceLocator, CropOptions, frames: Int?, role: FramedRole)
     /// A plan's face track: one crop per frame.
     case planned([SquareCrop])
 
-    /// `options` as a driver framing; `locator` is needed for `--crop auto` (nil: centred).
-    init(_ options: CropOptions, locator: FaceLocator?, frames: Int?) {
-        switch options.crop {
+    /// `options`' framing of `role` (the driver by default; a source video takes `.source`);
+    /// `locator` is needed for auto framing (nil: centred).
+    init(_ options: CropOptions, role: FramedRole = .driver, locator: FaceLocator?, frames: Int?) {
+        switch (role == .source ? options.source : options.driver).choice {
         case .none: self = .centered
         case .fixed(let box): self = .fixed(box)
-        case .auto: self = locator.map { .auto($0, options, frames: frames) } ?? .centered
+        case .auto: self = locator.map { .auto($0, options, frames: frames, role: role) } ?? .centered
         }
     }
 }
@@ -77,7 +79,8 @@ enum DriverSource {
             switch framing {
             case .centered: crop = nil
             case .fixed(let box): crop = box
-            case .auto(let locator, let options, _): crop = try locator.crop(image, path: path, face: options.face)
+            case .auto(let locator, let options, _, let role):
+                crop = try locator.crop(image, path: path, framing: role == .source ? options.source : options.driver)
             case .planned(let crops): crop = crops.first
             }
             return .still(try FrameConversion.frame(image, path: path, role: "driver", size: size, crop: crop, filter: filter))
@@ -87,8 +90,8 @@ enum DriverSource {
         case .centered: return .video(reader, crops: .same(nil), filter: filter)
         case .fixed(let box): return .video(reader, crops: .same(box), filter: filter)
         case .planned(let crops): return .video(reader, crops: .track(crops), filter: filter)
-        case .auto(let locator, let options, let frames):
-            let crops = try locator.track(video: path, frames: frames, options: options)
+        case .auto(let locator, let options, let frames, let role):
+            let crops = try locator.track(video: path, frames: frames, options: options, role: role)
             return .video(reader, crops: .track(crops), filter: filter)
         }
     }

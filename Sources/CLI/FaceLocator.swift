@@ -27,8 +27,9 @@ final class FaceLocator {
         framing = family == .liveportrait ? FaceFrame.livePortrait : FaceFrame.emoPortraits
     }
 
-    /// The faces in `image`, largest first, in its pixels.
-    func faces(in image: RGBImage) throws -> [DetectedFace] {
+    /// The faces in `image` scoring at least `options.scoreThreshold`, largest first, in its
+    /// pixels. `portrait faces` lists what this finds, so its numbers are those `--face` takes.
+    func faces(in image: RGBImage, options: FaceDetectionOptions = FaceDetectionOptions()) throws -> [DetectedFace] {
         let start = Date()
         defer { seconds += Date().timeIntervalSince(start); searches += 1 }
         let long = max(image.width, image.height)
@@ -36,39 +37,42 @@ final class FaceLocator {
             let factor = Double(Self.detectionSide) / Double(long)
             let small = try image.resized(width: max(1, Int((Double(image.width) * factor).rounded())),
                                           height: max(1, Int((Double(image.height) * factor).rounded())))
-            let found = try detector.detect(FrameConversion.tensor(small))
+            let found = try detector.detect(FrameConversion.tensor(small), options: options)
             if !found.isEmpty { return found.map { $0.scaled(by: Float(image.width) / Float(small.width)) } }
         }
-        return try detector.detect(FrameConversion.tensor(image))
+        return try detector.detect(FrameConversion.tensor(image), options: options)
     }
 
-    /// The official framing of face `index` (0 = the largest) of `image`, cut to whole pixels
-    /// inside it; throws `FaceError.noFace` naming `path` when there is no such face.
-    func crop(_ image: RGBImage, path: String, face index: Int) throws -> SquareCrop {
+    /// The official framing of face `framing.face` (0 = the largest) of `image`, in whole pixels; it
+    /// may reach beyond the picture (see `SquareCrop.around`). Throws `FaceError.noFace` naming
+    /// `path` when there is no such face.
+    func crop(_ image: RGBImage, path: String, framing role: RoleFraming) throws -> SquareCrop {
         let found = try faces(in: image)
+        let index = role.face
         guard index < found.count else {
             throw FaceError.noFace(found.isEmpty ? "\(path): no face found"
-                                                 : "\(path): --face \(index) asked for, but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest)")
+                                                 : "\(path): face \(index) asked for (\(role.faceOption)), but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest; --source-face/--driver-face choose apart)")
         }
-        return try Self.fitted(framing(found[index]), width: image.width, height: image.height, path: path)
+        return try Self.square(framing(found[index]), width: image.width, height: image.height, path: path)
     }
 
-    /// `frame` cut to whole pixels inside a `width × height` picture (see `SquareCrop.fitting`).
-    static func fitted(_ frame: FaceFrame, width: Int, height: Int, path: String) throws -> SquareCrop {
-        guard let crop = SquareCrop.fitting(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: width, height: height) else {
-            throw FaceError.noFace("\(path): the face lies at the picture's edge, too little of its crop is inside")
+    /// `frame` in whole pixels (see `SquareCrop.around`): its full size, even where it reaches
+    /// beyond the `width × height` picture.
+    static func square(_ frame: FaceFrame, width: Int, height: Int, path: String) throws -> SquareCrop {
+        guard let crop = SquareCrop.around(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: width, height: height) else {
+            throw FaceError.noFace("\(path): the face's crop (centre \(frame.centerX), \(frame.centerY), side \(frame.side)) misses the \(width)×\(height) picture")
         }
         return crop
     }
 
-    /// Follows face `options.face` through the first `frames` frames of the video at `path` (all
+    /// Follows `role`'s face (`options.driver.face` by default, `options.source.face` for a source video) through the first `frames` frames of the video at `path` (all
     /// of them when nil) plus the smoothing radius more, smoothing the crop over that many frames
     /// each side (see `FaceTrack`); returns one crop per scanned frame, and says on stderr how many
     /// frames had no face.
-    func track(video path: String, frames: Int?, options: CropOptions) throws -> [SquareCrop] {
+    func track(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver) throws -> [SquareCrop] {
         let reader = try VideoReader(path: path)
         let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
-        let index = options.face
+        let role = kind == .source ? options.source : options.driver
         let limit = frames.map { $0 + radius } ?? Int.max
         let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
         let progress = ProgressReporter(label: "finding the face", total: total)
@@ -80,12 +84,13 @@ final class FaceLocator {
         progress.finish()
         guard !detections.isEmpty else { throw MediaError.noFrames(path: path) }
         let track: FaceTrack
-        do { track = try FaceTrack(detections: detections, face: index, smoothingRadius: radius, framing: framing) } catch FaceError.noFace(let what) {
-            throw FaceError.noFace("\(path): \(what)")
+        do { track = try FaceTrack(detections: detections, face: role.face, smoothingRadius: radius, framing: framing) } catch FaceError.noFace(let what) {
+            let hint = role.face > 0 ? " (asked by \(role.faceOption); --source-face/--driver-face choose the two pictures' faces apart)" : ""
+            throw FaceError.noFace("\(path): \(what)\(hint)")
         }
-        let crops = try track.frames.map { try Self.fitted($0, width: reader.width, height: reader.height, path: path) }
+        let crops = try track.frames.map { try Self.square($0, width: reader.width, height: reader.height, path: path) }
         if track.missingFrames > 0 {
-            printError("portrait: no face in \(track.missingFrames) of \(crops.count) driver frames; they keep the previous frame's crop")
+            printError("portrait: no face in \(track.missingFrames) of \(crops.count) \(kind.rawValue) frames; they keep the previous frame's crop")
         }
         return crops
     }

@@ -6,7 +6,7 @@ import Kernels
 import Media
 import Runtime
 
-/// `portrait faces IMAGE|VIDEO [--json] [-o annotated.png] [--device D]`: the faces YuNet finds,
+/// `portrait faces IMAGE|VIDEO [--json] [-o annotated.png|.jpg] [--device D]`: the faces YuNet finds,
 /// largest first, in the source's pixels; for a video, in its first frame.
 struct FacesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,7 +15,9 @@ struct FacesCommand: ParsableCommand {
         discussion: """
             Runs the YuNet face detector (libfacedetection's trained weights, BSD-3-Clause) on our kernels. \
             Boxes and landmarks are in the source's pixels: box = x, y, width, height; the five landmarks are \
-            the two eyes, the nose tip and the two mouth corners. For a video only the first frame is searched. \
+            the two eyes, the nose tip and the two mouth corners. The picture is searched as render searches it \
+            (shrunk to a 640 px long side, the full picture when that shows no face), so face N here is what \
+            --face N (--source-face, --driver-face) picks. For a video only the first frame is searched. \
             With no face found the command exits with status 2.
             """)
 
@@ -25,25 +27,28 @@ struct FacesCommand: ParsableCommand {
     @Flag(help: "Print {\"faces\": [{\"box\": [x, y, w, h], \"score\": s, \"landmarks\": [[x, y] × 5]}]} instead of a table.")
     var json = false
 
-    @Option(name: [.short, .customLong("output")], help: "Write a PNG of the image with the boxes and landmarks drawn on it.")
+    @Option(name: [.short, .customLong("output")], help: "Write the image with each face's box, landmarks and number (the index --face takes) drawn on it: OUT.png or OUT.jpg.")
     var output: String?
 
-    @Option(help: "Drop faces scoring below this (0...1).")
-    var minScore: Float = 0.5
+    @Option(help: "Drop faces scoring below this (0...1); the default is the one render uses.")
+    var minScore: Float = FaceDetectionOptions().scoreThreshold
 
     @OptionGroup var deviceOptions: DeviceOptions
 
     func validate() throws {
         guard (0...1).contains(minScore) else { throw ValidationError("--min-score must lie in 0...1, got \(minScore)") }
+        if let output, !PictureWriter.canWrite(output) {
+            throw ValidationError("-o \(output): the annotated picture is written as PNG or JPEG; name it OUT.png or OUT.jpg")
+        }
     }
 
     func run() throws {
         let (picture, faces) = try reportingErrors {
             let engine = try deviceOptions.makeEngine()
-            let detector = try FaceDetector(engine: engine)
+            let locator = try FaceLocator(engine: engine)
             let picture = try ImageReader.read(input)
-            let faces = try detector.detect(FrameConversion.tensor(picture), options: FaceDetectionOptions(scoreThreshold: minScore))
-            if let output { try PNGCodec.write(Self.annotated(picture, faces), to: output) }
+            let faces = try locator.faces(in: picture, options: FaceDetectionOptions(scoreThreshold: minScore))
+            if let output { try PictureWriter.write(FaceAnnotation.annotated(picture, faces), to: output) }
             return (picture, faces)
         }
         if json {
@@ -69,35 +74,6 @@ struct FacesCommand: ParsableCommand {
     static func rounded(_ v: Float, places: Int = 2) -> Double {
         let scale = pow(10, Double(places))
         return (Double(v) * scale).rounded() / scale
-    }
-
-    /// `picture` with each box outlined (green, the largest; yellow, the others) and its
-    /// landmarks marked in red.
-    static func annotated(_ picture: RGBImage, _ faces: [DetectedFace]) -> RGBImage {
-        var image = picture
-        let thickness = max(1, min(picture.width, picture.height) / 256)
-        func paint(_ x: Int, _ y: Int, _ colour: (Float, Float, Float)) {
-            guard x >= 0, y >= 0, x < image.width, y < image.height else { return }
-            let i = (y * image.width + x) * 3
-            image.pixels[i] = colour.0; image.pixels[i + 1] = colour.1; image.pixels[i + 2] = colour.2
-        }
-        for (n, face) in faces.enumerated() {
-            let colour: (Float, Float, Float) = n == 0 ? (0, 1, 0) : (1, 1, 0)
-            let (x0, y0) = (Int(face.x.rounded()), Int(face.y.rounded()))
-            let (x1, y1) = (Int((face.x + face.width).rounded()), Int((face.y + face.height).rounded()))
-            for t in 0..<thickness {
-                for x in x0...max(x0, x1) { paint(x, y0 + t, colour); paint(x, y1 - t, colour) }
-                for y in y0...max(y0, y1) { paint(x0 + t, y, colour); paint(x1 - t, y, colour) }
-            }
-            let radius = 1 + thickness
-            for p in face.landmarks {
-                let (cx, cy) = (Int(p.x.rounded()), Int(p.y.rounded()))
-                for dy in -radius...radius { for dx in -radius...radius where dx * dx + dy * dy <= radius * radius {
-                    paint(cx + dx, cy + dy, (1, 0, 0))
-                } }
-            }
-        }
-        return image
     }
 }
 #endif

@@ -22,7 +22,8 @@ enum FrameConversion {
         return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
     }
 
-    /// Frames one decoded image for the model: the largest centred square (or `crop`) resized to
+    /// Frames one decoded image for the model: the largest centred square (or `crop`, black where it
+    /// reaches beyond the picture) resized to
     /// `size`² with `filter` (bicubic + clip by default, as the official inference). Images
     /// smaller than `minimumSide` are refused.
     static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?,
@@ -30,8 +31,8 @@ enum FrameConversion {
         guard min(image.width, image.height) >= minimumSide else {
             throw MediaError.invalidArgument("\(path): the \(role) is \(image.width)×\(image.height); need at least \(minimumSide) px on the short side (the model works at \(size)×\(size))")
         }
-        if let crop, crop.x < 0 || crop.y < 0 || crop.x + crop.size > image.width || crop.y + crop.size > image.height {
-            throw MediaError.invalidArgument("--crop \(crop) lies outside the \(image.width)×\(image.height) \(role) image")
+        if let crop, crop.visiblePart(width: image.width, height: image.height) == nil {
+            throw MediaError.invalidArgument("\(path): the \(role) crop \(crop) (x,y,size) lies wholly outside the \(image.width)×\(image.height) picture; give --\(role)-crop a square that overlaps it")
         }
         // LivePortrait's no-crop source: the official size limit first (resize_to_limit), then the whole picture.
         if filter == .opencv && crop == nil && role == "source" {

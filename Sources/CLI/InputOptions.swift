@@ -81,7 +81,8 @@ extension ResizeFilter: ExpressibleByArgument {}
 struct SourcePicture {
     /// The picture as read.
     let original: RGBImage
-    /// The square given to the model (`--crop x,y,size`, the face's with `--crop auto`), nil for the centred square.
+    /// The square given to the model (`--crop`/`--source-crop x,y,size`, the face's with auto
+    /// framing; it may reach beyond the picture), nil for the centred square.
     let crop: SquareCrop?
     /// The crop resized to the model's size.
     let framed: RGBImage
@@ -89,17 +90,17 @@ struct SourcePicture {
     /// no-crop framing), so nothing can be pasted back.
     let wholePictureSqueezed: Bool
 
-    /// Reads `path` and frames it as `choice` says: `.auto` finds face `face` with `locator`
-    /// (needed then); see `FrameConversion.frame`.
-    init(path: String, size: Int, choice: CropChoice, face: Int = 0, locator: FaceLocator?, filter: ResizeFilter) throws {
+    /// Reads `path` and frames it as `framing` says: `.auto` finds face `framing.face` with
+    /// `locator` (needed then); see `FrameConversion.frame`.
+    init(path: String, size: Int, framing: RoleFraming, locator: FaceLocator?, filter: ResizeFilter) throws {
         try StillSource.requirePicture(path)
         original = try ImageReader.read(path)
-        switch choice {
+        switch framing.choice {
         case .none: crop = nil
         case .fixed(let box): crop = box
         case .auto:
-            guard let locator else { throw ValidationError("--crop auto needs the face detector") }
-            crop = try locator.crop(original, path: path, face: face)
+            guard let locator else { throw ValidationError("auto framing of the source needs the face detector") }
+            crop = try locator.crop(original, path: path, framing: framing)
         }
         framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
         wholePictureSqueezed = crop == nil && filter == .opencv
@@ -111,7 +112,9 @@ struct SourcePicture {
     var height: Int { original.height }
     /// The region of the original that the model sees.
     var region: SquareCrop { crop ?? SquareCrop.centered(width: width, height: height) }
-    /// Whether the model sees less than the whole picture (so a paste-back makes sense).
-    var isLargerThanCrop: Bool { !wholePictureSqueezed && (region.size < width || region.size < height) }
+    /// Whether the model's square is not exactly the whole picture (it sees less of it, or the
+    /// square reaches beyond it), so that pasting the result back into the picture makes sense;
+    /// never when the whole picture was squeezed to the square.
+    var isLargerThanCrop: Bool { !wholePictureSqueezed && (region != SquareCrop(x: 0, y: 0, size: width) || width != height) }
 }
 #endif

@@ -36,6 +36,7 @@ struct MotionCommand: ParsableCommand {
 
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
+        try framing.check(roles: [.driver], command: "motion")
         guard output.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") else {
             throw ValidationError("-o \(output): a motion file is written as FILE.\(MotionTrack.fileExtension)")
         }
@@ -50,7 +51,7 @@ struct MotionCommand: ParsableCommand {
                 throw ValidationError("motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
             }
             let size = network.inputSize
-            let locator = framing.crop == .auto ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: false, hasDriver: true) ? try FaceLocator(engine: engine, family: model.family) : nil
             let drive = try DriverSource.open(driver: driver, size: size, framing: DriverFraming(framing, locator: locator, frames: frames),
                                               filter: input.filter(for: network))
             let frameRate = try drive.frameRate()

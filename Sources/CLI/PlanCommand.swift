@@ -38,6 +38,7 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if let keyframeInterval, keyframeInterval < 1 { throw ValidationError("--keyframe-interval must be at least 1") }
+        try framing.check(roles: [.driver], command: "plan")
     }
 
     func run() throws {
@@ -46,7 +47,7 @@ struct PlanCommand: ParsableCommand {
             let total = min(try VideoReader.countFrames(driver), frames ?? .max)
             guard total > 0 else { throw MediaError.noFrames(path: driver) }
             var crops: [[Int]]?
-            if framing.crop == .auto {
+            if framing.driver.choice == .auto {
                 let locator = try FaceLocator(engine: try deviceOptions.makeEngine(), family: model)
                 let track = try locator.track(video: driver, frames: total, options: framing)
                 crops = track.prefix(total).map { [$0.x, $0.y, $0.size] }

@@ -18,7 +18,9 @@ struct RenderCommand: ParsableCommand {
         the face's size, smoothed over a fifth of a second of frames) and resized to the model's
         size (512² for the 512 configs) with PyTorch's bicubic filter, clipped (--resize area for
         area/bilinear). --crop none takes the centred square instead, --crop x,y,size a square of
-        your own; --face N picks another face (0 is the largest; see `portrait faces`). When the
+        your own (it may reach beyond the picture: black there, as the official crops pad); --face N
+        picks another face (0 is the largest; see `portrait faces`). --source-crop/--driver-crop and
+        --source-face/--driver-face set one picture apart (they win over --crop/--face). When the
         source is larger than its crop, the rendered face is pasted back into the source picture
         (feathered edge), so the video has the source's size; --no-paste-back writes the model's
         square. --source-mask masks the source before every encoder. The output frame rate is the
@@ -104,7 +106,7 @@ struct RenderCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
-            let locator = framing.crop == .auto && (source != nil || driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
 
             if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
                 try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
@@ -114,8 +116,8 @@ struct RenderCommand: ParsableCommand {
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let read = try SourcePicture(path: source, size: size, choice: framing.crop, face: framing.face, locator: locator, filter: input.filter(for: network))
-                if framing.crop == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
+                let read = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
+                if framing.source.choice == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
                 picture = read
@@ -263,8 +265,9 @@ struct RenderCommand: ParsableCommand {
             throw ValidationError("a source video (video-to-video) does not take \(unsupported.joined(separator: ", "))")
         }
         let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
-        let framing = DriverFraming(self.framing, locator: locator, frames: frames)
-        try SourceVideoRender(network: network, sourcePath: source, driverPath: driver, sourceFraming: framing, driverFraming: framing,
+        let sourceFraming = DriverFraming(framing, role: .source, locator: locator, frames: frames)
+        let driverFraming = DriverFraming(framing, locator: locator, frames: frames)
+        try SourceVideoRender(network: network, sourcePath: source, driverPath: driver, sourceFraming: sourceFraming, driverFraming: driverFraming,
                               filter: input.filter(for: network), output: output, frames: frames, audio: noAudio ? .none : (audioFrom ?? .driver),
                               crf: crf, pasteBack: pasteBack, disclosure: disclosure).run()
     }

@@ -1,16 +1,22 @@
 /// The signal processing under `WatermarkDetector`: high-pass filtering, period estimation by
 /// autocorrelation, folding tiles, circular correlation. Plain loops over contiguous rows.
 enum DetectorSignal {
-    /// The picture's high-pass residual in units of its local activity: `plane − boxMean(plane)`
-    /// over a `box`×`box` window, divided by the mean absolute residual around it (15×15) plus
-    /// `floor` levels, clipped to ±`clip`. Flat regions, where the mark is least disturbed, count
-    /// as much as busy ones (a simple whitening); strong edges cannot dominate.
+    /// The picture's high-pass residual weighted as a matched filter for a perceptually shaped
+    /// mark: `plane − boxMean(plane)` over a `box`×`box` window, times the amplitude the embedder
+    /// would have given each pixel (`VisibilityMask`, recomputed from the received picture),
+    /// divided by the square of the local noise (the mean absolute residual around it, 15×15, plus
+    /// `floor` levels), clipped to ±`clip`. Flat regions, where the mark is least disturbed, count
+    /// most; strong edges cannot dominate.
     static func highPass(_ plane: [Float], width w: Int, height h: Int, box: Int, clip: Float, floor: Float = 0.5) -> [Float] {
         let mean = boxMean(plane, width: w, height: h, box: box)
         var residual = [Float](repeating: 0, count: w * h)
         for i in residual.indices { residual[i] = plane[i] - mean[i] }
         let activity = boxMean(residual.map { abs($0) }, width: w, height: h, box: 15)
-        for i in residual.indices { residual[i] = min(max(residual[i] / (activity[i] + floor), -clip), clip) }
+        let amplitude = VisibilityMask.amplitude(luma: plane, width: w, height: h)
+        for i in residual.indices {
+            let noise = activity[i] + floor
+            residual[i] = min(max(residual[i] * amplitude[i] / (noise * noise), -clip), clip)
+        }
         return residual
     }
 

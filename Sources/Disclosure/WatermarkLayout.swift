@@ -21,9 +21,6 @@ public struct WatermarkLayout: Sendable {
     /// Share of the cell amplitude given to the sync pattern (the rest carries the bits).
     static let syncWeight: Float = 0.447
     static let messageWeight: Float = 0.894
-    /// Root-mean-square luma change, in 8-bit levels, of the added pattern (≈ 42.8 dB PSNR).
-    public static let rmsLevels: Float = 1.85
-
     /// The key the sequences come from.
     public let key: WatermarkKey
     /// Sync sign per cell.
@@ -62,15 +59,16 @@ public struct WatermarkLayout: Sendable {
         }
     }
 
-    /// The pattern to add for `payload` on a frame with shorter side `shortSide`, and the strength
-    /// (in [0, 1] image units) that gives `rmsLevels` of luma change.
-    public func pattern(for payload: WatermarkPayload, shortSide: Int) throws -> (pattern: LumaPattern, strength: Float) {
-        let cells = cellValues(for: payload)
+    /// The pattern for `payload` on a frame with shorter side `shortSide`: one tile of `period`²
+    /// values, row-major, scaled so the largest magnitude is 1 (the embedder multiplies it by the
+    /// allowed peak change at each pixel, `VisibilityMask`). Equal to `LumaPattern.value(x:y:)`
+    /// over the tile, divided by its peak.
+    func unitTile(for payload: WatermarkPayload, shortSide: Int) throws -> (values: [Float], period: Int) {
         let period = Self.period(forShortSide: shortSide)
-        let pattern = try LumaPattern(cells: cells, cellsPerSide: Self.cellsPerSide, period: period)
-        var energy: Double = 0
-        for y in 0..<period { for x in 0..<period { let v = Double(pattern.value(x: x, y: y)); energy += v * v } }
-        let rms = Float((energy / Double(period * period)).squareRoot())
-        return (pattern, Self.rmsLevels / 255 / max(rms, 1e-6))
+        let pattern = try LumaPattern(cells: cellValues(for: payload), cellsPerSide: Self.cellsPerSide, period: period)
+        var tile = [Float](repeating: 0, count: period * period)
+        for y in 0..<period { for x in 0..<period { tile[y * period + x] = pattern.value(x: x, y: y) } }
+        let peak = tile.reduce(0) { max($0, abs($1)) }
+        return (tile.map { $0 / max(peak, 1e-6) }, period)
     }
 }

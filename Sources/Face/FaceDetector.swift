@@ -99,13 +99,25 @@ public final class FaceDetector: @unchecked Sendable {
         return faces
     }
 
-    /// Stable sort by score, keep `candidateLimit`, greedy NMS at `overlapThreshold`, keep `faceLimit`.
+    /// `faces` thinned as `candidates` thins the decoded boxes: best score first, overlapping and
+    /// nested boxes suppressed (see `FaceDetectionOptions`). Throws for options out of range.
+    public static func suppressing(_ faces: [DetectedFace], options: FaceDetectionOptions) throws -> [DetectedFace] {
+        try options.validate()
+        return suppress(faces, options: options)
+    }
+
+    /// Stable sort by score, keep `candidateLimit`, greedy NMS (a box is dropped when its IoU with a
+    /// kept one exceeds `overlapThreshold`, or, below a nesting threshold of 1, when it shares more
+    /// than `nestingThreshold` of the smaller box with a kept one), keep `faceLimit`.
     static func suppress(_ faces: [DetectedFace], options: FaceDetectionOptions) -> [DetectedFace] {
         let sorted = faces.enumerated().sorted { a, b in
             a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
         }.map(\.element).prefix(options.candidateLimit)
         var kept: [DetectedFace] = []
-        for face in sorted where kept.allSatisfy({ face.overlap($0) <= options.overlapThreshold }) {
+        let nesting = options.nestingThreshold < 1
+        for face in sorted where kept.allSatisfy({
+            face.overlap($0) <= options.overlapThreshold && !(nesting && face.nesting($0) > options.nestingThreshold)
+        }) {
             kept.append(face)
         }
         return Array(kept.prefix(options.faceLimit))

@@ -1,6 +1,7 @@
 /// The square region around a face that the model should see, in continuous image pixels:
-/// its centre and its side. Rounding to whole pixels and fitting it inside the picture happen
-/// where the picture is cut (`SquareCrop.fitting` in Media).
+/// its centre and its side. Rounding to whole pixels happens where the picture is cut
+/// (`SquareCrop.around` in Media); the frame keeps its side where it reaches beyond the picture
+/// (padded black there), so a face at the edge is framed as one in the middle.
 public struct FaceFrame: Sendable, Equatable {
     /// Centre, in pixels from the image's left.
     public var centerX: Double

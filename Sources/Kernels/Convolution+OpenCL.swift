@@ -36,10 +36,7 @@ extension Engine {
         let slack = tilesX * tile.width * sw + kw + 16
         let padded = try cl.makeBuffer(byteCount: (planes * g.inputChannels * wp + slack) * 4)
         let inputBuffer = try buffer(input)
-        try cl.launch("conv_pad_input", global: [g.inputChannels, planes], local: [8, 8],
-                      arguments: [.buffer(inputBuffer), .buffer(padded), .i(g.inputChannels), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
-                                  .i(dp), .i(hp), .i(wp), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes)],
-                      cost: KernelCost(flops: 0, bytes: Double(g.batch * g.inputChannels * g.inputVoxels + planes * g.inputChannels * wp) * 4))
+        try padInput(cl, g, kernel: "conv_pad_input", input: inputBuffer, padded: padded, extent: [dp, hp, wp])
 
         if variants.convolutionAlgorithm == .implicitGemm {
             try convolutionImplicitGemm(cl, g, padded: padded, padExtent: [dp, hp, wp], weight: weight, bias: bias, activation: activation,
@@ -71,7 +68,7 @@ extension Engine {
             arguments += [.i(kw), .i(sw)]
         }
         try cl.launch(name, variant: activation?.buildOptions ?? "", global: global,
-                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1],
+                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1], exactLocalSetting: "conv.local",
                       arguments: arguments, cost: cost)
     }
 }

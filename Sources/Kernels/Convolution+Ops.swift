@@ -38,6 +38,13 @@ struct ConvolutionOp: EngineOp {
         return activation?.apply(sums) ?? sums
     }
 
+    /// The direct convolution (im2col + GEMM) and the activation, whatever `winogradCPU` says:
+    /// the OpenCL Winograd kernels are checked against arithmetic of another kind.
+    func reference(_ inputs: [[Float]]) -> [Float] {
+        let sums = Engine.convolutionCPU(geometry, input: inputs[0], weight: inputs[1], bias: bias ? inputs[2] : nil)
+        return activation?.apply(sums) ?? sums
+    }
+
     func openCL(_ l: OpenCLLaunch) throws {
         try l.engine.convolutionOpenCL(l.context, geometry, input: l.inputs[0], weight: l.inputs[1], bias: bias ? l.inputs[2] : nil,
                                        activation: activation, cost: l.cost, output: l.output)

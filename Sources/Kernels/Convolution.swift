@@ -176,6 +176,8 @@ enum ConvolutionOps {
             convCase("odd 3->7 k4 s4 13x9 (ConvNeXt stem)", input: [2, 3, 13, 9], weight: [7, 3, 4, 4], bias: true, stride: "4"),
             convCase("odd 6->9 k2 s2 9x11 (ConvNeXt downsample)", input: [1, 6, 9, 11], weight: [9, 6, 2, 2], bias: true, stride: "2"),
             convCase("odd 4->6 k3 p1 9x70 (Winograd 4x4 vector and edge blocks)", input: [1, 4, 9, 70], weight: [6, 4, 3, 3], bias: true, padding: "1"),
+            // Two channel blocks at a size make gpu-lint's simulator sweeps (inputs ≤ 1024 values): the 16x6 k3 tile.
+            convCase("odd 2->12 k3 p1 5x7 (two channel blocks, small)", input: [1, 2, 5, 7], weight: [12, 2, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 stem 3->64 k7 s2 p3 32x32", input: [1, 3, 32, 32], weight: [64, 3, 7, 7], bias: false, stride: "2", padding: "3"),
             convCase("mp/8 P 192->64 k1 16x16", input: [1, 192, 16, 16], weight: [64, 192, 1, 1], bias: false),

@@ -25,10 +25,10 @@ public struct ImplicitGemmTile: Sendable, Equatable, CustomStringConvertible {
 
     /// Creates a tile; nil unless RM divides TM, RN divides TN, the work-group has at most 256
     /// items (every OpenCL GPU allows that), each item at most 64 accumulators, the local tiles
-    /// fit in 16 KiB, and the vector width is 1, 2 or 4 and divides RM, RN and TK.
+    /// and the two tap-offset tables fit in 16 KiB, and the vector width is 1, 2 or 4 and divides RM, RN and TK.
     public init?(tm: Int, tn: Int, tk: Int, rm: Int, rn: Int, vw: Int = 1) {
         guard [tm, tn, tk, rm, rn].allSatisfy({ $0 > 0 }), tm % rm == 0, tn % rn == 0,
-              (tm / rm) * (tn / rn) <= 256, rm * rn <= 64, tk * (tm + tn) * 4 <= 16384,
+              (tm / rm) * (tn / rn) <= 256, rm * rn <= 64, tk * (tm + tn) * 4 + tk * 8 <= 16384,
               Self.vectorWidths.contains(vw), rm % vw == 0, rn % vw == 0, tk % vw == 0 else { return nil }
         self.init(checked: tm, tn, tk, rm, rn, vw)
     }
@@ -79,7 +79,7 @@ extension Engine {
         let biasBuffer = try bias.map { try buffer($0) }
         try cl.launch("conv_igemm", variant: tile.buildOptions + (activation.map { " " + $0.buildOptions } ?? ""),
                       global: [(positions + tile.tn - 1) / tile.tn * local[0], (g.outputChannels + tile.tm - 1) / tile.tm * local[1], g.batch],
-                      local: local,
+                      local: local, exactLocalSetting: "conv.igemm",
                       arguments: [.buffer(padded), .buffer(weightBuffer), .buffer(biasBuffer ?? weightBuffer), .buffer(result.deviceBuffer!),
                                   .i(g.inputChannels), .i(g.outputChannels), .i(g.kernel[0]), .i(g.kernel[1]), .i(g.kernel[2]),
                                   .i(padExtent[0]), .i(padExtent[1]), .i(padExtent[2]), .i(out[0]), .i(out[1]), .i(out[2]),

@@ -105,7 +105,8 @@ extension Engine {
         // A work-group spans up to 8 chunks of one channel: it writes whole 64-slot V rows (and
         // reads whole M rows), where groups over channels shared cache lines with their neighbours.
         let local = chunks >= 8 ? [8, 1, 1] : [1, 8, 1]
-        try cl.launch("conv3x3x3_wino2_input", global: [chunks, cin, slices], local: local,
+        let inputGlobal = [chunks, cin, slices]
+        try cl.launch("conv3x3x3_wino2_input", global: inputGlobal, local: try laneGroup(cl, kernel: "conv3x3x3_wino2_input", narrow: local, global: inputGlobal),
                       arguments: [.buffer(padded), .buffer(v), .i(cin), .i(layout.paddedDepth), .i(layout.paddedHeight), .i(layout.paddedWidth),
                                   .i(tz), .i(layout.th), .i(layout.tw8), .i(rows), .i(rowSlots), .i(slices)],
                       cost: KernelCost(flops: 0, bytes: Double(padCount + vCount) * 4))
@@ -116,7 +117,9 @@ extension Engine {
             .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
             .i(tz), .i(layout.th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
         ]
-        try cl.launch("conv3x3x3_wino2_output", variant: activation?.buildOptions ?? "", global: [chunks, cout, slices], local: local,
+        let outputGlobal = [chunks, cout, slices], outputVariant = activation?.buildOptions ?? ""
+        try cl.launch("conv3x3x3_wino2_output", variant: outputVariant, global: outputGlobal,
+                      local: try laneGroup(cl, kernel: "conv3x3x3_wino2_output", variant: outputVariant, narrow: local, global: outputGlobal),
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
     }
 }

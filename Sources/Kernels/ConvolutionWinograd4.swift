@@ -65,7 +65,8 @@ extension Engine {
         let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
         let m = try cl.makeBuffer(byteCount: mCount * 4)
         let chunks = th * layout.tw8 / 8
-        try cl.launch("conv3x3_wino4_input", global: [chunks, cin, slices], local: [1, 8, 1],
+        let inputGlobal = [chunks, cin, slices]
+        try cl.launch("conv3x3_wino4_input", global: inputGlobal, local: try laneGroup(cl, kernel: "conv3x3_wino4_input", narrow: [1, 8, 1], global: inputGlobal),
                       arguments: [.buffer(try buffer(input)), .buffer(v), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
                                   .i(layout.paddedDepth), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]),
                                   .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
@@ -77,7 +78,9 @@ extension Engine {
             .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
             .i(th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
         ]
-        try cl.launch("conv3x3_wino4_output", variant: activation?.buildOptions ?? "", global: [chunks, cout, n * out[0]], local: [1, 8, 1],
+        let outputGlobal = [chunks, cout, n * out[0]], outputVariant = activation?.buildOptions ?? ""
+        try cl.launch("conv3x3_wino4_output", variant: outputVariant, global: outputGlobal,
+                      local: try laneGroup(cl, kernel: "conv3x3_wino4_output", variant: outputVariant, narrow: [1, 8, 1], global: outputGlobal),
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
     }
 }

@@ -13,13 +13,29 @@ extension Engine {
         let planes = g.batch * extent[0] * extent[1]
         let count = planes * cin * extent[2]
         let padded = try cl.makeBuffer(byteCount: count * 4)
+        try padInput(cl, g, kernel: kernel, input: try buffer(input), padded: padded, extent: extent)
+        return padded
+    }
+
+    /// Enqueues the padding copy `kernel` (`conv_pad_input` or `conv3x3x3_wino2_pad`) of `input`
+    /// into `padded` at `extent` `(Dp, Hp, Wp)`: one work-item per padded row (`launch.width=narrow`,
+    /// CPUs), or per element through the `_lanes` instance (`wide`, GPUs: coalesced).
+    func padInput(_ cl: OpenCLContext, _ g: ConvolutionGeometry, kernel: String, input: DeviceBuffer, padded: DeviceBuffer,
+                  extent: [Int]) throws {
+        let cin = g.inputChannels
+        let planes = g.batch * extent[0] * extent[1]
         let arguments: [KernelArgument] = [
-            .buffer(try buffer(input)), .buffer(padded), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+            .buffer(input), .buffer(padded), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
             .i(extent[0]), .i(extent[1]), .i(extent[2]), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]), .i(planes),
         ]
-        try cl.launch(kernel, global: [cin, planes], local: [8, 8], arguments: arguments,
-                      cost: KernelCost(flops: 0, bytes: Double(g.batch * cin * g.inputVoxels + count) * 4))
-        return padded
+        let cost = KernelCost(flops: 0, bytes: Double(g.batch * cin * g.inputVoxels + planes * cin * extent[2]) * 4)
+        if variants.launchWidth == .wide {
+            let lanes = kernel + "_lanes", global = [extent[2], cin, planes]
+            try cl.launch(lanes, global: global, local: try laneGroup(cl, kernel: lanes, narrow: [8, 8, 1], global: global),
+                          arguments: arguments, cost: cost)
+        } else {
+            try cl.launch(kernel, global: [cin, planes], local: [8, 8], arguments: arguments, cost: cost)
+        }
     }
 
     /// Transformed weights (`count` floats) and a zero GEMM bias (`blocks·8`): from the weight
@@ -37,7 +53,7 @@ extension Engine {
         let zero = try cl.makeBuffer(byteCount: blocks * 8 * 4)
         let weightBuffer = try buffer(weight)
         let floats = g.outputChannels * g.reduction + count
-        try cl.launch(kernel, global: global, local: [8, 1], arguments: [.buffer(weightBuffer), .buffer(u), .buffer(zero)] + scalars.map { KernelArgument.i($0) },
+        try cl.launch(kernel, global: global, local: try laneGroup(cl, kernel: kernel, narrow: [8, 1], global: global), arguments: [.buffer(weightBuffer), .buffer(u), .buffer(zero)] + scalars.map { KernelArgument.i($0) },
                       cost: KernelCost(flops: 0, bytes: Double(floats) * 4))
         if cacheable {
             convolutionWeightCache.store(weight: weightBuffer, bias: nil, packed: u, packedBias: zero, layout: layout)
@@ -62,6 +78,7 @@ extension Engine {
             .i(depth.padded), .i(rows), .i(rowSlots), .i(depth.output), .i(rows), .i(rowSlots), .i(tilesX), .i(1), .i(1), .i(n),
         ]
         try cl.launch(narrow ? kernels.narrow : kernels.wide, global: [tilesX, (blocks + 1) / 2, points * n * depth.output * rows],
-                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1], arguments: arguments, cost: cost)
+                      local: [variants.convolutionGroupWidth.width(covering: tilesX), 1, 1], exactLocalSetting: "conv.local",
+                      arguments: arguments, cost: cost)
     }
 }

@@ -168,7 +168,9 @@ enum ElementwiseOps {
             cases: [OpCase("odd 2x3x7x13x5", tensors: [("input", odd, -2...2), ("other", odd, -2...2)], parameters: ["alpha": "0.5"]),
                     OpCase("mp/4 96x16x32x32", tensors: [("input", mp, -2...2), ("other", mp, -2...2)]),
                     OpCase("broadcast odd 2x3x7x13 + 2x3x1x1", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [2, 3, 1, 1], -2...2)]),
-                    OpCase("broadcast odd 2x3x7x13 + 3x1x13", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [3, 1, 13], -2...2)])],
+                    OpCase("broadcast odd 2x3x7x13 + 3x1x13", tensors: [("input", [2, 3, 7, 13], -2...2), ("other", [3, 1, 13], -2...2)]),
+                    // Small enough for make gpu-lint's simulator (inputs ≤ 1024 values), equal shapes: axpby.
+                    OpCase("odd 3x5x7 alpha -1.5", tensors: [("input", [3, 5, 7], -2...2), ("other", [3, 5, 7], -2...2)], parameters: ["alpha": "-1.5"])],
             profileCases: [OpCase("mp 96x16x64x64", tensors: [("input", full, -2...2), ("other", full, -2...2)])],
             // The declarations the run goes through: their costs summed.
             cost: { a in (try? addSteps(a))?.reduce(KernelCost.zero) { KernelCost(flops: $0.flops + $1.cost.flops, bytes: $0.bytes + $1.cost.bytes) } ?? .zero },

@@ -5,7 +5,8 @@ extension Engine {
     ///
     /// On the CPU it runs `op.cpu` (timed under `op.name` with `op.cost` when profiling); on
     /// OpenCL it allocates the output and enqueues `op.openCL` (its launches carry the cost).
-    /// With `validation` set it then re-runs `op.cpu` on host copies of the inputs and compares
+    /// With `validation` set it then re-runs `op.reference` (the CPU body, direct where the
+    /// fallback would take Winograd) on host copies of the inputs and compares
     /// (this waits for the device), throwing `ValidationError.mismatch` naming the op, the shape
     /// and the error when the results disagree beyond the tolerance.
     public func run(_ op: some EngineOp, _ inputs: [Tensor]) throws -> Tensor {
@@ -24,9 +25,9 @@ extension Engine {
     /// Runs a resolved call (`run(call.op, call.inputs)`).
     public func run(_ call: OpCall) throws -> Tensor { try run(call.op, call.inputs) }
 
-    /// Validate mode's check of one OpenCL result against the CPU body.
+    /// Validate mode's check of one OpenCL result against the op's independent CPU reference.
     private func validate(_ op: some EngineOp, inputs: [Tensor], output: Tensor, _ validation: Validation) throws {
-        let expected = op.cpu(try inputs.map { try values($0) })
+        let expected = op.reference(try inputs.map { try values($0) })
         let actual = try values(output)
         let tolerance = validation.tolerance ?? op.tolerance
         let comparison = Comparison(actual: actual, reference: expected, tolerance: tolerance)

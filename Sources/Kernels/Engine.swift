@@ -26,14 +26,26 @@ public final class Engine: @unchecked Sendable {
         return Engine(backend: .cpu)
     }
 
+    /// The independent CPU reference that the parity suite, `compare` and the Winograd checks
+    /// compare against: the CPU fallback with every convolution direct (im2col + GEMM), never
+    /// Winograd, so no Winograd kernel is checked against Winograd arithmetic. Slower than `cpu()`
+    /// on 3×3 convolutions (`cpu()` takes Winograd F(4×4, 3×3) there as the fallback's fast path).
+    public static func cpuReference() -> Engine {
+        HostMemory.configure()
+        var variants = KernelVariants.defaults(isGPU: false, deviceName: "")
+        variants.convolutionAlgorithm = .direct
+        return Engine(backend: .cpu, variants: variants)
+    }
+
     /// An engine on an OpenCL device, compiling the embedded `Kernels.cl`, with the device's
-    /// kernel variants, then the winners `portrait tune` stored in `tuning` (when given and
-    /// present), then `PORTRAIT_VARIANTS` when set (throws `VariantError` for an unknown key or
+    /// kernel variants (or the table `PORTRAIT_VARIANT_TABLE=cpu|gpu` names, whatever the device
+    /// type: `make gpu-lint` runs both on one simulated device), then the winners `portrait tune`
+    /// stored in `tuning` (when given and present), then `PORTRAIT_VARIANTS` when set (throws `VariantError` for an unknown key or
     /// value), and validate mode from `PORTRAIT_VALIDATE` (`Validation.parse`).
     public static func opencl(_ device: OpenCLDevice, tuning: TuningCache? = nil,
                               environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Engine {
         HostMemory.configure()
-        var variants = KernelVariants.defaults(for: device)
+        var variants = try KernelVariants.defaults(for: device, table: environment[KernelVariants.tableVariable])
         if let tuned = tuning?.entry(for: device), let chosen = try? variants.overridden(by: tuned.overrides) { variants = chosen }
         variants = try variants.overridden(by: environment[KernelVariants.environmentVariable] ?? "")
         let validation = try Validation.parse(environment[Validation.environmentVariable] ?? "")

@@ -20,8 +20,17 @@ public protocol EngineOp {
     /// The CPU reference: the host values of the inputs, in the order given to `Engine.run`, to
     /// the result's values (`outputShape`'s element count).
     func cpu(_ inputs: [[Float]]) -> [Float]
+    /// The independent reference validate mode checks OpenCL results against: `cpu` itself,
+    /// except where the CPU fallback takes a fast algorithm an OpenCL kernel also uses
+    /// (convolutions: direct, never Winograd).
+    func reference(_ inputs: [[Float]]) -> [Float]
     /// Enqueues the OpenCL kernel(s) that fill `launch.output`, without waiting.
     func openCL(_ launch: OpenCLLaunch) throws
+}
+
+extension EngineOp {
+    /// `cpu(inputs)`: the CPU body is its own reference unless an op says otherwise.
+    public func reference(_ inputs: [[Float]]) -> [Float] { cpu(inputs) }
 }
 
 /// What an op's OpenCL body gets from `Engine.run`: the context, the inputs, a freshly allocated

@@ -33,7 +33,8 @@ extension Engine {
                           cost: KernelCost(flops: 0, bytes: 2 * moved))
             // Channels per work-item (`grid3d.block`): all on CPUs (fastest on PoCL), 16 on GPUs.
             let block = min(variants.gridSampleChannelBlock ?? padded, padded)
-            try cl.launch("grid_sample_3d_cl", global: [(g.outputVoxels + 3) / 4, (padded + block - 1) / block, g.batch], local: [16, 1, 1],
+            let global = [(g.outputVoxels + 3) / 4, (padded + block - 1) / block, g.batch]
+            try cl.launch("grid_sample_3d_cl", global: global, local: try laneGroup(cl, kernel: "grid_sample_3d_cl", narrow: [16, 1, 1], global: global),
                           arguments: [.buffer(channelsLast), .buffer(buffer(grid)), .buffer(out.deviceBuffer!),
                                       .i(g.channels), .i(padded), .i(di), .i(hi), .i(wi), .i(g.outputVoxels), .i(block)] + common,
                           cost: cost)

@@ -46,7 +46,7 @@ public enum VariantError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unknownKey(let k, let known):
             return "PORTRAIT_VARIANTS: unknown key '\(k)'; known keys: " + known.joined(separator: ", ")
         case .badValue(let k, let v, let e):
-            return "PORTRAIT_VARIANTS: \(k)=\(v) is invalid: expected \(e)"
+            return (k == KernelVariants.tableVariable ? "" : "PORTRAIT_VARIANTS: ") + "\(k)=\(v) is invalid: expected \(e)"
         case .malformed(let item):
             return "PORTRAIT_VARIANTS: '\(item)' is not key=value (e.g. conv.tile=8x8,norm.reduce=lanes)"
         }
@@ -70,7 +70,7 @@ extension KernelVariants {
         }(),
         {
             var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN[vVW] (≤ 256 items, ≤ 16 KiB local; VW 1, 2 or 4 dividing RM, RN, TK)",
-                                 sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1"], ops: ["conv2d", "conv3d"],
+                                 sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1", "8x64x8/8x4"], ops: ["conv2d", "conv3d"],
                                  read: { $0.implicitGemmTile.description },
                                  write: { v, text in
                                      guard let tile = ImplicitGemmTile(text) else { return false }
@@ -111,6 +111,13 @@ extension KernelVariants {
                 "group-norm statistics kernel"),
         enumKey("norm.apply", NormKernelShape.self, \.normApply, ops: ["group_norm", "adaptive_group_norm", "batch_norm"],
                 "normalisation affine-pass kernel"),
+        {
+            // Every Winograd path has transform kernels: swept under each.
+            var key = enumKey("launch.width", LaunchWidth.self, \.launchWidth, ops: ["grid_sample", "linear", "matmul", "conv2d", "conv3d"],
+                              "work-groups of the lane kernels (3-D grid sample, linear, GEMM, Winograd transforms): narrow (CPUs) or wide (>= 64 items, GPUs)")
+            key.sweepWith = "conv.algorithm=winograd4,conv.winograd3d=slices;conv.algorithm=winograd4,conv.winograd3d=cube;conv.algorithm=winograd"
+            return key
+        }(),
         intKey("peak.local", \.peakGroupSize, sweep: [64, 256], valid: { $0 > 0 && $0 <= 1024 },
                "work-group size of the FMA-peak kernel (1-1024)"),
         intKey("peak.items", \.peakItemsPerUnit, sweep: [1024, 2048], valid: { $0 > 0 && $0 <= 1 << 20 },

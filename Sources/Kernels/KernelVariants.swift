@@ -31,6 +31,9 @@ public struct KernelVariants: Sendable, Equatable {
     public var peakGroupSize: Int
     /// Work-items per compute unit of the FMA-peak kernel (`peak.items`).
     public var peakItemsPerUnit: Int
+    /// Work-group width of the lane kernels (`launch.width`): narrow on CPUs, wide (≥ 64 items)
+    /// on GPUs.
+    public var launchWidth: LaunchWidth = .narrow
 
     /// Creates a table from explicit choices.
     public init(convolutionTile: ConvolutionTile, convolutionGroupWidth: GroupWidthRange, gridSampleChannelBlock: Int?,
@@ -57,6 +60,7 @@ public struct KernelVariants: Sendable, Equatable {
                                   gridSampleChannelBlock: 16, averagePooling: .scalar, normReduction: .lanes, normApply: .lanes,
                                   peakGroupSize: 256, peakItemsPerUnit: 2048)
             gpu.convolutionAlgorithm = .implicitGemm
+            gpu.launchWidth = .wide
             return gpu
         }
         var cpu = KernelVariants(convolutionTile: deviceName.lowercased().contains("avx512") ? .tile16x16 : .tile16x6,
@@ -72,6 +76,20 @@ public struct KernelVariants: Sendable, Equatable {
     /// The table for `device`.
     public static func defaults(for device: OpenCLDevice) -> KernelVariants {
         defaults(isGPU: device.isGPU, deviceName: device.name)
+    }
+
+    /// The environment variable that picks a table whatever the device type: `cpu` or `gpu`.
+    public static let tableVariable = "PORTRAIT_VARIANT_TABLE"
+
+    /// The table for `device`, or the one `table` names (`cpu`, `gpu`; nil or empty: the
+    /// device's own). Throws `VariantError.badValue` for any other name.
+    public static func defaults(for device: OpenCLDevice, table: String?) throws -> KernelVariants {
+        switch table {
+        case nil, "": return defaults(for: device)
+        case "cpu": return defaults(isGPU: false, deviceName: device.name)
+        case "gpu": return defaults(isGPU: true, deviceName: device.name)
+        case let other?: throw VariantError.badValue(key: tableVariable, value: other, expected: "cpu or gpu (the device's own table when unset)")
+        }
     }
 }
 

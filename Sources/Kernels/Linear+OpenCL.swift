@@ -13,7 +13,8 @@ extension Engine {
         let x = try buffer(input), w = try buffer(weight)
         let b = try bias.map { try buffer($0) }
         if g.m < Self.linearTiledRowThreshold {
-            try cl.launch("linear_rows", global: [(g.n + 7) / 8, g.m], local: [8, 1],
+            let global = [(g.n + 7) / 8, g.m]
+            try cl.launch("linear_rows", global: global, local: try laneGroup(cl, kernel: "linear_rows", narrow: [8, 1], global: global),
                           arguments: [.buffer(x), .buffer(w), .buffer(b ?? w), .buffer(result.deviceBuffer!),
                                       .i(g.m), .i(g.n), .i(g.k), .i(b == nil ? 0 : 1)],
                           cost: cost)
@@ -36,7 +37,8 @@ extension Engine {
     func gemm(_ cl: OpenCLContext, a: DeviceBuffer, b: DeviceBuffer, bias: DeviceBuffer?, c: DeviceBuffer,
                       _ g: MatmulGeometry, cost: KernelCost) throws {
         let tilesN = (g.n + 7) / 8
-        try cl.launch("gemm_nn_tile", global: [tilesN, (g.m + 7) / 8, g.batch], local: [min(8, tilesN), 1, 1],
+        let global = [tilesN, (g.m + 7) / 8, g.batch]
+        try cl.launch("gemm_nn_tile", global: global, local: try laneGroup(cl, kernel: "gemm_nn_tile", narrow: [min(8, tilesN), 1, 1], global: global),
                       arguments: [.buffer(a), .buffer(b), .buffer(bias ?? a), .buffer(c), .i(g.m), .i(g.n), .i(g.k),
                                   .i(g.strideA), .i(g.strideB), .i(g.m * g.n), .i(bias == nil ? 0 : 1)],
                       cost: cost)

@@ -193,6 +193,9 @@ public struct OpCase: Sendable {
         self.label = label; self.tensors = tensors; self.parameters = parameters
     }
 
+    /// The values of all the case's input tensors together.
+    public var elementCount: Int { tensors.reduce(0) { $0 + $1.shape.reduce(1, *) } }
+
     /// Seeded random host tensors for this case (seed mixes the case label so cases differ).
     public func arguments(seed: UInt64) -> OpArguments {
         var tensors: [String: Tensor] = [:]

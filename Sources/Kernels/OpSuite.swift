@@ -53,9 +53,10 @@ public enum OpSuite {
     }
 
     /// Runs every case of `ops` on `reference` and `candidate` and compares the outputs.
+    /// With `maxElements`, only the cases whose input tensors hold at most that many values run.
     public static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
-                               progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
-        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: false, progress: progress)
+                               maxElements: Int? = nil, progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: false, maxElements: maxElements, progress: progress)
     }
 
     /// The variant sweep: every case of `ops` on `candidate` with its own variant table, and each
@@ -63,13 +64,15 @@ public enum OpSuite {
     /// kernels (`VariantKey.ops`, `VariantKey.sweep`; one key at a time under each of its `sweepWith` alternatives,
     /// the rest as the table has them). Full-size cases (labels starting `mp `) run with the table only. The reference
     /// runs once per case. `candidate.variants` is restored afterwards.
+    /// With `maxElements`, only the cases whose input tensors hold at most that many values in all
+    /// run (simulators such as Oclgrind: `make gpu-lint`).
     public static func compareVariants(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64 = 42,
-                                       progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
-        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: true, progress: progress)
+                                       maxElements: Int? = nil, progress: (String) -> Void = { _ in }) throws -> [ComparisonRow] {
+        try compare(ops, reference: reference, candidate: candidate, seed: seed, variants: true, maxElements: maxElements, progress: progress)
     }
 
     private static func compare(_ ops: [OpDefinition], reference: Engine, candidate: Engine, seed: UInt64, variants sweep: Bool,
-                                progress: (String) -> Void) throws -> [ComparisonRow] {
+                                maxElements: Int? = nil, progress: (String) -> Void) throws -> [ComparisonRow] {
         let table = candidate.variants
         defer { candidate.variants = table }
         var rows: [ComparisonRow] = []
@@ -86,6 +89,7 @@ public enum OpSuite {
                 if entry.1 != table && !unique.contains(where: { $0.1 == entry.1 }) { unique.append(entry) }
             }
             for c in op.cases {
+                if let maxElements, c.elementCount > maxElements { continue }
                 progress("\(op.name) [\(c.label)]")
                 let args = c.arguments(seed: seed)
                 let expected = try reference.host(try op.call(reference, args))

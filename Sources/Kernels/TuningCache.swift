@@ -3,7 +3,7 @@ import Runtime
 
 /// Where `portrait tune` keeps the variants it chose for a device: one small JSON file per
 /// device, driver and kernel source, in the user's cache folder (`$XDG_CACHE_HOME/portraitcl/tuning`
-/// or `~/.cache/portraitcl/tuning`; `PORTRAIT_TUNING_DIR` overrides it). A new driver or a changed
+/// or `$HOME/.cache/portraitcl/tuning`, `UserCache`; `PORTRAIT_TUNING_DIR` overrides it). A new driver or a changed
 /// `Kernels.cl` gives another key, so stale choices are never used.
 public struct TuningCache: Sendable {
     /// What one tuning run decided.
@@ -33,9 +33,7 @@ public struct TuningCache: Sendable {
     public init(folder: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         if let folder { self.folder = folder; return }
         if let dir = environment["PORTRAIT_TUNING_DIR"], !dir.isEmpty { self.folder = URL(fileURLWithPath: dir); return }
-        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache")
-        self.folder = base.appendingPathComponent("portraitcl/tuning")
+        self.folder = UserCache.base(environment: environment).appendingPathComponent("portraitcl/tuning")
     }
 
     /// The file for `device` with the embedded kernel source.

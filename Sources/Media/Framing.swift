@@ -21,20 +21,35 @@ public struct SquareCrop: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// The square of side `side` centred at (`centerX`, `centerY`), in whole pixels as the official
-    /// EMOPortraits inference cuts it (`crop_image` + `remove_overflow`): centre rounded, side
-    /// rounded down to even, then, if the square sticks out of the `width × height` picture, its
-    /// side shrunk symmetrically (centre kept) until it fits. Nil when nothing of it is left
-    /// (a centre outside the picture).
-    public static func fitting(centerX: Double, centerY: Double, side: Double, width: Int, height: Int) -> SquareCrop? {
-        guard centerX.isFinite, centerY.isFinite, side.isFinite, side >= 2 else { return nil }
+    /// EMOPortraits inference rounds it (`crop_image`): centre rounded, side rounded down to even.
+    /// The square keeps its full size where it sticks out of the `width × height` picture (the part
+    /// outside is padded black when the picture is cut, see `RGBImage.cropped(_:)`), so a face at
+    /// the picture's edge is framed as it would be in the middle; the official `remove_overflow`
+    /// shrinks it instead, which frames the face tighter the nearer it is to an edge. Nil when the
+    /// square misses the picture altogether, or the numbers are not finite (side at least 2).
+    public static func around(centerX: Double, centerY: Double, side: Double, width: Int, height: Int) -> SquareCrop? {
+        let limit = 1e9
+        guard centerX.isFinite, centerY.isFinite, side.isFinite, side >= 2, side < limit,
+              abs(centerX) < limit, abs(centerY) < limit else { return nil }
         let cx = Int(centerX.rounded()), cy = Int(centerY.rounded())
         var size = Int(side.rounded())
         size -= size % 2
-        let overflow = max(size / 2 - cx, size / 2 - cy, cx + size / 2 - width, cy + size / 2 - height, 0)
-        size -= 2 * overflow
-        size -= size % 2
-        guard size >= 2 else { return nil }
-        return SquareCrop(x: cx - size / 2, y: cy - size / 2, size: size)
+        let crop = SquareCrop(x: cx - size / 2, y: cy - size / 2, size: size)
+        return crop.visiblePart(width: width, height: height) == nil ? nil : crop
+    }
+
+    /// The part of this square inside a `width × height` picture, as a rectangle in the picture's
+    /// pixels; nil when the square lies wholly outside it.
+    public func visiblePart(width: Int, height: Int) -> (x: Int, y: Int, width: Int, height: Int)? {
+        let left = max(x, 0), top = max(y, 0)
+        let right = min(x + size, width), bottom = min(y + size, height)
+        guard size > 0, right > left, bottom > top else { return nil }
+        return (left, top, right - left, bottom - top)
+    }
+
+    /// Whether the square lies wholly inside a `width × height` picture.
+    public func isInside(width: Int, height: Int) -> Bool {
+        size > 0 && x >= 0 && y >= 0 && x + size <= width && y + size <= height
     }
 
     /// `"x,y,size"`, the form a `--crop` option takes.
@@ -56,14 +71,30 @@ extension RGBImage {
         return RGBImage(uncheckedWidth: cropWidth, height: cropHeight, pixels: out)
     }
 
-    /// The square region `crop`; it must lie inside the image.
+    /// The square region `crop`. Where it reaches beyond the picture the pixels are black (0, 0, 0),
+    /// the padding both official crops use: LivePortrait's `cv2.warpAffine` (constant border, 0)
+    /// and EMOPortraits' training augmentation (`border_mode=0, value=0`). Throws when the square
+    /// lies wholly outside the picture (nothing of it would be the picture).
     public func cropped(_ crop: SquareCrop) throws(MediaError) -> RGBImage {
-        try cropped(x: crop.x, y: crop.y, width: crop.size, height: crop.size)
+        if crop.isInside(width: width, height: height) {
+            return try cropped(x: crop.x, y: crop.y, width: crop.size, height: crop.size)
+        }
+        guard let part = crop.visiblePart(width: width, height: height) else {
+            throw .invalidArgument("crop \(crop) (x,y,size) lies wholly outside the \(width)x\(height) image; choose a square that overlaps it")
+        }
+        var out = [Float](repeating: 0, count: crop.size * crop.size * 3)
+        for row in part.y..<(part.y + part.height) {
+            let source = (row * width + part.x) * 3
+            let target = ((row - crop.y) * crop.size + part.x - crop.x) * 3
+            out.replaceSubrange(target..<(target + part.width * 3), with: pixels[source..<(source + part.width * 3)])
+        }
+        return RGBImage(uncheckedWidth: crop.size, height: crop.size, pixels: out)
     }
 
-    /// The model's input framing: crop to a square (`crop`, or the largest centred one when
-    /// `nil`) and resample it to `size × size` with `filter` (bicubic, then clipped to [0, 1], by
-    /// default: what the official EMOPortraits inference does to its face crops).
+    /// The model's input framing: crop to a square (`crop`, black beyond the picture's edges; or
+    /// the largest centred one when `nil`) and resample it to `size × size` with `filter` (bicubic,
+    /// then clipped to [0, 1], by default: what the official EMOPortraits inference does to its
+    /// face crops).
     public func framed(size: Int, crop: SquareCrop? = nil, filter: ResizeFilter = .bicubic) throws(MediaError) -> RGBImage {
         if filter == .opencv { return try framedLikeOpenCV(size: size, crop: crop) }
         let region = crop ?? SquareCrop.centered(width: width, height: height)

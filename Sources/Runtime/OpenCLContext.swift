@@ -17,6 +17,7 @@ public final class OpenCLContext: @unchecked Sendable {
     private let cache: ProgramCache?
     private var programs: [String: cl_program] = [:]
     private var kernels: [String: cl_kernel] = [:]
+    private var limitsByKernel: [String: KernelLimits] = [:]
     private let lock = NSLock()
     /// Held from the first `clSetKernelArg` to the enqueue: kernel objects are cached and shared,
     /// so two threads launching the same kernel would otherwise overwrite each other's arguments
@@ -25,10 +26,16 @@ public final class OpenCLContext: @unchecked Sendable {
     /// Names of the kernels enqueued so far (guarded by `launchLock`).
     private var launched: Set<String> = []
 
+    /// Whether the queue was made with OpenCL 1.2's `clCreateCommandQueue` (1.x platforms, or
+    /// `legacyQueue`) rather than `clCreateCommandQueueWithProperties`.
+    public let usesLegacyQueue: Bool
+
     /// Creates a context on `device` for kernel `source`, compiled with `options` plus any
     /// per-variant options. The program-binary cache is used for GPU drivers only (PoCL has its
-    /// own, and querying binaries from it is slow).
-    public init(device: OpenCLDevice, source: String, options: String = "", cacheDirectory: URL? = ProgramCache.defaultDirectory()) throws {
+    /// own, and querying binaries from it is slow). `legacyQueue` forces the OpenCL 1.2 queue
+    /// call (chosen by itself on 1.x platforms; tests use it to run that path on any device).
+    public init(device: OpenCLDevice, source: String, options: String = "", cacheDirectory: URL? = ProgramCache.defaultDirectory(),
+                legacyQueue: Bool = false) throws {
         self.device = device
         self.source = source
         self.baseOptions = options
@@ -39,13 +46,13 @@ public final class OpenCLContext: @unchecked Sendable {
             throw OpenCLError(code: status, call: "clCreateContext", detail: device.name)
         }
         context = ctx
-        let properties: [cl_queue_properties] = [cl_queue_properties(CL_QUEUE_PROPERTIES),
-                                                 cl_queue_properties(CL_QUEUE_PROFILING_ENABLE), 0]
-        guard let q = clCreateCommandQueueWithProperties(ctx, device.id, properties, &status), status == CL_SUCCESS else {
+        var legacy = legacyQueue || device.isOpenCL1x
+        guard let q = makeProfilingQueue(context: ctx, device: device, legacyOnly: &legacy, status: &status) else {
             clReleaseContext(ctx)
-            throw OpenCLError(code: status, call: "clCreateCommandQueueWithProperties", detail: device.name)
+            throw OpenCLError(code: status, call: "clCreateCommandQueue", detail: device.name)
         }
         queue = q
+        usesLegacyQueue = legacy
         pool = BufferPool(context: ctx)
         cache = device.isPoCL ? nil : cacheDirectory.map { ProgramCache(directory: $0) }
     }
@@ -84,20 +91,59 @@ public final class OpenCLContext: @unchecked Sendable {
         return k
     }
 
-    /// Enqueues kernel `name` over `global` work-items (rounded up to `local`; kernels guard the
-    /// tail). Does not wait. With a profiler set, the launch is timed by its event. Safe to call
-    /// from several threads: argument setting and enqueue happen under one lock.
-    public func launch(_ name: String, variant: String = "", global: [Int], local: [Int]? = nil,
-                       arguments: [KernelArgument], cost: KernelCost = .zero) throws {
+    /// The work-group limits of kernel `name` (program `variant`) on this device, queried once.
+    public func limits(of name: String, variant: String = "") throws -> KernelLimits {
+        let key = variant + "|" + name
+        lock.lock()
+        if let l = limitsByKernel[key] { lock.unlock(); return l }
+        lock.unlock()
+        let l = queryKernelLimits(try kernel(name, variant: variant), device: device)
+        lock.lock(); limitsByKernel[key] = l; lock.unlock()
+        return l
+    }
+
+    /// The local size a launch of `name` with `local` would use: `local` itself when the kernel
+    /// can run it, else (no `exactLocalSetting`, no `reqd_work_group_size`) `local` shrunk to the
+    /// kernel's limits. Throws `RuntimeError.workGroupUnsupported` naming the limit when a size
+    /// the kernel requires, or one a variant fixed (`exactLocalSetting`, e.g. `conv.local`), does
+    /// not fit.
+    public func launchLocal(_ name: String, variant: String = "", local: [Int], exactLocalSetting: String? = nil) throws -> [Int] {
+        let limits = try self.limits(of: name, variant: variant)
+        let chosen = (exactLocalSetting == nil && limits.requiredSize == nil) ? limits.fitting(local) : local
+        if let reason = limits.violation(of: chosen) {
+            throw RuntimeError.workGroupUnsupported(kernel: name, reason: reason, setting: exactLocalSetting)
+        }
+        return chosen
+    }
+
+    /// Enqueues kernel `name` over `global` work-items (rounded up to the local size; kernels
+    /// guard the tail). The local size is checked against the kernel's limits on this device
+    /// first (`launchLocal`): shrunk to fit when the op merely suggested it, an error naming the
+    /// limit when the kernel requires it or `exactLocalSetting` (the variant that chose it) says
+    /// it is fixed. `int` arguments and buffers are checked against 32-bit indexing. Does not
+    /// wait. With a profiler set, the launch is timed by its event. Safe to call from several
+    /// threads: argument setting and enqueue happen under one lock.
+    public func launch(_ name: String, variant: String = "", global: [Int], local requested: [Int]? = nil,
+                       exactLocalSetting: String? = nil, arguments: [KernelArgument], cost: KernelCost = .zero) throws {
         let k = try kernel(name, variant: variant)
-        launchLock.lock(); defer { launchLock.unlock() }
         for (i, arg) in arguments.enumerated() {
-            try check(arg.set(on: k, index: cl_uint(i)), "clSetKernelArg", "\(name) argument \(i)")
+            if let reason = arg.rangeViolation { throw RuntimeError.argumentOutOfRange(kernel: name, index: i, reason: reason) }
+        }
+        var local: [Int]? = nil
+        if let requested {
+            precondition(requested.count == global.count, "local and global sizes differ in rank")
+            local = try launchLocal(name, variant: variant, local: requested, exactLocalSetting: exactLocalSetting)
         }
         var globalSize = global.map { max($0, 1) }
         if let local {
-            precondition(local.count == global.count, "local and global sizes differ in rank")
             for i in 0..<globalSize.count { globalSize[i] = (globalSize[i] + local[i] - 1) / local[i] * local[i] }
+        }
+        if let axis = globalSize.firstIndex(where: { $0 > KernelArgument.maxIndexableElements }) {
+            throw RuntimeError.argumentOutOfRange(kernel: name, index: -1, reason: "the launch has \(globalSize[axis]) work-items along axis \(axis), past the kernels' 32-bit get_global_id")
+        }
+        launchLock.lock(); defer { launchLock.unlock() }
+        for (i, arg) in arguments.enumerated() {
+            try check(arg.set(on: k, index: cl_uint(i)), "clSetKernelArg", "\(name) argument \(i)")
         }
         var event: cl_event?
         let wantEvent = profiler != nil
@@ -239,4 +285,19 @@ public final class OpenCLContext: @unchecked Sendable {
         }
         return ok ? binary : nil
     }
+}
+
+/// An in-order profiling queue on `device`: `clCreateCommandQueueWithProperties` (OpenCL 2.0+),
+/// or `clCreateCommandQueue` on OpenCL 1.x platforms and drivers that lack the 2.0 call (the
+/// ICD loader exports it whatever the platform implements). `legacyOnly` forces that path and
+/// is set when it was taken. nil with `status` set on failure.
+func makeProfilingQueue(context: cl_context, device: OpenCLDevice, legacyOnly: inout Bool, status: inout cl_int) -> cl_command_queue? {
+    if !legacyOnly {
+        let properties: [cl_queue_properties] = [cl_queue_properties(CL_QUEUE_PROPERTIES),
+                                                 cl_queue_properties(CL_QUEUE_PROFILING_ENABLE), 0]
+        if let q = clCreateCommandQueueWithProperties(context, device.id, properties, &status), status == CL_SUCCESS { return q }
+        legacyOnly = true   // a driver without the 2.0 entry point answers an error: fall back
+    }
+    let q = clCreateCommandQueue(context, device.id, cl_command_queue_properties(CL_QUEUE_PROFILING_ENABLE), &status)
+    return status == CL_SUCCESS ? q : nil
 }

@@ -33,6 +33,8 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
     public let hasDedicatedLocalMemory: Bool
     /// Largest work-group size.
     public let maxWorkGroupSize: Int
+    /// Largest work-group extent along each dimension (`CL_DEVICE_MAX_WORK_ITEM_SIZES`).
+    public let maxWorkItemSizes: [Int]
     /// Whether the device advertises `cl_khr_fp16`.
     public let supportsFP16: Bool
     /// The device's extension list.
@@ -44,6 +46,9 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
 
     /// Whether the device is PoCL (which keeps its own kernel cache).
     public var isPoCL: Bool { platformName.contains("Portable Computing Language") || platformVersion.contains("PoCL") }
+
+    /// Whether the platform or the device is OpenCL 1.x (no `clCreateCommandQueueWithProperties`).
+    public var isOpenCL1x: Bool { platformVersion.hasPrefix("OpenCL 1.") || deviceVersion.hasPrefix("OpenCL 1.") }
 
     public var description: String { "opencl:\(index) \(name) [\(platformName)]" }
 
@@ -94,6 +99,8 @@ public struct OpenCLDevice: @unchecked Sendable, CustomStringConvertible {
         let localType: cl_device_local_mem_type = deviceValue(device, cl_device_info(CL_DEVICE_LOCAL_MEM_TYPE), 0)
         hasDedicatedLocalMemory = localType == cl_device_local_mem_type(CL_LOCAL)
         maxWorkGroupSize = deviceValue(device, cl_device_info(CL_DEVICE_MAX_WORK_GROUP_SIZE), Int(0))
+        let dimensions = Int(deviceValue(device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_DIMENSIONS), cl_uint(0)))
+        maxWorkItemSizes = deviceSizes(device, cl_device_info(CL_DEVICE_MAX_WORK_ITEM_SIZES), count: dimensions)
         supportsFP16 = extensions.contains("cl_khr_fp16")
     }
 }
@@ -123,6 +130,13 @@ private func platformString(_ platform: cl_platform_id, _ param: cl_platform_inf
     var bytes = [CChar](repeating: 0, count: size)
     guard clGetPlatformInfo(platform, param, size, &bytes, nil) == CL_SUCCESS else { return "" }
     return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+private func deviceSizes(_ device: cl_device_id, _ param: cl_device_info, count: Int) -> [Int] {
+    guard count > 0 else { return [] }
+    var sizes = [Int](repeating: 0, count: count)
+    let status = sizes.withUnsafeMutableBytes { raw in clGetDeviceInfo(device, param, raw.count, raw.baseAddress, nil) }
+    return status == CL_SUCCESS ? sizes : []
 }
 
 private func deviceValue<T>(_ device: cl_device_id, _ param: cl_device_info, _ zero: T) -> T {

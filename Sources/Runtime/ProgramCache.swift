@@ -12,13 +12,12 @@ public struct ProgramCache: Sendable {
     /// Creates a cache rooted at `directory`.
     public init(directory: URL) { self.directory = directory }
 
-    /// `$PORTRAIT_CACHE_DIR`, else `$XDG_CACHE_HOME/portraitcl`, else `~/.cache/portraitcl`;
-    /// nil when `PORTRAIT_CACHE_DIR` is set to an empty string (cache disabled).
-    public static func defaultDirectory() -> URL? {
-        let env = ProcessInfo.processInfo.environment
-        if let dir = env["PORTRAIT_CACHE_DIR"] { return dir.isEmpty ? nil : URL(fileURLWithPath: dir) }
-        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return URL(fileURLWithPath: xdg).appendingPathComponent("portraitcl") }
-        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".cache/portraitcl")
+    /// `$PORTRAIT_CACHE_DIR`, else `portraitcl` in the user's cache folder (`UserCache`:
+    /// `$XDG_CACHE_HOME`, else `$HOME/.cache`); nil when `PORTRAIT_CACHE_DIR` is set to an empty
+    /// string (cache disabled).
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL? {
+        if let dir = environment["PORTRAIT_CACHE_DIR"] { return dir.isEmpty ? nil : URL(fileURLWithPath: dir) }
+        return UserCache.base(environment: environment).appendingPathComponent("portraitcl")
     }
 
     /// The cache key for a program: a 128-bit hex digest.

@@ -12,6 +12,11 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
     case io(path: String, reason: String)
     /// `PORTRAIT_FAULT` holds a value the fault hook does not know.
     case invalidFault(String)
+    /// A launch's work-group size is not one the kernel can run with on this device (checked
+    /// against `KernelLimits` before enqueueing); `setting` names the variant that chose it.
+    case workGroupUnsupported(kernel: String, reason: String, setting: String?)
+    /// A kernel argument or buffer exceeds the kernels' 32-bit indexing.
+    case argumentOutOfRange(kernel: String, index: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -27,6 +32,11 @@ public enum RuntimeError: Error, CustomStringConvertible, Sendable {
             return "shape mismatch: \(s)"
         case .io(let path, let reason):
             return "\(path): \(reason)"
+        case .workGroupUnsupported(let kernel, let reason, let setting):
+            let fix = setting.map { "lower \($0) in PORTRAIT_VARIANTS to fit (`portrait devices --verbose` shows the table)" } ?? "this is an engine bug: please report it with `portrait devices --verbose`"
+            return "kernel \(kernel) cannot launch on this device: \(reason); \(fix)"
+        case .argumentOutOfRange(let kernel, let index, let reason):
+            return "kernel \(kernel) argument \(index): \(reason); the input is too large for one launch: use a smaller input or --device cpu"
         case .invalidFault(let value):
             return "PORTRAIT_FAULT='\(value)' is not a known fault: use alloc, device-memory:BYTES, build, kill-after-frames:N or sigkill-after-frames:N (a test hook; unset it for normal runs)"
         }

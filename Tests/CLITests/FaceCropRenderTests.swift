@@ -15,11 +15,11 @@ import Testing
         try ImageReader.read(FacesCommandTests.assets.appendingPathComponent("astronaut-512.png").path).resized(width: side, height: side)
     }
 
-    /// `image` pasted at (x, y) onto `canvas`.
+    /// `image` pasted at (x, y) onto `canvas` (x, y may be negative: the part outside is dropped).
     static func paste(_ image: RGBImage, x: Int, y: Int, onto canvas: RGBImage) -> RGBImage {
         var out = canvas
-        for row in 0..<image.height where row + y < canvas.height {
-            for col in 0..<image.width where col + x < canvas.width {
+        for row in 0..<image.height where row + y >= 0 && row + y < canvas.height {
+            for col in 0..<image.width where col + x >= 0 && col + x < canvas.width {
                 for c in 0..<3 { out.pixels[((row + y) * canvas.width + col + x) * 3 + c] = image.pixels[(row * image.width + col) * 3 + c] }
             }
         }

@@ -48,4 +48,45 @@ struct FacesCommandTests {
         let badScore = try CLIRunner.run(["faces", plain, "--min-score", "2"])
         #expect(badScore.status != 0 && badScore.stderr.contains("--min-score"), "\(badScore.stderr)")
     }
+
+    @Test("faces -o x.jpg writes a JPEG of the picture's size, each face's number drawn above its box; another extension is refused before any work")
+    func annotatedJPEGWithNumbers() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let group = try SeparateFramingTests.groupPhoto(in: dir)
+        let listed = try CLIRunner.run(["faces", group, "--json", "--device", "cpu"])
+        let object = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [String: Any]
+        let boxes = try #require((object?["faces"] as? [[String: Any]])?.compactMap { $0["box"] as? [Double] }, "\(listed.stdout)")
+        #expect(boxes.count == 2, "\(boxes)")
+        let jpeg = dir.appendingPathComponent("faces.jpg").path, png = dir.appendingPathComponent("faces.png").path
+        for out in [jpeg, png] {
+            let r = try CLIRunner.run(["faces", group, "-o", out, "--device", "cpu"])
+            #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        }
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: jpeg))
+        #expect(Array(bytes.prefix(3)) == [0xFF, 0xD8, 0xFF], "not a JPEG: \(Array(bytes.prefix(8)))")
+        let decoded = try ImageReader.read(jpeg), lossless = try PNGCodec.read(png)
+        #expect(decoded.width == 960 && decoded.height == 540)
+        var error: Float = 0, count: Float = 0
+        for y in stride(from: 0, to: 540, by: 3) { for x in stride(from: 0, to: 960, by: 3) {
+            let a = decoded[x, y], b = lossless[x, y]
+            error += (abs(a.red - b.red) + abs(a.green - b.green) + abs(a.blue - b.blue)) / 3
+            count += 1
+        } }
+        #expect(error / count < 0.01, "the JPEG is not the annotated picture (mean error \(error / count))")
+        // Above each box, a black label with the face's number in the box's colour (green 0, yellow 1).
+        for (n, box) in boxes.enumerated() {
+            let cell = max(2, Int(box[3].rounded()) / 30)
+            let (x0, y0) = (Int(box[0].rounded()), Int(box[1].rounded()))
+            var black = 0, ink = 0
+            for y in max(0, y0 - 7 * cell)..<y0 { for x in x0..<(x0 + 5 * cell) {
+                let p = lossless[x, y]
+                if p.red == 0 && p.green == 0 && p.blue == 0 { black += 1 }
+                if p.green == 1 && p.blue == 0 && p.red == (n == 0 ? 0 : 1) { ink += 1 }
+            } }
+            #expect(black > 10 * cell * cell && ink >= 7 * cell * cell, "face \(n): \(black) black, \(ink) ink pixels in its label")
+        }
+        let bad = try CLIRunner.run(["faces", group, "-o", dir.appendingPathComponent("faces.bmp").path, "--device", "cpu"])
+        #expect(bad.status != 0 && bad.stderr.contains(".jpg"), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("faces.bmp").path))
+    }
 }

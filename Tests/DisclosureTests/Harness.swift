@@ -80,6 +80,15 @@ enum Harness {
         }
     }
 
+    /// Regions of assets/astronaut-512.png: the smooth studio backdrop, the face (skin, eyes,
+    /// mouth), the hair, and the whole picture.
+    static let portraitRegions: [Visibility.Region] = [
+        .init(name: "backdrop (flat)", x: 410, y: 10, width: 96, height: 220),
+        .init(name: "face (skin)", x: 170, y: 150, width: 150, height: 170),
+        .init(name: "hair (textured)", x: 150, y: 45, width: 200, height: 90),
+        .init(name: "whole picture", x: 0, y: 0, width: 512, height: 512),
+    ]
+
     /// `frames` marked with `payload` on `engine`.
     static func mark(_ frames: [RGBImage], payload: WatermarkPayload, engine: Engine = .cpu()) throws -> [RGBImage] {
         let embedder = WatermarkEmbedder(payload: payload, engine: engine)
@@ -87,6 +96,21 @@ enum Harness {
             let t = Tensor(shape: [1, 3, f.height, f.width], values: f.planarCHW())
             let v = try engine.values(try embedder.mark(t)).map { min(max($0, 0), 1) }
             return try RGBImage(planarCHW: v, width: f.width, height: f.height)
+        }
+    }
+
+    /// `frames` marked as before perceptual shaping (until December 2026): the same tile at a
+    /// uniform 1.85 levels RMS everywhere. The unit tile is read off the current embedder on flat
+    /// mid-grey, where its peak amplitude is exactly one level.
+    static func uniformMark(_ frames: [RGBImage], payload: WatermarkPayload) throws -> [RGBImage] {
+        try frames.map { f in
+            let plane = f.width * f.height
+            let grey = Tensor(shape: [1, 3, f.height, f.width], values: [Float](repeating: 0.5, count: 3 * plane))
+            let tile = try WatermarkEmbedder(payload: payload, engine: .cpu()).mark(grey).hostValues!.prefix(plane).map { ($0 - 0.5) * 255 }
+            let rms = (tile.reduce(0) { $0 + $1 * $1 } / Float(plane)).squareRoot()
+            var pixels = f.pixels
+            for i in 0..<plane { for c in 0..<3 { pixels[3 * i + c] = min(max(pixels[3 * i + c] + tile[i] * 1.85 / rms / 255, 0), 1) } }
+            return try RGBImage(width: f.width, height: f.height, pixels: pixels)
         }
     }
 

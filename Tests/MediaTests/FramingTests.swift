@@ -18,12 +18,15 @@ struct FramingTests {
         #expect(SquareCrop.centered(width: 3, height: 8) == SquareCrop(x: 0, y: 2, size: 3))
     }
 
-    @Test func explicitCropIsHonouredAndCheckedAgainstTheImage() throws {
+    @Test func explicitCropIsHonouredPaddedBlackBeyondTheImageAndRefusedWhollyOutside() throws {
         let image = try coordinates()
         let part = try image.cropped(SquareCrop(x: 4, y: 2, size: 2))
         #expect(part.pixels == [4, 2, 0, 5, 2, 0, 4, 3, 0, 5, 3, 0])
-        #expect(throws: MediaError.self) { try image.cropped(SquareCrop(x: 5, y: 0, size: 2)) }
-        #expect(throws: MediaError.self) { try image.cropped(SquareCrop(x: -1, y: 0, size: 2)) }
+        // Half outside on the right and on the left: the outside column is black.
+        #expect(try image.cropped(SquareCrop(x: 5, y: 0, size: 2)).pixels == [5, 0, 0, 0, 0, 0, 5, 1, 0, 0, 0, 0])
+        #expect(try image.cropped(SquareCrop(x: -1, y: 0, size: 2)).pixels == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0])
+        #expect(throws: MediaError.self) { try image.cropped(SquareCrop(x: 6, y: 0, size: 2)) }
+        #expect(throws: MediaError.self) { try image.cropped(SquareCrop(x: -2, y: -2, size: 2)) }
     }
 
     @Test func areaShrinkAveragesExactly() throws {

@@ -54,13 +54,14 @@ struct PasteBackTests {
         #expect(psnr > 35, "PSNR \(psnr) dB")
     }
 
-    @Test("feather 0 pastes a hard square; a crop outside the picture or a negative feather is an error")
+    @Test("feather 0 pastes a hard square; a crop wholly outside the picture or a negative feather is an error")
     func hardEdgeAndErrors() throws {
         let base = try Self.picture(50, 40)
         let patch = try RGBImage(width: 10, height: 10, fill: (0.25, 0.5, 0.75))
         let out = try base.pasting(patch, into: SquareCrop(x: 5, y: 5, size: 10), feather: 0)
         #expect(out[5, 5] == patch[0, 0] && out[14, 14] == patch[9, 9] && out[15, 15] == base[15, 15])
-        #expect(throws: MediaError.self) { try base.pasting(patch, into: SquareCrop(x: 45, y: 5, size: 10), feather: 2) }
+        #expect(throws: MediaError.self) { try base.pasting(patch, into: SquareCrop(x: 50, y: 5, size: 10), feather: 2) }
+        #expect(throws: MediaError.self) { try base.pasting(patch, into: SquareCrop(x: -10, y: -10, size: 10), feather: 2) }
         #expect(throws: MediaError.self) { try base.pasting(patch, into: SquareCrop(x: 5, y: 5, size: 10), feather: -1) }
     }
 }
