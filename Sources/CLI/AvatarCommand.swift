@@ -30,6 +30,7 @@ struct AvatarCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            Interrupt.install()
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
@@ -37,10 +38,9 @@ struct AvatarCommand: ParsableCommand {
             let picture = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)
-            let start = Date()
-            let avatar = try network.makeSource(FrameConversion.tensor(picture.framed), mask: mask, recorder: nil)
-            try avatar.save(to: output, engine: engine)
-            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@)", output, network.configName, Date().timeIntervalSince(start), engine.name))
+            let built = try AvatarBuildProgress.build(network, image: FrameConversion.tensor(picture.framed), mask: mask, keepingOutputs: false)
+            try built.source.save(to: output, engine: engine)
+            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@, %.0f GFLOP/s)", output, network.configName, built.seconds, engine.name, built.rate / 1e9))
         }
     }
 }

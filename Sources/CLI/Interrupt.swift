@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C handling for long jobs: the first SIGINT/SIGTERM sets a flag the frame loop checks, so
-/// the job can remove its partial output and exit with a one-line message.
+/// Ctrl-C handling for long jobs: the first SIGINT/SIGTERM sets a flag the frame loop (and the
+/// avatar build's progress hook) checks, so the job can keep what is finished (a folder's frames,
+/// a video's whole pieces), remove the rest and exit with a one-line message.
 enum Interrupt {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     private static let flag = InterruptFlag()
@@ -30,10 +31,9 @@ final class InterruptFlag: @unchecked Sendable {
     func set() { lock.lock(); value = true; lock.unlock() }
 }
 
-/// Thrown when the user interrupted a job.
+/// Thrown when the user interrupted a job (Ctrl-C or SIGTERM); `outcome` says what became of
+/// the output ("kept the 12 finished frames in out/; continue with ... --resume").
 struct InterruptedError: Error, CustomStringConvertible {
-    let partialRemoved: String?
-    var description: String {
-        "interrupted" + (partialRemoved.map { "; removed the partial output \($0)" } ?? "; nothing was written")
-    }
+    let outcome: String
+    var description: String { "interrupted; " + outcome }
 }

@@ -69,6 +69,17 @@ final class LivePortraitClip: ClipRenderer {
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
     }
 
+    /// The first skipped frame's motion is the clip's reference, as if it had been rendered.
+    func skip(driver: () throws -> Tensor) throws {
+        guard firstMotion == nil else { return }
+        firstMotion = try network.motion(of: driver(), recorder: nil, recordAs: "driver")
+    }
+
+    /// The first skipped frame's motion is the clip's reference, as if it had been rendered.
+    func skip(motion: LivePortraitMotion) throws {
+        if firstMotion == nil { firstMotion = motion }
+    }
+
     /// The source with `edit` applied: its own motion, edited, taken relative to itself, so an
     /// empty edit renders the source as it is (stitching as the options say; no retargeting).
     func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor {

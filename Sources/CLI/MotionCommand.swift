@@ -60,7 +60,7 @@ struct MotionCommand: ParsableCommand {
             var motions: [LivePortraitMotion] = []
             for step in drive.makeIterator(size: size) {
                 if let frames, motions.count >= frames { break }
-                if Interrupt.requested { throw InterruptedError(partialRemoved: nil) }
+                if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
                 guard case .image(let picture) = try step.get().0 else { continue }
                 motions.append(try livePortrait.network.motion(of: FrameConversion.tensor(picture)))
                 progress.advance()

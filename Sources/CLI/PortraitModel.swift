@@ -63,6 +63,19 @@ protocol ClipRenderer: AnyObject {
     func render(edit: ExpressionEdit, recorder: StageRecorder?) throws -> Tensor
     /// The next frame driven by a motion read earlier (a motion file's frame; LivePortrait).
     func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor
+    /// Passes over a driving frame that is not rendered (an earlier shard's, or one a resumed
+    /// render kept), taking from it what later frames depend on (a relative-motion clip's first
+    /// frame); `driver` makes the frame's tensor only when it is needed.
+    func skip(driver: () throws -> Tensor) throws
+    /// The same for a motion file's frame.
+    func skip(motion: LivePortraitMotion) throws
+}
+
+extension ClipRenderer {
+    /// Frames independent of each other: nothing to take.
+    func skip(driver: () throws -> Tensor) throws {}
+    /// Frames independent of each other: nothing to take.
+    func skip(motion: LivePortraitMotion) throws {}
 }
 
 extension PortraitModel {

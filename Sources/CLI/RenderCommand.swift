@@ -85,6 +85,9 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output: OUT.mp4 (or .mov, .mkv, .m4v), OUT.png, DIR/ or OUT.safetensors (the first frame's float image, `image` [1, 3, S, S]).")
     var output: String
 
+    @Flag(help: "Continue an interrupted render into DIR/ or a video (same command): frames already finished are kept, the rest rendered; the frames equal an uninterrupted render's.")
+    var resume = false
+
     @Option(help: "Write the float32 stage outputs of the avatar (when built here) and of the first frame, with the inputs, to this safetensors file.")
     var stages: String?
 
@@ -168,44 +171,65 @@ struct RenderCommand: ParsableCommand {
             guard let part = try RenderPiece.make(piece: piece, output: output, wanted: wanted,
                                                   clip: { try plan?.frames ?? drive.exactCount() }, interval: interval) else { return }
             let range = part.range, outputPath = part.outputPath
+            let resumable = try RenderResume.prepare(output: outputPath, kind: OutputSink.kind(for: outputPath), shard: piece != nil, resume: resume)
             let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine,
-                                              renderID: plan.flatMap { UInt32($0.renderID, radix: 16) })
+                                              renderID: resumable?.renderID ?? plan.flatMap { UInt32($0.renderID, radix: 16) }, created: resumable?.created)
             let sink = try OutputSink(path: outputPath, frameRate: frameRate, audioSource: noAudio || piece != nil ? nil : drive.audioPath, crf: crf,
                                       metadata: disclosure.tags.merging(part.tags) { _, new in new }, keyframeInterval: interval)
             if piece != nil && sink.kind != .video {
                 throw ValidationError("a shard writes a video segment: give -o OUT.mp4 (segments OUT.part-I-of-N.mp4)")
             }
+            try resumable?.start(current: ResumeState(arguments: Array(CommandLine.arguments.dropFirst()), output: outputPath, device: engine.name,
+                                                      renderID: disclosure.renderIDHex, created: disclosure.created,
+                                                      keyframeInterval: sink.kind == .video ? interval : nil),
+                                 tags: sink.tags)
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine,
                                          livePortraitPaste: network.officialResize == .opencv)
             printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
-            let avatarRecorder = stages == nil ? nil : StageRecorder()
+            var avatarRecorder: StageRecorder?
             let avatarState: any PortraitSource
+            let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
+            let estimate = JobEstimate(model: network, buildsAvatar: avatar == nil, frames: total)
+            let measuredRate = JobEstimate.measuredRate(engine: engine)
+            printError("portrait: " + estimate.summary(rate: measuredRate))
             if let avatar {
                 avatarState = try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) }
             } else if let sourceImage {
-                let start = Date()
                 let sourceTensor = FrameConversion.tensor(sourceImage)
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
-                avatarState = try network.makeSource(sourceTensor, mask: sourceMask, recorder: avatarRecorder)
-                try engine.synchronize()
-                printError(String(format: "portrait: avatar built in %.2f s (saved avatars skip this: `portrait avatar`)", Date().timeIntervalSince(start)))
+                let built: (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double)
+                built = try AvatarBuildProgress.build(network, image: sourceTensor, mask: sourceMask, keepingOutputs: stages != nil, assumedRate: measuredRate)
+                avatarState = built.source
+                if stages != nil { avatarRecorder = built.recorder }
+                printError(String(format: "portrait: avatar built in %.2f s (%.0f GFLOP/s; saved avatars skip this: `portrait avatar`)", built.seconds, built.rate / 1e9)
+                           + (estimate.framesEstimate(rate: built.rate).map { "; " + $0 } ?? ""))
             } else {
                 throw ValidationError("give --source IMG or --avatar FILE")
             }
 
-            let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
             let clip = try network.startClip(source: avatarState, stillDriver: drive.isStill)
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
+                try resumable?.begin(sink: sink)
                 for (index, step) in drive.makeIterator(size: size).enumerated() {
                     if index >= range.upperBound { break }
-                    if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+                    if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted()) }
                     let (kind, driverFrame) = try step.get()
-                    if index < range.lowerBound { continue }  // an earlier shard's frame: decoded, not rendered
+                    // An earlier shard's frame, or one an interrupted render finished: decoded, not rendered.
+                    let kept = index >= range.lowerBound && resumable?.isFinished(index - range.lowerBound) == true
+                    if index < range.lowerBound || kept {
+                        switch kind {
+                        case .image(let img): try clip.skip { FrameConversion.tensor(img) }
+                        case .motion(let m): try clip.skip(motion: m)
+                        case .pose, .edit: break
+                        }
+                        if kept { sink.skip(); progress.skip() }
+                        continue
+                    }
                     let frameRecorder = stages != nil && progress.done == 0 ? StageRecorder() : nil
                     let tensor: Tensor
                     switch kind {
@@ -227,11 +251,13 @@ struct RenderCommand: ParsableCommand {
                     try sink.write(frame)
                     progress.advance()
                 }
-                if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+                if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted()) }
                 try sink.finish()
+                resumable?.completed()
             } catch {
                 progress.finish()
                 if !(error is InterruptedError) { sink.cancel() }
+                resumable?.stopped(framesOnDisk: sink.framesOnDisk)
                 throw error
             }
             progress.finish()
@@ -248,7 +274,7 @@ struct RenderCommand: ParsableCommand {
     /// LivePortrait's video-to-video mode (`SourceVideoRender`), with the options it honours.
     private func renderSourceVideo(_ source: String, network: LivePortraitModel, locator: FaceLocator?, engine: Engine) throws {
         guard let driver else { throw ValidationError("a source video is animated by a driving clip, picture or motion file: give --driver") }
-        var unsupported = [("--side-by-side", sideBySide), ("--stages", stages != nil), ("--plan", scaleOut.plan != nil),
+        var unsupported = [("--side-by-side", sideBySide), ("--stages", stages != nil), ("--plan", scaleOut.plan != nil), ("--resume", resume),
                            ("--source-mask", input.sourceMask != nil), ("--face-parsing", input.faceParsing != nil)].filter(\.1).map(\.0)
         if try scaleOut.piece() != nil { unsupported.append("--shard") }
         guard unsupported.isEmpty else {

@@ -48,7 +48,7 @@ struct SourceVideoRender {
         let reading = ProgressReporter(label: "reading source motion", total: sourceClip.count.map { min($0, frames ?? .max) })
         for step in sourceClip.makeIterator(size: size) {
             if let frames, sourceMotions.count >= frames { break }
-            if Interrupt.requested { throw InterruptedError(partialRemoved: nil) }
+            if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
             guard case .image(let picture) = try step.get().0 else { continue }
             sourceMotions.append(try lp.motion(of: FrameConversion.tensor(picture), recordAs: "source"))
             reading.advance()
@@ -58,7 +58,7 @@ struct SourceVideoRender {
         var driverMotions: [LivePortraitMotion] = []
         for step in drive.makeIterator(size: size) {
             if driverMotions.count >= sourceMotions.count { break }
-            if Interrupt.requested { throw InterruptedError(partialRemoved: nil) }
+            if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
             switch try step.get().0 {
             case .image(let picture): driverMotions.append(try lp.motion(of: FrameConversion.tensor(picture)))
             case .motion(let motion): driverMotions.append(motion)
@@ -79,7 +79,7 @@ struct SourceVideoRender {
         let progress = ProgressReporter(label: "rendering", total: count)
         do {
             for index in 0..<count {
-                if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+                if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted(resumable: false)) }
                 guard let original = try sourceReader.next() else { break }
                 let crop = sourceCrops.crop(frame: index)
                 let framed = try FrameConversion.frame(original, path: sourcePath, role: "source", size: size, crop: crop, filter: filter)
@@ -93,7 +93,7 @@ struct SourceVideoRender {
                 try sink.write(try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(frame)), engine: engine))
                 progress.advance()
             }
-            if Interrupt.requested { throw InterruptedError(partialRemoved: sink.cancel()) }
+            if Interrupt.requested { throw InterruptedError(outcome: sink.interrupted(resumable: false)) }
             try sink.finish()
         } catch {
             progress.finish()

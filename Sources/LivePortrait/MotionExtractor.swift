@@ -42,7 +42,7 @@ struct ConvNeXtBlock {
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor) throws -> Tensor {
         let e = f.engine
         var y = try e.depthwiseConv2d(x, weight: f.parameter(dwWeight), bias: f.parameter(dwBias), padding: [3, 3])
-        f.count(FlopCount.multiplyAccumulate(reduction: 49, outputs: y.count))
+        try f.count(FlopCount.multiplyAccumulate(reduction: 49, outputs: y.count))
         y = try norm(f, y)
         y = try pointwise(f, pw1, y, activation: .gelu)
         y = try e.globalResponseNorm(y, gamma: f.parameter(grnGamma), beta: f.parameter(grnBeta), eps: 1e-6)
@@ -54,7 +54,7 @@ struct ConvNeXtBlock {
     private func pointwise(_ f: LivePortraitForward, _ layer: Linear, _ x: Tensor, activation: Activation? = nil) throws -> Tensor {
         let w = try f.parameter(layer.weight).reshaped([layer.outputs, layer.inputs, 1, 1])
         let y = try f.engine.conv2d(x, weight: w, bias: layer.bias.map { try f.parameter($0) }, activation: activation)
-        f.count(layer.flops * Double(x.shape[0] * x.shape[2] * x.shape[3]))
+        try f.count(layer.flops * Double(x.shape[0] * x.shape[2] * x.shape[3]))
         return y
     }
 

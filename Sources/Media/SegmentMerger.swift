@@ -24,10 +24,11 @@ public enum SegmentMerger {
                              metadata: [String: String] = [:]) throws(MediaError) -> Summary {
         _ = FFmpeg.quiet
         guard !segments.isEmpty else { throw .invalidArgument("merge needs at least one segment") }
-        let inputs = try segments.map { (segment) throws(MediaError) in try SegmentInput(path: segment) }
-        let first = inputs[0]
-        for input in inputs.dropFirst() where !input.matches(first) {
-            throw .invalidArgument("\(input.path) was not written like \(first.path) (codec, size, frame rate or stream header differ); render every shard with the same options")
+        // Segments are opened one at a time (a long render has thousands of pieces: more than a
+        // process may hold open), each checked against the first before its packets are copied.
+        let first = try SegmentInput(path: segments[0])
+        func mismatch(_ input: SegmentInput) -> MediaError {
+            .invalidArgument("\(input.path) was not written like \(first.path) (codec, size, frame rate or stream header differ); render every shard with the same options")
         }
         let temporary = try AtomicOutput.temporaryPath(for: path)
         var output: UnsafeMutablePointer<AVFormatContext>? = nil
@@ -58,7 +59,9 @@ public enum SegmentMerger {
         // The stream's nominal rate: a short segment's average rate is skewed by its edit list.
         let rate = first.stream.pointee.r_frame_rate
         var frames = 0
-        for input in inputs {
+        for (index, segment) in segments.enumerated() {
+            let input = index == 0 ? first : try SegmentInput(path: segment)
+            guard input.matches(first) else { throw mismatch(input) }
             // The segment starts where the previous one ended: frame `frames`, in its time base.
             let start = av_rescale_q(Int64(frames), AVRational(num: rate.den, den: rate.num), input.stream.pointee.time_base)
             let shift = start - input.firstPresentation

@@ -30,7 +30,7 @@ public struct Conv {
         let y = dims == 2
             ? try f.engine.conv2d(x, weight: w, bias: b, stride: stride, padding: padding, activation: activation, negativeSlope: negativeSlope)
             : try f.engine.conv3d(x, weight: w, bias: b, stride: stride, padding: padding, activation: activation, negativeSlope: negativeSlope)
-        f.count(flops(outputs: y.count))
+        try f.count(flops(outputs: y.count))
         return y
     }
 
@@ -67,7 +67,7 @@ public struct Linear {
     /// `x` `[N, inputs]` → `[N, outputs]`.
     public func callAsFunction(_ f: Forward, _ x: Tensor) throws -> Tensor {
         let y = try f.engine.linear(x, weight: f.parameter(weight), bias: bias.map { try f.parameter($0) })
-        f.count(flops * Double(x.shape[0]))
+        try f.count(flops * Double(x.shape[0]))
         return y
     }
 

@@ -142,6 +142,7 @@ open class Forward {
         try recorder.record(name: name, tensor: tensor, engine: engine)
     }
 
-    /// Adds `flops` (convs and linears run) to the current stage's count in the recorder.
-    public func count(_ flops: Double) { recorder?.addFlops(flops, stage: stageName) }
+    /// Adds `flops` (convs and linears run) to the current stage's count in the recorder (whose
+    /// progress hook may throw to stop the pass).
+    public func count(_ flops: Double) throws { try recorder?.addFlops(flops, stage: stageName) }
 }

@@ -13,12 +13,17 @@ public final class StageRecorder: @unchecked Sendable {
     public private(set) var order: [String] = []
     private let only: Set<String>?
     private let onRecord: ((String, Tensor) -> Void)?
+    private let onFlops: ((String, Double) throws -> Void)?
 
-    /// A recorder keeping every output, or only those named in `only`; `onRecord` is also called
-    /// with each recorded (host) tensor.
-    public init(only: Set<String>? = nil, onRecord: ((String, Tensor) -> Void)? = nil) {
+    /// A recorder keeping every output, or only those named in `only` (an empty set records
+    /// nothing and downloads nothing: a pure progress hook); `onRecord` is also called with each
+    /// recorded (host) tensor, `onFlops` with the stage and FLOPs of each convolution or linear
+    /// layer just enqueued (progress reporting; what it throws stops the pass, e.g. on Ctrl-C).
+    public init(only: Set<String>? = nil, onRecord: ((String, Tensor) -> Void)? = nil,
+                onFlops: ((String, Double) throws -> Void)? = nil) {
         self.only = only
         self.onRecord = onRecord
+        self.onFlops = onFlops
     }
 
     /// The recorded output `name`, or nil.
@@ -37,8 +42,11 @@ public final class StageRecorder: @unchecked Sendable {
     /// stage (`avatar/g3d`, `frame/g2d`, ...); comparable with the network's analytic FLOP table.
     public private(set) var countedFlops: [String: Double] = [:]
 
-    /// Adds `flops` to `stage`'s count.
-    func addFlops(_ flops: Double, stage: String) { countedFlops[stage, default: 0] += flops }
+    /// Adds `flops` to `stage`'s count and tells `onFlops`.
+    func addFlops(_ flops: Double, stage: String) throws {
+        countedFlops[stage, default: 0] += flops
+        try onFlops?(stage, flops)
+    }
 
     /// Forgets everything recorded.
     public func removeAll() {

@@ -7,8 +7,8 @@ import Foundation
 /// - `device-memory:BYTES`: allocations fail once the live total would pass BYTES, as on a
 ///   device with that much memory.
 /// - `build`: every OpenCL program build fails with CL_BUILD_PROGRAM_FAILURE.
-/// - `kill-after-frames:N`: the process sends itself SIGTERM after N frames are written (the
-///   Ctrl-C path: message, exit 2, partial output removed).
+/// - `kill-after-frames:N`: the process sends itself SIGTERM after N frames are written in this
+///   run (the Ctrl-C path: message, exit 2, finished frames kept for `render --resume`).
 /// - `sigkill-after-frames:N`: the process sends itself SIGKILL after N frames (no chance to
 ///   clean up: only the atomic rename protects the output).
 public enum FaultInjection {

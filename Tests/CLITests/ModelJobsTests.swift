@@ -150,6 +150,14 @@ struct ModelJobsTests {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.terminationStatus == 2, "\(stderr)")
         #expect(stderr.contains("interrupted"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty, "partial output left behind")
+        // Nothing at the output path; whole keyframe pieces (50 frames each) stay hidden for --resume.
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+        if stderr.contains("as video pieces in") {
+            #expect(left == [".long.mp4.pieces"], "\(left)")
+            let pieces = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent(".long.mp4.pieces").path)
+            #expect(pieces.allSatisfy { $0.hasPrefix("frames-") || $0 == "resume.json" }, "an unfinished piece was left: \(pieces)")
+        } else {
+            #expect(stderr.contains("nothing was kept") && left.isEmpty, "partial output left behind: \(left) \(stderr)")
+        }
     }
 }
