@@ -82,6 +82,9 @@ struct StageDumpTests {
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         let dump = try SafeTensorsFile(path: stages)
         #expect(dump.names.contains("image") && dump.names.contains("b/image") && dump.names.contains("b/volume.canonical"))
-        #expect(try dump.tensor("image").hostValues! == (try dump.tensor("b/image")).hostValues!, "cpu vs cpu is bit-identical")
+        // a is the direct CPU reference (no Winograd), b the CPU fallback (Winograd): equal to float rounding.
+        let a = try #require(try dump.tensor("image").hostValues), b = try #require(try dump.tensor("b/image").hostValues)
+        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(a.count == b.count && worst <= 1e-4, "cpu reference vs cpu fallback differ by \(worst)")
     }
 }
