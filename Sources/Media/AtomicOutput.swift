@@ -26,6 +26,18 @@ enum AtomicOutput {
         }
     }
 
+    /// Writes `data` to `path` through a temporary file renamed over it when complete.
+    static func write(_ data: Data, to path: String) throws(MediaError) {
+        let temporary = try temporaryPath(for: path)
+        do {
+            try data.write(to: URL(fileURLWithPath: temporary))
+        } catch {
+            discard(temporary)
+            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
+        }
+        try commit(temporary, to: path)
+    }
+
     /// Removes a temporary file, ignoring a file that is already gone.
     static func discard(_ temporary: String) {
         unlink(temporary)

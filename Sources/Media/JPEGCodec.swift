@@ -51,14 +51,7 @@ public enum JPEGCodec {
     /// Writes `rgb` as a JPEG file, atomically (a temporary file beside `path`, renamed when complete).
     public static func write(_ rgb: RGBImage, to path: String, quantiser: Int = 2) throws(MediaError) {
         let data = try encode(rgb, quantiser: quantiser, path: path)
-        let temporary = try AtomicOutput.temporaryPath(for: path)
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            AtomicOutput.discard(temporary)
-            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-        }
-        try AtomicOutput.commit(temporary, to: path)
+        try AtomicOutput.write(data, to: path)
     }
 
     /// 4:4:4 when the encoder takes it, else 4:2:0; the plain formats tagged full range (the

@@ -91,13 +91,6 @@ public enum PNGCodec {
     /// `text` entries become `tEXt`/`iTXt` chunks (`MediaTags.pngWithText`).
     public static func write(_ rgb: RGBImage, to path: String, text: [String: String] = [:]) throws(MediaError) {
         let data = text.isEmpty ? try encode(rgb) : try MediaTags.pngWithText(try encode(rgb), text)
-        let temporary = try AtomicOutput.temporaryPath(for: path)
-        do {
-            try data.write(to: URL(fileURLWithPath: temporary))
-        } catch {
-            AtomicOutput.discard(temporary)
-            throw .cannotWrite(path: path, reason: (error as NSError).localizedDescription)
-        }
-        try AtomicOutput.commit(temporary, to: path)
+        try AtomicOutput.write(data, to: path)
     }
 }
