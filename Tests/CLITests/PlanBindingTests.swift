@@ -19,7 +19,7 @@ import Testing
         return path
     }
 
-    @Test("a plan refuses another driver, --frames, crop options or model family, naming each; the planned render runs")
+    @Test("a plan refuses another driver, --frames, crop options (framing, smoothing) or model family, naming each; the planned render runs")
     func planIsBoundToItsRender() throws {
         let dir = try CLIRunner.temporaryDirectory()
         let planned = try Self.clip("a.mp4", in: dir, seed: 1), other = try Self.clip("b.mp4", in: dir, seed: 2)
@@ -38,7 +38,7 @@ import Testing
             ([], other, "driver content"),
             (["--frames", "4"], planned, "--frames 4, planned 6"),
             (["--crop", "auto"], planned, "crop options 'driver crop auto"),
-            (["--face", "1"], planned, "face 1"),
+            (["--crop-smoothing", "3"], planned, "smoothing 3"),   // (--face with --crop none is refused earlier: nothing to pick)
         ]
         for (extra, driver, phrase) in cases {
             let r = try render(extra, driver: driver)
