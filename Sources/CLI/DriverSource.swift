@@ -77,8 +77,7 @@ enum DriverSource {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw MediaError.fileNotFound(path: path) }
         if isFolder.boolValue { throw MediaError.isFolder(path: path) }
         if path.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") { return .motions(try MotionTrack.load(path: path), path: path) }
-        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 12) }) ?? Data()
-        if ImageReader.isPicture(head) {
+        if ImageReader.isPicture(atPath: path) {
             let image = try ImageReader.read(path)
             var crop: SquareCrop?
             switch framing {

@@ -12,7 +12,7 @@ struct RenderPreflight {
     func run() throws {
         let c = command
         let sharded = c.scaleOut.shard != nil || c.scaleOut.shards != nil
-        let video = c.driver.map { !Self.isPicture($0) } ?? false
+        let video = c.driver.map { !ImageReader.isPicture(atPath: $0) } ?? false
         let drivenAudio = video && !c.noAudio && !sharded && (c.audioFrom ?? .driver) == .driver
         let kind = try OutputPreflight.checkRender(c.output, audioSource: drivenAudio ? c.driver : nil)
         if sharded && kind != .video {
@@ -47,12 +47,6 @@ struct RenderPreflight {
         let differences = try plan.mismatches(driver: driver, reader: try VideoReader(path: driver), frames: command.frames,
                                               cropOptions: command.framing.planSignature, family: family)
         guard differences.isEmpty else { throw PlanMismatch(plan: path, planned: plan.driver, differences: differences) }
-    }
-
-    /// Whether `path` starts like a PNG or JPEG (a still driver) rather than a video.
-    static func isPicture(_ path: String) -> Bool {
-        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
-        return ImageReader.kind(of: head) != .other
     }
 }
 

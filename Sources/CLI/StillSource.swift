@@ -8,8 +8,7 @@ import Media
 enum StillSource {
     /// Whether `path` decodes to more than one frame (a video, an animated GIF); nil when it is not.
     static func videoDescription(_ path: String) -> String? {
-        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 8) }) ?? Data()
-        guard ImageReader.kind(of: head) == .other else { return nil }  // PNG and JPEG hold one picture
+        guard !ImageReader.isPicture(atPath: path) else { return nil }  // a still-picture format holds one picture
         guard let reader = try? VideoReader(path: path), (try? reader.next()) != nil, (try? reader.next()) != nil else { return nil }
         let frames = reader.frameCountEstimate.map { "about \($0) frames" } ?? "several frames"
         return "\(frames) at \(String(format: "%.3g", reader.frameRate.framesPerSecond)) fps"

@@ -32,6 +32,13 @@ public enum ImageReader {
         kind(of: head) != .other || ExifReader.isWebP(head) || isHEIF(head)
     }
 
+    /// Whether the file at `path` starts like a still picture (`isPicture` of its first bytes);
+    /// false for an unreadable file.
+    public static func isPicture(atPath path: String) -> Bool {
+        let head = (FileHandle(forReadingAtPath: path).flatMap { try? $0.read(upToCount: 12) }) ?? Data()
+        return isPicture(head)
+    }
+
     /// Whether `head` starts an HEIF still picture (HEIC, as iPhones save photos): an ISO
     /// base-media `ftyp` box whose major brand is one of HEIF's.
     static func isHEIF(_ head: Data) -> Bool {
