@@ -253,11 +253,14 @@ CONV_TILE_KERNEL(conv_k7s2_tile, 7, 2)
 __kernel void conv_any_tile(CONV_TILE_PARAMS, int KW, int SX) { conv_tile(CONV_TILE_ARGS, KW, SX); }
 
 // 16-wide tiles for CPUs with 512-bit vectors (PoCL on AVX-512; chosen in Swift by device):
-// each work-item computes OB·8 output channels (OB = 1 or 2 packed weight blocks) × 16
+// each work-item computes OB·8 output channels (OB = 1, 2 or 3 packed weight blocks) × 16
 // consecutive output x positions (stride 1) in named float16 accumulators. With OB = 2 every
 // input vector feeds 16 FMAs (OB = 1, 8 channels × 16 positions, measured 15-40 % slower
 // here); the second block of the last pair may not exist (odd CB), then it recomputes the first
-// and its stores are skipped.
+// and its stores are skipped. OB = 3 (24 channels, 24 of the 32 vector registers) is for CB = 3
+// (Cout 17-24: LivePortrait's 7×7×7 mask convolution, 142 -> 22), where pairs would compute a
+// fourth, discarded block: a third of the work; OB = 1 for CB = 1 (LivePortrait's 7×7 occlusion
+// convolution, 2272 -> 1), where a pair would compute its one block twice.
 static inline void conv_store16(__global float* y, float16 v, int valid) {
     if (valid >= 16) { vstore16(v, 0, y); return; }
     conv_store8(y, v.lo, valid);
@@ -269,10 +272,15 @@ static inline void conv_store16(__global float* y, float16 v, int valid) {
         float16 v = vload16(0, P);                                                   \
         CONV_MAD16(a0, w[0]) CONV_MAD16(a1, w[1]) CONV_MAD16(a2, w[2]) CONV_MAD16(a3, w[3]) \
         CONV_MAD16(a4, w[4]) CONV_MAD16(a5, w[5]) CONV_MAD16(a6, w[6]) CONV_MAD16(a7, w[7]) \
-        if (OB == 2) {                                                               \
+        if (OB >= 2) {                                                               \
             CONV_MAD16(b0, u[0]) CONV_MAD16(b1, u[1]) CONV_MAD16(b2, u[2]) CONV_MAD16(b3, u[3]) \
             CONV_MAD16(b4, u[4]) CONV_MAD16(b5, u[5]) CONV_MAD16(b6, u[6]) CONV_MAD16(b7, u[7]) \
             u += 8;                                                                  \
+        }                                                                            \
+        if (OB == 3) {                                                               \
+            CONV_MAD16(c0, q[0]) CONV_MAD16(c1, q[1]) CONV_MAD16(c2, q[2]) CONV_MAD16(c3, q[3]) \
+            CONV_MAD16(c4, q[4]) CONV_MAD16(c5, q[5]) CONV_MAD16(c6, q[6]) CONV_MAD16(c7, q[7]) \
+            q += 8;                                                                  \
         }                                                                            \
         w += 8;                                                                      \
     }
@@ -290,17 +298,22 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
     if (tx >= tilesX || get_global_id(1) >= pairs) return;
     int oy = row % Ho, oz = row / Ho;
     int cb = (zb % pairs) * OB, n = zb / pairs;
-    int cb2 = (OB == 2 && cb + 1 < CB) ? cb + 1 : cb;
+    int cb2 = (OB >= 2 && cb + 1 < CB) ? cb + 1 : cb;
+    int cb3 = (OB == 3 && cb + 2 < CB) ? cb + 2 : cb;
     int x0 = tx * 16;
     int K8 = Cin * KD * KH * KW * 8;
     __global const float* b = bp + cb * 8;
     __global const float* c = bp + cb2 * 8;
+    __global const float* d = bp + cb3 * 8;
     float16 a0 = (float16)(b[0]), a1 = (float16)(b[1]), a2 = (float16)(b[2]), a3 = (float16)(b[3]);
     float16 a4 = (float16)(b[4]), a5 = (float16)(b[5]), a6 = (float16)(b[6]), a7 = (float16)(b[7]);
     float16 b0 = (float16)(c[0]), b1 = (float16)(c[1]), b2 = (float16)(c[2]), b3 = (float16)(c[3]);
     float16 b4 = (float16)(c[4]), b5 = (float16)(c[5]), b6 = (float16)(c[6]), b7 = (float16)(c[7]);
+    float16 c0 = (float16)(d[0]), c1 = (float16)(d[1]), c2 = (float16)(d[2]), c3 = (float16)(d[3]);
+    float16 c4 = (float16)(d[4]), c5 = (float16)(d[5]), c6 = (float16)(d[6]), c7 = (float16)(d[7]);
     __global const float* w = wt + cb * K8;
     __global const float* u = wt + cb2 * K8;
+    __global const float* q = wt + cb3 * K8;
     int rowPitch = Cin * Wp;
     __global const float* xn = xp + ((n * Dp + oz * sd) * Hp + oy * sh) * rowPitch + x0;
     for (int kz = 0; kz < KD; ++kz) {
@@ -321,6 +334,8 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
         a4 = CONV_ACTIVATE(a4); a5 = CONV_ACTIVATE(a5); a6 = CONV_ACTIVATE(a6); a7 = CONV_ACTIVATE(a7);
         b0 = CONV_ACTIVATE(b0); b1 = CONV_ACTIVATE(b1); b2 = CONV_ACTIVATE(b2); b3 = CONV_ACTIVATE(b3);
         b4 = CONV_ACTIVATE(b4); b5 = CONV_ACTIVATE(b5); b6 = CONV_ACTIVATE(b6); b7 = CONV_ACTIVATE(b7);
+        c0 = CONV_ACTIVATE(c0); c1 = CONV_ACTIVATE(c1); c2 = CONV_ACTIVATE(c2); c3 = CONV_ACTIVATE(c3);
+        c4 = CONV_ACTIVATE(c4); c5 = CONV_ACTIVATE(c5); c6 = CONV_ACTIVATE(c6); c7 = CONV_ACTIVATE(c7);
     }
     int valid = Wo - x0;
     int outPlane = Do * Ho * Wo;
@@ -334,7 +349,7 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
     if (oc + 5 < Cout) conv_store16(yo + 5 * outPlane, a5, valid);
     if (oc + 6 < Cout) conv_store16(yo + 6 * outPlane, a6, valid);
     if (oc + 7 < Cout) conv_store16(yo + 7 * outPlane, a7, valid);
-    if (OB == 2 && cb2 != cb) {
+    if (OB >= 2 && cb2 != cb) {
         oc += 8;
         yo += 8 * outPlane;
         conv_store16(yo, b0, valid);
@@ -346,6 +361,18 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
         if (oc + 6 < Cout) conv_store16(yo + 6 * outPlane, b6, valid);
         if (oc + 7 < Cout) conv_store16(yo + 7 * outPlane, b7, valid);
     }
+    if (OB == 3 && cb3 != cb) {
+        oc += 8;
+        yo += 8 * outPlane;
+        conv_store16(yo, c0, valid);
+        if (oc + 1 < Cout) conv_store16(yo + outPlane, c1, valid);
+        if (oc + 2 < Cout) conv_store16(yo + 2 * outPlane, c2, valid);
+        if (oc + 3 < Cout) conv_store16(yo + 3 * outPlane, c3, valid);
+        if (oc + 4 < Cout) conv_store16(yo + 4 * outPlane, c4, valid);
+        if (oc + 5 < Cout) conv_store16(yo + 5 * outPlane, c5, valid);
+        if (oc + 6 < Cout) conv_store16(yo + 6 * outPlane, c6, valid);
+        if (oc + 7 < Cout) conv_store16(yo + 7 * outPlane, c7, valid);
+    }
 }
 
 #define CONV_TILE16_KERNEL(NAME, KW, OB) \
@@ -354,6 +381,8 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
 CONV_TILE16_KERNEL(conv_k7s1_tile16x16, 7, 2)
+CONV_TILE16_KERNEL(conv_k7s1_tile24x16, 7, 3)
+CONV_TILE16_KERNEL(conv_k7s1_tile8x16, 7, 1)
 
 // 16 × 6 tiles for CPUs with 256-bit vectors (PoCL on AVX2; chosen in Swift by device): each
 // work-item computes 16 output channels (two packed weight blocks, loaded as two float8 with the
@@ -1919,6 +1948,41 @@ __kernel void depthwise_conv2d_3x3(__global const float* x, __global const float
         if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
 }
 
+// depthwise_conv2d specialised for 7×7, stride 1, padding 3 (ConvNeXt's depthwise convolution in
+// LivePortrait's motion extractor): each work-item computes 8 consecutive outputs of a row from
+// 14 loaded inputs per kernel row (the generic kernel loads 49 per output). Same tap order as the
+// generic kernel. global [ceil(W/8), H, planes].
+__kernel void depthwise_conv2d_7x7(__global const float* x, __global const float* w, __global const float* b,
+                                   __global float* y, int has_bias, int C, int H, int W, int planes) {
+    int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    int ox0 = gx * 8;
+    if (ox0 >= W || oy >= H || p >= planes) return;
+    int c = p % C;
+    __global const float* src = x + (size_t)p * H * W;
+    __global const float* f = w + (size_t)c * 49;
+    float acc[8];
+    for (int i = 0; i < 8; i++) acc[i] = 0.0f;
+    for (int ky = 0; ky < 7; ky++) {
+        int iy = oy - 3 + ky;
+        if (iy < 0 || iy >= H) continue;
+        __global const float* row = src + (size_t)iy * W;
+        float v[14];
+        for (int i = 0; i < 14; i++) {
+            int ix = ox0 - 3 + i;
+            float loaded = row[clamp(ix, 0, W - 1)];
+            v[i] = (ix >= 0 && ix < W) ? loaded : 0.0f;
+        }
+        for (int kx = 0; kx < 7; kx++) {
+            float t = f[ky * 7 + kx];
+            for (int i = 0; i < 8; i++) acc[i] += v[i + kx] * t;
+        }
+    }
+    float bias = has_bias ? b[c] : 0.0f;
+    __global float* out = y + ((size_t)p * H + oy) * W;
+    for (int i = 0; i < 8; i++)
+        if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
+}
+
 // ==== LivePortrait ops (LayerNorm+Ops, GlobalResponseNorm+Ops, Softmax+Ops, PixelShuffle+Ops,
 // Modulation+Ops, KeypointMotion+Ops in Sources/Kernels) ====
 
@@ -1960,14 +2024,24 @@ __kernel __attribute__((reqd_work_group_size(GRN_LANES, 1, 1))) void grn_norms(_
     if (lane == 0) g[row] = sqrt(part[0]);
 }
 
-// GRN step 2: scale[n, c] = g[n, c] / (mean over c of g[n, :] + eps). global [C, N].
-__kernel void grn_scale(__global const float* g, __global float* scale, int C, float eps) {
-    int c = get_global_id(0), n = get_global_id(1);
-    if (c >= C) return;
+// GRN step 2: scale[n, c] = g[n, c] / (mean over c of g[n, :] + eps), one work-group of GRN_LANES
+// work-items per n: lane-strided partial sums, a tree in local memory, then each lane scales its
+// channels (the sum is formed once per n, not once per channel). global [64, N].
+__kernel __attribute__((reqd_work_group_size(GRN_LANES, 1, 1))) void grn_scale(__global const float* g, __global float* scale,
+                                                                              int C, float eps) {
+    __local float part[GRN_LANES];
+    int lane = get_local_id(0), n = get_group_id(1);
     __global const float* row = g + (size_t)n * C;
-    float sum = 0.0f;
-    for (int k = 0; k < C; ++k) sum += row[k];
-    scale[(size_t)n * C + c] = row[c] / (sum / (float)C + eps);
+    float acc = 0.0f;
+    for (int c = lane; c < C; c += GRN_LANES) acc += row[c];
+    part[lane] = acc;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int k = GRN_LANES / 2; k > 0; k >>= 1) {
+        if (lane < k) part[lane] += part[lane + k];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    float inv = 1.0f / (part[0] / (float)C + eps);
+    for (int c = lane; c < C; c += GRN_LANES) scale[(size_t)n * C + c] = row[c] * inv;
 }
 
 // GRN step 3: y = gamma[c] * (x * scale[row]) + beta[c] + x for row = n * C + c. global [S, rows].

@@ -50,6 +50,11 @@ extension Engine {
             .i(g.inputChannels), .i(g.outputChannels), .i(blocks), .i(kd), .i(kh),
             .i(dp), .i(hp), .i(wp), .i(out[0]), .i(out[1]), .i(out[2]), .i(tilesX), .i(sd), .i(sh),
         ]
+        // A k7 convolution with one or three channel blocks on the 16×16 tile (LivePortrait's 7×7
+        // occlusion, 2272 → 1, and 7×7×7 mask, 142 → 22) runs every block in one work-item
+        // (8 × 16 or 24 × 16 kernels) instead of pairs, where the last pair recomputes its one
+        // block: 8 or 24 channels computed instead of 16 or 32.
+        let wholeBlocks = tile == .tile16x16 && kw == 7 && sw == 1 && (blocks == 1 || blocks == 3)
         let global: [Int]
         switch tile {
         case .tile8x8:
@@ -58,10 +63,12 @@ extension Engine {
             // Pairs of channel blocks inside rows: 1.2-1.7x on PoCL (the input rows of one output
             // row stay in L2 while every block uses them; with rows inside blocks the input was
             // re-streamed from L3/DRAM once per block).
-            global = [tilesX, (blocks + 1) / 2, g.batch * out[0] * out[1]]
+            global = [tilesX, wholeBlocks ? 1 : (blocks + 1) / 2, g.batch * out[0] * out[1]]
         }
         let name: String
-        if let specialised = tile.kernelName(kernelWidth: kw, strideX: sw) {
+        if wholeBlocks {
+            name = "conv_k7s1_tile\(8 * blocks)x16"
+        } else if let specialised = tile.kernelName(kernelWidth: kw, strideX: sw) {
             name = specialised
         } else {
             name = "conv_any_tile"

@@ -194,6 +194,7 @@ enum ConvolutionOps {
             convCase("odd 2->6 k(1,3,3) p(0,1,1) 3x6x7", input: [1, 2, 3, 6, 7], weight: [6, 2, 1, 3, 3], bias: true, padding: "(0, 1, 1)"),
             convCase("odd 3->4 k3 p1 1x1x1", input: [1, 3, 1, 1, 1], weight: [4, 3, 3, 3, 3], bias: true, padding: "1"),
             convCase("odd 5->3 k7 p3 3x6x5 (LivePortrait mask)", input: [1, 5, 3, 6, 5], weight: [3, 5, 7, 7, 7], bias: true, padding: "3"),
+            convCase("odd 3->22 k7 p3 3x5x19 (three channel blocks: the 24x16 tile)", input: [1, 3, 3, 5, 19], weight: [22, 3, 7, 7, 7], bias: true, padding: "3"),
             convCase("odd 3->17 k3 p1 batch 2 3x5x66 (Winograd 4x4 vector blocks)", input: [2, 3, 3, 5, 66], weight: [17, 3, 3, 3, 3], bias: false, padding: "1"),
             // Winograd F(2x2x2, 3x3x3) (conv.winograd3d=cube; auto takes it at output width <= 16):
             // odd tails on every axis, padding 0/1/2, batch 2, Cout not a multiple of 8, width 16

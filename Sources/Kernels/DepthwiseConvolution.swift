@@ -119,10 +119,13 @@ enum DepthwiseConvolutionOps {
                 dwCase("odd 2x3x5x21 k3 p1 no bias (8-wide runs + tail)", input: [2, 3, 5, 21], kernel: [3, 3], bias: false, padding: "1"),
                 dwCase("odd 1x2x1x3 k3 p1 one row", input: [1, 2, 1, 3], kernel: [3, 3], bias: true, padding: "1"),
                 dwCase("yunet 1x64x40x40 k3 p1", input: [1, 64, 40, 40], kernel: [3, 3], bias: true, padding: "1"),
+                dwCase("odd 2x3x9x21 k7 p3 (8-wide runs + tail)", input: [2, 3, 9, 21], kernel: [7, 7], bias: true, padding: "3"),
+                dwCase("odd 1x2x2x5 k7 p3 no bias (taps past every edge)", input: [1, 2, 2, 5], kernel: [7, 7], bias: false, padding: "3"),
             ],
             profileCases: [
                 dwCase("yunet 1x16x256x256 k3 p1", input: [1, 16, 256, 256], kernel: [3, 3], bias: true, padding: "1"),
                 dwCase("yunet 1x64x64x64 k3 p1", input: [1, 64, 64, 64], kernel: [3, 3], bias: true, padding: "1"),
+                dwCase("lp ConvNeXt stage 0 1x96x64x64 k7 p3", input: [1, 96, 64, 64], kernel: [7, 7], bias: true, padding: "3"),
             ],
             declare: { a in
                 try DepthwiseConvolutionOp.call(try a.tensor("input", op: name), weight: try a.tensor("weight", op: name), bias: a.tensors["bias"],

@@ -2,7 +2,8 @@ import Runtime
 
 /// ConvNeXtV2's global response normalisation on NCHW `[N, C, H, W]` with `gamma`, `beta` `[C]`:
 /// `G[n,c] = ‖x[n,c]‖₂` over (H, W), `Nx = G / (mean_c G + eps)`, `y = γ·(x·Nx) + β + x`.
-/// Kernels: `grn_norms` (one 64-lane work-group per (n, c)), `grn_scale` (Nx), `grn_apply`.
+/// Kernels: `grn_norms` (one 64-lane work-group per (n, c)), `grn_scale` (Nx, one 64-lane
+/// work-group per n), `grn_apply`.
 /// Inputs: `input`, `gamma`, `beta`.
 struct GlobalResponseNormOp: EngineOp {
     let batch: Int, channels: Int, spatial: Int
@@ -71,9 +72,9 @@ struct GlobalResponseNormOp: EngineOp {
         try l.context.launch("grn_norms", global: [Self.lanes, rows], local: [Self.lanes, 1],
                              arguments: [.buffer(x), .buffer(norms), .i(spatial)],
                              cost: KernelCost(flops: Double(count) * 2, bytes: Double(count) * 4))
-        try l.context.launch("grn_scale", global: [channels, batch], local: Engine.normApplyLocal(spatial: channels),
+        try l.context.launch("grn_scale", global: [Self.lanes, batch], local: [Self.lanes, 1],
                              arguments: [.buffer(norms), .buffer(scale), .i(channels), .float(eps)],
-                             cost: KernelCost(flops: Double(rows * (channels + 2)), bytes: Double(rows * 8)))
+                             cost: KernelCost(flops: Double(rows * 3), bytes: Double(rows * 8)))
         try l.context.launch("grn_apply", global: [spatial, rows], local: Engine.normApplyLocal(spatial: spatial),
                              arguments: [.buffer(x), .buffer(try l.input(1)), .buffer(try l.input(2)), .buffer(scale),
                                          .buffer(l.outputBuffer), .i(spatial), .i(rows), .i(channels)],

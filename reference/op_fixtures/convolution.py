@@ -37,3 +37,5 @@ def cases():
     yield _conv(70, "conv3d_k3_s2_p1", "conv3d", (2, 4, 5, 9, 11), (10, 4, 3, 3, 3), False, 2, 1)
     yield _conv(80, "conv3d_k1_edges", "conv3d", (1, 5, 1, 1, 9), (3, 5, 1, 1, 1), True, 1, 0)
     yield _conv(90, "conv3d_k1x3x3_p0x1x1", "conv3d", (1, 2, 3, 6, 7), (6, 2, 1, 3, 3), True, 1, (0, 1, 1))
+    # 22 output channels = three blocks of 8: the 24-channel k7 tile (LivePortrait's mask conv).
+    yield _conv(100, "conv3d_k7_p3_cout22", "conv3d", (1, 3, 3, 5, 19), (22, 3, 7, 7, 7), True, 1, 3)
