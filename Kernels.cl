@@ -2096,11 +2096,14 @@ __kernel void modulate(__global const float* x, __global const float* gamma, __g
 // Instance norm fused with the SPADE modulation: v = (x - mean) * scale + shift with the row's
 // group-norm params (row = i / S), then v * (1 + gamma) + beta.
 __kernel void norm_modulate_apply(__global const float* x, __global const float* gamma, __global const float* beta,
-                                  __global const float* params, __global float* y, int S, int n) {
+                                  __global const float* params, __global float* y, int S, int rows) {
 #pragma OPENCL FP_CONTRACT OFF
-    int i = get_global_id(0);
-    if (i >= n) return;
-    int p = 3 * (i / S);
+    // global [S, rows]: the row comes from the grid, not from a per-element division (which
+    // PoCL cannot vectorise on x86: a 1-D version ran at a third of its neighbours' bandwidth).
+    int s = get_global_id(0), row = get_global_id(1);
+    if (s >= S || row >= rows) return;
+    size_t i = (size_t)row * S + s;
+    int p = 3 * row;
     float v = (x[i] - params[p]) * params[p + 1] + params[p + 2];
     y[i] = v * (1.0f + gamma[i]) + beta[i];
 }

@@ -82,9 +82,10 @@ struct InstanceNormModulateOp: EngineOp {
         guard let params = try l.engine.groupNormParams(l.context, l.inputs[0], shape, NormAffine(gamma: nil, beta: nil, perSample: false),
                                                         eps: eps) else { return }
         let n = Double(shape.count)
-        try l.context.launch("norm_modulate_apply", global: [shape.count], local: [256],
+        let rows = shape.batch * shape.channels
+        try l.context.launch("norm_modulate_apply", global: [shape.spatial, rows], local: Engine.normApplyLocal(spatial: shape.spatial),
                              arguments: [.buffer(l.input(0)), .buffer(l.input(1)), .buffer(l.input(2)), .buffer(params), .buffer(l.outputBuffer),
-                                         .i(shape.spatial), .i(shape.count)],
+                                         .i(shape.spatial), .i(rows)],
                              cost: KernelCost(flops: n * 5, bytes: n * 16))
     }
 }
