@@ -201,6 +201,7 @@ def main():
         ap.error("--rounds and --frames must be at least 1")
     if not os.access(args.binary, os.X_OK):
         sys.exit(f"liveportrait_vs_official: no portrait binary at {args.binary} (run `make build` or give --binary)")
+    started = time.time()
     work = os.path.abspath(args.work)
     os.makedirs(work, exist_ok=True)
     setup(args, work)
@@ -234,6 +235,7 @@ def main():
         for name, ms in u["stages"].items():
             stages.setdefault(name, []).append(ms)
     print("ours per frame by stage (median ms): " + ", ".join(f"{n} {statistics.median(v):.0f}" for n, v in stages.items()))
+    print(f"took {(time.time() - started) / 60:.1f} min")
 
 
 if __name__ == "__main__":
