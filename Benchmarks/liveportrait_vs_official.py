@@ -72,8 +72,9 @@ def make_weights(root, out_dir, seed):
                os.path.join(retarget, "stitching_retargeting_module.pth"))
 
 
-def time_official(root, pth_dir, frames, threads):
-    """Child process: seconds per source and per frame of the official wrapper (CPU, float32), as JSON on stdout."""
+def time_official(root, pth_dir, frames, threads, half=False):
+    """Child process: seconds per source and per frame of the official wrapper (CPU; float32, or the
+    official default float16 autocast with `half`), as JSON on stdout."""
     import_official(root)
     import torch
     from src.config.inference_config import InferenceConfig
@@ -82,7 +83,7 @@ def time_official(root, pth_dir, frames, threads):
     if threads:
         torch.set_num_threads(threads)
     base = os.path.join(pth_dir, "base_models")
-    cfg = InferenceConfig(flag_force_cpu=True, flag_use_half_precision=False, flag_do_torch_compile=False,
+    cfg = InferenceConfig(flag_force_cpu=True, flag_use_half_precision=half, flag_do_torch_compile=False,
                           checkpoint_F=os.path.join(base, "appearance_feature_extractor.pth"),
                           checkpoint_M=os.path.join(base, "motion_extractor.pth"),
                           checkpoint_W=os.path.join(base, "warping_module.pth"),
@@ -151,6 +152,8 @@ def run_ours(args, work):
 def run_official(args, work):
     cmd = [sys.executable, os.path.abspath(__file__), "--official-worker", os.path.join(work, "pth"),
            "--official-root", args.official_root, "--frames", str(args.frames), "--threads", str(args.threads)]
+    if args.official_half:
+        cmd.append("--official-half")
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=args.official_root).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -189,6 +192,9 @@ def main():
     ap.add_argument("--max-load", type=float, default=1.5, help="wait before each run until the 1-minute load is below this")
     ap.add_argument("--max-wait", type=float, default=120, help="longest wait for a quiet machine per run, seconds")
     ap.add_argument("--binary", default=os.environ.get("PORTRAIT_BIN", os.path.join(REPO, ".build", "release", "portrait")))
+    ap.add_argument("--official-half", action="store_true",
+                    help="run the official code with its default flag_use_half_precision (float16 autocast; on a CPU "
+                         "that is slower than float32); default float32, as ours")
     ap.add_argument("--make-weights", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--official-worker", metavar="DIR", help=argparse.SUPPRESS)
     ap.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
@@ -196,7 +202,7 @@ def main():
     if args.make_weights:
         return make_weights(args.official_root, args.make_weights, args.seed)
     if args.official_worker:
-        return time_official(args.official_root, args.official_worker, args.frames, args.threads)
+        return time_official(args.official_root, args.official_worker, args.frames, args.threads, args.official_half)
     if args.rounds < 1 or args.frames < 1:
         ap.error("--rounds and --frames must be at least 1")
     if not os.access(args.binary, os.X_OK):
@@ -222,8 +228,9 @@ def main():
         rows.append(row)
 
     ours, official = [r["ours"] for r in rows], [r["official"] for r in rows]
+    precision = "float16 autocast (its default)" if args.official_half else "float32"
     print(f"\nours: portrait on {ours[0]['device']}; official: LivePortrait wrapper, PyTorch {official[0]['torch']} "
-          f"CPU float32, {official[0]['threads']} threads; {args.frames} frames per run, {args.rounds} rounds")
+          f"CPU {precision}, {official[0]['threads']} threads; {args.frames} frames per run, {args.rounds} rounds")
     for key, label in (("per_frame_s", "per frame"), ("per_source_s", "per source")):
         ratios = [o[key] / u[key] for o, u in zip(official, ours)]
         print(f"{label:10}  ours {spread([u[key] for u in ours])}  official {spread([o[key] for o in official])}  "
