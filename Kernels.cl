@@ -2115,3 +2115,26 @@ __kernel void grouped_conv2d(__global const float* x, __global const float* w, _
     }
     y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[o] : 0.0f);
 }
+
+// ==== TFLite network ops (Sources/Kernels/PReLU+Ops.swift, ConstantPad+Ops.swift) ====
+
+// y = x ≥ 0 ? x : slope[c]·x, c = (i / inner) % channels (one slope: inner = n, channels = 1).
+__kernel void prelu(__global const float* x, __global const float* slope, __global float* y, int n, int inner, int channels) {
+    int i = get_global_id(0);
+    if (i < n) {
+        float v = x[i];
+        y[i] = v >= 0.0f ? v : v * slope[(i / inner) % channels];
+    }
+}
+
+// Zero padding of [N, C, H, W] to [N, Co, Ho, Wo]: one work-item per output value, the input
+// placed at (front, top, left). planes = N·Co.
+__kernel void constant_pad(__global const float* x, __global float* y, int c, int h, int w, int co, int ho, int wo,
+                           int front, int top, int left, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), plane = get_global_id(2);
+    if (ox >= wo || oy >= ho || plane >= planes) return;
+    int b = plane / co, ch = plane % co - front, iy = oy - top, ix = ox - left;
+    float v = 0.0f;
+    if (ch >= 0 && ch < c && iy >= 0 && iy < h && ix >= 0 && ix < w) v = x[((b * c + ch) * h + iy) * w + ix];
+    y[(plane * ho + oy) * wo + ox] = v;
+}

@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
         .library(name: "Face", targets: ["Face"]),
+        .library(name: "FaceMesh", targets: ["FaceMesh"]),
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
@@ -60,6 +61,13 @@ let package = Package(
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
         .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
+        // MediaPipe's BlazeFace, FaceMesh and iris networks (Apache-2.0, converted by
+        // reference/convert_mediapipe.py) and the pipeline that runs them; weights in a target of
+        // their own so their literals compile once.
+        .target(name: "FaceMeshWeights", exclude: ["LICENSE-mediapipe", "README.md"],
+                resources: [.embedInCode("blazeface-short-range.safetensors"), .embedInCode("facemesh.safetensors"),
+                            .embedInCode("iris.safetensors")]),
+        .target(name: "FaceMesh", dependencies: ["Kernels", "Runtime", "FaceMeshWeights"]),
         // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
@@ -78,6 +86,7 @@ let package = Package(
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "Face", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]
 )
