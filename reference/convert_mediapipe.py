@@ -6,7 +6,9 @@ Tensor/Operator/Buffer; no tflite or flatbuffers package), and writes for each m
 safetensors file holding
   - every weight in the engine's layout: conv OHWI -> OIHW, depthwise [1, kh, kw, C] -> [C, 1, kh, kw],
     PReLU alpha [1, 1, C] -> [C], biases [C]; float16 weights stay float16 (they are transposed, never
-    rounded: the engine's loader widens them exactly), float32 ones stay float32;
+    rounded: the engine's loader widens them exactly); float32 weights (the iris network's) are
+    rounded to float16 (relative error ≤ 2⁻¹¹), which halves them to 1.3 MB: SwiftPM's embedInCode
+    cannot type-check a 2.6 MB literal;
   - the layer table as the metadata entry "graph" (JSON): the operators in TFLite's execution order,
     each {"op", "inputs", "output", "shape" (NCHW, or the flat shape of a reshape), "weight"/"bias"/
     "alpha", "stride", "padding" [top, bottom, left, right] (TFLite's SAME resolved: the extra row
@@ -135,6 +137,8 @@ def read_model(path):
         if array is None:
             raise SystemExit(f"{path}: tensor {name(i)} is not a constant")
         out = np.ascontiguousarray(layout(array))
+        if out.dtype == np.float32:
+            out = out.astype(np.float16)
         weights[key] = out
         return key
 

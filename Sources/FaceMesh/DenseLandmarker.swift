@@ -1,5 +1,5 @@
 import Foundation
-import FaceMeshWeights
+import CFaceMeshWeights
 import Kernels
 import Runtime
 
@@ -33,7 +33,7 @@ public struct DenseLandmarkOptions: Sendable, Equatable {
 /// faces, FaceMesh gives 468 points on each face's rotated region, and the iris network refines
 /// each eye (71 contour + 5 iris points), as the `face_landmark_front_cpu` and
 /// `iris_landmark_left_and_right` graphs of mediapipe 0.10.21 run them. Weights are embedded
-/// (Sources/FaceMeshWeights, Apache-2.0). See docs/face-landmarks.md.
+/// (Sources/CFaceMeshWeights, Apache-2.0). See docs/face-landmarks.md.
 public final class DenseLandmarker: @unchecked Sendable {
     /// The engine the networks run on.
     public let engine: Engine
@@ -50,9 +50,16 @@ public final class DenseLandmarker: @unchecked Sendable {
     /// Loads the three embedded networks onto `engine`.
     public init(engine: Engine) throws {
         self.engine = engine
-        blazeFace = try TFLiteGraph(safetensors: FaceMeshWeights.blazeFace, label: "blazeface-short-range.safetensors", engine: engine)
-        faceMesh = try TFLiteGraph(safetensors: FaceMeshWeights.faceMesh, label: "facemesh.safetensors", engine: engine)
-        iris = try TFLiteGraph(safetensors: FaceMeshWeights.iris, label: "iris.safetensors", engine: engine)
+        blazeFace = try TFLiteGraph(safetensors: Self.embedded(facemesh_weights_blazeface), label: "blazeface-short-range.safetensors", engine: engine)
+        faceMesh = try TFLiteGraph(safetensors: Self.embedded(facemesh_weights_facemesh), label: "facemesh.safetensors", engine: engine)
+        iris = try TFLiteGraph(safetensors: Self.embedded(facemesh_weights_iris), label: "iris.safetensors", engine: engine)
+    }
+
+    /// The bytes of one embedded weights file (Sources/CFaceMeshWeights).
+    static func embedded(_ accessor: (UnsafeMutablePointer<Int>?) -> UnsafePointer<UInt8>?) -> Data {
+        var count = 0
+        guard let bytes = accessor(&count) else { return Data() }
+        return Data(bytes: bytes, count: count)
     }
 
     /// The image as host values `[3, H, W]` in [0, 1].

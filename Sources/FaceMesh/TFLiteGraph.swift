@@ -47,8 +47,8 @@ struct TFLiteGraph {
     let lastUse: [Int: Int]
 
     /// Loads the network from the converter's safetensors bytes; `label` names it in errors.
-    init(safetensors bytes: [UInt8], label: String, engine: Engine) throws {
-        let file = try SafeTensorsFile(data: Data(bytes), path: "<embedded \(label)>")
+    init(safetensors bytes: Data, label: String, engine: Engine) throws {
+        let file = try SafeTensorsFile(data: bytes, path: "<embedded \(label)>")
         guard let text = file.metadata["graph"], let json = text.data(using: .utf8) else {
             throw FaceMeshError.badWeights("\(label) has no layer table (metadata 'graph')")
         }
