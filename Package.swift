@@ -2,10 +2,10 @@
 // PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
 import PackageDescription
 
-// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media and Face modules (no libpng/libav*), for
+// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media, Face and FaceMesh modules (no libpng/libav*), for
 // carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
 let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
-let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face"]
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face", "FaceMesh"]
 
 let package = Package(
     name: "PortraitCL",

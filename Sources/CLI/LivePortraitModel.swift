@@ -1,3 +1,4 @@
+import ArgumentParser
 import Avatar
 import Foundation
 import Kernels
@@ -11,10 +12,14 @@ final class LivePortraitModel: PortraitModel {
     let network: LivePortraitNetwork
     /// The per-frame composition (`--no-stitching`, `--region`, retargeting ...).
     let options: LivePortraitOptions
+    /// Measures the ratios `--eye-retargeting auto`, `--normalize-lip` ... need from landmarks
+    /// (nil: nothing is measured).
+    let measurer: RetargetingMeasurer?
 
-    init(network: LivePortraitNetwork, options: LivePortraitOptions) {
+    init(network: LivePortraitNetwork, options: LivePortraitOptions, measurer: RetargetingMeasurer? = nil) {
         self.network = network
         self.options = options
+        self.measurer = measurer
     }
 
     var engine: Engine { network.engine }
@@ -29,16 +34,21 @@ final class LivePortraitModel: PortraitModel {
     var officialResize: OfficialResize { .opencv }
 
     func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource {
-        try network.makeSource(image: image, recorder: recorder)
+        try measurer?.measureSource(image)
+        return try network.makeSource(image: image, recorder: recorder)
     }
 
-    func loadSource(path: String) throws -> any PortraitSource { try network.loadSource(path: path) }
+    func loadSource(path: String) throws -> any PortraitSource {
+        measurer?.forgetSource()
+        return try network.loadSource(path: path)
+    }
 
     func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let source = source as? LivePortraitSource else { throw WrongSourceKind(expected: "LivePortrait") }
         var clipOptions = options
         clipOptions.stillDriver = stillDriver
-        return LivePortraitClip(network: network, source: source, options: clipOptions)
+        if let measurer { clipOptions = try measurer.clipOptions(clipOptions) }
+        return LivePortraitClip(network: network, source: source, options: clipOptions, measurer: measurer)
     }
 }
 
@@ -49,21 +59,32 @@ final class LivePortraitClip: ClipRenderer {
     let network: LivePortraitNetwork
     let source: LivePortraitSource
     let options: LivePortraitOptions
+    /// Measures each driving frame's ratios for `auto` retargeting (nil: nothing measured).
+    let measurer: RetargetingMeasurer?
     private var firstMotion: LivePortraitMotion?
 
-    init(network: LivePortraitNetwork, source: LivePortraitSource, options: LivePortraitOptions) {
+    init(network: LivePortraitNetwork, source: LivePortraitSource, options: LivePortraitOptions, measurer: RetargetingMeasurer? = nil) {
         self.network = network
         self.source = source
         self.options = options
+        self.measurer = measurer
     }
 
     func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
-        try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), recorder: recorder)
+        let frameOptions = try measurer?.frameOptions(options, driver: driver) ?? options
+        return try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), options: frameOptions, recorder: recorder)
     }
 
     /// The next frame driven by `motion` (a driving frame's, read now or from a motion file),
     /// relative to the clip's first.
     func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
+        if let measurer, measurer.measuresDrivingFrames {
+            throw ValidationError("--eye-retargeting/--lip-retargeting auto measure each driving frame's landmarks; a motion file has none: drive with the clip, or give the ratios as numbers")
+        }
+        return try render(motion: motion, options: options, recorder: recorder)
+    }
+
+    private func render(motion: LivePortraitMotion, options: LivePortraitOptions, recorder: StageRecorder?) throws -> Tensor {
         let first = firstMotion ?? motion
         firstMotion = first
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
@@ -101,4 +122,20 @@ final class LivePortraitClip: ClipRenderer {
         for axis in 0..<min(2, motion.translation.count, pose.translation.count) { motion.translation[axis] += pose.translation[axis] }
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: source.motion, options: options, recorder: recorder)
     }
+}
+
+/// Measures what LivePortrait's landmark-based options need (`--eye-retargeting auto`,
+/// `--lip-retargeting auto`, `--normalize-lip`): the source picture's ratios once, each driving
+/// frame's as it is rendered (`LandmarkRetargeting` with MediaPipe's landmarks).
+protocol RetargetingMeasurer: AnyObject {
+    /// Whether each driving frame is measured (auto eye or lip retargeting).
+    var measuresDrivingFrames: Bool { get }
+    /// Measures the source picture `image` `[1, 3, S, S]` the model encodes.
+    func measureSource(_ image: Tensor) throws
+    /// Forgets the source's ratios (a saved source has no picture to measure).
+    func forgetSource()
+    /// A clip's options from `base` and the source's ratios; throws when no source was measured.
+    func clipOptions(_ base: LivePortraitOptions) throws -> LivePortraitOptions
+    /// One driving frame's options from the clip's, its ratios measured on `driver` `[1, 3, S, S]`.
+    func frameOptions(_ base: LivePortraitOptions, driver: Tensor) throws -> LivePortraitOptions
 }

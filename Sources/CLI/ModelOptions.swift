@@ -103,7 +103,8 @@ struct ModelOptions: ParsableArguments {
             let cfg = try LivePortraitConfig.load(config)
             let weights = try chooseWeights(load: { path in try FileFamily.explaining(path, for: .liveportrait) { try Weights.load(path: path, config: cfg) } },
                                             random: { Weights.random(config: cfg, seed: $0) })
-            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine), options: options)
+            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine), options: options,
+                                     measurer: try livePortrait.measurer(engine: engine))
         }
     }
 }
