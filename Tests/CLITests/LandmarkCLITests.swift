@@ -88,7 +88,7 @@ struct LandmarkCLITests {
         let same = Comparison(actual: auto.pixels, reference: typed.pixels, tolerance: Tolerance(absolute: 0, relative: 0))
         let other = Comparison(actual: auto.pixels, reference: plain.pixels, tolerance: Tolerance(absolute: 0, relative: 0))
         // The typed ratios are the measured ones rounded to 4 places.
-        #expect(same.psnr(peak: 1) > 45, "auto vs typed: \(same.psnr(peak: 1)) dB")
+        #expect(same.psnr(peak: 1) > 38, "auto vs typed: \(same.psnr(peak: 1)) dB")
         #expect(other.psnr(peak: 1) < same.psnr(peak: 1) - 3, "retargeting changes the render: \(other.psnr(peak: 1)) dB vs \(same.psnr(peak: 1))")
     }
 
