@@ -4,6 +4,7 @@ import FaceMesh
 import Foundation
 import Kernels
 import Media
+import NetworkCore
 
 /// Finds and frames faces for `--crop auto`, with YuNet (the default) or MediaPipe's BlazeFace +
 /// FaceMesh (`--detector mediapipe`) on the render's engine, run on the picture shrunk so that its long
@@ -79,14 +80,14 @@ final class FaceLocator {
     /// `role`'s picture (LivePortrait frames a driving video with its own scale).
     func frame(_ face: LocatedFace, width: Int, height: Int, role: FramedRole = .source) throws -> FaceFrame {
         guard let dense = face.dense else {
-            return family == .liveportrait ? FaceFrame.livePortrait(for: face.face) : FaceFrame.emoPortraits(for: face.face)
+            return family.entry.officialFaceCrop == .livePortrait ? FaceFrame.livePortrait(for: face.face) : FaceFrame.emoPortraits(for: face.face)
         }
-        switch family {
-        case .megaportraits:
+        switch family.entry.officialFaceCrop {
+        case .emoPortraits:
             let b = dense.detection
             return try EMOPortraitsCrop.frame(boxX: Double(b.x), boxY: Double(b.y), boxWidth: Double(b.width), boxHeight: Double(b.height),
                                               pictureWidth: width, pictureHeight: height)
-        case .liveportrait:
+        case .livePortrait:
             // The official cropper frames a driving video with its own settings (crop_cfg: scale 2.2, vy_ratio −0.1).
             return role == .driver
                 ? try LivePortraitCrop(mesh: dense.points2D, scale: LivePortraitCrop.drivingScale, verticalOffset: LivePortraitCrop.drivingVerticalOffset).frame
