@@ -4,25 +4,34 @@ import Foundation
 /// (`face_detection_short_range.pbtxt` + `face_detection.pbtxt`): SSD anchors, box and keypoint
 /// decoding, sigmoid scores with clipping, weighted non-maximum suppression. Coordinates here are
 /// normalised to the 128² network input ([0, 1]).
-enum BlazeFaceDecoding {
+public enum BlazeFaceDecoding {
     /// The network's input side.
-    static let inputSize = 128
+    public static let inputSize = 128
     /// Values per anchor in the regressor output: box (4) and six keypoints (12).
-    static let coordinates = 16
+    public static let coordinates = 16
     /// Keypoints per face.
-    static let keypointCount = 6
+    public static let keypointCount = 6
     /// Raw scores are clipped to ±100 before the sigmoid (`score_clipping_thresh`).
-    static let scoreClip: Float = 100
+    public static let scoreClip: Float = 100
     /// Boxes overlapping a better one by more than this IoU are merged into it (`min_suppression_threshold`).
-    static let suppressionThreshold: Float = 0.3
+    public static let suppressionThreshold: Float = 0.3
 
     /// One decoded candidate, normalised to the network input.
-    struct Candidate {
-        var xmin: Float, ymin: Float, xmax: Float, ymax: Float
-        var score: Float
-        var keypoints: [SIMD2<Float>]
+    public struct Candidate: Sendable {
+        /// Box corners.
+        public var xmin: Float, ymin: Float, xmax: Float, ymax: Float
+        /// Sigmoid score.
+        public var score: Float
+        /// The six keypoints.
+        public var keypoints: [SIMD2<Float>]
 
-        func overlap(_ o: Candidate) -> Float {
+        /// Creates a candidate.
+        public init(xmin: Float, ymin: Float, xmax: Float, ymax: Float, score: Float, keypoints: [SIMD2<Float>]) {
+            self.xmin = xmin; self.ymin = ymin; self.xmax = xmax; self.ymax = ymax; self.score = score; self.keypoints = keypoints
+        }
+
+        /// Intersection over union with `o` (0 when disjoint), as MediaPipe's `OverlapSimilarity`.
+        public func overlap(_ o: Candidate) -> Float {
             let w = min(xmax, o.xmax) - max(xmin, o.xmin), h = min(ymax, o.ymax) - max(ymin, o.ymin)
             guard w > 0, h > 0 else { return 0 }
             let inter = w * h, union = (xmax - xmin) * (ymax - ymin) + (o.xmax - o.xmin) * (o.ymax - o.ymin) - inter
@@ -34,7 +43,7 @@ enum BlazeFaceDecoding {
     /// strides 8, 16, 16, 16 on a 128² input, aspect ratio 1 plus the interpolated scale (2 anchors
     /// per layer), fixed anchor size (width = height = 1); layers of equal stride share one grid, so
     /// 16×16 cells × 2 anchors then 8×8 cells × 6, cells row-major, centres at (x + 0.5) / side.
-    static let anchors: [SIMD2<Float>] = {
+    public static let anchors: [SIMD2<Float>] = {
         var out: [SIMD2<Float>] = []
         for (stride, perCell) in [(8, 2), (16, 6)] {
             let side = (inputSize + stride - 1) / stride
@@ -49,11 +58,11 @@ enum BlazeFaceDecoding {
     }()
 
     /// MediaPipe's sigmoid score of a raw classifier value, clipped to ±100 first.
-    static func score(_ raw: Float) -> Float { 1 / (1 + exp(-min(max(raw, -scoreClip), scoreClip))) }
+    public static func score(_ raw: Float) -> Float { 1 / (1 + exp(-min(max(raw, -scoreClip), scoreClip))) }
 
     /// The candidates scoring at least `threshold`, from the regressors `[896 × 16]` (x, y, w, h
     /// then keypoint pairs, in input pixels relative to the anchor) and classifier logits `[896]`.
-    static func decode(regressors: [Float], scores: [Float], threshold: Float) -> [Candidate] {
+    public static func decode(regressors: [Float], scores: [Float], threshold: Float) -> [Candidate] {
         let scale = Float(inputSize)
         var out: [Candidate] = []
         for (i, anchor) in anchors.enumerated() {
@@ -71,7 +80,7 @@ enum BlazeFaceDecoding {
     /// MediaPipe's weighted NMS: best score first; every remaining candidate whose IoU with it
     /// exceeds the threshold (itself included) is merged into one detection whose box corners and
     /// keypoints are the score-weighted means, keeping the best score; repeat on the rest.
-    static func weightedSuppression(_ candidates: [Candidate], threshold: Float = suppressionThreshold) -> [Candidate] {
+    public static func weightedSuppression(_ candidates: [Candidate], threshold: Float = suppressionThreshold) -> [Candidate] {
         var remaining = candidates.enumerated().sorted { a, b in
             a.element.score != b.element.score ? a.element.score > b.element.score : a.offset < b.offset
         }.map(\.element)

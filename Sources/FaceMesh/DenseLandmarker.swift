@@ -47,6 +47,34 @@ public final class DenseLandmarker: @unchecked Sendable {
     /// not mirrored), then the subject's left eye (MediaPipe's "right", mirrored for the network).
     static let eyeCorners = [(33, 133), (362, 263)]
 
+    /// One of the three networks, for `runNetwork`.
+    public enum Network: Sendable, CaseIterable {
+        /// BlazeFace short-range (input `[1, 3, 128, 128]` in [−1, 1]).
+        case blazeFace
+        /// FaceMesh (input `[1, 3, 192, 192]` in [0, 1]).
+        case faceMesh
+        /// Iris (input `[1, 3, 64, 64]` in [0, 1]).
+        case iris
+    }
+
+    /// One network's raw outputs for an input of its shape (`inputShape`): each TFLite output by
+    /// name, its values flat in TFLite's (NHWC) order. For checks against the original.
+    public func runNetwork(_ network: Network, input: Tensor) throws -> [(name: String, values: [Float])] {
+        let graph = self.graph(network)
+        return zip(graph.table.outputs, try graph.run(input)).map { ($0.name, $1) }
+    }
+
+    /// The input shape `[1, 3, side, side]` of `network`.
+    public func inputShape(_ network: Network) -> [Int] { graph(network).inputShape }
+
+    func graph(_ network: Network) -> TFLiteGraph {
+        switch network {
+        case .blazeFace: return blazeFace
+        case .faceMesh: return faceMesh
+        case .iris: return iris
+        }
+    }
+
     /// Loads the three embedded networks onto `engine`.
     public init(engine: Engine) throws {
         self.engine = engine
@@ -125,7 +153,7 @@ public final class DenseLandmarker: @unchecked Sendable {
     /// MediaPipe's face region from a detection (`face_detection_front_detection_to_roi`): the
     /// box's centre, rotated so the first two keypoints (the eyes) lie level, the longer side
     /// enlarged 1.5× and the region made square.
-    static func faceRegion(_ d: BlazeFaceDetection) -> RotatedRegion {
+    public static func faceRegion(_ d: BlazeFaceDetection) -> RotatedRegion {
         let (a, b) = (d.keypoints[0], d.keypoints[1])
         let side = meshScale * max(d.width, d.height)
         return RotatedRegion(centerX: d.x + d.width / 2, centerY: d.y + d.height / 2, width: side, height: side,
@@ -134,14 +162,14 @@ public final class DenseLandmarker: @unchecked Sendable {
 
     /// An eye's region from its two corner points (`iris_landmark_landmarks_to_roi`): their bounding
     /// box's centre, rotated so the corners lie level, the longer side enlarged 2.3×, square.
-    static func eyeRegion(from a: SIMD3<Float>, to b: SIMD3<Float>) -> RotatedRegion {
+    public static func eyeRegion(from a: SIMD3<Float>, to b: SIMD3<Float>) -> RotatedRegion {
         let side = irisScale * max(abs(b.x - a.x), abs(b.y - a.y))
         return RotatedRegion(centerX: (min(a.x, b.x) + max(a.x, b.x)) / 2, centerY: (min(a.y, b.y) + max(a.y, b.y)) / 2,
                              width: side, height: side, rotation: normalizedAngle(atan2(b.y - a.y, b.x - a.x)))
     }
 
     /// An angle brought into [−π, π), as MediaPipe's `NormalizeRadians`.
-    static func normalizedAngle(_ angle: Float) -> Float {
+    public static func normalizedAngle(_ angle: Float) -> Float {
         angle - 2 * Float.pi * floor((angle + Float.pi) / (2 * Float.pi))
     }
 

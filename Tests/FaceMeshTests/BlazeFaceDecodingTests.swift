@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FaceMesh
+import FaceMesh
 
 /// The detector's post-processing on hand-made numbers: anchors, decoding, weighted NMS.
 struct BlazeFaceDecodingTests {

@@ -57,7 +57,8 @@ struct FaceMeshQualityTests {
         let yunet = try FaceDetector(engine: Support.cpu)
         var blazeFalse = 0, meshFalse = 0, yunetFalse = 0, yunetCheckedFalse = 0, negatives = 0
         var blazeFound = 0, meshFound = 0, yunetFound = 0, yunetCheckedFound = 0, wanted = 0, blazeExtra = 0, meshExtra = 0, yunetExtra = 0
-        var falseNames: Set<String> = []
+        var falseNames: Set<String> = [], yunetCheckedNames: Set<String> = []
+        var byName: [String: (wanted: Int, blaze: Int, mesh: Int, yunet: Int, checked: Int)] = [:]
         for e in entries {
             let image = try Support.picture(dir.appendingPathComponent(e.file).path)
             let boxes = try landmarker.detectFaces(in: image)
@@ -69,16 +70,23 @@ struct FaceMeshQualityTests {
                 if !boxes.isEmpty { blazeFalse += 1 }
                 if !faces.isEmpty { meshFalse += 1; falseNames.insert(e.name) }
                 if !yunetFaces.isEmpty { yunetFalse += 1 }
-                if !checked.isEmpty { yunetCheckedFalse += 1 }
+                if !checked.isEmpty { yunetCheckedFalse += 1; yunetCheckedNames.insert(e.name) }
             } else {
                 wanted += e.faces
                 blazeFound += min(e.faces, boxes.count); meshFound += min(e.faces, faces.count)
                 yunetFound += min(e.faces, yunetFaces.count); yunetCheckedFound += min(e.faces, checked.count)
                 blazeExtra += max(0, boxes.count - e.faces); meshExtra += max(0, faces.count - e.faces)
                 yunetExtra += max(0, yunetFaces.count - e.faces)
+                let group = e.name.hasPrefix("lfw-face") ? "lfw-face grids" : e.name
+                let old = byName[group] ?? (0, 0, 0, 0, 0)
+                byName[group] = (old.wanted + e.faces, old.blaze + min(e.faces, boxes.count), old.mesh + min(e.faces, faces.count),
+                                 old.yunet + min(e.faces, yunetFaces.count), old.checked + min(e.faces, checked.count))
             }
         }
-        print("FaceMeshQuality: non-human pictures with a face: BlazeFace \(blazeFalse)/\(negatives), BlazeFace+FaceMesh \(meshFalse)/\(negatives) \(falseNames.sorted()), YuNet (0.6) \(yunetFalse)/\(negatives), YuNet+presence \(yunetCheckedFalse)/\(negatives)")
+        print("FaceMeshQuality: non-human pictures with a face: BlazeFace \(blazeFalse)/\(negatives), BlazeFace+FaceMesh \(meshFalse)/\(negatives) \(falseNames.sorted()), YuNet (0.6) \(yunetFalse)/\(negatives), YuNet+presence \(yunetCheckedFalse)/\(negatives) \(yunetCheckedNames.sorted())")
+        for (name, n) in byName.sorted(by: { $0.key < $1.key }) {
+            print("FaceMeshQuality: \(name): faces \(n.wanted), BlazeFace \(n.blaze), +FaceMesh \(n.mesh), YuNet \(n.yunet), YuNet+presence \(n.checked)")
+        }
         print("FaceMeshQuality: human faces found: BlazeFace \(blazeFound)/\(wanted), BlazeFace+FaceMesh \(meshFound)/\(wanted), YuNet \(yunetFound)/\(wanted), YuNet+presence \(yunetCheckedFound)/\(wanted); extra boxes on human pictures: BlazeFace \(blazeExtra), +FaceMesh \(meshExtra), YuNet \(yunetExtra)")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Kernels
 import Runtime
 import Testing
-@testable import FaceMesh
+import FaceMesh
 
 /// The three converted networks against the original .tflite files run by LiteRT on the same
 /// analytic input (reference/make_facemesh_network_fixtures.py), CPU and OpenCL: checks the
@@ -23,16 +23,17 @@ struct NetworkParityTests {
         let file = try SafeTensorsFile(path: Support.fixtures.appendingPathComponent("networks.safetensors").path)
         // Tolerance per network, in output units (input pixels for the landmarks): BlazeFace and
         // FaceMesh run TFLite's own float16 weights; the iris weights are rounded from float32.
-        for (name, graph, signed, tolerance) in [("blazeface", landmarker.blazeFace, true, Float(0.01)),
-                                                 ("facemesh", landmarker.faceMesh, false, Float(0.01)),
-                                                 ("iris", landmarker.iris, false, Float(0.05))] {
-            let outputs = try graph.run(analytic(side: graph.inputShape[2], signed: signed))
-            for (port, ours) in zip(graph.table.outputs, outputs) {
-                let theirs = try #require(try file.tensor("\(name).\(port.name)").hostValues)
+        for (name, network, signed, tolerance) in [("blazeface", DenseLandmarker.Network.blazeFace, true, Float(0.01)),
+                                                   ("facemesh", .faceMesh, false, Float(0.01)),
+                                                   ("iris", .iris, false, Float(0.05))] {
+            let outputs = try landmarker.runNetwork(network, input: analytic(side: landmarker.inputShape(network)[2], signed: signed))
+            #expect(outputs.count == 2)
+            for (portName, ours) in outputs {
+                let theirs = try #require(try file.tensor("\(name).\(portName)").hostValues)
                 #expect(ours.count == theirs.count)
                 let worst = zip(ours, theirs).map { abs($0 - $1) }.max() ?? .infinity
-                #expect(worst <= tolerance, "\(label) \(name).\(port.name): largest difference \(worst) from TFLite's")
-                print("NetworkParity \(label) \(name).\(port.name): largest difference \(worst) (values up to \(theirs.map(abs).max() ?? 0))")
+                #expect(worst <= tolerance, "\(label) \(name).\(portName): largest difference \(worst) from TFLite's")
+                print("NetworkParity \(label) \(name).\(portName): largest difference \(worst) (values up to \(theirs.map(abs).max() ?? 0))")
             }
         }
     }
