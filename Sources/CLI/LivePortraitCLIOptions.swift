@@ -78,7 +78,7 @@ struct LivePortraitCLIOptions: ParsableArguments {
     static func ratios(_ text: String, count: Int, option: String) throws -> [Float] {
         let values = text.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces)) }
         guard values.count == count, let r = values as? [Float], r.allSatisfy({ $0.isFinite && $0 >= 0 && $0 <= 2 }) else {
-            throw ValidationError("\(option) expects auto or \(count) comma-separated ratios between 0 and 2, got '\(text)'")
+            throw ValidationError("\(option) expects \(count) comma-separated ratios between 0 and 2 (or auto: measured from landmarks), got '\(text)'")
         }
         return r
     }
