@@ -67,7 +67,7 @@ let package = Package(
         // sit in a target of their own so their 223 kB literal compiles once.
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
-        .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
+        .target(name: "Face", dependencies: ["NetworkCore", "Kernels", "Runtime", "YuNetWeights"]),
         // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
