@@ -1,7 +1,8 @@
 // MediaPipe's BlazeFace short-range, FaceMesh and iris networks (Apache-2.0, see LICENSE-mediapipe
 // and README.md), converted by reference/convert_mediapipe.py to safetensors, embedded in the
 // binary by C23 #embed: SwiftPM's embedInCode makes a Swift array literal, which the compiler
-// cannot type-check at these sizes (1.2-1.3 MB), while clang reads the bytes directly.
+// does not type-check in reasonable time at these sizes (docs/face-landmarks.md), while clang
+// reads the bytes directly.
 #ifndef CFACEMESHWEIGHTS_H
 #define CFACEMESHWEIGHTS_H
 #include <stddef.h>
