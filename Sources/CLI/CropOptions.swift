@@ -67,8 +67,8 @@ struct CropOptions: ParsableArguments {
     @Option(name: .customLong("detector"), help: ArgumentHelp("With auto framing, the face finder: mediapipe (BlazeFace + FaceMesh: EMOPortraits' official crop from the BlazeFace box, LivePortrait's official rule on the dense landmarks) or yunet (five landmarks, crops by fitted rules; the default for now).", valueName: "mediapipe|yunet"))
     var detectorOption: DetectorChoice?
 
-    /// The face finder `--crop auto` uses: `--detector`, YuNet by default (MediaPipe becomes the
-    /// default once its parity with MediaPipe itself is pinned; docs/face-detection.md).
+    /// The face finder `--crop auto` uses: `--detector`, YuNet by default (docs/face-detection.md
+    /// says what flipping the default to MediaPipe changes).
     var detector: DetectorChoice { detectorOption ?? .yunet }
 
     @Option(name: .customLong("crop-smoothing"),
