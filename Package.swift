@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "LivePortrait", targets: ["LivePortrait"]),
         .library(name: "PortraitKit", targets: ["PortraitKit"]),
+        // libportraitcl.so: the C API (include/portraitcl.h) over PortraitKit.
+        .library(name: "portraitcl", type: .dynamic, targets: ["PortraitCAPI"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
@@ -54,6 +56,9 @@ let package = Package(
                 resources: [.embedInCode("Presets/liveportrait.json"), .embedInCode("Presets/liveportrait-tiny.json")]),
         // The library front door: the registry of network families and `PortraitSession`.
         .target(name: "PortraitKit", dependencies: ["Avatar", "LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
+        // The C API's @_cdecl exports (include/portraitcl.h); Media and Face for pictures and faces,
+        // Disclosure for the watermark its frames carry by default.
+        .target(name: "PortraitCAPI", dependencies: ["PortraitKit", "NetworkCore", "Kernels", "Runtime", "Media", "Face", "Disclosure"]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
@@ -63,7 +68,7 @@ let package = Package(
         // sit in a target of their own so their 223 kB literal compiles once.
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
-        .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
+        .target(name: "Face", dependencies: ["NetworkCore", "Kernels", "Runtime", "YuNetWeights"]),
         // MediaPipe's BlazeFace, FaceMesh and iris networks (Apache-2.0, converted by
         // reference/convert_mediapipe.py) and the pipeline that runs them. The weights are embedded
         // by a C target (#embed): a Swift literal of their size does not type-check.
