@@ -104,9 +104,9 @@ def convert(checkpoint):
     return {k: v.contiguous() for k, v in out.items()}, w
 
 
-def random_public(w: layout.Widths, seed: int):
+def random_public(w: layout.Widths, seed: int, p_scale: float = 1.0):
     """A public-layout checkpoint (E_state_dict, G_state_dict) with trained-like random values."""
-    ours = layout.random_weights(w, seed)
+    ours = layout.random_weights(w, seed, p_scale)
     g = torch.Generator().manual_seed(seed + 1000)
     sd = {"embedder": {}, "generator": {}}
 

@@ -63,7 +63,7 @@ struct TinyGoldenTests {
         #expect(Support.maxRelative(one.identity.vector, try #require(io["k1.identity.e_hat"]).hostValues!) <= 1e-4)
         let imageOne = try Support.cpu.values(one.image), imageTwo = try Support.cpu.values(two.image)
         #expect(Support.maxRelative(imageOne, try #require(io["k1.image"]).hostValues!) <= 1e-4)
-        #expect(Support.psnr(imageOne, imageTwo) < 60, "K changes the identity, so the image must change")
+        #expect(Support.psnr(imageOne, imageTwo) < 50, "K changes the identity, so the image must change (the reference: 39.5 dB)")
     }
 
     @Test("normal-orientation API transposes in and out")

@@ -121,10 +121,10 @@ def widths_text(w: Widths):
                      str(w.res_blocks), str(w.first_kernel)])
 
 
-def random_weights(w: Widths, seed: int):
+def random_weights(w: Widths, seed: int, p_scale: float = 1.0):
     """Trained-like random converted weights: convolutions at fan-in scale (spectral-normed ones
     divided by their largest singular value, as a converged spectral norm leaves them), biases
-    ± 0.1, instance-norm affines 1 ± 0.3 / ± 0.3, attention gammas ± (0.3..0.8), P normal(0, 1)."""
+    ± 0.1, instance-norm affines 1 ± 0.3 / ± 0.3, attention gammas ± (0.3..0.8), P normal(0, p_scale)."""
     g = torch.Generator().manual_seed(seed)
     out = {}
     for name, cout, cin, k, spectral in convs(w):
@@ -140,5 +140,5 @@ def random_weights(w: Widths, seed: int):
     for i, c in enumerate(w.down):
         out[f"generator.in{i + 1}.weight"] = 1 + (torch.rand(c, generator=g) * 2 - 1) * 0.3
         out[f"generator.in{i + 1}.bias"] = (torch.rand(c, generator=g) * 2 - 1) * 0.3
-    out["generator.p"] = torch.randn(w.psi_length, w.embedding, generator=g)
+    out["generator.p"] = torch.randn(w.psi_length, w.embedding, generator=g) * p_scale
     return out

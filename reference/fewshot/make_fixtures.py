@@ -18,6 +18,11 @@ from fewshot import layout, model  # noqa: E402
 from fewshot.check_public import smooth_images  # noqa: E402
 
 
+# The tiny embedder's vectors are small (~0.03); a larger P gives ψ̂ of order 1, as trained
+# weights have, so the identity (and K) visibly steers the image.
+P_SCALE = 10.0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default="Tests/Fixtures/fewshot")
@@ -25,7 +30,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     torch.set_grad_enabled(False)
     w = layout.TINY
-    weights, read = convert_fewshot.convert(convert_fewshot.random_public(w, seed=7))
+    weights, read = convert_fewshot.convert(convert_fewshot.random_public(w, seed=7, p_scale=P_SCALE))
     assert read.embedder == w.embedder and read.down == w.down and read.up == w.up
     save_file(weights, os.path.join(args.out, "tiny-weights.safetensors"),
               metadata={"format": convert_fewshot.FORMAT, "widths": layout.widths_text(w)})
@@ -41,6 +46,8 @@ def main():
     tensors = {"input.images": images, "input.landmarks": landmarks, "input.driver": driver,
                "k1.identity.e_hat": e_one, "k1.image": model.generate(weights, w, driver, psi_one)}
     tensors.update(stages)
+    mse = float(((tensors["k1.image"] - stages["image"]) ** 2).mean())
+    print(f"K=1 vs K={k} image PSNR {10 * torch.log10(torch.tensor(1 / mse)):.1f} dB (the identity matters)")
     tensors = {name: t.float().contiguous() for name, t in tensors.items()}
     save_file(tensors, os.path.join(args.out, "tiny-io.safetensors"), metadata={"k": str(k)})
     for name in sorted(os.listdir(args.out)):
