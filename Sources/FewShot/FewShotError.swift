@@ -14,6 +14,8 @@ public enum FewShotError: Error, CustomStringConvertible, Sendable, Equatable {
     case badInput(what: String, expected: String, found: [Int])
     /// A saved identity that does not fit these weights.
     case identityMismatch(expected: Int, found: Int)
+    /// A file that is no saved identity for these weights.
+    case badIdentityFile(path: String, problem: String)
 
     /// One line: what was expected, what was found, what to do.
     public var description: String {
@@ -30,6 +32,8 @@ public enum FewShotError: Error, CustomStringConvertible, Sendable, Equatable {
             return "few-shot network: \(what) must be \(expected), got \(found)"
         case .identityMismatch(let expected, let found):
             return "few-shot identity: expected a vector of \(expected) values for these weights, found \(found); rebuild the avatar with the same weights"
+        case .badIdentityFile(let path, let problem):
+            return "\(path): not a few-shot identity for these weights: \(problem)"
         }
     }
 }

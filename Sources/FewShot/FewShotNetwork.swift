@@ -68,7 +68,7 @@ public final class FewShotNetwork: @unchecked Sendable {
     /// Checks `[N, 3, S, S]` with S a positive multiple of 64 (six halvings in the embedder).
     func checkImages(_ t: Tensor, _ what: String, count: Int? = nil) throws {
         guard t.rank == 4, t.shape[1] == 3, t.shape[2] == t.shape[3], t.shape[2] >= 64, t.shape[2] % 64 == 0, t.shape[0] >= 1,
-              count == nil || t.shape[0] == count! else {
+              count.map({ t.shape[0] == $0 }) ?? true else {
             throw FewShotError.badInput(what: what, expected: "[\(count.map(String.init) ?? "N"), 3, S, S] with S a multiple of 64", found: t.shape)
         }
     }
