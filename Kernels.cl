@@ -1257,6 +1257,39 @@ __kernel void group_norm_finalize(__global const float* partial, __global const 
     }
 }
 
+// Few-shot talking heads' AdaIN rows (one channel per group): combines the row's partials like
+// group_norm_finalize, then params[3 r..] = (mean, std[r] / (sigma + eps), meanStyle[r]) with
+// sigma the unbiased standard deviation sqrt(M2 / (S - 1)) (torch.std) and eps added to sigma.
+__kernel void adain_finalize(__global const float* partial, __global const float* meanStyle,
+                             __global const float* stdStyle, __global float* params,
+                             int rows, int partialsPerGroup, int totalPartials, int spatial, float eps) {
+    int row = get_global_id(0);
+    if (row >= rows) return;
+    __global const float* cnt = partial + (size_t)row * partialsPerGroup;
+    __global const float* means = cnt + totalPartials;
+    __global const float* m2s = means + totalPartials;
+    float total = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
+        total += s;
+    }
+    float mean = total / (float)spatial;
+    float m2 = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
+            float d = means[j] - mean;
+            s += m2s[j] + cnt[j] * d * d;
+        }
+        m2 += s;
+    }
+    float sigma = sqrt(m2 / (float)(spatial - 1));
+    params[3 * row] = mean;
+    params[3 * row + 1] = stdStyle[row] / (sigma + eps);
+    params[3 * row + 2] = meanStyle[row];
+}
+
 // Eval-mode batch norm rows: params[3c..] = (running_mean, weight / sqrt(running_var + eps), bias).
 // flags: bit 0 weight given, bit 1 bias given.
 __kernel void batch_norm_params(__global const float* runningMean, __global const float* runningVar,
@@ -1997,6 +2030,15 @@ __kernel void softmax_axis(__global const float* x, __global float* y, int C, in
         sum += e;
     }
     for (int c = 0; c < C; ++c) y[base + (size_t)c * inner] /= sum;
+}
+
+// transpose of the last two dims: y [B, N, M] from x [B, M, N], y[b, j, i] = x[b, i, j].
+// global [M, N, B] (rounded up to the work-group size; guarded).
+__kernel void transpose_last2(__global const float* x, __global float* y, int M, int N, int B) {
+    int i = get_global_id(0), j = get_global_id(1), b = get_global_id(2);
+    if (i >= M || j >= N || b >= B) return;
+    size_t plane = (size_t)b * M * N;
+    y[plane + (size_t)j * M + i] = x[plane + (size_t)i * N + j];
 }
 
 // pixel_shuffle: y [planes, H*r, W*r] from x [planes*r*r, H, W] (planes = N*C),

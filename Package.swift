@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "portraitcl", type: .dynamic, targets: ["PortraitCAPI"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
+        .library(name: "FewShot", targets: ["FewShot"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
         .library(name: "Face", targets: ["Face"]),
         .library(name: "FaceMesh", targets: ["FaceMesh"]),
@@ -62,6 +63,8 @@ let package = Package(
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
+        // The few-shot talking heads (Zakharov et al. 2019): K photos + landmark images.
+        .target(name: "FewShot", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
         // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
         .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
@@ -92,6 +95,7 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "Runtime"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
+        .testTarget(name: "FewShotTests", dependencies: ["FewShot", "NetworkCore", "Kernels", "Runtime", "Media"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "Face", "Kernels", "Runtime", "Media"]),
