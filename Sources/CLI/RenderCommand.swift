@@ -120,7 +120,7 @@ struct RenderCommand: ParsableCommand {
             let network = try model.makeModel(engine: engine)
             if let avatar, let record = try SavedSourceRecord.read(avatar) { try record.checkWeights(of: network, weights: model.weightsName) }
             let size = network.inputSize
-            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
 
             if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
                 try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
