@@ -24,9 +24,7 @@ struct FrameComposer {
         var frame: RGBImage
         if let pasteInto {
             let face = try FrameConversion.image(rendered, engine: engine)
-            let region = pasteInto.region
-            let pasted = livePortraitPaste ? try pasteInto.original.pastingLikeLivePortrait(face, into: region)
-                : try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
+            let pasted = try pasteInto.original.pastingRendered(face, into: pasteInto.region, likeLivePortrait: livePortraitPaste)
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
         } else {
             frame = try FrameConversion.image(try disclosure.mark(rendered), engine: engine)
