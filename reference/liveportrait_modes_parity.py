@@ -61,10 +61,13 @@ def shifted(img, dx, dy, angle, size):
 
 
 def write_png(path, rgb):
-    cv2.imwrite(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not os.path.exists(path):   # kept: a second run in the same folder reads the same files
+        cv2.imwrite(path, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
 
 
 def write_ffv1(path, frames, fps=25):
+    if os.path.exists(path):
+        return
     h, w = frames[0].shape[:2]
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*"FFV1"), fps, (w, h))
     assert writer.isOpened(), path
@@ -92,9 +95,9 @@ def make_inputs(work):
     wide[60:460, 420:820] = cv2.resize(a, (400, 400), interpolation=cv2.INTER_AREA)
     paths["s1280"] = os.path.join(work, "source-1280x720.png"); write_png(paths["s1280"], wide)
     paths["d512"] = os.path.join(work, "driver-512.png"); write_png(paths["d512"], shifted(a[:, ::-1].copy(), 12, -8, 7, 512))
-    paths["dclip"] = os.path.join(work, "driver-clip.mkv")
+    paths["dclip"] = os.path.join(work, "driver-clip.avi")
     write_ffv1(paths["dclip"], [shifted(a, 6 * i, -4 * i, -5 * i, 512) for i in range(4)])
-    paths["sclip"] = os.path.join(work, "source-clip.mkv")
+    paths["sclip"] = os.path.join(work, "source-clip.avi")
     write_ffv1(paths["sclip"], [shifted(a, -3 * i, 2 * i, 2 * i, 512) for i in range(3)])
     return paths
 
@@ -222,12 +225,11 @@ def make_weights(official_root, work, source_rgb, seed=0):
         last.weight.data *= 0.05
         last.bias.data *= 0.1
         stitching[name] = {"module." + k: v for k, v in mlp.state_dict().items()}
-    base = os.path.join(work, "pth", "base_models")
-    os.makedirs(base, exist_ok=True)
-    os.makedirs(os.path.join(work, "pth", "retargeting_models"), exist_ok=True)
+    folder = os.path.join(work, "pth")   # the five files side by side, as convert.py --liveportrait reads them
+    os.makedirs(folder, exist_ok=True)
     for net, name in ((f, "appearance_feature_extractor"), (m, "motion_extractor"), (w, "warping_module"), (gnet, "spade_generator")):
-        torch.save(net.state_dict(), os.path.join(base, name + ".pth"))
-    torch.save(stitching, os.path.join(work, "pth", "retargeting_models", "stitching_retargeting_module.pth"))
+        torch.save(net.state_dict(), os.path.join(folder, name + ".pth"))
+    torch.save(stitching, os.path.join(folder, "stitching_retargeting_module.pth"))
 
 
 def official_pipeline(pipeline, work, **overrides):
@@ -240,18 +242,31 @@ def official_pipeline(pipeline, work, **overrides):
     def partial(cls, kwargs):
         return cls(**{k: v for k, v in kwargs.items() if hasattr(cls, k)})
     inf = partial(InferenceConfig, args.__dict__)
-    base = os.path.join(work, "pth", "base_models")
-    inf.checkpoint_F = os.path.join(base, "appearance_feature_extractor.pth")
-    inf.checkpoint_M = os.path.join(base, "motion_extractor.pth")
-    inf.checkpoint_W = os.path.join(base, "warping_module.pth")
-    inf.checkpoint_G = os.path.join(base, "spade_generator.pth")
-    inf.checkpoint_S = os.path.join(work, "pth", "retargeting_models", "stitching_retargeting_module.pth")
+    folder = os.path.join(work, "pth")
+    inf.checkpoint_F = os.path.join(folder, "appearance_feature_extractor.pth")
+    inf.checkpoint_M = os.path.join(folder, "motion_extractor.pth")
+    inf.checkpoint_W = os.path.join(folder, "warping_module.pth")
+    inf.checkpoint_G = os.path.join(folder, "spade_generator.pth")
+    inf.checkpoint_S = os.path.join(folder, "stitching_retargeting_module.pth")
     p = pipeline.LivePortraitPipeline(inference_cfg=inf, crop_cfg=partial(CropConfig, args.__dict__))
     return p, args
 
 
 def run_official(pipeline, work, source, driving, **overrides):
-    """Float frames (`warp_decode`), 8-bit frames as written (`paste_back` when it pastes)."""
+    """Float frames (`warp_decode`), 8-bit frames as written (`paste_back` when it pastes); kept
+    in WORK/official-*.npz, so that a second run reuses them."""
+    key = os.path.join(work, "official-" + "-".join(os.path.splitext(os.path.basename(x))[0] for x in (source, driving))
+                       + "".join(f"-{k}{v}" for k, v in sorted(overrides.items())) + ".npz")
+    if os.path.exists(key):
+        saved = np.load(key)
+        n = len([k for k in saved.files if k.startswith("f")])
+        return [saved[f"f{i}"] for i in range(n)], [saved[f"u{i}"] for i in range(n)]
+    floats, u8 = _run_official(pipeline, work, source, driving, **overrides)
+    np.savez(key, **{f"f{i}": f for i, f in enumerate(floats)}, **{f"u{i}": u for i, u in enumerate(u8)})
+    return floats, u8
+
+
+def _run_official(pipeline, work, source, driving, **overrides):
     p, args = official_pipeline(pipeline, work, **overrides)
     floats, pasted = [], []
     wrapper = p.live_portrait_wrapper
@@ -324,23 +339,22 @@ def run_official_edit(pipeline, work, alp_root, source, edit, alp_equation=False
 # ---------------------------------------------------------------- our side
 
 def run_ours(binary, work, device, extra, name):
-    """`portrait render` with the converted weights; returns (first frame float or None, 8-bit frames)."""
+    """`portrait render` with the converted weights into a PNG folder; returns (the first frame's
+    float image from `--stages` (`frame.image`), or None for a source video, which takes no
+    `--stages`; the 8-bit frames)."""
     model = ["--config", os.path.join(work, "lp.json"), "--weights", os.path.join(work, "lp.safetensors"), "--no-watermark", "--device", device]
     out_dir = os.path.join(work, f"ours-{name}-{device}") + "/"
+    stages = os.path.join(work, f"ours-{name}-{device}-stages.safetensors")
+    video_source = extra[extra.index("--source") + 1].endswith(".avi")
     subprocess.run(["rm", "-rf", out_dir])
-    r = subprocess.run([binary, "render", *extra, *model, "-o", out_dir], capture_output=True, text=True)
+    r = subprocess.run([binary, "render", *extra, *model, "-o", out_dir] + ([] if video_source else ["--stages", stages]), capture_output=True, text=True)
     if r.returncode != 0:
         raise SystemExit(f"portrait render failed ({name}, {device}):\n{r.stderr}")
     frames = [cv2.cvtColor(cv2.imread(os.path.join(out_dir, n)), cv2.COLOR_BGR2RGB) for n in sorted(os.listdir(out_dir)) if n.endswith(".png")]
     first = None
-    if "--source-crop" not in extra:
-        tensor = os.path.join(work, f"ours-{name}-{device}.safetensors")
-        r = subprocess.run([binary, "render", *extra, *model, "--frames", "1", "-o", tensor], capture_output=True, text=True)
-        if r.returncode == 0:
-            from safetensors.numpy import load_file
-            first = load_file(tensor)["image"][0]
-        else:
-            print(f"  (no float output for {name}: {r.stderr.strip().splitlines()[-1]})", flush=True)
+    if not video_source:
+        from safetensors.numpy import load_file
+        first = load_file(stages)["frame.image"][0]
     return first, frames
 
 
@@ -365,7 +379,8 @@ def main():
     paths = make_inputs(args.work)
     pipeline = import_official(args.official)
     if not os.path.exists(os.path.join(args.work, "lp.safetensors")):
-        make_weights(args.official, args.work, astronaut(), args.seed)
+        if not os.path.exists(os.path.join(args.work, "pth", "stitching_retargeting_module.pth")):
+            make_weights(args.official, args.work, astronaut(), args.seed)
         subprocess.run([sys.executable, os.path.join(REPO, "reference/convert.py"), "--liveportrait", os.path.join(args.work, "pth"),
                         "--config", "liveportrait", "--lip-array", os.path.join(args.official, "src/utils/resources/lip_array.pkl"),
                         "--out", os.path.join(args.work, "lp")], check=True)
@@ -388,13 +403,13 @@ def main():
     for mode in args.modes.split(","):
         if mode == "edit":
             edit = ",".join(f"{k}={v}" for k, v in EDIT.items())
-            ours_args = ["--source", paths["s512"], "--edit", edit, *none]
+            ours = {device: run_ours(args.portrait, args.work, device, ["--source", paths["s512"], "--edit", edit, *none], mode) for device in devices}
             for equation, label in ((False, "ALP offsets, official keypoint equation"), (True, "ALP's own equation")):
                 official = run_official_edit(pipeline, args.work, args.alp, paths["s512"], EDIT, alp_equation=equation)
                 u8 = [np.clip(official.transpose(1, 2, 0) * 255, 0, 255).astype(np.uint8)]
                 row = [mode, f"512², --edit {edit} vs {label}"]
                 for device in devices:
-                    first, frames = run_ours(args.portrait, args.work, device, ours_args, mode)
+                    first, frames = ours[device]
                     row.append((psnr(first, official), min(psnr(a, b, 255.0) for a, b in zip(frames, u8)), len(frames)))
                 rows.append(row)
                 print(mode, label, row[2:], flush=True)

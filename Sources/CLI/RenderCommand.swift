@@ -189,7 +189,8 @@ struct RenderCommand: ParsableCommand {
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine,
-                                         livePortraitPaste: network.officialResize == .opencv)
+                                         livePortraitPaste: network.officialResize == .opencv,
+                                         truncatesLikeLivePortrait: network.officialResize == .opencv && sink.kind != .tensor)
             printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             var avatarRecorder: StageRecorder?
