@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "NetworkCore", targets: ["NetworkCore"]),
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "LivePortrait", targets: ["LivePortrait"]),
+        .library(name: "PortraitKit", targets: ["PortraitKit"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
@@ -50,9 +51,11 @@ let package = Package(
         // LivePortrait (KwaiVGI): its five networks and keypoint algebra on the same engine.
         .target(name: "LivePortrait", dependencies: ["NetworkCore", "Kernels", "Runtime"],
                 resources: [.embedInCode("Presets/liveportrait.json"), .embedInCode("Presets/liveportrait-tiny.json")]),
+        // The library front door: the registry of network families and `PortraitSession`.
+        .target(name: "PortraitKit", dependencies: ["Avatar", "LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
-        .target(name: "FaceParsing", dependencies: ["Kernels", "Runtime"]),
+        .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
         // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
         .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
@@ -64,7 +67,7 @@ let package = Package(
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "LivePortrait", "FaceParsing", "Kernels", "Runtime", "Disclosure",
+            "Avatar", "LivePortrait", "NetworkCore", "PortraitKit", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 
@@ -73,6 +76,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Runtime", "Media", "Disclosure", "Kernels", "Face", "LivePortrait"]),
         .testTarget(name: "AvatarTests", dependencies: ["Avatar", "Kernels", "Runtime"]),
         .testTarget(name: "LivePortraitTests", dependencies: ["LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
+        .testTarget(name: "PortraitKitTests", dependencies: ["PortraitKit", "NetworkCore", "Kernels", "Runtime"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "Runtime"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),

@@ -63,7 +63,7 @@ extension CompareCommand {
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
             if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
-            let (source, mask, drivers) = try comparisonInputs(o, size: netA.inputSize, acceptsMask: netA.acceptsSourceMask, filter: o.input.filter(for: netA))
+            let (source, mask, drivers) = try comparisonInputs(o, for: netA)
             var rows: [StageAgreement] = []
             var dump = StageDump()
             dump.add(input: "source.image", source)
@@ -129,8 +129,11 @@ extension CompareCommand {
         }
     }
 
-    private func comparisonInputs(_ o: ModelComparisonOptions, size: Int, acceptsMask: Bool, filter: ResizeFilter) throws -> (Tensor, Tensor?, [Tensor]) {
+    private func comparisonInputs(_ o: ModelComparisonOptions, for net: any PortraitModel) throws -> (Tensor, Tensor?, [Tensor]) {
+        let size = net.inputSize
         #if canImport(Media)
+        let acceptsMask = net.acceptsSourceMask
+        let filter = o.input.filter(for: net)
         // Both backends get the same inputs: faces are found once, on the CPU fallback.
         let locator = o.framing.needsDetector(hasSource: o.source != nil, hasDriver: o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family) : nil
         let picture = try o.source.map {

@@ -24,7 +24,7 @@ final class FaceLocator {
     /// official inference crops them (EMOPortraits' or LivePortrait's crop).
     init(engine: Engine, family: ModelFamily = .megaportraits) throws {
         detector = try FaceDetector(engine: engine)
-        framing = family == .liveportrait ? FaceFrame.livePortrait : FaceFrame.emoPortraits
+        framing = family.entry.officialFaceCrop == .livePortrait ? FaceFrame.livePortrait : FaceFrame.emoPortraits
     }
 
     /// The faces in `image` scoring at least `options.scoreThreshold`, largest first, in its

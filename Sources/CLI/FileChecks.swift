@@ -199,6 +199,8 @@ enum FileArgumentError: Error, CustomStringConvertible {
             return "put the official base_models/ and retargeting_models/ folders in one folder DIR and run `python3 reference/convert.py --liveportrait DIR --config liveportrait --out NAME`, then give --weights NAME.safetensors --config NAME.json"
         case .faceParsingWeights:
             return "convert it with `python3 reference/convert_face_parsing.py \(a.path) -o NAME.safetensors` and give that file"
+        case .weights(let family) where family != .megaportraits:
+            return "convert it to safetensors for the \(family.entry.displayName) network (see its docs) and give --weights NAME.safetensors"
         default:
             return "convert it with `python3 reference/convert.py --official \(a.path) --config emoportraits-512 --out NAME` (an official EMOPortraits checkpoint; --reference for our PyTorch reference's), then give --weights NAME.safetensors --config NAME.json"
         }

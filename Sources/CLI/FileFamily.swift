@@ -1,6 +1,7 @@
 import Avatar
 import Foundation
 import LivePortrait
+import PortraitKit
 import Runtime
 
 /// What a PortraitCL safetensors file holds, read from its `format` metadata: the weights or a
@@ -16,15 +17,11 @@ struct FileFamily: Equatable {
     let config: String?
 
     /// The family of the file at `path`; nil when it is unreadable or its format tag is none of
-    /// the four PortraitCL weights and source tags.
+    /// the registered families' weights and source tags.
     static func of(path: String) -> FileFamily? {
         guard let metadata = try? SafeTensorsFile(path: path).metadata, let format = metadata["format"] else { return nil }
-        let kinds: [String: (ModelFamily, Bool)] = [
-            Weights.formatTag: (.megaportraits, true), Avatar.formatTag: (.megaportraits, false),
-            Weights.livePortraitFormatTag: (.liveportrait, true), LivePortraitSource.formatTag: (.liveportrait, false),
-        ]
-        guard let (family, isWeights) = kinds[format] else { return nil }
-        return FileFamily(family: family, isWeights: isWeights, config: metadata["config"].map(configName))
+        guard let (entry, isWeights) = NetworkRegistry.family(formatTag: format) else { return nil }
+        return FileFamily(family: ModelFamily(entry: entry), isWeights: isWeights, config: metadata["config"].map(configName))
     }
 
     /// A config name from a file's `config` metadata: weights record the whole config JSON (its
@@ -36,7 +33,7 @@ struct FileFamily: Equatable {
 
     /// What the file is, for messages: "MegaPortraits weights", "a LivePortrait source (from `portrait avatar`)".
     var summary: String {
-        let network = family == .liveportrait ? "LivePortrait" : "MegaPortraits"
+        let network = family.entry.displayName
         return isWeights ? "\(network) weights" : "a \(network) source (from `portrait avatar`)"
     }
 

@@ -4,6 +4,7 @@ import FaceParsing
 import Foundation
 import Kernels
 import Media
+import NetworkCore
 import Runtime
 
 /// `--source-mask`, `--face-parsing`, `--resize`: how the source and driver pictures become model inputs.

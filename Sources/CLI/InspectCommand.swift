@@ -32,16 +32,9 @@ struct InspectCommand: ParsableCommand {
             print("\(st.names.count) tensors, \(total) values" + (st.metadata.isEmpty ? "" : "; metadata \(st.metadata)"))
             if let config {
                 let family = model ?? ModelFamily.implied(byConfig: config)
-                switch family {
-                case .megaportraits:
-                    let cfg = try ModelConfig.load(config)
-                    try FileFamily.explaining(file, for: family) { try Weights.load(path: file, config: cfg).validate(against: cfg) }
-                    print("matches config \(cfg.name)")
-                case .liveportrait:
-                    let cfg = try LivePortraitConfig.load(config)
-                    try FileFamily.explaining(file, for: family) { try Weights.load(path: file, config: cfg).validate(against: cfg) }
-                    print("matches LivePortrait config \(cfg.name)")
-                }
+                _ = try family.entry.configJSON(config)   // the config's own error first
+                let name = try FileFamily.explaining(file, for: family) { try family.entry.checkWeights(config, file) }
+                print(family == .megaportraits ? "matches config \(name)" : "matches \(family.entry.displayName) config \(name)")
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The whole render's cost, said up front: the per-avatar pass (unless a saved avatar is given)

@@ -3,33 +3,56 @@ import Avatar
 import Foundation
 import Kernels
 import LivePortrait
+import PortraitKit
 import Runtime
 
-/// The network families the CLI runs.
-enum ModelFamily: String, CaseIterable, ExpressibleByArgument {
-    /// MegaPortraits' base network (and EMOPortraits', which shares it).
-    case megaportraits
-    /// LivePortrait (KwaiVGI): the released human model.
-    case liveportrait
+/// A network family the CLI runs: an entry of `NetworkRegistry` (PortraitKit), named on the
+/// command line by its identifier (`--model megaportraits`). The CLI names no family beyond the
+/// two whose own options it parses (LivePortrait's) and the default.
+struct ModelFamily: RawRepresentable, Hashable, CaseIterable, ExpressibleByArgument, CustomStringConvertible {
+    /// The registry entry.
+    let entry: NetworkFamily
 
-    /// The family a config name or file implies: the LivePortrait presets are named
-    /// `liveportrait…`, and a LivePortrait JSON (`reference/convert.py --liveportrait` writes
-    /// one) has a `stitching` section or a `liveportrait…` name.
+    /// MegaPortraits' base network (and EMOPortraits', which shares it).
+    static let megaportraits = ModelFamily(entry: MegaPortraitsFamily.entry)
+    /// LivePortrait (KwaiVGI): the released human model.
+    static let liveportrait = ModelFamily(entry: LivePortraitFamily.entry)
+
+    init(entry: NetworkFamily) { self.entry = entry }
+
+    /// The registered family named `rawValue`; nil when none is.
+    init?(rawValue: String) {
+        guard let entry = NetworkRegistry.family(named: rawValue) else { return nil }
+        self.entry = entry
+    }
+
+    /// The family's identifier (`--model` takes it).
+    var rawValue: String { entry.name }
+    var description: String { entry.name }
+    static var allCases: [ModelFamily] { NetworkRegistry.families.map(ModelFamily.init(entry:)) }
+    static func == (a: ModelFamily, b: ModelFamily) -> Bool { a.rawValue == b.rawValue }
+    func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// The family a config name or file implies (`NetworkRegistry.family(forConfig:)`: the
+    /// LivePortrait presets are named `liveportrait…`, and a LivePortrait JSON has a `stitching`
+    /// section or a `liveportrait…` name; a config no family claims is MegaPortraits').
     static func implied(byConfig config: String) -> ModelFamily {
-        if (config as NSString).lastPathComponent.lowercased().hasPrefix("liveportrait") { return .liveportrait }
-        guard let data = FileManager.default.contents(atPath: config),
-              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return .megaportraits }
-        let name = (json["name"] as? String)?.lowercased() ?? ""
-        return json["stitching"] != nil || name.hasPrefix("liveportrait") ? .liveportrait : .megaportraits
+        ModelFamily(entry: NetworkRegistry.family(forConfig: config))
     }
 
     /// The default config of the family.
-    var defaultConfig: String { self == .liveportrait ? "liveportrait" : "megaportraits-512" }
+    var defaultConfig: String { entry.defaultConfig }
+
+    /// The registered names as a list in prose: "megaportraits or liveportrait".
+    static var namesInProse: String {
+        let names = allCases.map(\.rawValue)
+        return names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + (names.last ?? "")
+    }
 }
 
 /// `--model`, `--config`, `--weights`, `--random-weights`: which network to run.
 struct ModelOptions: ParsableArguments {
-    @Option(help: "Network: megaportraits or liveportrait (default: implied by --config, else megaportraits).")
+    @Option(help: ArgumentHelp("Network: \(ModelFamily.namesInProse) (default: implied by --config, else \(ModelFamily.megaportraits.rawValue))."))
     var model: ModelFamily?
 
     @Option(name: .customLong("config"), help: "Model config: a preset (megaportraits-512, emoportraits-512, tiny, liveportrait, liveportrait-tiny) or a JSON file (default: the network's full-size preset).")
@@ -52,19 +75,13 @@ struct ModelOptions: ParsableArguments {
     /// The configuration.
     func modelConfig() throws -> ModelConfig { try ModelConfig.load(config) }
 
-    /// Loads or generates the MegaPortraits weights (exactly one of --weights / --random-weights).
-    func loadWeights(_ cfg: ModelConfig) throws -> Weights {
-        try chooseWeights(load: { path in try FileFamily.explaining(path, for: .megaportraits) { try Weights.load(path: path, config: cfg) } },
-                      random: { Weights.random(config: cfg, seed: $0) })
-    }
-
-    /// `load(path)` for --weights or `random(seed)` for --random-weights (exactly one of them).
-    private func chooseWeights(load: (String) throws -> Weights, random: (UInt64) -> Weights) throws -> Weights {
+    /// --weights FILE or --random-weights SEED (exactly one of them).
+    func weightsChoice() throws -> WeightsChoice {
         switch (weights, randomSeed) {
         case (let path?, nil):
-            return try load(path)
+            return .file(path)
         case (nil, let seed?):
-            return random(seed)
+            return .random(seed: seed)
         case (.some, .some):
             throw ValidationError("give either --weights FILE or --random-weights SEED, not both")
         case (nil, nil):
@@ -86,24 +103,29 @@ struct ModelOptions: ParsableArguments {
         guard family == .megaportraits else {
             throw ValidationError("this command runs MegaPortraits configs only; \(config) is a \(family.rawValue) config")
         }
-        let given = livePortrait.given
-        guard given.isEmpty else {
-            throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "is a LivePortrait option" : "are LivePortrait options"); \(config) is a MegaPortraits config (use --model liveportrait or a liveportrait config)")
+        guard let network = try makeModel(engine: engine) as? Network else {
+            throw ValidationError("\(config) did not make a MegaPortraits network")
         }
-        let cfg = try modelConfig()
-        return try Network(config: cfg, weights: try loadWeights(cfg), engine: engine)
+        return network
     }
 
-    /// The chosen network on `engine`, whichever family it is.
+    /// The chosen network on `engine`, whichever family it is (`NetworkRegistry`), with the
+    /// LivePortrait options applied to a LivePortrait network; they are an error for any other.
     func makeModel(engine: Engine) throws -> any PortraitModel {
-        switch family {
-        case .megaportraits: return try makeNetwork(engine: engine)
-        case .liveportrait:
-            let options = try livePortrait.options()
-            let cfg = try LivePortraitConfig.load(config)
-            let weights = try chooseWeights(load: { path in try FileFamily.explaining(path, for: .liveportrait) { try Weights.load(path: path, config: cfg) } },
-                                            random: { Weights.random(config: cfg, seed: $0) })
-            return LivePortraitModel(network: try LivePortraitNetwork(config: cfg, weights: weights, engine: engine), options: options)
+        let livePortraitOptions: LivePortraitOptions?
+        if family == .liveportrait {
+            livePortraitOptions = try livePortrait.options()
+        } else {
+            let given = livePortrait.given
+            guard given.isEmpty else {
+                throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "is a LivePortrait option" : "are LivePortrait options"); \(config) is a \(family.entry.displayName) config (use --model liveportrait or a liveportrait config)")
+            }
+            livePortraitOptions = nil
         }
+        _ = try family.entry.configJSON(config)   // the config's own error first, as before the weights
+        let choice = try weightsChoice()
+        let model = try FileFamily.explaining(weights ?? "", for: family) { try family.entry.makeModel(config, choice, engine) }
+        if let livePortraitOptions, let livePortraitModel = model as? LivePortraitModel { livePortraitModel.options = livePortraitOptions }
+        return model
     }
 }

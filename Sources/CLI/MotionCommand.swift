@@ -4,6 +4,7 @@ import Foundation
 import Kernels
 import LivePortrait
 import Media
+import NetworkCore
 import Runtime
 
 /// `portrait motion`: a driving clip's LivePortrait motion, extracted once into a motion file

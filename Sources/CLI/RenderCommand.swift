@@ -5,6 +5,7 @@ import Foundation
 import Kernels
 import LivePortrait
 import Media
+import PortraitKit
 import Runtime
 
 /// `portrait render`: a source portrait driven by a video, an image or explicit head poses.
@@ -215,7 +216,8 @@ struct RenderCommand: ParsableCommand {
                 throw ValidationError("give --source IMG or --avatar FILE")
             }
 
-            let clip = try network.startClip(source: avatarState, stillDriver: drive.isStill)
+            let session = PortraitSession(model: network, source: avatarState, stillDriver: drive.isStill)
+            let clip = try session.clip()
             let progress = ProgressReporter(label: "rendering", total: total)
             do {
                 try resumable?.begin(sink: sink)
@@ -240,8 +242,8 @@ struct RenderCommand: ParsableCommand {
                     case .image(let img):
                         let driverTensor = FrameConversion.tensor(img)
                         if frameRecorder != nil { dump.add(input: "driver.image", driverTensor) }
-                        tensor = try clip.render(driver: driverTensor, recorder: frameRecorder)
-                    case .pose(let p): tensor = try clip.render(pose: p, recorder: frameRecorder)
+                        tensor = try session.render(driver: driverTensor, recorder: frameRecorder)
+                    case .pose(let p): tensor = try session.render(pose: p, recorder: frameRecorder)
                     case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
                     case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
                     }

@@ -60,10 +60,7 @@ extension ModelOptions {
 
     /// The config `nameOrPath` of `family` as JSON.
     private static func configJSON(_ nameOrPath: String, family: ModelFamily) throws -> String {
-        switch family {
-        case .megaportraits: return try ModelConfig.load(nameOrPath).jsonString()
-        case .liveportrait: return try LivePortraitConfig.load(nameOrPath).jsonString()
-        }
+        try family.entry.configJSON(nameOrPath)
     }
 
     /// A `--config` value for a recorded config: its preset's name when the preset is that config,
@@ -82,7 +79,7 @@ extension ModelOptions {
 
 extension ModelFamily {
     /// The family's name in prose.
-    var displayName: String { self == .liveportrait ? "LivePortrait" : "MegaPortraits" }
+    var displayName: String { entry.displayName }
 }
 
 /// The fields in which two config JSON texts differ, as dotted paths (`g2d.channels`).

@@ -4,6 +4,7 @@ import Foundation
 import Kernels
 import LivePortrait
 import Media
+import NetworkCore
 import Runtime
 
 /// LivePortrait's video-to-video mode (`render --source CLIP --driver CLIP2`): every source frame

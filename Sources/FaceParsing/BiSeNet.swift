@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// BiSeNet's forward pass (the face-parsing network of zllrunning/face-parsing.PyTorch) written
@@ -8,19 +9,28 @@ import Runtime
 /// (bilinear, align_corners=True). Only the main output is computed (the two auxiliary heads
 /// are training-only).
 struct BiSeNet {
-    /// Resident weights by name.
-    let weights: [String: Tensor]
-    let engine: Engine
+    /// The convolutions (NetworkCore layers with their strides).
+    let layers: BiSeNetParameters
+    /// The resident parameters the layers read.
+    let forward: Forward
+    var engine: Engine { forward.engine }
 
-    private func conv(_ x: Tensor, _ name: String, stride: Int = 1, relu: Bool = true) throws -> Tensor {
-        let weight = weights[name + ".weight"]!
-        let y = try engine.conv2d(x, weight: weight, bias: weights[name + ".bias"], stride: stride, padding: weight.shape[3] / 2)
+    /// The network over `layers` and their resident `parameters` on `engine`.
+    init(layers: BiSeNetParameters, parameters: [String: Tensor], engine: Engine) {
+        self.layers = layers
+        forward = Forward(engine: engine, parameters: parameters, recorder: nil)
+    }
+
+    /// The convolution `name` (its declared stride, "same" padding), ReLU after it when `relu`.
+    private func conv(_ x: Tensor, _ name: String, relu: Bool = true) throws -> Tensor {
+        guard let layer = layers.convolutions[name] else { throw NetworkError.missingParameter(name + ".weight") }
+        let y = try layer(forward, x)
         return relu ? try engine.relu(y) : y
     }
 
-    private func basicBlock(_ x: Tensor, _ prefix: String, stride: Int) throws -> Tensor {
-        let residual = try conv(try conv(x, prefix + ".conv1", stride: stride), prefix + ".conv2", relu: false)
-        let shortcut = weights[prefix + ".downsample.weight"] != nil ? try conv(x, prefix + ".downsample", stride: stride, relu: false) : x
+    private func basicBlock(_ x: Tensor, _ prefix: String) throws -> Tensor {
+        let residual = try conv(try conv(x, prefix + ".conv1"), prefix + ".conv2", relu: false)
+        let shortcut = layers.convolutions[prefix + ".downsample"] != nil ? try conv(x, prefix + ".downsample", relu: false) : x
         return try engine.relu(try engine.add(shortcut, residual))
     }
 
@@ -35,12 +45,12 @@ struct BiSeNet {
     /// The main logits `[N, classes, H, W]` for a normalised `[N, 3, H, W]` input.
     func logits(_ x: Tensor) throws -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
-        var y = try conv(x, "resnet.conv1", stride: 2)
+        var y = try conv(x, "resnet.conv1")
         y = try engine.maxPool2d(y, kernel: 3, stride: 2, padding: 1)
         var features: [Tensor] = []
         for layer in 1...4 {
             for block in 0..<2 {
-                y = try basicBlock(y, "resnet.layer\(layer).\(block)", stride: layer > 1 && block == 0 ? 2 : 1)
+                y = try basicBlock(y, "resnet.layer\(layer).\(block)")
             }
             features.append(y)
         }

@@ -96,16 +96,10 @@ public struct BiSeNetWidths: Sendable, Equatable, CustomStringConvertible {
                              head: try out("output.conv"), classes: try out("output.classifier"))
     }
 
-    /// Throws for the first missing, misshaped or unexpected tensor.
+    /// Throws for the first missing, misshaped or unexpected tensor (NetworkCore's weight check
+    /// over this layout's convolutions).
     public func validate(_ tensors: [String: Tensor]) throws {
-        let expected = tensorShapes
-        for conv in convolutions {
-            for name in conv.hasBias ? [conv.name + ".weight", conv.name + ".bias"] : [conv.name + ".weight"] {
-                guard let t = tensors[name] else { throw FaceParsingError.missingTensor(name: name, expectedShape: expected[name]!) }
-                guard t.shape == expected[name]! else { throw FaceParsingError.wrongShape(name: name, expected: expected[name]!, found: t.shape) }
-            }
-        }
-        if let extra = tensors.keys.sorted().first(where: { expected[$0] == nil }) { throw FaceParsingError.unexpectedTensor(name: extra) }
+        try BiSeNetParameters(self).validate(tensors)
     }
 
     /// Reproducible random weights in this layout, identical to reference/face_parsing/layout.py

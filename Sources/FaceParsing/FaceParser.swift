@@ -42,11 +42,12 @@ public final class FaceParser: @unchecked Sendable {
             throw FaceParsingError.badInput("the network size must be at least 32 (BiSeNet downsamples by 32), got \(networkSize)")
         }
         let widths = try BiSeNetWidths.reading(tensors)
-        try widths.validate(tensors)
+        let layers = BiSeNetParameters(widths)
+        try layers.validate(tensors)
         self.engine = engine
         self.widths = widths
         self.networkSize = networkSize
-        network = BiSeNet(weights: try tensors.mapValues { try engine.resident($0) }, engine: engine)
+        network = BiSeNet(layers: layers, parameters: try layers.upload(tensors, to: engine), engine: engine)
         shift = try engine.resident(Tensor(shape: [1, 3, 1, 1], values: Self.mean.map { -$0 }))
         scale = try engine.resident(Tensor(shape: [1, 3, 1, 1], values: Self.std.map { 1 / $0 }))
     }
