@@ -4,6 +4,8 @@ import Foundation
 import Kernels
 import LivePortrait
 import Media
+import NetworkCore
+import PortraitKit
 import Runtime
 
 /// Which faces of the source picture `render` animates.
@@ -26,16 +28,17 @@ struct FacesOptions: ParsableArguments {
 }
 
 /// `render --faces all`: every face of the source picture (`FaceLocator.crops`, largest first) is
-/// framed as for a one-face render, gets its own source state and clip, and is driven by the same
+/// framed as for a one-face render, gets its own `PortraitSession` (source state and clip, one
+/// network for all), and is driven by the same
 /// driver frame; the renders are pasted back into the source picture one after another, from the
 /// smallest face to the largest (face 0 last, on top), each as the one-face render pastes it
 /// (LivePortrait's official soft mask, MegaPortraits' feathered square). Where the faces' crops do
 /// not overlap, each face's pixels equal the one-face render's (`--source-face N`).
 struct AllFacesRender {
-    /// One face: where it is, and the network's state of it.
+    /// One face: where it is, and its session.
     struct Face {
         let crop: SquareCrop
-        let clip: any ClipRenderer
+        let session: PortraitSession
     }
 
     let network: any PortraitModel
@@ -46,7 +49,7 @@ struct AllFacesRender {
 
     /// Finds every face of the picture at `path` with `locator`, frames each for `network` with
     /// `filter` and builds its source state (masked by `input` when the network reads a mask); each
-    /// clip is started for a still driver when `stillDriver` is set.
+    /// session's clip treats its driver as a still picture when `stillDriver` is set.
     init(network: any PortraitModel, path: String, locator: FaceLocator, filter: ResizeFilter, input: InputOptions, stillDriver: Bool) throws {
         if let what = StillSource.videoDescription(path) {
             throw MediaError.invalidArgument("\(path) is a video (\(what)); --faces all animates the faces of one picture (a source video follows one face: drop --faces all, pick it with --source-face N)")
@@ -62,7 +65,7 @@ struct AllFacesRender {
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: tensor, engine: network.engine, sourceWidth: original.width,
                                             sourceHeight: original.height, crop: crop)
             let built = try AvatarBuildProgress.build(network, image: tensor, mask: mask, keepingOutputs: false)
-            faces.append(Face(crop: crop, clip: try network.startClip(source: built.source, stillDriver: stillDriver)))
+            faces.append(Face(crop: crop, session: PortraitSession(model: network, source: built.source, stillDriver: stillDriver)))
         }
         self.faces = faces
     }
@@ -78,10 +81,10 @@ struct AllFacesRender {
             case .image(let image):
                 let tensor = driver ?? FrameConversion.tensor(image)
                 driver = tensor
-                rendered = try face.clip.render(driver: tensor, recorder: nil)
-            case .pose(let pose): rendered = try face.clip.render(pose: pose, recorder: nil)
-            case .edit(let edit): rendered = try face.clip.render(edit: edit, recorder: nil)
-            case .motion(let motion): rendered = try face.clip.render(motion: motion, recorder: nil)
+                rendered = try face.session.render(driver: tensor)
+            case .pose(let pose): rendered = try face.session.render(pose: pose)
+            case .edit(let edit): rendered = try face.session.clip().render(edit: edit, recorder: nil)
+            case .motion(let motion): rendered = try face.session.clip().render(motion: motion, recorder: nil)
             }
             picture = try picture.pastingRendered(try FrameConversion.image(rendered, engine: network.engine), into: face.crop,
                                                   likeLivePortrait: network.officialResize == .opencv)
