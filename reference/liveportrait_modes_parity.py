@@ -255,7 +255,7 @@ def official_pipeline(pipeline, work, **overrides):
 def run_official(pipeline, work, source, driving, **overrides):
     """Float frames (`warp_decode`), 8-bit frames as written (`paste_back` when it pastes); kept
     in WORK/official-*.npz, so that a second run reuses them."""
-    key = os.path.join(work, "official-" + "-".join(os.path.splitext(os.path.basename(x))[0] for x in (source, driving))
+    key = os.path.join(work, "official-" + "-".join(os.path.basename(x) for x in (source, driving))
                        + "".join(f"-{k}{v}" for k, v in sorted(overrides.items())) + ".npz")
     if os.path.exists(key):
         saved = np.load(key)
@@ -416,9 +416,13 @@ def main():
             continue
         for label, (src, drv, overrides), ours_args in cases[mode]:
             if drv == "PKL":
-                drv = os.path.splitext(paths["dclip"])[0] + ".pkl"   # written by the "video" mode's official run
+                # The official template of the whole driving clip: written by the official run on a
+                # copy of it (a video-to-video run cuts the template to the source's length).
+                clip = os.path.join(args.work, "driver-motion.avi")
+                subprocess.run(["cp", paths["dclip"], clip], check=True)
+                drv = os.path.splitext(clip)[0] + ".pkl"
                 if not os.path.exists(drv):
-                    run_official(pipeline, args.work, paths["s512"], paths["dclip"], flag_do_crop=False)
+                    _run_official(pipeline, args.work, paths["s512"], clip, flag_do_crop=False)
                 motion = os.path.join(args.work, "driver-clip.motion")
                 subprocess.run([sys.executable, os.path.join(REPO, "reference/convert.py"), "--liveportrait-motion", drv,
                                 "--config", os.path.join(args.work, "lp.json"), "--out", motion], check=True)
@@ -433,6 +437,7 @@ def main():
                     continue
                 u8_db = min(psnr(a, b, 255.0) for a, b in zip(frames, u8))
                 row.append((float_db, u8_db, len(frames)))
+                print(f"  {mode} {label} {device}: float {float_db} dB, 8-bit worst frame {u8_db:.1f} dB ({len(frames)} frames)", flush=True)
             rows.append(row)
             print(mode, label, row[2:], flush=True)
     print("\n| mode | input | " + " | ".join(f"{d}: float first frame / 8-bit worst frame (frames)" for d in devices) + " |")
