@@ -11,18 +11,51 @@ BIN         = .build/$(CONFIG)/portrait
 # PoCL's kernel cache at a stable path, so later runs on the same machine start warm.
 export POCL_CACHE_DIR ?= $(HOME)/.cache/pocl-portraitcl
 
-.PHONY: all deps build test demo bench fixtures clean gpu-lint gpu-bundle gpu-glibc-check
+.PHONY: all deps build lib ctest ctest-run python pytest pytest-run test demo bench fixtures clean gpu-lint gpu-bundle gpu-glibc-check
 
 all: build
 
 deps:
 	@bash scripts/install-deps.sh
 
+LIB         = .build/$(CONFIG)/libportraitcl.so
+CTEST       = .build/test_portraitcl
+
 build: deps
 	$(SWIFT) build $(BUILD_ARGS) --product portrait
+	$(SWIFT) build $(BUILD_ARGS) --product portraitcl
 
+# libportraitcl.so: the C API of include/portraitcl.h (docs/library.md).
+lib: deps
+	$(SWIFT) build $(BUILD_ARGS) --product portraitcl
+
+# The C test program against the built library, run end to end.
+ctest: lib
+	$(MAKE) ctest-run
+
+ctest-run:
+	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude tests/c/test_portraitcl.c -L.build/$(CONFIG) -lportraitcl \
+	    -Wl,-rpath,$(abspath .build/$(CONFIG)) -lm -o $(CTEST)
+	$(CTEST)
+
+# The Python package (ctypes over the library) installed with the library inside it.
+python: build
+	mkdir -p python/portraitcl/lib && cp $(LIB) python/portraitcl/lib/
+	python3 -m pip install --no-build-isolation ./python
+
+# The Python tests (package and ComfyUI nodes) against this checkout's library and CLI.
+pytest: build
+	$(MAKE) pytest-run
+
+pytest-run:
+	python3 -m pytest -q -p no:cacheprovider python/tests integrations/comfyui/tests
+
+# The C and Python tests run on the plain release build, before `swift test` rebuilds the
+# modules for testing (running them after would rebuild everything once more).
 test: deps
 	$(SWIFT) build $(BUILD_ARGS) --product portrait
+	$(SWIFT) build $(BUILD_ARGS) --product portraitcl
+	$(MAKE) ctest-run pytest-run
 	$(SWIFT) test $(BUILD_ARGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build

@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "Avatar", targets: ["Avatar"]),
         .library(name: "LivePortrait", targets: ["LivePortrait"]),
         .library(name: "PortraitKit", targets: ["PortraitKit"]),
+        // libportraitcl.so: the C API (include/portraitcl.h) over PortraitKit.
+        .library(name: "portraitcl", type: .dynamic, targets: ["PortraitCAPI"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
@@ -53,6 +55,9 @@ let package = Package(
                 resources: [.embedInCode("Presets/liveportrait.json"), .embedInCode("Presets/liveportrait-tiny.json")]),
         // The library front door: the registry of network families and `PortraitSession`.
         .target(name: "PortraitKit", dependencies: ["Avatar", "LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
+        // The C API's @_cdecl exports (include/portraitcl.h); Media and Face for pictures and faces,
+        // Disclosure for the watermark its frames carry by default.
+        .target(name: "PortraitCAPI", dependencies: ["PortraitKit", "NetworkCore", "Kernels", "Runtime", "Media", "Face", "Disclosure"]),
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
@@ -62,7 +67,7 @@ let package = Package(
         // sit in a target of their own so their 223 kB literal compiles once.
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
-        .target(name: "Face", dependencies: ["Kernels", "Runtime", "YuNetWeights"]),
+        .target(name: "Face", dependencies: ["NetworkCore", "Kernels", "Runtime", "YuNetWeights"]),
         // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),

@@ -17,6 +17,13 @@ for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
+# The C API test program needs a C compiler, the Python package's tests NumPy and pytest (from
+# the distribution unless the python3 on PATH already has them).
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+if ! python3 -c 'import numpy, pytest' >/dev/null 2>&1; then
+  missing+=(python3 python3-numpy python3-pytest)
+fi
+
 if ((${#missing[@]} == 0)); then
   exit 0
 fi

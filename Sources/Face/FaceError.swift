@@ -6,6 +6,8 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
     case missingTensor(name: String, expectedShape: [Int])
     /// A weight tensor has the wrong shape.
     case wrongShape(name: String, expected: [Int], found: [Int])
+    /// The weights hold an unexpected or non-finite array.
+    case badWeights(String)
     /// The image tensor is not `[3, H, W]` / `[1, 3, H, W]`, or is empty.
     case badImage(String)
     /// A detection option is out of range.
@@ -20,6 +22,8 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
             return "YuNet weights have no tensor '\(name)' (expected shape \(shape)); use libfacedetection's weights as shipped in Sources/YuNetWeights"
         case .wrongShape(let name, let expected, let found):
             return "YuNet tensor '\(name)' has shape \(found), expected \(expected)"
+        case .badWeights(let what):
+            return "YuNet weights: \(what); use libfacedetection's weights as shipped in Sources/YuNetWeights"
         case .badImage(let what):
             return "face detection: \(what)"
         case .badOption(let what):

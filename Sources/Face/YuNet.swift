@@ -1,4 +1,5 @@
 import Kernels
+import NetworkCore
 import Runtime
 
 /// The YuNet network of libfacedetection written against `Engine`: a 3×3/2 stem over the RGB
@@ -27,8 +28,10 @@ struct YuNet {
     /// fused heads for strides 8, 16, 32.
     let heads: [Separable]
 
-    /// Builds the network from libfacedetection's arrays (host tensors), checked for shape.
+    /// Builds the network from libfacedetection's arrays (host tensors), checked first with
+    /// NetworkCore's weight check (`YuNetArrays.validate`).
     init(tensors: [String: Tensor], engine: Engine) throws {
+        try YuNetArrays.validate(tensors)
         self.engine = engine
         func fetch(_ name: String, _ shape: [Int]) throws -> [Float] {
             guard let t = tensors[name] else { throw FaceError.missingTensor(name: name, expectedShape: shape) }
@@ -47,8 +50,9 @@ struct YuNet {
             for tap in 0..<9 { for ch in 0..<c { w[ch * 9 + tap] = flat[tap * c + ch] } }
             return (w, try fetch(base + "_bias", [c]))
         }
-        func separable(_ pw: String, _ dw: String, _ cin: Int, _ cout: Int) throws -> Separable {
-            let (p, pb) = try pointwise(pw, cin, cout), (d, db) = try depthwise(dw, cout)
+        func separable(_ unit: YuNetArrays.Separable) throws -> Separable {
+            let (p, pb) = try pointwise(unit.pointwise, unit.inputs, unit.outputs), (d, db) = try depthwise(unit.depthwise, unit.outputs)
+            let cin = unit.inputs, cout = unit.outputs
             return Separable(pointwise: try engine.resident(Tensor(shape: [cout, cin, 1, 1], values: p)),
                              pointwiseBias: try engine.resident(Tensor(shape: [cout], values: pb)),
                              depthwise: try engine.resident(Tensor(shape: [cout, 1, 3, 3], values: d)),
@@ -56,30 +60,21 @@ struct YuNet {
         }
         // The stem: 32 inputs = a 3×3 patch of BGR bytes ((ky·3 + kx)·3 + colour) + 5 zeros.
         // As a conv2d over an RGB image in [0, 1]: weight[o][rgb][ky][kx], scaled by 255.
-        let (s, sb) = try pointwise("backbone__model0_pw", 32, 16)
+        let (s, sb) = try pointwise(YuNetArrays.stem, 32, 16)
         var stemWeight = [Float](repeating: 0, count: 16 * 27)
         for o in 0..<16 { for tap in 0..<9 { for rgb in 0..<3 {
             stemWeight[(o * 3 + rgb) * 9 + tap] = 255 * s[o * 32 + tap * 3 + (2 - rgb)]
         } } }
         stem = try engine.resident(Tensor(shape: [16, 3, 3, 3], values: stemWeight))
         stemBias = try engine.resident(Tensor(shape: [16], values: sb))
-        let widths = [(16, 16), (16, 16), (16, 32), (32, 32), (32, 64), (64, 64), (64, 64), (64, 64), (64, 64), (64, 64), (64, 64)]
-        var units = [try separable("backbone__model0_dp_pw", "backbone__model0_dp_dw", 16, 16)]
-        for m in 1...5 {
-            for d in 1...2 {
-                let (cin, cout) = widths[2 * (m - 1) + d]
-                units.append(try separable("backbone__model\(m)_dp\(d)_pw", "backbone__model\(m)_dp\(d)_dw", cin, cout))
-            }
-        }
-        backbone = units
-        lateral = try (0..<3).map { try separable("neck__lateral_convs__\($0)_pw", "neck__lateral_convs__\($0)_dw", 64, 64) }
+        backbone = try YuNetArrays.backbone.map(separable)
+        lateral = try YuNetArrays.lateral.map(separable)
         // The four heads of a level share their input: stack them into one 64 → 16 unit (the
         // depthwise step is per channel, so stacking changes nothing).
         heads = try (0..<3).map { level in
             var p: [Float] = [], pb: [Float] = [], d: [Float] = [], db: [Float] = []
-            for (head, width) in [("cls", 1), ("bbox", 4), ("kps", 10), ("obj", 1)] {
-                let base = "bbox_head__multi_level_\(head)__\(level)"
-                let (w, b) = try pointwise(base + "_pw", 64, width), (dw, dwb) = try depthwise(base + "_dw", width)
+            for head in YuNetArrays.heads(level: level) {
+                let (w, b) = try pointwise(head.pointwise, head.inputs, head.outputs), (dw, dwb) = try depthwise(head.depthwise, head.outputs)
                 p += w; pb += b; d += dw; db += dwb
             }
             return Separable(pointwise: try engine.resident(Tensor(shape: [16, 64, 1, 1], values: p)),
