@@ -19,7 +19,7 @@ enum FacesChoice: String, ExpressibleByArgument, CaseIterable {
 /// `--faces one|all`: `render --faces all` animates every face of the source picture with the one
 /// driver (`AllFacesRender`); `avatar` refuses it (an avatar file holds one face).
 struct FacesOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Which faces of the source picture to animate: one (the default; --source-face picks it) or all: every face found is framed, animated by the one driver and pasted back into one output picture, the smallest first, so a larger face lies on top where two crops overlap.",
+    @Option(help: ArgumentHelp("Which faces of the source picture to animate: one (the default; --source-face picks it) or all (render only; an avatar file holds one face): every face found is framed, animated by the one driver and pasted back into one output picture, the smallest first, so a larger face lies on top where two crops overlap.",
                                valueName: "one|all"))
     var faces: FacesChoice?
 
