@@ -1257,6 +1257,39 @@ __kernel void group_norm_finalize(__global const float* partial, __global const 
     }
 }
 
+// Few-shot talking heads' AdaIN rows (one channel per group): combines the row's partials like
+// group_norm_finalize, then params[3 r..] = (mean, std[r] / (sigma + eps), meanStyle[r]) with
+// sigma the unbiased standard deviation sqrt(M2 / (S - 1)) (torch.std) and eps added to sigma.
+__kernel void adain_finalize(__global const float* partial, __global const float* meanStyle,
+                             __global const float* stdStyle, __global float* params,
+                             int rows, int partialsPerGroup, int totalPartials, int spatial, float eps) {
+    int row = get_global_id(0);
+    if (row >= rows) return;
+    __global const float* cnt = partial + (size_t)row * partialsPerGroup;
+    __global const float* means = cnt + totalPartials;
+    __global const float* m2s = means + totalPartials;
+    float total = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
+        total += s;
+    }
+    float mean = total / (float)spatial;
+    float m2 = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
+            float d = means[j] - mean;
+            s += m2s[j] + cnt[j] * d * d;
+        }
+        m2 += s;
+    }
+    float sigma = sqrt(m2 / (float)(spatial - 1));
+    params[3 * row] = mean;
+    params[3 * row + 1] = stdStyle[row] / (sigma + eps);
+    params[3 * row + 2] = meanStyle[row];
+}
+
 // Eval-mode batch norm rows: params[3c..] = (running_mean, weight / sqrt(running_var + eps), bias).
 // flags: bit 0 weight given, bit 1 bias given.
 __kernel void batch_norm_params(__global const float* runningMean, __global const float* runningVar,
@@ -1999,6 +2032,15 @@ __kernel void softmax_axis(__global const float* x, __global float* y, int C, in
     for (int c = 0; c < C; ++c) y[base + (size_t)c * inner] /= sum;
 }
 
+// transpose of the last two dims: y [B, N, M] from x [B, M, N], y[b, j, i] = x[b, i, j].
+// global [M, N, B] (rounded up to the work-group size; guarded).
+__kernel void transpose_last2(__global const float* x, __global float* y, int M, int N, int B) {
+    int i = get_global_id(0), j = get_global_id(1), b = get_global_id(2);
+    if (i >= M || j >= N || b >= B) return;
+    size_t plane = (size_t)b * M * N;
+    y[plane + (size_t)j * M + i] = x[plane + (size_t)i * N + j];
+}
+
 // pixel_shuffle: y [planes, H*r, W*r] from x [planes*r*r, H, W] (planes = N*C),
 // y[p, h*r + i, w*r + j] = x[p*r*r + i*r + j, h, w]. One work-item per output element.
 __kernel void pixel_shuffle(__global const float* x, __global float* y, int H, int W, int r, int n) {
@@ -2114,4 +2156,27 @@ __kernel void grouped_conv2d(__global const float* x, __global const float* w, _
         f += kh * kw;
     }
     y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[o] : 0.0f);
+}
+
+// ==== TFLite network ops (Sources/Kernels/PReLU+Ops.swift, ConstantPad+Ops.swift) ====
+
+// y = x ≥ 0 ? x : slope[c]·x, c = (i / inner) % channels (one slope: inner = n, channels = 1).
+__kernel void prelu(__global const float* x, __global const float* slope, __global float* y, int n, int inner, int channels) {
+    int i = get_global_id(0);
+    if (i < n) {
+        float v = x[i];
+        y[i] = v >= 0.0f ? v : v * slope[(i / inner) % channels];
+    }
+}
+
+// Zero padding of [N, C, H, W] to [N, Co, Ho, Wo]: one work-item per output value, the input
+// placed at (front, top, left). planes = N·Co.
+__kernel void constant_pad(__global const float* x, __global float* y, int c, int h, int w, int co, int ho, int wo,
+                           int front, int top, int left, int planes) {
+    int ox = get_global_id(0), oy = get_global_id(1), plane = get_global_id(2);
+    if (ox >= wo || oy >= ho || plane >= planes) return;
+    int b = plane / co, ch = plane % co - front, iy = oy - top, ix = ox - left;
+    float v = 0.0f;
+    if (ch >= 0 && ch < c && iy >= 0 && iy < h && ix >= 0 && ix < w) v = x[((b * c + ch) * h + iy) * w + ix];
+    y[(plane * ho + oy) * wo + ox] = v;
 }

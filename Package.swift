@@ -2,10 +2,10 @@
 // PortraitCL: MegaPortraits-style neural head avatars on OpenCL, with a pure-Swift CPU fallback.
 import PackageDescription
 
-// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media and Face modules (no libpng/libav*), for
+// PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media, Face and FaceMesh modules (no libpng/libav*), for
 // carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
 let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
-let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face"]
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face", "FaceMesh"]
 
 let package = Package(
     name: "PortraitCL",
@@ -22,8 +22,10 @@ let package = Package(
         .library(name: "portraitcl", type: .dynamic, targets: ["PortraitCAPI"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "FaceParsing", targets: ["FaceParsing"]),
+        .library(name: "FewShot", targets: ["FewShot"]),
         .library(name: "Disclosure", targets: ["Disclosure"]),
         .library(name: "Face", targets: ["Face"]),
+        .library(name: "FaceMesh", targets: ["FaceMesh"]),
         .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
@@ -61,6 +63,8 @@ let package = Package(
         .target(name: "Media", dependencies: ["CPNG", "CFFmpeg"]),
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
+        // The few-shot talking heads (Zakharov et al. 2019): K photos + landmark images.
+        .target(name: "FewShot", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
         // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
         .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
@@ -68,6 +72,12 @@ let package = Package(
         .target(name: "YuNetWeights", exclude: ["LICENSE-libfacedetection", "README.md"],
                 resources: [.embedInCode("yunet-libfacedetection.safetensors")]),
         .target(name: "Face", dependencies: ["NetworkCore", "Kernels", "Runtime", "YuNetWeights"]),
+        // MediaPipe's BlazeFace, FaceMesh and iris networks (Apache-2.0, converted by
+        // reference/convert_mediapipe.py) and the pipeline that runs them. The weights are embedded
+        // by a C target (#embed): a Swift literal of their size does not type-check.
+        .target(name: "CFaceMeshWeights", exclude: ["LICENSE-mediapipe", "README.md", "blazeface-short-range.safetensors",
+                                                    "facemesh.safetensors", "iris.safetensors"]),
+        .target(name: "FaceMesh", dependencies: ["Face", "Kernels", "Runtime", "CFaceMeshWeights"]),
         // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
@@ -85,8 +95,10 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "Runtime"]),
         .testTarget(name: "FaceParsingTests", dependencies: ["FaceParsing", "Kernels", "Runtime"]),
         .testTarget(name: "DisclosureTests", dependencies: ["Disclosure", "Kernels", "Runtime", "Media"]),
+        .testTarget(name: "FewShotTests", dependencies: ["FewShot", "NetworkCore", "Kernels", "Runtime", "Media"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
+        .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "Face", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]
 )

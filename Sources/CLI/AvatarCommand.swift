@@ -38,7 +38,7 @@ struct AvatarCommand: ParsableCommand {
             let engine = try deviceOptions.makeEngine()
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
-            let locator = framing.needsDetector(hasSource: true, hasDriver: false) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: true, hasDriver: false) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
             let picture = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)

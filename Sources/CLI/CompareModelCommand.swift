@@ -135,7 +135,7 @@ extension CompareCommand {
         let acceptsMask = net.acceptsSourceMask
         let filter = o.input.filter(for: net)
         // Both backends get the same inputs: faces are found once, on the CPU fallback.
-        let locator = o.framing.needsDetector(hasSource: o.source != nil, hasDriver: o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family) : nil
+        let locator = o.framing.needsDetector(hasSource: o.source != nil, hasDriver: o.driver != nil) ? try FaceLocator(engine: Engine.cpu(), family: o.model.family, detector: o.framing.detector) : nil
         let picture = try o.source.map {
             try SourcePicture(path: $0, size: size, framing: o.framing.source, locator: locator, filter: filter)
         }

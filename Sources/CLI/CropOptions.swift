@@ -64,6 +64,13 @@ struct CropOptions: ParsableArguments {
     @Option(name: .customLong("driver-face"), help: "Which face of the driver's first frame to follow (0 is the largest); overrides --face for the driver.")
     var driverFace: Int?
 
+    @Option(name: .customLong("detector"), help: ArgumentHelp("With auto framing, the face finder: mediapipe (BlazeFace + FaceMesh: EMOPortraits' official crop from the BlazeFace box, LivePortrait's official rule on the dense landmarks) or yunet (five landmarks, crops by fitted rules; the default for now).", valueName: "mediapipe|yunet"))
+    var detectorOption: DetectorChoice?
+
+    /// The face finder `--crop auto` uses: `--detector`, YuNet by default (docs/face-detection.md
+    /// says what flipping the default to MediaPipe changes).
+    var detector: DetectorChoice { detectorOption ?? .yunet }
+
     @Option(name: .customLong("crop-smoothing"),
             help: "With auto framing on a driving video, average each frame's crop with this many frames on each side (default: a fifth of a second of frames; 0 crops every frame on its own).")
     var cropSmoothing: Int?
@@ -78,6 +85,9 @@ struct CropOptions: ParsableArguments {
         }
         if driverFace != nil, driver.choice != .auto {
             throw ValidationError("--driver-face picks a face found by auto framing, but the driver is framed by --\(driverCrop == nil ? "" : "driver-")crop \(Self.name(driver.choice)); drop one of them")
+        }
+        if let detectorOption, source.choice != .auto, driver.choice != .auto {
+            throw ValidationError("--detector \(detectorOption.rawValue) finds faces for auto framing, but neither picture is framed auto (see --crop, --source-crop, --driver-crop); drop it")
         }
         if face != nil, !(source.choice == .auto && sourceFace == nil), !(driver.choice == .auto && driverFace == nil) {
             throw ValidationError("--face applies to auto framing, but neither picture uses it with --face (see --crop, --source-crop, --driver-crop, --source-face, --driver-face)")

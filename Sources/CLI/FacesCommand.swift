@@ -6,16 +6,17 @@ import Kernels
 import Media
 import Runtime
 
-/// `portrait faces IMAGE|VIDEO [--json] [-o annotated.png|.jpg] [--device D]`: the faces YuNet finds,
+/// `portrait faces IMAGE|VIDEO [--json] [-o annotated.png|.jpg] [--detector D] [--device D]`: the faces found,
 /// largest first, in the source's pixels; for a video, in its first frame.
 struct FacesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faces",
         abstract: "List the faces in an image (or a video's first frame), largest first.",
         discussion: """
-            Runs the YuNet face detector (libfacedetection's trained weights, BSD-3-Clause) on our kernels. \
+            Runs the YuNet face detector (libfacedetection's trained weights, BSD-3-Clause; the default) or \
+            MediaPipe's BlazeFace + FaceMesh (Apache-2.0; --detector mediapipe) on our kernels. \
             Boxes and landmarks are in the source's pixels: box = x, y, width, height; the five landmarks are \
-            the two eyes, the nose tip and the two mouth corners. The picture is searched as render searches it \
+            the two eyes, the nose tip and the two mouth corners (from FaceMesh's points with MediaPipe). The picture is searched as render searches it \
             (shrunk to a 640 px long side, the full picture when that shows no face), so face N here is what \
             --face N (--source-face, --driver-face) picks. For a video only the first frame is searched. \
             With no face found the command exits with status 2.
@@ -30,13 +31,16 @@ struct FacesCommand: ParsableCommand {
     @Option(name: [.short, .customLong("output")], help: "Write the image with each face's box, landmarks and number (the index --face takes) drawn on it: OUT.png or OUT.jpg.")
     var output: String?
 
-    @Option(help: "Drop faces scoring below this (0...1); the default is the one render uses.")
-    var minScore: Float = FaceDetectionOptions().scoreThreshold
+    @Option(help: "Drop faces scoring below this (0...1); the default is the one render uses (YuNet 0.6, MediaPipe's detector 0.5).")
+    var minScore: Float?
+
+    @Option(help: ArgumentHelp("The face finder, as render's --detector: yunet (the default) or mediapipe (BlazeFace + FaceMesh).", valueName: "mediapipe|yunet"))
+    var detector: DetectorChoice = .yunet
 
     @OptionGroup var deviceOptions: DeviceOptions
 
     func validate() throws {
-        guard (0...1).contains(minScore) else { throw ValidationError("--min-score must lie in 0...1, got \(minScore)") }
+        if let minScore, !(0...1).contains(minScore) { throw ValidationError("--min-score must lie in 0...1, got \(minScore)") }
         if let output, !PictureWriter.canWrite(output) {
             throw ValidationError("-o \(output): the annotated picture is written as PNG or JPEG; name it OUT.png or OUT.jpg")
         }
@@ -45,9 +49,9 @@ struct FacesCommand: ParsableCommand {
     func run() throws {
         let (picture, faces) = try reportingErrors {
             let engine = try deviceOptions.makeEngine()
-            let locator = try FaceLocator(engine: engine)
+            let locator = try FaceLocator(engine: engine, detector: detector)
             let picture = try ImageReader.read(input)
-            let faces = try locator.faces(in: picture, options: FaceDetectionOptions(scoreThreshold: minScore))
+            let faces = try locator.faces(in: picture, minScore: minScore)
             if let output { try PictureWriter.write(FaceAnnotation.annotated(picture, faces), to: output) }
             return (picture, faces)
         }
@@ -66,7 +70,7 @@ struct FacesCommand: ParsableCommand {
             }
         }
         if faces.isEmpty {
-            printError("portrait: no face found in \(input) (score ≥ \(minScore)); pass --crop x,y,size or --crop none to render it anyway")
+            printError("portrait: no face found in \(input)\(minScore.map { " (score ≥ \($0))" } ?? "") with \(detector.rawValue); pass --crop x,y,size or --crop none to render it anyway")
             throw ExitCode(2)
         }
     }

@@ -125,7 +125,10 @@ struct ModelOptions: ParsableArguments {
         _ = try family.entry.configJSON(config)   // the config's own error first, as before the weights
         let choice = try weightsChoice()
         let model = try FileFamily.explaining(weights ?? "", for: family) { try family.entry.makeModel(config, choice, engine) }
-        if let livePortraitOptions, let livePortraitModel = model as? LivePortraitModel { livePortraitModel.options = livePortraitOptions }
+        if let livePortraitOptions, let livePortraitModel = model as? LivePortraitModel {
+            livePortraitModel.options = livePortraitOptions
+            livePortraitModel.measurer = try livePortrait.measurer(engine: engine)
+        }
         return model
     }
 }

@@ -52,7 +52,7 @@ struct MotionCommand: ParsableCommand {
                 throw ValidationError("motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
             }
             let size = network.inputSize
-            let locator = framing.needsDetector(hasSource: false, hasDriver: true) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: false, hasDriver: true) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
             let drive = try DriverSource.open(driver: driver, size: size, framing: DriverFraming(framing, locator: locator, frames: frames),
                                               filter: input.filter(for: network))
             let frameRate = try drive.frameRate()

@@ -48,7 +48,7 @@ struct PlanCommand: ParsableCommand {
             guard total > 0 else { throw MediaError.noFrames(path: driver) }
             var crops: [[Int]]?
             if framing.driver.choice == .auto {
-                let locator = try FaceLocator(engine: try deviceOptions.makeEngine(), family: model)
+                let locator = try FaceLocator(engine: try deviceOptions.makeEngine(), family: model, detector: framing.detector)
                 let track = try locator.track(video: driver, frames: total, options: framing)
                 crops = track.prefix(total).map { [$0.x, $0.y, $0.size] }
             }

@@ -20,7 +20,7 @@ struct Portrait: ParsableCommand {
     #if canImport(Media)
     static let commands: [ParsableCommand.Type] = [RenderCommand.self, AvatarCommand.self, CompareCommand.self, ProfileCommand.self,
                                                    DevicesCommand.self, OpCommand.self, InspectCommand.self, ParseFaceCommand.self, VerifyCommand.self,
-                                                   FacesCommand.self, PlanCommand.self, MergeCommand.self, TuneCommand.self, MotionCommand.self,
+                                                   FacesCommand.self, LandmarksCommand.self, PlanCommand.self, MergeCommand.self, TuneCommand.self, MotionCommand.self,
                                                    LintKernelsCommand.self]
     #else
     static let commands: [ParsableCommand.Type] = [CompareCommand.self, ProfileCommand.self, DevicesCommand.self, OpCommand.self, InspectCommand.self,

@@ -122,7 +122,7 @@ struct RenderCommand: ParsableCommand {
             let network = try model.makeModel(engine: engine)
             if let avatar, let record = try SavedSourceRecord.read(avatar) { try record.checkWeights(of: network, weights: model.weightsName) }
             let size = network.inputSize
-            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family) : nil
+            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
             if faces.all { return try renderAllFaces(network: network, locator: locator, engine: engine) }
 
             if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {

@@ -57,7 +57,7 @@ extension CropOptions {
         let role = driver
         let choice: String
         switch role.choice {
-        case .auto: choice = "auto"
+        case .auto: choice = detector == .yunet ? "auto" : "auto (\(detector.rawValue))"
         case .none: choice = "none"
         case .fixed(let box): choice = "\(box.x),\(box.y),\(box.size)"
         }

@@ -1,5 +1,6 @@
 #if canImport(Media)
 import ArgumentParser
+import Face
 import Foundation
 import Kernels
 import LivePortrait
@@ -56,12 +57,18 @@ struct SourceVideoRender {
         }
         reading.finish()
         let drive = try DriverSource.open(driver: driverPath, size: size, framing: driverFraming, filter: filter)
-        var driverMotions: [LivePortraitMotion] = []
+        let measurer = network.measurer as? LandmarkRetargeting
+        var driverMotions: [LivePortraitMotion] = [], driverRatios: [RetargetingRatios] = []
         for step in drive.makeIterator(size: size) {
             if driverMotions.count >= sourceMotions.count { break }
             if Interrupt.requested { throw InterruptedError(outcome: "nothing was written") }
             switch try step.get().0 {
-            case .image(let picture): driverMotions.append(try lp.motion(of: FrameConversion.tensor(picture)))
+            case .image(let picture):
+                let tensor = FrameConversion.tensor(picture)
+                driverMotions.append(try lp.motion(of: tensor))
+                if let measurer, measurer.measuresDrivingFrames {
+                    driverRatios.append(try measurer.ratios(of: tensor, role: "driving frame \(driverMotions.count - 1)"))
+                }
             case .motion(let motion): driverMotions.append(motion)
             case .pose, .edit: throw ValidationError("video-to-video is driven by a clip, a picture or a motion file")
             }
@@ -84,8 +91,14 @@ struct SourceVideoRender {
                 guard let original = try sourceReader.next() else { break }
                 let crop = sourceCrops.crop(frame: index)
                 let framed = try FrameConversion.frame(original, path: sourcePath, role: "source", size: size, crop: crop, filter: filter)
-                let state = try lp.makeSource(image: FrameConversion.tensor(framed))
-                let x = try lp.sourceVideoKeypoints(source: state, targets: targets, index: index, options: network.options)
+                let tensor = FrameConversion.tensor(framed)
+                let state = try lp.makeSource(image: tensor)
+                var options = network.options
+                if let measurer {
+                    let driving = driverRatios.isEmpty ? nil : driverRatios[min(index, driverRatios.count - 1)]
+                    options = try measurer.sourceVideoOptions(options, frame: tensor, index: index, driving: driving)
+                }
+                let x = try lp.sourceVideoKeypoints(source: state, targets: targets, index: index, options: options)
                 let rendered = try lp.render(source: state, drivingKeypoints: x)
                 var frame = try FrameConversion.image(rendered, engine: engine)
                 let region = crop ?? SquareCrop.centered(width: original.width, height: original.height)

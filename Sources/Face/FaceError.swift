@@ -12,6 +12,9 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
     case badImage(String)
     /// A detection option is out of range.
     case badOption(String)
+    /// Landmarks handed to a framing or ratio function are not the layout it reads (too few points,
+    /// or a degenerate face: eyes on top of each other).
+    case badLandmarks(String)
     /// No usable face in a picture or a whole clip (`what` names it and the face asked for).
     case noFace(String)
 
@@ -28,6 +31,8 @@ public enum FaceError: Error, CustomStringConvertible, Sendable {
             return "face detection: \(what)"
         case .badOption(let what):
             return "face detection: \(what)"
+        case .badLandmarks(let what):
+            return "face landmarks: \(what)"
         case .noFace(let what):
             return "\(what); frame the face yourself with --crop x,y,size, or use --crop none for the centred square"
         }

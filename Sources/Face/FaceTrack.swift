@@ -20,7 +20,14 @@ public struct FaceTrack: Sendable, Equatable {
     /// `smoothingRadius` on each side; 0 keeps each frame's own framing, as the official inference.
     /// Throws `FaceError.noFace` when no frame has face `index`.
     public init(detections: [[DetectedFace]], face index: Int = 0, smoothingRadius: Int,
-                framing: (DetectedFace) -> FaceFrame = FaceFrame.emoPortraits) throws {
+                framing: (DetectedFace) throws -> FaceFrame = FaceFrame.emoPortraits) throws {
+        try self.init(following: detections, face: index, smoothingRadius: smoothingRadius, framing: framing)
+    }
+
+    /// `init(detections:face:smoothingRadius:framing:)` for any kind of found face (e.g. one that
+    /// carries dense landmarks as well); rethrows what `framing` throws.
+    public init<Found: TrackedFace>(following detections: [[Found]], face index: Int = 0, smoothingRadius: Int,
+                                    framing: (Found) throws -> FaceFrame) throws {
         guard index >= 0, smoothingRadius >= 0 else {
             throw FaceError.badOption("the face index (\(index)) and smoothing radius (\(smoothingRadius)) must not be negative")
         }
@@ -29,7 +36,7 @@ public struct FaceTrack: Sendable, Equatable {
             throw FaceError.noFace(index == 0 ? "no face found in any of \(detections.count) frames"
                                               : "face \(index) asked for, but no frame has more than \(most) face\(most == 1 ? "" : "s") (0 is the largest)")
         }
-        var picked = [DetectedFace?](repeating: nil, count: detections.count)
+        var picked = [Found?](repeating: nil, count: detections.count)
         var previous = detections[first][index]
         picked[first] = previous
         for frame in (first + 1)..<max(first + 1, detections.count) {
@@ -40,9 +47,9 @@ public struct FaceTrack: Sendable, Equatable {
             }
         }
         var raw: [FaceFrame] = []
-        var last = framing(detections[first][index])
+        var last = try framing(detections[first][index])
         for face in picked {
-            if let face { last = framing(face) }
+            if let face { last = try framing(face) }
             raw.append(last)
         }
         missingFrames = picked.filter { $0 == nil }.count
@@ -65,3 +72,11 @@ public struct FaceTrack: Sendable, Equatable {
         }
     }
 }
+
+/// A face a `FaceTrack` can follow from frame to frame: it says how much it overlaps another.
+public protocol TrackedFace {
+    /// Intersection over union of the two faces' boxes (0 when they do not overlap).
+    func overlap(_ other: Self) -> Float
+}
+
+extension DetectedFace: TrackedFace {}

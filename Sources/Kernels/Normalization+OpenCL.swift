@@ -35,9 +35,28 @@ extension Engine {
     /// The per-(n, c) rows `(mean, rstd·γ, β)` of a group norm (nil for an empty input): tile
     /// partials (`norm.reduce`), then their exact combination (`group_norm_finalize`).
     func groupNormParams(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, _ affine: NormAffine, eps: Float) throws -> DeviceBuffer? {
-        let x = try buffer(input)
+        guard let partials = try groupNormPartials(cl, input, shape, op: "group_norm") else { return nil }
         let numGroups = shape.batch * shape.groups
         let rows = shape.batch * shape.channels
+        let params = try cl.makeBuffer(byteCount: rows * 3 * 4)
+        let gamma = try affine.gamma.map { try buffer($0) }, beta = try affine.beta.map { try buffer($0) }
+        let flags = (gamma != nil ? 1 : 0) | (beta != nil ? 2 : 0) | (affine.perSample ? 4 : 0)
+        let (partial, perGroup, total) = (partials.buffer, partials.perGroup, partials.total)
+        try cl.launch("group_norm_finalize", global: [numGroups], local: [1],
+                      arguments: [.buffer(partial), .buffer(gamma ?? partial), .buffer(beta ?? partial), .buffer(params),
+                                  .i(numGroups), .i(shape.groups), .i(shape.channels), .i(perGroup), .i(total),
+                                  .i(shape.groupLength), .i(flags), .float(eps)],
+                      cost: KernelCost(flops: Double(total * 6), bytes: Double(total * 12 + rows * 12)))
+        return params
+    }
+
+    /// The `(count, mean, M2)` partials of every group of `input` (struct of arrays, `perGroup`
+    /// per group, `total` in all; nil for an empty input): cache-resident tiles on GPUs
+    /// (`group_norm_partial`), contiguous segments on CPUs (`group_norm_partial_segments`).
+    func groupNormPartials(_ cl: OpenCLContext, _ input: Tensor, _ shape: GroupNormShape, op: String)
+        throws -> (buffer: DeviceBuffer, perGroup: Int, total: Int)? {
+        let x = try buffer(input)
+        let numGroups = shape.batch * shape.groups
         guard shape.count > 0 else { return nil }
         let lanes = variants.normReduction == .lanes
         let tiles = (shape.groupLength + GroupNormTiling.tile - 1) / GroupNormTiling.tile
@@ -45,10 +64,9 @@ extension Engine {
         let partialsPerGroup = lanes ? tiles * GroupNormTiling.lanes : segments
         let totalPartials = numGroups * partialsPerGroup
         guard shape.count < Int(Int32.max), totalPartials * 3 < Int(Int32.max) else {
-            throw RuntimeError.shapeMismatch("group_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
+            throw RuntimeError.shapeMismatch("\(op): \(input.shapeDescription) has more than 2^31 elements; split the batch")
         }
         let partial = try cl.makeBuffer(byteCount: totalPartials * 3 * 4)
-        let params = try cl.makeBuffer(byteCount: rows * 3 * 4)
         let n = Double(shape.count)
         let partialCost = KernelCost(flops: n * 4, bytes: n * 4 + Double(totalPartials * 12))
         if lanes {
@@ -58,14 +76,7 @@ extension Engine {
             try cl.launch("group_norm_partial_segments", global: [segments, numGroups], local: [segments >= 8 ? 8 : 1, 1],
                           arguments: [.buffer(x), .buffer(partial), .i(shape.groupLength), .i(segments), .i(totalPartials)], cost: partialCost)
         }
-        let gamma = try affine.gamma.map { try buffer($0) }, beta = try affine.beta.map { try buffer($0) }
-        let flags = (gamma != nil ? 1 : 0) | (beta != nil ? 2 : 0) | (affine.perSample ? 4 : 0)
-        try cl.launch("group_norm_finalize", global: [numGroups], local: [1],
-                      arguments: [.buffer(partial), .buffer(gamma ?? partial), .buffer(beta ?? partial), .buffer(params),
-                                  .i(numGroups), .i(shape.groups), .i(shape.channels), .i(partialsPerGroup), .i(totalPartials),
-                                  .i(shape.groupLength), .i(flags), .float(eps)],
-                      cost: KernelCost(flops: Double(totalPartials * 6), bytes: Double(totalPartials * 12 + rows * 12)))
-        return params
+        return (partial, partialsPerGroup, totalPartials)
     }
 
     /// Per-channel params from the running statistics, then the affine pass.

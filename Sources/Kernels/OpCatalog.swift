@@ -7,7 +7,8 @@ public enum OpCatalog {
         NormalizationOps.definitions + PoolingOps.definitions + ResampleOps.definitions +
         GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions +
         SoftmaxOps.definitions + PixelShuffleOps.definitions + KeypointMotionOps.definitions +
-        GroupedConvolutionOps.definitions
+        GroupedConvolutionOps.definitions + PReLUOps.definitions + ConstantPadOps.definitions +
+        TransposeOps.definitions + AdaINOps.definitions
 
     /// The op called `name`.
     public static func op(named name: String) throws -> OpDefinition {

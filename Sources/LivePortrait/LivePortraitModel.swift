@@ -11,6 +11,9 @@ public final class LivePortraitModel: PortraitModel {
     public let network: LivePortraitNetwork
     /// The per-frame composition (stitching, region, retargeting ...) of clips started from now on.
     public var options: LivePortraitOptions
+    /// Measures what landmark-based options need (auto retargeting, normalize lip) on the source
+    /// picture and each driving frame; nil: nothing is measured.
+    public var measurer: RetargetingMeasurer?
 
     /// `network` composing frames with `options` (the official defaults unless given).
     public init(network: LivePortraitNetwork, options: LivePortraitOptions = LivePortraitOptions()) {
@@ -33,16 +36,21 @@ public final class LivePortraitModel: PortraitModel {
     public var deviceMemoryEstimate: Int? { nil }
 
     public func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource {
-        try network.makeSource(image: image, recorder: recorder)
+        try measurer?.measureSource(image)
+        return try network.makeSource(image: image, recorder: recorder)
     }
 
-    public func loadSource(path: String) throws -> any PortraitSource { try network.loadSource(path: path) }
+    public func loadSource(path: String) throws -> any PortraitSource {
+        measurer?.forgetSource()
+        return try network.loadSource(path: path)
+    }
 
     public func startClip(source: any PortraitSource, stillDriver: Bool) throws -> any ClipRenderer {
         guard let source = source as? LivePortraitSource else { throw WrongSourceKind(expected: "LivePortrait") }
         var clipOptions = options
         clipOptions.stillDriver = stillDriver
-        return LivePortraitClip(network: network, source: source, options: clipOptions)
+        if let measurer { clipOptions = try measurer.clipOptions(clipOptions) }
+        return LivePortraitClip(network: network, source: source, options: clipOptions, measurer: measurer)
     }
 }
 
@@ -56,22 +64,34 @@ public final class LivePortraitClip: ClipRenderer {
     public let source: LivePortraitSource
     /// The clip's frame composition.
     public let options: LivePortraitOptions
+    /// Measures each driving frame's ratios for auto retargeting (nil: nothing is measured).
+    public let measurer: RetargetingMeasurer?
     private var firstMotion: LivePortraitMotion?
 
-    /// A clip of `source` on `network` composed with `options`.
-    public init(network: LivePortraitNetwork, source: LivePortraitSource, options: LivePortraitOptions) {
+    /// A clip of `source` on `network` composed with `options`, each frame's options from
+    /// `measurer` when given.
+    public init(network: LivePortraitNetwork, source: LivePortraitSource, options: LivePortraitOptions, measurer: RetargetingMeasurer? = nil) {
         self.network = network
         self.source = source
         self.options = options
+        self.measurer = measurer
     }
 
     public func render(driver: Tensor, recorder: StageRecorder?) throws -> Tensor {
-        try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), recorder: recorder)
+        let frameOptions = try measurer?.frameOptions(options, driver: driver) ?? options
+        return try render(motion: try network.motion(of: driver, recorder: recorder, recordAs: "driver"), options: frameOptions, recorder: recorder)
     }
 
     /// The next frame driven by `motion` (a driving frame's, read now or from a motion file),
     /// relative to the clip's first.
     public func render(motion: LivePortraitMotion, recorder: StageRecorder?) throws -> Tensor {
+        if let measurer, measurer.measuresDrivingFrames {
+            throw LivePortraitError.invalidInput("auto eye/lip retargeting measures each driving frame's landmarks; a motion file has none: drive with the clip, or give the ratios as numbers")
+        }
+        return try render(motion: motion, options: options, recorder: recorder)
+    }
+
+    private func render(motion: LivePortraitMotion, options: LivePortraitOptions, recorder: StageRecorder?) throws -> Tensor {
         let first = firstMotion ?? motion
         firstMotion = first
         return try network.renderFrame(source: source, driverMotion: motion, firstDriverMotion: first, options: options, recorder: recorder)
@@ -134,4 +154,20 @@ public enum LivePortraitFamily {
             try Weights.load(path: path, config: cfg).validate(against: cfg)
             return cfg.name
         })
+}
+
+/// Measures what LivePortrait's landmark-based options need (the CLI's `--eye-retargeting auto`,
+/// `--lip-retargeting auto`, `--normalize-lip`): the source picture's ratios once, each driving
+/// frame's as it is rendered (the CLI's `LandmarkRetargeting` uses MediaPipe's landmarks).
+public protocol RetargetingMeasurer: AnyObject {
+    /// Whether each driving frame is measured (auto eye or lip retargeting).
+    var measuresDrivingFrames: Bool { get }
+    /// Measures the source picture `image` `[1, 3, S, S]` the model encodes.
+    func measureSource(_ image: Tensor) throws
+    /// Forgets the source's ratios (a saved source has no picture to measure).
+    func forgetSource()
+    /// A clip's options from `base` and the source's ratios; throws when no source was measured.
+    func clipOptions(_ base: LivePortraitOptions) throws -> LivePortraitOptions
+    /// One driving frame's options from the clip's, its ratios measured on `driver` `[1, 3, S, S]`.
+    func frameOptions(_ base: LivePortraitOptions, driver: Tensor) throws -> LivePortraitOptions
 }

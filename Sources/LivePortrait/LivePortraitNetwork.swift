@@ -216,7 +216,7 @@ public final class LivePortraitNetwork: @unchecked Sendable {
     }
 
     /// The steps after composition: retargeting (replacing relative motion by x_s + deltas),
-    /// stitching, the driving multiplier; records `prefix.eye_delta`, `.lip_delta`, `.x_d`.
+    /// stitching, the normalize-lip and source-eye deltas, the driving multiplier; records `prefix.eye_delta`, `.lip_delta`, `.lip_normalize_delta`, `.source_eye_delta`, `.x_d`.
     private func finish(_ f: LivePortraitForward, _ composed: [Double], source xs: [Double], _ options: LivePortraitOptions,
                         prefix: String) throws -> [Double] {
         var x = composed
@@ -238,7 +238,23 @@ public final class LivePortraitNetwork: @unchecked Sendable {
             }
             x = zip(options.relativeMotion ? xs : x, delta).map(+)
         }
+        // Without retargeting, the official "normalize lip" and source-video eye deltas are
+        // added after stitching (live_portrait_pipeline.py, the no-retargeting branches).
+        var after: [Double]? = nil
+        if !options.retargeting {
+            if let ratio = options.normalizeLip, options.relativeMotion, ratio >= LivePortraitOptions.lipNormalizeThreshold {
+                let d = try layout.mlps.lipDelta(f, source: xs, LipRatios(source: ratio, driving: 0))
+                try record("lip_normalize_delta", d)
+                after = d
+            }
+            if let eye = options.sourceEyeRetargeting {
+                let d = try layout.mlps.eyeDelta(f, source: xs, eye)
+                try record("source_eye_delta", d)
+                after = zip(after ?? [Double](repeating: 0, count: xs.count), d).map(+)
+            }
+        }
         if options.stitching { x = try layout.mlps.stitch(f, source: xs, driving: x) }
+        if let after { x = zip(x, after).map(+) }
         x = zip(xs, x).map { $0 + ($1 - $0) * options.drivingMultiplier }
         try record("x_d", x)
         return x

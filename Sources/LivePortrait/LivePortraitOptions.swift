@@ -56,6 +56,16 @@ public struct LivePortraitOptions: Sendable, Equatable {
     public var eyeRetargeting: EyeRatios? = nil
     /// Lip retargeting with these ratios (`flag_lip_retargeting`); nil: off.
     public var lipRetargeting: LipRatios? = nil
+    /// The official "normalize lip" (`flag_normalize_lip`) with this source lip open ratio: with
+    /// relative motion and no eye or lip retargeting, when the ratio is at least
+    /// `lipNormalizeThreshold`, the lip retargeting delta toward a closed mouth (source ratio, 0)
+    /// is added after stitching, so a source with an open mouth starts from a closed one. nil: off.
+    public var normalizeLip: Float? = nil
+    /// `flag_source_video_eye_retargeting`: with no eye or lip retargeting, the eye retargeting
+    /// delta for these ratios (the source frame's own, and as the driving ratio the first source
+    /// frame's mean, 0.39 when that is below 0.18: `sourceEyeTarget`) is added after
+    /// stitching, so every frame of a source video keeps the first frame's eye opening. nil: off.
+    public var sourceEyeRetargeting: EyeRatios? = nil
     /// `x_d = x_s + (x_d − x_s) · multiplier` at the end (`driving_multiplier`).
     public var drivingMultiplier: Double = 1
     /// The driver is one picture, not a video (`flag_is_driving_video` false): in relative mode
@@ -69,4 +79,20 @@ public struct LivePortraitOptions: Sendable, Equatable {
 
     /// Whether either retargeting is on (the driving motion is then replaced by the deltas).
     public var retargeting: Bool { eyeRetargeting != nil || lipRetargeting != nil }
+
+    /// `lip_normalize_threshold`: a source lip ratio below this is closed already; no normalising.
+    public static let lipNormalizeThreshold: Float = 0.03
+    /// `source_video_eye_retargeting_threshold`: a first source frame whose mean eye ratio is
+    /// below this counts as closed, and 0.39 is used instead.
+    public static let sourceEyeThreshold: Float = 0.18
+    /// The open ratio used when the first source frame's eyes are closed.
+    public static let sourceEyeFallback: Float = 0.39
+
+    /// The driving ratio `--source-video-eye-retargeting` holds every frame to: the mean of the
+    /// first source frame's two eye ratios, or `sourceEyeFallback` when that is below
+    /// `sourceEyeThreshold` (the official pipeline's `c_d_eye_before_animation_frame_zero`).
+    public static func sourceEyeTarget(firstLeft: Float, firstRight: Float) -> Float {
+        let mean = (firstLeft + firstRight) / 2
+        return mean < sourceEyeThreshold ? sourceEyeFallback : mean
+    }
 }
