@@ -112,9 +112,9 @@ final class FaceLocator {
     /// in whole pixels; `portrait render --faces all` animates each. Throws `FaceError.noFace`
     /// naming `path` when there is none.
     func crops(_ image: RGBImage, path: String) throws -> [SquareCrop] {
-        let found = try faces(in: image)
+        let found = try located(in: image)
         guard !found.isEmpty else { throw FaceError.noFace("\(path): no face found") }
-        return try found.map { try Self.square(framing($0), width: image.width, height: image.height, path: path) }
+        return try found.map { try Self.square(frame($0, width: image.width, height: image.height), width: image.width, height: image.height, path: path) }
     }
 
     /// `frame` in whole pixels (see `SquareCrop.around`): its full size, even where it reaches
