@@ -16,6 +16,7 @@ struct AvatarCommand: ParsableCommand {
     var source: String
 
     @OptionGroup var framing: CropOptions
+    @OptionGroup var faces: FacesOptions
 
     @Option(name: .shortAndLong, help: "Avatar file to write (safetensors).")
     var output: String
@@ -26,6 +27,9 @@ struct AvatarCommand: ParsableCommand {
 
     func validate() throws {
         try framing.check(roles: [.source], command: "avatar")
+        if faces.all {
+            throw ValidationError("an avatar file holds one face: build one per face with --source-face N (`portrait faces` numbers them), or animate every face from the picture with `portrait render --faces all`")
+        }
     }
 
     func run() throws {

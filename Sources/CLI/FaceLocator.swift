@@ -108,6 +108,15 @@ final class FaceLocator {
         return try Self.square(frame(found[index], width: image.width, height: image.height), width: image.width, height: image.height, path: path)
     }
 
+    /// The official framing of every face of `image` (largest first, as `faces(in:)` numbers them),
+    /// in whole pixels; `portrait render --faces all` animates each. Throws `FaceError.noFace`
+    /// naming `path` when there is none.
+    func crops(_ image: RGBImage, path: String) throws -> [SquareCrop] {
+        let found = try located(in: image)
+        guard !found.isEmpty else { throw FaceError.noFace("\(path): no face found") }
+        return try found.map { try Self.square(frame($0, width: image.width, height: image.height), width: image.width, height: image.height, path: path) }
+    }
+
     /// `frame` in whole pixels (see `SquareCrop.around`): its full size, even where it reaches
     /// beyond the `width × height` picture.
     static func square(_ frame: FaceFrame, width: Int, height: Int, path: String) throws -> SquareCrop {

@@ -18,16 +18,20 @@ struct FrameComposer {
     /// Paste back as LivePortrait's official pipeline does (its soft mask, OpenCV warps, 8-bit
     /// blend) instead of the feathered square.
     var livePortraitPaste = false
+    /// Write the model's square as LivePortrait's official pipeline writes it (truncated to 8-bit
+    /// levels, `FrameConversion.truncatedToLevels`); off for a float output.
+    var truncatesLikeLivePortrait = false
 
     /// The output frame for the model's `rendered` `[1, 3, S, S]` tensor and the framed driver.
     func compose(_ rendered: Tensor, driver: RGBImage?) throws -> RGBImage {
         var frame: RGBImage
         if let pasteInto {
             let face = try FrameConversion.image(rendered, engine: engine)
-            let region = pasteInto.region
-            let pasted = livePortraitPaste ? try pasteInto.original.pastingLikeLivePortrait(face, into: region)
-                : try pasteInto.original.pasting(face, into: region, feather: max(2, region.size / 16))
+            let pasted = try pasteInto.original.pastingRendered(face, into: pasteInto.region, likeLivePortrait: livePortraitPaste)
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
+        } else if truncatesLikeLivePortrait {
+            let levels = FrameConversion.truncatedToLevels(try FrameConversion.image(rendered, engine: engine))
+            frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(levels)), engine: engine)
         } else {
             frame = try FrameConversion.image(try disclosure.mark(rendered), engine: engine)
         }

@@ -66,6 +66,7 @@ struct RenderCommand: ParsableCommand {
     var fps: String?
 
     @OptionGroup var framing: CropOptions
+    @OptionGroup var faces: FacesOptions
 
     @Flag(inversion: .prefixedNo,
           help: "Paste the rendered face back into the full source picture (the default when the source is larger than its crop, except for a .safetensors output).")
@@ -110,6 +111,7 @@ struct RenderCommand: ParsableCommand {
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if fps != nil && scaleOut.plan != nil { throw ValidationError("--fps cannot be used with --plan: the plan fixes the frame rate (render without --fps)") }
         if pasteBack == true && source == nil { throw ValidationError("--paste-back needs the source picture (--source); a saved --avatar does not keep it") }
+        try checkAllFaces()
     }
 
     func run() throws {
@@ -121,6 +123,7 @@ struct RenderCommand: ParsableCommand {
             if let avatar, let record = try SavedSourceRecord.read(avatar) { try record.checkWeights(of: network, weights: model.weightsName) }
             let size = network.inputSize
             let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
+            if faces.all { return try renderAllFaces(network: network, locator: locator, engine: engine) }
 
             if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
                 try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
@@ -187,7 +190,8 @@ struct RenderCommand: ParsableCommand {
             // A float .safetensors output is the model's own image, for comparisons: no paste-back unless asked.
             let pasteInto = (pasteBack ?? (sink.kind != .tensor && picture?.isLargerThanCrop == true)) ? picture : nil
             let composer = FrameComposer(pasteInto: pasteInto, framedSource: sourceImage, sideBySide: sideBySide, disclosure: disclosure, engine: engine,
-                                         livePortraitPaste: network.officialResize == .opencv)
+                                         livePortraitPaste: network.officialResize == .opencv,
+                                         truncatesLikeLivePortrait: network.officialResize == .opencv && sink.kind != .tensor)
             printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
             var dump = StageDump()
             var avatarRecorder: StageRecorder?
