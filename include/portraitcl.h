@@ -148,7 +148,8 @@ pcl_status pcl_session_create(pcl_model *model, pcl_source *source, int flags, p
 /** Replaces the session's source and restarts its clip. */
 pcl_status pcl_session_set_source(pcl_session *session, pcl_source *source);
 /** The next frame driven by an input-size square 8-bit picture, into `out_rgb`
- *  (output_size*output_size*3 bytes). */
+ *  (output_size*output_size*3 bytes), quantised as the CLI writes 8-bit frames: rounded to the
+ *  nearest level, except LivePortrait, whose official pipeline (and so the CLI) truncates. */
 pcl_status pcl_session_render_rgb8(pcl_session *session, const uint8_t *rgb, int width, int height, uint8_t *out_rgb);
 /** The same with planar floats in and out (out: 3*output_size*output_size floats). */
 pcl_status pcl_session_render_planar(pcl_session *session, const float *planes, int width, int height, float *out_planes);

@@ -19,7 +19,7 @@ struct FrameComposer {
     /// blend) instead of the feathered square.
     var livePortraitPaste = false
     /// Write the model's square as LivePortrait's official pipeline writes it (truncated to 8-bit
-    /// levels, `FrameConversion.truncatedToLevels`); off for a float output.
+    /// levels, `RGBImage.truncatedToLevels`); off for a float output.
     var truncatesLikeLivePortrait = false
 
     /// The output frame for the model's `rendered` `[1, 3, S, S]` tensor and the framed driver.
@@ -30,7 +30,7 @@ struct FrameComposer {
             let pasted = try pasteInto.original.pastingRendered(face, into: pasteInto.region, likeLivePortrait: livePortraitPaste)
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
         } else if truncatesLikeLivePortrait {
-            let levels = FrameConversion.truncatedToLevels(try FrameConversion.image(rendered, engine: engine))
+            let levels = try FrameConversion.image(rendered, engine: engine).truncatedToLevels()
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(levels)), engine: engine)
         } else {
             frame = try FrameConversion.image(try disclosure.mark(rendered), engine: engine)

@@ -23,16 +23,6 @@ enum FrameConversion {
         return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
     }
 
-    /// `image` as LivePortrait's official pipeline writes a frame it does not paste back
-    /// (`parse_output`): each value clipped to [0, 1], × 255 and truncated to a whole level (the
-    /// written bytes then equal the official ones; rounding would differ by one level on about
-    /// half the values).
-    static func truncatedToLevels(_ image: RGBImage) -> RGBImage {
-        var out = image
-        out.pixels = image.pixels.map { (min(max($0, 0), 1) * 255).rounded(.towardZero) / 255 }
-        return out
-    }
-
     /// Frames one decoded image for the model: the largest centred square (or `crop`, black where it
     /// reaches beyond the picture) resized to
     /// `size`² with `filter` (bicubic + clip by default, as the official inference). Images

@@ -103,7 +103,7 @@ struct SourceVideoRender {
                 var frame = try FrameConversion.image(rendered, engine: engine)
                 let region = crop ?? SquareCrop.centered(width: original.width, height: original.height)
                 let paste = pasteBack ?? (sink.kind != .tensor && crop != nil && (region.size < original.width || region.size < original.height))
-                if paste { frame = try original.pastingLikeLivePortrait(frame, into: region) } else if sink.kind != .tensor { frame = FrameConversion.truncatedToLevels(frame) }
+                if paste { frame = try original.pastingLikeLivePortrait(frame, into: region) } else if sink.kind != .tensor { frame = frame.truncatedToLevels() }
                 try sink.write(try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(frame)), engine: engine))
                 progress.advance()
             }

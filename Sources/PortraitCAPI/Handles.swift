@@ -121,9 +121,17 @@ final class SessionHandle {
     }
 
     /// A rendered `[1, 3, O, O]` frame as the picture the caller gets: watermarked (unless the
-    /// session was made without), clamped to [0, 1].
-    func picture(_ rendered: Tensor) throws -> RGBImage {
-        try Pictures.image(try embedder?.mark(rendered) ?? rendered, engine: model.model.engine)
+    /// session was made without), clamped to [0, 1]. For 8-bit output (`eightBit`) of a network
+    /// whose official pipeline truncates to levels (LivePortrait), the frame is truncated before
+    /// the watermark, as the CLI writes its PNGs and videos, so both give the same bytes.
+    func picture(_ rendered: Tensor, eightBit: Bool = false) throws -> RGBImage {
+        let engine = model.model.engine
+        var frame = rendered
+        if eightBit && model.model.officialResize == .opencv {
+            let levels = try Pictures.image(rendered, engine: engine).truncatedToLevels()
+            frame = Tensor(shape: [1, 3, levels.height, levels.width], values: levels.planarCHW(range: .unit))
+        }
+        return try Pictures.image(try embedder?.mark(frame) ?? frame, engine: engine)
     }
 }
 

@@ -109,7 +109,7 @@ public func pcl_session_render_rgb8(_ session: OpaquePointer?, _ rgb: UnsafePoin
     withSession(session) { handle in
         let model = handle.model.model
         let driver = try Pictures.tensor(rgb: rgb, width: width, height: height, size: model.inputSize, role: "driving picture")
-        try Pictures.write(try handle.picture(try handle.session.render(driver: driver)), rgb: out)
+        try Pictures.write(try handle.picture(try handle.session.render(driver: driver), eightBit: true), rgb: out)
     }
 }
 
