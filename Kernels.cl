@@ -1241,6 +1241,33 @@ __kernel void group_norm_partial_segments(__global const float* x, __global floa
     partial[2 * totalPartials + index] = m2;
 }
 
+// Combines the partialsPerGroup partials (count, mean, M2 as struct of arrays, totalPartials apart)
+// of one group or row exactly, in blocks of GN_LANES: mean = sum n_i mean_i / length;
+// M2 = sum M2_i + sum n_i (mean_i - mean)^2. Shared by group_norm_finalize and adain_finalize.
+static inline void gn_combine_partials(__global const float* cnt, int partialsPerGroup, int totalPartials,
+                                       int length, __private float* meanOut, __private float* m2Out) {
+    __global const float* means = cnt + totalPartials;
+    __global const float* m2s = means + totalPartials;
+    float total = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
+        total += s;
+    }
+    float mean = total / (float)length;
+    float m2 = 0.0f;
+    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
+        float s = 0.0f;
+        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
+            float d = means[j] - mean;
+            s += m2s[j] + cnt[j] * d * d;
+        }
+        m2 += s;
+    }
+    *meanOut = mean;
+    *m2Out = m2;
+}
+
 // One work-item per group (n, g): combines its partialsPerGroup partials exactly
 // (mean = sum n_i mean_i / n; M2 = sum M2_i + sum n_i (mean_i - mean)^2), in blocks of 64,
 // then writes for each of its channels c the row params[3 * (n * C + c) + {0,1,2}] =
@@ -1252,25 +1279,8 @@ __kernel void group_norm_finalize(__global const float* partial, __global const 
                                   int totalPartials, int groupLength, int flags, float eps) {
     int grp = get_global_id(0);
     if (grp >= numGroups) return;
-    __global const float* cnt = partial + (size_t)grp * partialsPerGroup;
-    __global const float* means = cnt + totalPartials;
-    __global const float* m2s = means + totalPartials;
-    float total = 0.0f;
-    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
-        float s = 0.0f;
-        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
-        total += s;
-    }
-    float mean = total / (float)groupLength;
-    float m2 = 0.0f;
-    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
-        float s = 0.0f;
-        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
-            float d = means[j] - mean;
-            s += m2s[j] + cnt[j] * d * d;
-        }
-        m2 += s;
-    }
+    float mean, m2;
+    gn_combine_partials(partial + (size_t)grp * partialsPerGroup, partialsPerGroup, totalPartials, groupLength, &mean, &m2);
     float rstd = 1.0f / sqrt(m2 / (float)groupLength + eps);
     int perGroup = channels / groups;
     int n = grp / groups, g = grp % groups;
@@ -1294,25 +1304,8 @@ __kernel void adain_finalize(__global const float* partial, __global const float
                              int rows, int partialsPerGroup, int totalPartials, int spatial, float eps) {
     int row = get_global_id(0);
     if (row >= rows) return;
-    __global const float* cnt = partial + (size_t)row * partialsPerGroup;
-    __global const float* means = cnt + totalPartials;
-    __global const float* m2s = means + totalPartials;
-    float total = 0.0f;
-    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
-        float s = 0.0f;
-        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) s = fma(cnt[j], means[j], s);
-        total += s;
-    }
-    float mean = total / (float)spatial;
-    float m2 = 0.0f;
-    for (int b = 0; b < partialsPerGroup; b += GN_LANES) {
-        float s = 0.0f;
-        for (int j = b; j < min(b + GN_LANES, partialsPerGroup); j++) {
-            float d = means[j] - mean;
-            s += m2s[j] + cnt[j] * d * d;
-        }
-        m2 += s;
-    }
+    float mean, m2;
+    gn_combine_partials(partial + (size_t)row * partialsPerGroup, partialsPerGroup, totalPartials, spatial, &mean, &m2);
     float sigma = sqrt(m2 / (float)(spatial - 1));
     params[3 * row] = mean;
     params[3 * row + 1] = stdStyle[row] / (sigma + eps);
