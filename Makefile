@@ -11,7 +11,7 @@ BIN         = .build/$(CONFIG)/portrait
 # PoCL's kernel cache at a stable path, so later runs on the same machine start warm.
 export POCL_CACHE_DIR ?= $(HOME)/.cache/pocl-portraitcl
 
-.PHONY: all deps build lib ctest ctest-run python pytest pytest-run test demo bench fixtures clean gpu-lint gpu-bundle gpu-glibc-check
+.PHONY: all deps build lib ctest ctest-run python pytest pytest-run browser-test browser-test-run studio-screenshots test demo bench fixtures clean gpu-lint gpu-bundle gpu-glibc-check
 
 all: build
 
@@ -50,12 +50,23 @@ pytest: build
 pytest-run:
 	python3 -m pytest -q -p no:cacheprovider python/tests integrations/comfyui/tests
 
+# The studio (`portrait serve`) in headless Chromium driven by Selenium, the whole flow at tiny
+# size (tests/browser/test_studio.py; `make studio-screenshots` refreshes docs/studio/*.png).
+browser-test: build
+	$(MAKE) browser-test-run
+
+browser-test-run:
+	python3 tests/browser/test_studio.py --bin $(BIN)
+
+studio-screenshots: build
+	python3 tests/browser/test_studio.py --bin $(BIN) --screenshots docs/studio
+
 # The C and Python tests run on the plain release build, before `swift test` rebuilds the
 # modules for testing (running them after would rebuild everything once more).
 test: deps
 	$(SWIFT) build $(BUILD_ARGS) --product portrait
 	$(SWIFT) build $(BUILD_ARGS) --product portraitcl
-	$(MAKE) ctest-run pytest-run
+	$(MAKE) ctest-run pytest-run browser-test-run
 	$(SWIFT) test $(BUILD_ARGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build

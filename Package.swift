@@ -5,7 +5,7 @@ import PackageDescription
 // PORTRAIT_COMPUTE_ONLY=1 builds the CLI without the Media, Face and FaceMesh modules (no libpng/libav*), for
 // carrying a small self-contained binary to a GPU machine (scripts/make-gpu-bundle.sh).
 let computeOnly = Context.environment["PORTRAIT_COMPUTE_ONLY"] == "1"
-let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face", "FaceMesh"]
+let cliMedia: [Target.Dependency] = computeOnly ? [] : ["Media", "Face", "FaceMesh", "Studio"]
 
 let package = Package(
     name: "PortraitCL",
@@ -30,6 +30,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `portrait serve` (the Studio module): only the Hummingbird product, no TLS/HTTP2/router extras.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // System-library shims: one module map and one header each.
@@ -81,6 +83,10 @@ let package = Package(
         // The parsers of untrusted input behind one entry point: the libFuzzer targets (Fuzz/) and
         // the corpus replay test drive the same code.
         .target(name: "FuzzTargets", dependencies: ["Avatar", "Media", "Runtime"]),
+        // `portrait serve`: the web studio (docs/studio.md). It runs jobs through the `portrait`
+        // executable itself, so it holds no model code; its page is embedded.
+        .target(name: "Studio", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/studio.css"), .embedInCode("Assets/studio.js")]),
         .executableTarget(name: "CLI", dependencies: [
             "Avatar", "LivePortrait", "NetworkCore", "PortraitKit", "FaceParsing", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -98,6 +104,7 @@ let package = Package(
         .testTarget(name: "FewShotTests", dependencies: ["FewShot", "NetworkCore", "Kernels", "Runtime", "Media"]),
         .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets"]),
         .testTarget(name: "FaceTests", dependencies: ["Face", "Kernels", "Runtime", "Media", "YuNetWeights"]),
+        .testTarget(name: "StudioTests", dependencies: ["Studio"]),
         .testTarget(name: "FaceMeshTests", dependencies: ["FaceMesh", "Face", "Kernels", "Runtime", "Media"]),
     ],
     swiftLanguageModes: [.v6]

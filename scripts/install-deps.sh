@@ -10,6 +10,7 @@ packages=(
   libopenblas-dev
   pkg-config
   oclgrind    # the OpenCL device simulator of make gpu-lint (and its subset in make test)
+  chromium chromium-driver    # the studio's browser test (tests/browser, run by make test)
 )
 
 missing=()
@@ -24,7 +25,16 @@ if ! python3 -c 'import numpy, pytest' >/dev/null 2>&1; then
   missing+=(python3 python3-numpy python3-pytest)
 fi
 
+# Selenium for the studio's browser test, from PyPI into the python3 on PATH (a user install
+# when that python is the system's).
+install_selenium() {
+  python3 -c 'import selenium' >/dev/null 2>&1 && return 0
+  echo "install-deps: installing selenium (PyPI)"
+  python3 -m pip install -q selenium 2>/dev/null || python3 -m pip install -q --user --break-system-packages selenium
+}
+
 if ((${#missing[@]} == 0)); then
+  install_selenium
   exit 0
 fi
 
@@ -44,4 +54,5 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_selenium
 echo "install-deps: done"

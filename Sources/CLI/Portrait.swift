@@ -21,10 +21,16 @@ struct Portrait: ParsableCommand {
     static let commands: [ParsableCommand.Type] = [RenderCommand.self, AvatarCommand.self, CompareCommand.self, ProfileCommand.self,
                                                    DevicesCommand.self, OpCommand.self, InspectCommand.self, ParseFaceCommand.self, VerifyCommand.self,
                                                    FacesCommand.self, LandmarksCommand.self, PlanCommand.self, MergeCommand.self, TuneCommand.self, MotionCommand.self,
-                                                   LintKernelsCommand.self]
+                                                   LintKernelsCommand.self] + Portrait.studioCommands
     #else
     static let commands: [ParsableCommand.Type] = [CompareCommand.self, ProfileCommand.self, DevicesCommand.self, OpCommand.self, InspectCommand.self,
                                                    TuneCommand.self, LintKernelsCommand.self]
+    #endif
+
+    #if canImport(Studio)
+    static let studioCommands: [ParsableCommand.Type] = [ServeCommand.self]
+    #else
+    static let studioCommands: [ParsableCommand.Type] = []
     #endif
 
     /// Parses the command line (negative option values joined to their option, see
