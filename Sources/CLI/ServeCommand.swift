@@ -62,13 +62,14 @@ struct ServeCommand: ParsableCommand {
             printError("warning: --host \(host) is not loopback: other machines can reach the studio\(token == nil ? " and there is no --token" : ""); uploads and renders run on this machine")
         }
         let server = try StudioServer(configuration: settings)
+        let workPath = URL(fileURLWithPath: settings.workFolder).standardizedFileURL.path
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         Task {
             do {
                 try await server.run { address in
-                    print("portrait serve: listening on \(address) (work folder \(URL(fileURLWithPath: settings.workFolder).standardizedFileURL.path); Ctrl-C stops)")
-                    fflush(stdout)
+                    let line = "portrait serve: listening on \(address) (work folder \(workPath); Ctrl-C stops)\n"
+                    FileHandle.standardOutput.write(Data(line.utf8))
                 }
             } catch {
                 outcome.set(error)

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Runs `RequestGuard` on every `/api/` request, turns errors into `{"error": ...}` JSON with
@@ -34,6 +35,7 @@ extension HTTPField.Name {
     static let studioNoSniff = Self("X-Content-Type-Options")!
     static let studioReferrerPolicy = Self("Referrer-Policy")!
     static let studioFileName = Self("X-File-Name")!
+    static let studioContentDisposition = Self("Content-Disposition")!
 }
 
 /// JSON responses.

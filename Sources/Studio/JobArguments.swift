@@ -109,7 +109,8 @@ struct JobArguments {
     private func framing(_ request: JobRequest, source: Bool) -> [String] {
         var arguments: [String] = []
         if let crop = request.crop { arguments += [source ? "--source-crop" : "--driver-crop", crop == "none" ? "none" : "auto"] }
-        if source, let face = request.face, face >= 0 { arguments += ["--source-face", String(face)] }
+        // A face index picks among the faces auto framing finds; the centre square has none to pick.
+        if source, request.crop != "none", let face = request.face, face >= 0 { arguments += ["--source-face", String(face)] }
         return arguments
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One stored upload: a file in the work folder under a server-made name.
-public struct Upload: Codable, Sendable {
+public struct Upload: Encodable, Sendable {
     /// The server-made id the page refers to it by.
     public let id: String
     /// What its first bytes say it is.

@@ -67,15 +67,20 @@ struct StudioServeTests {
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         for (k, v) in headers { request.setValue(v, forHTTPHeaderField: k) }
         let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<Reply, Error> = .failure(ServeTestError(message: "no answer"))
+        let box = ReplyBox()
         URLSession.shared.dataTask(with: request) { data, response, error in
-            if let error { result = .failure(error) } else {
-                result = .success(Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
+            if let error { box.result = .failure(error) } else {
+                box.result = .success(Reply(status: (response as? HTTPURLResponse)?.statusCode ?? 0, body: data ?? Data()))
             }
             done.signal()
         }.resume()
         _ = done.wait(timeout: .now() + 60)
-        return try result.get()
+        return try box.result.get()
+    }
+
+    /// The answer handed from URLSession's queue to the waiting test (the semaphore orders them).
+    final class ReplyBox: @unchecked Sendable {
+        var result: Result<Reply, Error> = .failure(ServeTestError(message: "no answer within 60 s"))
     }
 
     static func json(_ object: [String: Any]) throws -> Data { try JSONSerialization.data(withJSONObject: object) }

@@ -114,7 +114,7 @@ function renderFields(kind) {
   if (state.face !== null && !avatar) request.face = state.face;
   const edit = editValues();
   if (state.driver) request.driver = state.driver.id;
-  else request.edit = edit;
+  else request.edit = Object.keys(edit).length > 0 ? edit : { smile: 0 };  // all zero: the source as it is
   request.absoluteMotion = $("absolute-motion").checked;
   request.stitching = $("stitching").checked;
   request.region = $("region").value;
