@@ -224,6 +224,7 @@ public final class JobQueue: @unchecked Sendable {
         var changed = false
         for line in lines where !line.isEmpty {
             if let progress = ProgressLine(line) {
+                record.snapshot.stage = progress.stage
                 record.snapshot.framesDone = progress.done
                 record.snapshot.framesTotal = progress.total
                 record.snapshot.fps = progress.fps
@@ -247,7 +248,12 @@ public final class JobQueue: @unchecked Sendable {
         record.snapshot.elapsedSeconds = record.started.map { Date().timeIntervalSince($0) }
         if record.cancelRequested {
             record.snapshot.state = .cancelled
-            record.snapshot.message = "cancelled after \(record.snapshot.framesDone) frame\(record.snapshot.framesDone == 1 ? "" : "s")"
+            let done = record.snapshot.framesDone
+            record.snapshot.message = switch record.snapshot.stage {
+            case "rendering"?: "cancelled after \(done) rendered frame\(done == 1 ? "" : "s")"
+            case let stage?: "cancelled while \(stage)"
+            case nil: "cancelled before the first frame"
+            }
         } else if status == 0 && reason == .exit {
             record.snapshot.state = .done
             record.snapshot.hasOutput = record.plan.output.map { FileManager.default.fileExists(atPath: $0.path) } ?? false

@@ -18,7 +18,9 @@ public struct JobSnapshot: Codable, Sendable {
     public var state: JobState
     /// The device lane it runs in ("" for jobs that need none).
     public var device: String
-    /// Frames written so far, and of how many (when known).
+    /// The step the renderer reports ("finding the face", "rendering", ...).
+    public var stage: String?
+    /// Frames of that step done so far, and of how many (when known).
     public var framesDone: Int = 0
     public var framesTotal: Int?
     /// Frames per second so far and seconds still to go, from the renderer's progress line.

@@ -1,8 +1,10 @@
 import Foundation
 
-/// The numbers of one of the renderer's plain progress lines, e.g.
+/// The step and numbers of one of the renderer's plain progress lines, e.g.
 /// `render [████░░] 3/8  1.25 fps  ETA 0:04` or `render 3  1.25 fps  0:02 elapsed`.
 public struct ProgressLine: Equatable, Sendable {
+    /// The step the line reports ("rendering", "finding the face", ...).
+    public var stage: String
     /// Frames done (kept ones included), of `total` when known.
     public var done: Int
     public var total: Int?
@@ -11,7 +13,8 @@ public struct ProgressLine: Equatable, Sendable {
     public var etaSeconds: Double?
 
     /// A line's numbers given directly.
-    public init(done: Int, total: Int?, fps: Double, etaSeconds: Double?) {
+    public init(stage: String, done: Int, total: Int?, fps: Double, etaSeconds: Double?) {
+        self.stage = stage
         self.done = done
         self.total = total
         self.fps = fps
@@ -33,6 +36,7 @@ public struct ProgressLine: Equatable, Sendable {
             self.total = nil
         }
         self.fps = fps
+        stage = words[..<(fpsIndex - 2)].filter { !$0.hasPrefix("[") && !$0.hasSuffix("]") }.joined(separator: " ")
         if fpsIndex + 2 < words.count, words[fpsIndex + 1] == "ETA" { etaSeconds = Self.seconds(words[fpsIndex + 2]) }
     }
 

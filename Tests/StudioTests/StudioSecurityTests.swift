@@ -103,8 +103,8 @@ struct StudioSecurityTests {
     @Test("the renderer's plain progress lines give frames, total, fps and ETA; other lines give nothing")
     func progressLines() {
         let line = ProgressLine("render [██████░░░░░░░░░░░░░░░░░░] 3/12  1.50 fps  ETA 0:06")
-        #expect(line == ProgressLine(done: 3, total: 12, fps: 1.5, etaSeconds: 6))
-        #expect(ProgressLine("render 7  2.00 fps  1:05:03 elapsed") == ProgressLine(done: 7, total: nil, fps: 2, etaSeconds: nil))
+        #expect(line == ProgressLine(stage: "render", done: 3, total: 12, fps: 1.5, etaSeconds: 6))
+        #expect(ProgressLine("finding the face 7  2.00 fps  1:05:03 elapsed") == ProgressLine(stage: "finding the face", done: 7, total: nil, fps: 2, etaSeconds: nil))
         #expect(ProgressLine("render [█] 12/12  3.25 fps  ETA 1:02:03")?.etaSeconds == 3723)
         #expect(ProgressLine("portrait: liveportrait-tiny on cpu") == nil)
         #expect(ProgressLine("error: no face found in fps of 3") == nil)

@@ -81,8 +81,17 @@ class Studio:
             return ""
 
     def shot(self, name):
-        if self.shots:
-            self.browser.save_screenshot(os.path.join(self.shots, name + ".png"))
+        if not self.shots:
+            return
+        path = os.path.join(self.shots, name + ".png")
+        self.browser.save_screenshot(path)
+        try:  # small PNGs for the docs when Pillow is there: 60 % size, 128 colours
+            from PIL import Image
+            picture = Image.open(path).convert("RGB")
+            picture = picture.resize((picture.width * 3 // 5, picture.height * 3 // 5), Image.LANCZOS)
+            picture.quantize(colors=128).save(path, optimize=True)
+        except ImportError:
+            pass
 
     def open(self):
         self.browser.get(self.address)
@@ -151,7 +160,7 @@ def run(binary, shots):
         studio.wait("the render", rendered, timeout=120)
         if not studio.text("progress-text").startswith("done"):
             raise Failure("the render did not finish: %r" % studio.text("progress-text"))
-        progress = [t for t in seen if re.search(r"\d+/6 frames", t)]
+        progress = [t for t in seen if re.search(r"rendering \d+/6 frames", t)]
         if not progress or not any("fps" in t for t in seen):
             raise Failure("no progress with frames and fps was shown: %r" % sorted(seen))
         studio.wait("the video", lambda: studio.el("result-video").is_displayed())

@@ -296,7 +296,7 @@ function showProgress(job) {
   $("progress").max = Math.max(1, total);
   $("progress").value = job.state === "done" ? Math.max(1, total) : job.framesDone;
   const parts = [job.state];
-  if (job.framesDone || total) parts.push(job.framesDone + (total ? "/" + total : "") + " frames");
+  if (job.framesDone || total) parts.push((job.stage ? job.stage + " " : "") + job.framesDone + (total ? "/" + total : "") + " frames");
   if (job.fps) parts.push(job.fps.toFixed(2) + " fps");
   if (job.state === "running" && job.etaSeconds !== null && job.etaSeconds !== undefined) parts.push("ETA " + clock(job.etaSeconds));
   if (job.message) parts.push(job.message);
@@ -390,7 +390,7 @@ async function refreshJobs() {
     row.dataset.job = job.id;
     row.insertCell().textContent = job.title;
     row.insertCell().textContent = job.state + (job.message ? " (" + job.message + ")" : "");
-    row.insertCell().textContent = job.framesDone + (job.framesTotal ? "/" + job.framesTotal : "");
+    row.insertCell().textContent = (job.stage && job.stage !== "rendering" ? job.stage + " " : "") + job.framesDone + (job.framesTotal ? "/" + job.framesTotal : "");
     row.insertCell().textContent = job.fps ? job.fps.toFixed(2) : "";
     const cell = row.insertCell();
     if (job.state === "queued" || job.state === "running") {
