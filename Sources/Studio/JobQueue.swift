@@ -27,7 +27,8 @@ public final class JobQueue: @unchecked Sendable {
     private let onSuccess: @Sendable (JobSnapshot) -> Void
 
     /// A queue running `executable` (the `portrait` binary) with `concurrency` jobs per device;
-    /// `onSuccess` sees each job that finished well (avatar jobs record their avatar there).
+    /// `onSuccess` sees each job that finished well (avatar jobs record their avatar there), under
+    /// the queue's lock: it must not call the queue.
     public init(executable: URL, concurrency: Int, onSuccess: @escaping @Sendable (JobSnapshot) -> Void = { _ in }) {
         self.executable = executable
         self.concurrency = max(1, concurrency)
@@ -269,11 +270,11 @@ public final class JobQueue: @unchecked Sendable {
             let why = record.stderrTail.last { !$0.hasPrefix("warning") } ?? record.stderrTail.last
             record.snapshot.message = why ?? (reason == .uncaughtSignal ? "the renderer was killed by signal \(status)" : "the renderer exited with status \(status)")
         }
+        // Recorded before the lock is let go, so whoever sees the job done also sees what it made.
+        if record.snapshot.state == .done { onSuccess(record.snapshot) }
         let device = record.plan.device
         if let device { running[device, default: 1] -= 1 }
-        let snapshot = record.snapshot
         lock.unlock()
-        if snapshot.state == .done { onSuccess(snapshot) }
         publish(id, final: true)
         if let device { pump(device) }
     }

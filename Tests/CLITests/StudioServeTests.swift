@@ -146,7 +146,7 @@ struct StudioServeTests {
         #expect(server.stop() == 0)
     }
 
-    @Test("a preview job runs the tiny network and serves a PNG; a failing job reports the renderer's error; a finished job cannot be cancelled")
+    @Test("a preview job runs the tiny network and serves a PNG; a saved avatar is listed and previews; a failing job reports the renderer's error; a finished job cannot be cancelled")
     func previewJob() throws {
         let server = try Server()
         defer { _ = server.stop() }
@@ -163,13 +163,31 @@ struct StudioServeTests {
         let again = try Self.request(server, "POST", "/api/jobs/\(job["id"] as? String ?? "")/cancel")
         #expect(again.status == 409 && again.error.contains("already done"), "\(again.error)")
 
+        // A saved avatar: listed in the catalog, renders a preview, refused with another config.
+        let avatarJob = try Self.request(server, "POST", "/api/jobs", body: try Self.json(["kind": "avatar", "source": id, "config": "liveportrait-tiny",
+                                                                                         "weights": "lp-tiny.safetensors", "device": "cpu", "crop": "none"]))
+        let made = try Self.waitForJob(server, avatarJob.json["id"] as? String ?? "")
+        #expect(made["state"] as? String == "done", "\(made)")
+        let avatars = try Self.request(server, "GET", "/api/catalog").json["avatars"] as? [[String: Any]] ?? []
+        #expect(avatars.count == 1 && avatars.first?["config"] as? String == "liveportrait-tiny", "\(avatars)")
+        var fromAvatar = request
+        fromAvatar["source"] = nil
+        fromAvatar["avatar"] = avatars.first?["id"] as? String ?? ""
+        let avatarPreview = try Self.request(server, "POST", "/api/jobs", body: try Self.json(fromAvatar))
+        let previewed = try Self.waitForJob(server, avatarPreview.json["id"] as? String ?? "")
+        #expect(previewed["state"] as? String == "done" && previewed["hasOutput"] as? Bool == true, "\(previewed)")
+        var otherConfig = fromAvatar
+        otherConfig["config"] = "tiny"
+        let refused = try Self.request(server, "POST", "/api/jobs", body: try Self.json(otherConfig))
+        #expect(refused.status == 400 && refused.error.contains("made for config liveportrait-tiny"), "\(refused.error)")
+
         var unknownEdit = request; unknownEdit["edit"] = ["grin": 1]
         let failing = try Self.request(server, "POST", "/api/jobs", body: try Self.json(unknownEdit))
         let failed = try Self.waitForJob(server, failing.json["id"] as? String ?? "")
         #expect(failed["state"] as? String == "failed" && (failed["message"] as? String ?? "").contains("smile"), "\(failed)")
     }
 
-    @Test("serve refuses bad options with one line and exit 2, and warns for a non-loopback host")
+    @Test("serve refuses bad options with one line and exit 2, and warns for a non-loopback host without a token")
     func options() throws {
         let badPort = try CLIRunner.run(["serve", "--port", "70000"])
         #expect(badPort.status == 2 && badPort.stderr.contains("--port"), "\(badPort.stderr)")
@@ -177,5 +195,21 @@ struct StudioServeTests {
         #expect(badModels.status == 2 && badModels.stderr.contains("not a folder"), "\(badModels.stderr)")
         let shortToken = try CLIRunner.run(["serve", "--token", "abc"])
         #expect(shortToken.status == 2 && shortToken.stderr.contains("--token"), "\(shortToken.stderr)")
+
+        let open = Process()
+        open.executableURL = CLIRunner.binary
+        open.arguments = ["serve", "--host", "0.0.0.0", "--port", "0", "--work", try CLIRunner.temporaryDirectory().path]
+        let err = Pipe()
+        open.standardError = err
+        open.standardOutput = FileHandle.nullDevice
+        try open.run()
+        var warning = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !warning.contains("\n") && Date() < deadline && open.isRunning {
+            warning += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        open.terminate()
+        open.waitUntilExit()
+        #expect(warning.contains("not loopback") && warning.contains("no --token"), "\(warning)")
     }
 }
