@@ -31,6 +31,9 @@ public struct StudioConfiguration: Sendable {
     /// Whether `host` names the loopback interface.
     public static func isLoopback(_ host: String) -> Bool {
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        if bare == "localhost" || bare == "::1" { return true }
+        // 127.0.0.0/8 as an IPv4 literal only: a DNS name such as 127.0.0.1.example is not loopback.
+        let parts = bare.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

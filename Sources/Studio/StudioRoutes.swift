@@ -49,7 +49,7 @@ extension StudioServer {
     /// percent-encoded). A body declared larger than the limit is refused before it is read; a
     /// wrong type is read to its end (within the limit) so the browser sees the answer.
     func receiveUpload(_ request: Request) async throws -> Response {
-        if let declared = request.headers[.contentLength].flatMap { Int($0) }, declared > uploads.limit {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > uploads.limit {
             throw StudioError(status: 413, "the upload (\(declared) bytes) is larger than the server's limit of \(UploadWriter.megabytes(uploads.limit)); send a smaller file or restart the server with a larger --max-upload")
         }
         let name = request.headers[.studioFileName].flatMap { $0.removingPercentEncoding } ?? "upload"

@@ -97,7 +97,10 @@ struct StudioSecurityTests {
             #expect(error?.status == 421)
         }
         #expect(StudioConfiguration.isLoopback("127.0.0.1") && StudioConfiguration.isLoopback("::1") && StudioConfiguration.isLoopback("localhost"))
-        #expect(!StudioConfiguration.isLoopback("0.0.0.0") && !StudioConfiguration.isLoopback("192.168.1.2"))
+        #expect(StudioConfiguration.isLoopback("127.1.2.3") && StudioConfiguration.isLoopback("[::1]"))
+        for host in ["0.0.0.0", "192.168.1.2", "127.0.0.1.evil.example", "127.0.0", "localhost.evil.example", "127.0.0.256"] {
+            #expect(!StudioConfiguration.isLoopback(host), "\(host)")
+        }
     }
 
     @Test("the renderer's plain progress lines give frames, total, fps and ETA; other lines give nothing")
