@@ -250,11 +250,8 @@ public final class JobQueue: @unchecked Sendable {
         if record.cancelRequested {
             record.snapshot.state = .cancelled
             let done = record.snapshot.framesDone
-            record.snapshot.message = switch record.snapshot.stage {
-            case "rendering"?: "cancelled after \(done) rendered frame\(done == 1 ? "" : "s")"
-            case let stage?: "cancelled while \(stage)"
-            case nil: "cancelled before the first frame"
-            }
+            record.snapshot.message = record.snapshot.stage == "rendering"
+                ? "cancelled after \(done) rendered frame\(done == 1 ? "" : "s")" : "cancelled before the first rendered frame"
         } else if status == 0 && reason == .exit {
             record.snapshot.state = .done
             record.snapshot.hasOutput = record.plan.output.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
