@@ -25,14 +25,25 @@ public final class JobQueue: @unchecked Sendable {
     private let executable: URL
     private let concurrency: Int
     private let onSuccess: @Sendable (JobSnapshot) -> Void
+    private let hiddenFolder: String?
 
     /// A queue running `executable` (the `portrait` binary) with `concurrency` jobs per device;
     /// `onSuccess` sees each job that finished well (avatar jobs record their avatar there), under
-    /// the queue's lock: it must not call the queue.
-    public init(executable: URL, concurrency: Int, onSuccess: @escaping @Sendable (JobSnapshot) -> Void = { _ in }) {
+    /// the queue's lock: it must not call the queue. `hiddenFolder` (the server's work folder) is
+    /// cut out of every result and message a client sees: its files are named relative to it.
+    public init(executable: URL, concurrency: Int, hiddenFolder: URL? = nil, onSuccess: @escaping @Sendable (JobSnapshot) -> Void = { _ in }) {
         self.executable = executable
         self.concurrency = max(1, concurrency)
         self.onSuccess = onSuccess
+        self.hiddenFolder = hiddenFolder.map { $0.standardizedFileURL.path + "/" }
+    }
+
+    /// `text` with the server's work folder cut out of every path in it (also as JSON writes it,
+    /// with escaped slashes).
+    private func clientVisible(_ text: String) -> String {
+        guard let hiddenFolder else { return text }
+        return text.replacingOccurrences(of: hiddenFolder, with: "")
+            .replacingOccurrences(of: hiddenFolder.replacingOccurrences(of: "/", with: "\\/"), with: "")
     }
 
     /// Queues `plan` as job `id` and returns its first snapshot.
@@ -256,16 +267,16 @@ public final class JobQueue: @unchecked Sendable {
             record.snapshot.state = .done
             record.snapshot.hasOutput = record.plan.output.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
             if record.snapshot.kind == .faces || record.snapshot.kind == .verify {
-                record.snapshot.result = String(decoding: record.stdout, as: UTF8.self)
+                record.snapshot.result = clientVisible(String(decoding: record.stdout, as: UTF8.self))
             }
         } else if record.snapshot.kind == .verify && status == 1 && reason == .exit {
             // verify exits 1 for a file with no mark: a finding, not a failure.
             record.snapshot.state = .done
-            record.snapshot.result = String(decoding: record.stdout, as: UTF8.self)
+            record.snapshot.result = clientVisible(String(decoding: record.stdout, as: UTF8.self))
         } else {
             record.snapshot.state = .failed
             let why = record.stderrTail.last { !$0.hasPrefix("warning") } ?? record.stderrTail.last
-            record.snapshot.message = why ?? (reason == .uncaughtSignal ? "the renderer was killed by signal \(status)" : "the renderer exited with status \(status)")
+            record.snapshot.message = why.map(clientVisible) ?? (reason == .uncaughtSignal ? "the renderer was killed by signal \(status)" : "the renderer exited with status \(status)")
         }
         // Recorded before the lock is let go, so whoever sees the job done also sees what it made.
         if record.snapshot.state == .done { onSuccess(record.snapshot) }

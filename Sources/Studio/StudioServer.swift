@@ -21,7 +21,7 @@ public final class StudioServer: Sendable {
         let avatars = AvatarStore(folder: folder)
         self.avatars = avatars
         catalog = ModelCatalog(folder: configuration.modelsFolder)
-        queue = JobQueue(executable: configuration.executable, concurrency: configuration.concurrency) { snapshot in
+        queue = JobQueue(executable: configuration.executable, concurrency: configuration.concurrency, hiddenFolder: folder.root) { snapshot in
             if snapshot.kind == .avatar, let avatar = snapshot.avatar { try? avatars.add(avatar) }
         }
         requestGuard = RequestGuard(token: configuration.token, loopbackOnly: configuration.isLoopback)

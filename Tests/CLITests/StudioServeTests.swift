@@ -185,6 +185,13 @@ struct StudioServeTests {
         let failing = try Self.request(server, "POST", "/api/jobs", body: try Self.json(unknownEdit))
         let failed = try Self.waitForJob(server, failing.json["id"] as? String ?? "")
         #expect(failed["state"] as? String == "failed" && (failed["message"] as? String ?? "").contains("smile"), "\(failed)")
+
+        // verify's report names the file relative to the work folder: no server path reaches the client.
+        let verifyJob = try Self.request(server, "POST", "/api/jobs", body: try Self.json(["kind": "verify", "source": id]))
+        let verified = try Self.waitForJob(server, verifyJob.json["id"] as? String ?? "")
+        let report = (verified["result"] as? String ?? "").replacingOccurrences(of: "\\/", with: "/")
+        #expect(verified["state"] as? String == "done" && report.contains("uploads/\(id)"), "\(verified)")
+        #expect(!report.contains(server.work.path), "the verify report shows the server's work folder: \(report)")
     }
 
     @Test("serve refuses bad options with one line and exit 2, and warns for a non-loopback host without a token")
