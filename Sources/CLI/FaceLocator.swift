@@ -6,43 +6,49 @@ import Kernels
 import Media
 import NetworkCore
 
-/// Finds and frames faces for `--crop auto`, with YuNet (the default) or MediaPipe's BlazeFace +
-/// FaceMesh (`--detector mediapipe`) on the render's engine, run on the picture shrunk so that its long
+/// Finds and frames faces for `--crop auto`, with MediaPipe's BlazeFace + FaceMesh falling back to
+/// YuNet (`--detector auto`, the default), MediaPipe alone or YuNet alone, on the render's engine,
+/// run on the picture shrunk so that its long
 /// side is at most `detectionSide` pixels (a face the model can use is large; this keeps a 4K
 /// frame as cheap as a 640 px one), and on the full picture when the shrunk one shows no face.
 /// Keeps the time it spends, for the render's report.
 ///
 /// Framing (docs/face-detection.md): with MediaPipe, EMOPortraits' official crop from the
 /// BlazeFace box (`EMOPortraitsCrop`) and LivePortrait's official rule on FaceMesh's 68-point
-/// subset (`LivePortraitCrop`); with YuNet, the rules fitted to its five landmarks.
+/// subset (`LivePortraitCrop`); with YuNet, the rules fitted to its five landmarks. With `auto`, a
+/// picture where MediaPipe's short-range detector finds no face (faces under about a fifth of the
+/// picture) is searched with YuNet, and the callers say so on stderr (`fallbackNote`).
 final class FaceLocator {
     /// Long side of the picture the detector sees.
     static let detectionSide = 640
-    private enum Finder {
-        case yunet(FaceDetector)
-        case mediapipe(DenseLandmarker)
-    }
-    private let finder: Finder
+    private let landmarker: DenseLandmarker?
+    private var yunet: FaceDetector?
+    private let engine: Engine
+    /// The face finder asked for.
+    let detector: DetectorChoice
     /// The network the crops are for.
     let family: ModelFamily
     /// Seconds spent detecting so far.
     private(set) var seconds = 0.0
     /// Pictures searched so far.
     private(set) var searches = 0
+    /// Pictures where MediaPipe found no face and YuNet searched instead (`--detector auto`).
+    private(set) var fallbacks = 0
 
     /// A locator on `engine` with the embedded weights of `detector`, framing faces as `family`'s
     /// official inference crops them (EMOPortraits' or LivePortrait's crop).
-    init(engine: Engine, family: ModelFamily = .megaportraits, detector: DetectorChoice = .yunet) throws {
-        switch detector {
-        case .yunet: finder = .yunet(try FaceDetector(engine: engine))
-        case .mediapipe: finder = .mediapipe(try DenseLandmarker(engine: engine))
-        }
+    init(engine: Engine, family: ModelFamily = .megaportraits, detector: DetectorChoice = .auto) throws {
+        self.engine = engine
+        self.detector = detector
+        landmarker = detector == .yunet ? nil : try DenseLandmarker(engine: engine)
+        if detector == .yunet { yunet = try FaceDetector(engine: engine) }
         self.family = family
     }
 
-    /// The faces in `image`, largest first, in its pixels: YuNet's scoring at least `minScore`
-    /// (default `FaceDetectionOptions().scoreThreshold`), or MediaPipe's whose BlazeFace score is at
-    /// least `minScore` (default 0.5, MediaPipe's) and whose FaceMesh presence is at least 0.5.
+    /// The faces in `image`, largest first, in its pixels: MediaPipe's whose BlazeFace score is at
+    /// least `minScore` (default 0.5, MediaPipe's) and whose FaceMesh presence is at least 0.5, or
+    /// (`yunet`, or `auto` when MediaPipe finds none) YuNet's scoring at least `minScore` (default
+    /// `FaceDetectionOptions().scoreThreshold`).
     /// `portrait faces` lists what this finds, so its numbers are those `--face` takes.
     func faces(in image: RGBImage, minScore: Float? = nil) throws -> [DetectedFace] {
         try located(in: image, minScore: minScore).map(\.face)
@@ -54,26 +60,46 @@ final class FaceLocator {
         let start = Date()
         defer { seconds += Date().timeIntervalSince(start); searches += 1 }
         let long = max(image.width, image.height)
+        var small: RGBImage?
         if long > Self.detectionSide {
             let factor = Double(Self.detectionSide) / Double(long)
-            let small = try image.resized(width: max(1, Int((Double(image.width) * factor).rounded())),
-                                          height: max(1, Int((Double(image.height) * factor).rounded())))
-            let found = try search(small, minScore: minScore, refineEyes: refineEyes)
-            if !found.isEmpty { return found.map { $0.scaled(by: Float(image.width) / Float(small.width)) } }
+            small = try image.resized(width: max(1, Int((Double(image.width) * factor).rounded())),
+                                      height: max(1, Int((Double(image.height) * factor).rounded())))
         }
-        return try search(image, minScore: minScore, refineEyes: refineEyes)
+        return try located(in: image, minScore: minScore, refineEyes: refineEyes, shrunk: small)
     }
 
-    private func search(_ image: RGBImage, minScore: Float?, refineEyes: Bool) throws -> [LocatedFace] {
-        switch finder {
-        case .yunet(let detector):
-            let options = FaceDetectionOptions(scoreThreshold: minScore ?? FaceDetectionOptions().scoreThreshold)
-            return try detector.detect(FrameConversion.tensor(image), options: options).map(LocatedFace.init(yunet:))
-        case .mediapipe(let landmarker):
-            let options = DenseLandmarkOptions(minDetectionScore: minScore ?? DenseLandmarkOptions().minDetectionScore, refineEyes: refineEyes)
-            return try landmarker.find(in: FrameConversion.tensor(image), options: options)
-                .map(LocatedFace.init(dense:)).sorted { $0.face.area > $1.face.area }
+    /// With `auto`, MediaPipe's search of the shrunk picture, then of the full one, then YuNet's
+    /// (the shrunk picture first, as for MediaPipe): YuNet only where MediaPipe finds nothing at all.
+    private func located(in image: RGBImage, minScore: Float?, refineEyes: Bool, shrunk: RGBImage?) throws -> [LocatedFace] {
+        let factor = shrunk.map { Float(image.width) / Float($0.width) }
+        func inOrder(_ finder: (RGBImage) throws -> [LocatedFace]) throws -> [LocatedFace] {
+            if let shrunk, let factor {
+                let found = try finder(shrunk)
+                if !found.isEmpty { return found.map { $0.scaled(by: factor) } }
+            }
+            return try finder(image)
         }
+        if let landmarker {
+            let options = DenseLandmarkOptions(minDetectionScore: minScore ?? DenseLandmarkOptions().minDetectionScore, refineEyes: refineEyes)
+            let found = try inOrder { try landmarker.find(in: FrameConversion.tensor($0), options: options).map(LocatedFace.init(dense:)) }
+            if !found.isEmpty || detector == .mediapipe { return found.sorted { $0.face.area > $1.face.area } }
+            fallbacks += 1
+        }
+        let yunet = try self.yunet ?? FaceDetector(engine: engine)
+        self.yunet = yunet
+        let options = FaceDetectionOptions(scoreThreshold: minScore ?? FaceDetectionOptions().scoreThreshold)
+        return try inOrder { try yunet.detect(FrameConversion.tensor($0), options: options).map(LocatedFace.init(yunet:)) }
+    }
+
+    /// A one-line note for stderr when `auto` framed `count` of `total` pictures (`what`: "in
+    /// source.png", "driver frames") with YuNet because MediaPipe found no face there; nil when none.
+    func fallbackNote(_ count: Int, of total: Int? = nil, what: String) -> String? {
+        guard count > 0, detector == .auto else { return nil }
+        let rule = family.entry.officialFaceCrop == .livePortrait ? "its five-landmark estimate of LivePortrait's crop" : "the rule fitted to MediaPipe's boxes"
+        let which = total.map { "in \(count) of \($0) \(what)" } ?? what
+        let them = count == 1 ? "it" : "them"
+        return "portrait: MediaPipe's short-range face detector found no face \(which) (it misses faces under about a fifth of the picture); YuNet searched \(them) instead, framing by \(rule) (--detector yunet frames every picture so, --detector mediapipe refuses)"
     }
 
     /// The official framing of `face` on a `width × height` picture for this locator's network, as
@@ -98,23 +124,52 @@ final class FaceLocator {
     /// The official framing of face `framing.face` (0 = the largest) of `image`, in whole pixels; it
     /// may reach beyond the picture (see `SquareCrop.around`). Throws `FaceError.noFace` naming
     /// `path` when there is no such face.
+    /// Says on stderr when `auto` fell back to YuNet; `lastRule` tells how the crop was framed.
     func crop(_ image: RGBImage, path: String, framing role: RoleFraming) throws -> SquareCrop {
-        let found = try located(in: image)
+        let found = try searched(image, path: path)
         let index = role.face
         guard index < found.count else {
-            throw FaceError.noFace(found.isEmpty ? "\(path): no face found"
-                                                 : "\(path): face \(index) asked for (\(role.faceOption)), but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest; --source-face/--driver-face choose apart)")
+            throw FaceError.noFace(found.isEmpty ? "\(path): no face found\(noFaceHint)"
+                                                 : "\(path): face \(index) asked for (\(role.faceOption)), but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest; --source-face/--driver-face choose apart\(detector == .yunet ? "" : "; MediaPipe's short-range detector misses small faces, --detector yunet finds them"))")
         }
+        lastRule = found[index].framingRule(for: family)
         return try Self.square(frame(found[index], width: image.width, height: image.height), width: image.width, height: image.height, path: path)
+    }
+
+    /// How the last `crop` was framed (`LocatedFace.framingRule`), for the render's report.
+    private(set) var lastRule: String?
+
+    /// What to add to "no face found": which detectors looked.
+    private var noFaceHint: String {
+        switch detector {
+        case .auto: return " (by MediaPipe's short-range detector, nor by YuNet)"
+        case .mediapipe: return " by MediaPipe's short-range detector (--detector auto adds YuNet, which finds smaller faces)"
+        case .yunet: return " by YuNet"
+        }
+    }
+
+    /// `located(in:)` on the picture at `path`, printing `fallbackNote` when YuNet stood in.
+    private func searched(_ image: RGBImage, path: String) throws -> [LocatedFace] {
+        let before = fallbacks
+        let found = try located(in: image)
+        if !found.isEmpty, let note = fallbackNote(fallbacks - before, what: "in \(path)") { printError(note) }
+        return found
     }
 
     /// The official framing of every face of `image` (largest first, as `faces(in:)` numbers them),
     /// in whole pixels; `portrait render --faces all` animates each. Throws `FaceError.noFace`
     /// naming `path` when there is none.
     func crops(_ image: RGBImage, path: String) throws -> [SquareCrop] {
-        let found = try located(in: image)
-        guard !found.isEmpty else { throw FaceError.noFace("\(path): no face found") }
+        let found = try searched(image, path: path)
+        guard !found.isEmpty else { throw FaceError.noFace("\(path): no face found\(noFaceHint)") }
         return try found.map { try Self.square(frame($0, width: image.width, height: image.height), width: image.width, height: image.height, path: path) }
+    }
+
+    /// The frame `--crop-smoothing-by landmarks` carries a MediaPipe face's crop with: the square
+    /// around its 68-point subset in the face's own axes (`LivePortraitCrop` at scale 1, no offset);
+    /// nil for a YuNet face (no landmarks).
+    static func landmarkAnchor(_ face: LocatedFace) throws -> FaceFrame? {
+        try face.dense.map { try LivePortraitCrop(mesh: $0.points2D, scale: 1, verticalOffset: 0).frame }
     }
 
     /// `frame` in whole pixels (see `SquareCrop.around`): its full size, even where it reaches
@@ -132,6 +187,13 @@ final class FaceLocator {
     /// frames had no face. Frames are read at `frameRate` (nil: the clip's own constant rate, as
     /// `VideoReader` chooses it), as the render reads them.
     func track(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver, frameRate: FrameRate? = nil) throws -> [SquareCrop] {
+        try trackedFaces(video: path, frames: frames, options: options, role: kind, frameRate: frameRate).crops
+    }
+
+    /// `track`, with the detector that found the followed face on each scanned frame (`mediapipe`,
+    /// `yunet`, or nil where it was not found and the previous crop was kept), for the plan.
+    func trackedFaces(video path: String, frames: Int?, options: CropOptions, role kind: FramedRole = .driver,
+                      frameRate: FrameRate? = nil) throws -> (crops: [SquareCrop], detectors: [String?]) {
         let reader = try VideoReader(path: path, timing: .constantRate(frameRate))
         let radius = options.smoothingRadius(frameRate: reader.frameRate.framesPerSecond)
         let role = kind == .source ? options.source : options.driver
@@ -139,6 +201,7 @@ final class FaceLocator {
         let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
         let progress = ProgressReporter(label: "finding the face", total: total)
         var detections: [[LocatedFace]] = []
+        let fallbacksBefore = fallbacks
         while detections.count < limit, let frame = try reader.next() {
             detections.append(try located(in: frame))
             progress.advance()
@@ -147,19 +210,23 @@ final class FaceLocator {
         guard !detections.isEmpty else { throw MediaError.noFrames(path: path) }
         let (width, height) = (reader.width, reader.height)
         let track: FaceTrack
+        let detectors: [String?]
         do {
-            track = try FaceTrack(following: detections, face: role.face, smoothingRadius: radius) { face in
-                try self.frame(face, width: width, height: height, role: kind)
-            }
+            let anchored = options.cropSmoothingBy == .landmarks && family.entry.officialFaceCrop == .emoPortraits
+            let anchor: ((LocatedFace) throws -> FaceFrame?)? = anchored ? { try Self.landmarkAnchor($0) } : nil
+            track = try FaceTrack(following: detections, face: role.face, smoothingRadius: radius,
+                                  framing: { try self.frame($0, width: width, height: height, role: kind) }, anchor: anchor)
+            detectors = zip(detections, track.picks).map { found, pick in pick.map { found[$0].detectorName } }
         } catch FaceError.noFace(let what) {
             let hint = role.face > 0 ? " (asked by \(role.faceOption); --source-face/--driver-face choose the two pictures' faces apart)" : ""
-            throw FaceError.noFace("\(path): \(what)\(hint)")
+            throw FaceError.noFace("\(path): \(what)\(hint)\(noFaceHint)")
         }
+        if let note = fallbackNote(fallbacks - fallbacksBefore, of: detections.count, what: "\(kind.rawValue) frames") { printError(note) }
         let crops = try track.frames.map { try Self.square($0, width: width, height: height, path: path) }
         if track.missingFrames > 0 {
             printError("portrait: no face in \(track.missingFrames) of \(crops.count) \(kind.rawValue) frames; they keep the previous frame's crop")
         }
-        return crops
+        return (crops, detectors)
     }
 }
 #endif

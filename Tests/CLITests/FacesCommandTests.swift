@@ -8,7 +8,7 @@ struct FacesCommandTests {
     static let assets = CLIRunner.fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("assets")
 
     @Test func jsonListsTheFaceInSourcePixels() throws {
-        let r = try CLIRunner.run(["faces", Self.assets.appendingPathComponent("astronaut-512.png").path, "--json", "--device", "cpu"])
+        let r = try CLIRunner.run(["faces", Self.assets.appendingPathComponent("astronaut-512.png").path, "--json", "--detector", "yunet", "--device", "cpu"])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let faces = try #require(object?["faces"] as? [[String: Any]], "\(r.stdout)")

@@ -1,0 +1,130 @@
+import Face
+import Foundation
+import Media
+import Testing
+
+/// `--detector auto`, the default: MediaPipe frames the face by the official crops; where its
+/// short-range detector finds nothing, YuNet frames it by the fitted rule and stderr says so;
+/// `--detector yunet` keeps YuNet's framing, `--detector mediapipe` refuses the fallback.
+@Suite(.serialized)
+struct DefaultDetectorTests {
+    static let model = ["--config", "tiny", "--random-weights", "3", "--device", "cpu"]
+    static let portrait = ModelJobsTests.source
+
+    /// MediaPipe 0.10.21's own box on `name` (Tests/Fixtures/facemesh/mediapipe-0.10.21.json).
+    static func mediaPipeBox(_ name: String) throws -> (box: [Double], width: Int, height: Int) {
+        let url = CLIRunner.fixtures.appendingPathComponent("facemesh/mediapipe-0.10.21.json")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let pictures = try #require(object["pictures"] as? [[String: Any]])
+        let picture = try #require(pictures.first { $0["name"] as? String == name }, "\(name) is not in the fixture")
+        let detections = try #require(picture["detections"] as? [[String: Any]])
+        let box = try #require(detections.first?["box"] as? [Double])
+        return (box, try #require(picture["width"] as? Int), try #require(picture["height"] as? Int))
+    }
+
+    /// The `x,y,size` and the rest of render's "source face at" line.
+    static func sourceCrop(_ stderr: String) throws -> (crop: [Int], line: String) {
+        let line = try #require(stderr.split(separator: "\n").first { $0.contains("source face at") }, "\(stderr)")
+        return (line.split(separator: " ")[4].split(separator: ",").compactMap { Int($0) }, String(line))
+    }
+
+    /// `SquareCrop.around` of `frame`, as `[x, y, size]`.
+    static func cut(_ frame: FaceFrame, width: Int, height: Int) throws -> [Int] {
+        let crop = try #require(SquareCrop.around(centerX: frame.centerX, centerY: frame.centerY, side: frame.side, width: width, height: height))
+        return [crop.x, crop.y, crop.size]
+    }
+
+    /// The 1280×720 picture with the portrait shrunk to 300 px (its face about 120 px, a tenth of the
+    /// picture's width): YuNet finds it, MediaPipe's short-range detector does not.
+    static func smallFace(in dir: URL) throws -> String { try FaceCropRenderTests.source(in: dir) }
+
+    @Test("the default frames MegaPortraits' source by the official EMOPortraits crop of MediaPipe's own box, and says so")
+    func defaultIsTheOfficialCrop() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let tom = CLIRunner.fixtures.appendingPathComponent("facemesh/tom-hanks.png").path
+        for (path, name) in [(Self.portrait, "astronaut-512"), (tom, "tom-hanks")] {
+            let r = try CLIRunner.run(["render", "--source", path, "--pose", "0,0,0", "-o", dir.appendingPathComponent("\(name).png").path] + Self.model)
+            #expect(r.status == 0, "\(r.stderr)")
+            let (crop, line) = try Self.sourceCrop(r.stderr)
+            #expect(line.contains("framed by MediaPipe, the official EMOPortraits crop"), "\(line)")
+            #expect(!r.stderr.contains("YuNet"), "\(r.stderr)")
+            // The official rule (pinned to the official code in LandmarkFramingTests) on MediaPipe's own
+            // box; our BlazeFace's box agrees with it to IoU 0.9999 here: a pixel of slack.
+            let (b, w, h) = try Self.mediaPipeBox(name)
+            let official = try Self.cut(try EMOPortraitsCrop.frame(boxX: b[0], boxY: b[1], boxWidth: b[2], boxHeight: b[3], pictureWidth: w, pictureHeight: h),
+                                        width: w, height: h)
+            #expect(crop.count == 3 && zip(crop, official).allSatisfy { abs($0 - $1) <= 1 }, "\(name): \(crop) vs official \(official)")
+        }
+        // The bundled portrait's official crop, as the official infer.py cuts it: [8, 29] + 470 (side 471.2 → even).
+        let r = try CLIRunner.run(["render", "--source", Self.portrait, "--pose", "0,0,0", "-o", dir.appendingPathComponent("again.png").path] + Self.model)
+        #expect(try Self.sourceCrop(r.stderr).crop == [8, 29, 470], "\(r.stderr)")
+    }
+
+    @Test("--detector yunet keeps the fitted rule on YuNet's five landmarks, and says so")
+    func yunetKeepsTheFittedRule() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let r = try CLIRunner.run(["render", "--source", Self.portrait, "--pose", "0,0,0", "--detector", "yunet", "-o", dir.appendingPathComponent("y.png").path] + Self.model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let (crop, line) = try Self.sourceCrop(r.stderr)
+        #expect(line.contains("framed by YuNet, the EMOPortraits crop by the rule fitted"), "\(line)")
+        #expect(!r.stderr.contains("found no face"), "no fallback note when YuNet was asked for: \(r.stderr)")
+        let listed = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "yunet", "--device", "cpu"])
+        let face = try #require((try LandmarkCLITests.json(listed.stdout)["faces"] as? [[String: Any]])?.first, "\(listed.stderr)")
+        #expect(face["detector"] as? String == "yunet" && face["framing"] as? String == "fitted")
+        let box = try #require(face["box"] as? [Double]), marks = try #require(face["landmarks"] as? [[Double]])
+        let detected = DetectedFace(x: Float(box[0]), y: Float(box[1]), width: Float(box[2]), height: Float(box[3]), score: 1,
+                                    landmarks: marks.map { SIMD2(Float($0[0]), Float($0[1])) })
+        let fitted = try Self.cut(FaceFrame.emoPortraits(for: detected), width: 512, height: 512)
+        #expect(zip(crop, fitted).allSatisfy { abs($0 - $1) <= 1 }, "\(crop) vs the fitted rule's \(fitted)")
+        // The two framings differ on this picture (the fitted rule's centre is 1–3 % of the side off).
+        #expect(crop != [8, 29, 470])
+    }
+
+    @Test("a face too small for MediaPipe: auto falls back to YuNet with a note (faces, render, plan); --detector mediapipe refuses")
+    func smallFaceFallsBackToYuNet() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let small = try Self.smallFace(in: dir)
+        let listed = try CLIRunner.run(["faces", small, "--json", "--device", "cpu"])
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let face = try #require((try LandmarkCLITests.json(listed.stdout)["faces"] as? [[String: Any]])?.first)
+        #expect(face["detector"] as? String == "yunet" && face["framing"] as? String == "fitted", "\(face)")
+        #expect(listed.stderr.contains("MediaPipe's short-range face detector found no face in \(small)") && listed.stderr.contains("YuNet"), "\(listed.stderr)")
+        #expect(listed.stderr.split(separator: "\n").count == 1, "one line: \(listed.stderr)")
+
+        let r = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "-o", dir.appendingPathComponent("o.png").path] + Self.model)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("found no face in \(small)"), "\(r.stderr)")
+        let (crop, line) = try Self.sourceCrop(r.stderr)
+        #expect(line.contains("framed by YuNet"), "\(line)")
+        let yunet = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "yunet", "-o", dir.appendingPathComponent("y.png").path] + Self.model)
+        #expect(try Self.sourceCrop(yunet.stderr).crop == crop && !yunet.stderr.contains("found no face"), "\(yunet.stderr)")
+
+        let strict = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "mediapipe", "-o", dir.appendingPathComponent("m.png").path] + Self.model)
+        #expect(strict.status == 2 && strict.stderr.contains("no face found by MediaPipe's short-range detector"), "\(strict.stderr)")
+        let strictFaces = try CLIRunner.run(["faces", small, "--detector", "mediapipe", "--device", "cpu"])
+        #expect(strictFaces.status == 2, "\(strictFaces.stderr)")
+
+        // A clip of the small face: the plan says which detector framed every frame.
+        let clip = try FaceCropRenderTests.clip(in: dir, frames: 3)
+        let plan = dir.appendingPathComponent("plan.json").path
+        let p = try CLIRunner.run(["plan", "--driver", clip, "--crop-smoothing", "0", "-o", plan, "--device", "cpu"])
+        #expect(p.status == 0, "\(p.stderr)")
+        #expect(p.stderr.contains("found no face in 3 of 3 driver frames"), "\(p.stderr)")
+        #expect(p.stdout.contains("3 frames framed by YuNet"), "\(p.stdout)")
+        let planned = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
+        #expect(planned["cropDetectors"] as? [String] == ["yunet", "yunet", "yunet"], "\(planned)")
+    }
+
+    @Test("faces lists MediaPipe's box by default, with the detector and framing of each face")
+    func facesSaysWhichDetector() throws {
+        let r = try CLIRunner.run(["faces", Self.portrait, "--json", "--device", "cpu"])
+        #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+        let face = try #require((try LandmarkCLITests.json(r.stdout)["faces"] as? [[String: Any]])?.first)
+        #expect(face["detector"] as? String == "mediapipe" && face["framing"] as? String == "official", "\(face)")
+        let box = try #require(face["box"] as? [Double])
+        let (b, _, _) = try Self.mediaPipeBox("astronaut-512")
+        #expect(zip(box, b).allSatisfy { abs($0 - $1) < 1 }, "\(box) vs MediaPipe's \(b)")
+        let table = try CLIRunner.run(["faces", Self.portrait, "--device", "cpu"])
+        #expect(table.stdout.contains("(mediapipe: official crops)"), "\(table.stdout)")
+    }
+}
