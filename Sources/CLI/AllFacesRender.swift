@@ -1,5 +1,6 @@
 #if canImport(Media)
 import ArgumentParser
+import Face
 import Foundation
 import Kernels
 import LivePortrait
@@ -96,9 +97,16 @@ struct AllFacesRender {
 extension RGBImage {
     /// This picture with a model's rendered square `face` pasted back into `region`: as
     /// LivePortrait's official pipeline pastes (`likeLivePortrait`: its soft mask, OpenCV warps,
-    /// 8-bit blend), else with a square feathered over a sixteenth of its side.
-    func pastingRendered(_ face: RGBImage, into region: SquareCrop, likeLivePortrait: Bool) throws -> RGBImage {
-        likeLivePortrait ? try pastingLikeLivePortrait(face, into: region) : try pasting(face, into: region, feather: max(2, region.size / 16))
+    /// 8-bit blend), else with a square feathered over a sixteenth of its side. A `rotated` crop
+    /// (LivePortrait's, cut rotated) goes back through its inverse matrix, as the official paste-back.
+    func pastingRendered(_ face: RGBImage, into region: SquareCrop, rotated: LivePortraitCrop? = nil, likeLivePortrait: Bool) throws -> RGBImage {
+        if likeLivePortrait, let rotated {
+            guard let back = LivePortraitCrop.inverted(rotated.cropMatrix(outputSide: face.width)) else {
+                throw MediaError.invalidArgument("the rotated crop \(rotated) has no inverse; frame the source with --crop")
+            }
+            return try pastingLikeLivePortrait(face, cropToPicture: back)
+        }
+        return likeLivePortrait ? try pastingLikeLivePortrait(face, into: region) : try pasting(face, into: region, feather: max(2, region.size / 16))
     }
 }
 

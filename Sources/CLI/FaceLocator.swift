@@ -133,11 +133,22 @@ final class FaceLocator {
                                                  : "\(path): face \(index) asked for (\(role.faceOption)), but only \(found.count) face\(found.count == 1 ? " was" : "s were") found (0 is the largest; --source-face/--driver-face choose apart\(detector == .yunet ? "" : "; MediaPipe's short-range detector misses small faces, --detector yunet finds them"))")
         }
         lastRule = found[index].framingRule(for: family)
+        lastRotatedCrop = try rotatedCrop(found[index], role: .source)
         return try Self.square(frame(found[index], width: image.width, height: image.height), width: image.width, height: image.height, path: path)
     }
 
     /// How the last `crop` was framed (`LocatedFace.framingRule`), for the render's report.
     private(set) var lastRule: String?
+    /// The last `crop`'s LivePortrait rectangle with its roll, when it is to be cut rotated (see `rotatedCrop`).
+    private(set) var lastRotatedCrop: LivePortraitCrop?
+
+    /// LivePortrait's official source crop of a MediaPipe face as a rotated rectangle (the official
+    /// cropper turns the head's roll away, `flag_do_rot`; its driving-video crop is not rotated):
+    /// nil for another role, family or a YuNet face (no landmarks to take the roll from).
+    func rotatedCrop(_ face: LocatedFace, role: FramedRole) throws -> LivePortraitCrop? {
+        guard role == .source, family.entry.officialFaceCrop == .livePortrait, let dense = face.dense else { return nil }
+        return try LivePortraitCrop(mesh: dense.points2D)
+    }
 
     /// What to add to "no face found": which detectors looked.
     private var noFaceHint: String {
