@@ -57,7 +57,8 @@ struct DefaultDetectorTests {
         }
         // The bundled portrait's official crop, as the official infer.py cuts it: [8, 29] + 470 (side 471.2 → even).
         let r = try CLIRunner.run(["render", "--source", Self.portrait, "--pose", "0,0,0", "-o", dir.appendingPathComponent("again.png").path] + Self.model)
-        #expect(try Self.sourceCrop(r.stderr).crop == [8, 29, 470], "\(r.stderr)")
+        let again = try Self.sourceCrop(r.stderr).crop
+        #expect(again == [8, 29, 470], "\(r.stderr)")
     }
 
     @Test("--detector yunet keeps the fitted rule on YuNet's five landmarks, and says so")
@@ -97,7 +98,8 @@ struct DefaultDetectorTests {
         let (crop, line) = try Self.sourceCrop(r.stderr)
         #expect(line.contains("framed by YuNet"), "\(line)")
         let yunet = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "yunet", "-o", dir.appendingPathComponent("y.png").path] + Self.model)
-        #expect(try Self.sourceCrop(yunet.stderr).crop == crop && !yunet.stderr.contains("found no face"), "\(yunet.stderr)")
+        let yunetCrop = try Self.sourceCrop(yunet.stderr).crop
+        #expect(yunetCrop == crop && !yunet.stderr.contains("found no face"), "\(yunet.stderr)")
 
         let strict = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "mediapipe", "-o", dir.appendingPathComponent("m.png").path] + Self.model)
         #expect(strict.status == 2 && strict.stderr.contains("no face found by MediaPipe's short-range detector"), "\(strict.stderr)")
@@ -126,5 +128,39 @@ struct DefaultDetectorTests {
         #expect(zip(box, b).allSatisfy { abs($0 - $1) < 1 }, "\(box) vs MediaPipe's \(b)")
         let table = try CLIRunner.run(["faces", Self.portrait, "--device", "cpu"])
         #expect(table.stdout.contains("(mediapipe: official crops)"), "\(table.stdout)")
+    }
+}
+
+/// LivePortrait's source crop of a tilted face: cut rotated as the official cropper cuts it, pasted
+/// back through the inverse; `--detector yunet` keeps the axis-aligned estimate.
+@Suite(.serialized)
+struct RotatedSourceCropTests {
+    @Test("a source tilted 20°: the render says the crop turned by about −20°, and only the turned square's pixels change")
+    func tiltedSourceIsCutRotated() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let portrait = try ImageReader.read(ModelJobsTests.source)
+        let a = 20 * Double.pi / 180
+        let (c, s) = (cos(a), sin(a))
+        // Counter-clockwise on the screen about the centre, on a 640² canvas (the face stays inside).
+        let tx: Double = 320 - c * 256 - s * 256, ty: Double = 320 + s * 256 - c * 256
+        let tilted = try portrait.warpedLikeOpenCV(matrix: [c, s, tx, -s, c, ty], width: 640, height: 640)
+        let source = dir.appendingPathComponent("tilted.png").path
+        try PNGCodec.write(tilted, to: source)
+        let out = dir.appendingPathComponent("out.png").path
+        let r = try CLIRunner.run(["render", "--source", source, "--pose", "0,0,0", "-o", out, "--no-watermark", "--device", "cpu"] + LivePortraitCLITests.model)
+        #expect(r.status == 0, "\(r.stderr)")
+        let line = try DefaultDetectorTests.sourceCrop(r.stderr).line
+        #expect(line.contains("framed by MediaPipe, LivePortrait's official crop rule"), "\(line)")
+        // The official angle is minus the screen's counter-clockwise roll; the photograph's own roll is a few degrees.
+        let turned = try #require(line.range(of: "turned ").map { line[$0.upperBound...].prefix { "-0123456789.".contains($0) } }.flatMap { Double($0) }, "\(line)")
+        #expect(abs(turned + 20) < 6, "\(line)")
+        let written = try PNGCodec.read(out)
+        #expect(written.width == 640 && written.height == 640)
+        // The corners lie outside the turned square: untouched; the face's centre is the render.
+        for (x, y) in [(2, 2), (637, 2), (2, 637), (637, 637)] { #expect(written[x, y] == tilted[x, y]) }
+        #expect(written[320, 300] != tilted[320, 300])
+        let yunet = try CLIRunner.run(["render", "--source", source, "--pose", "0,0,0", "-o", out, "--no-watermark", "--detector", "yunet", "--device", "cpu"] + LivePortraitCLITests.model)
+        let yunetLine = try DefaultDetectorTests.sourceCrop(yunet.stderr).line
+        #expect(yunet.status == 0 && !yunetLine.contains("turned"), "\(yunet.stderr)")
     }
 }

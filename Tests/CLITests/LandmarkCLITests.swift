@@ -51,7 +51,7 @@ struct LandmarkCLITests {
         let none = try CLIRunner.run(["landmarks", blank, "--device", "cpu"])
         #expect(none.status == 2 && none.stderr.contains("no face found"), "\(none.stderr)")
         let mp = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "mediapipe", "--device", "cpu"])
-        let yunet = try CLIRunner.run(["faces", Self.portrait, "--json", "--device", "cpu"])
+        let yunet = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "yunet", "--device", "cpu"])
         #expect(mp.status == 0 && yunet.status == 0, "\(mp.stderr)\(yunet.stderr)")
         let a = try #require((try Self.json(mp.stdout)["faces"] as? [[String: Any]])?.first?["box"] as? [Double])
         let b = try #require((try Self.json(yunet.stdout)["faces"] as? [[String: Any]])?.first?["box"] as? [Double])

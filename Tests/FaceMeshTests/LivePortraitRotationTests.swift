@@ -2,6 +2,7 @@ import Face
 import FaceMesh
 import Foundation
 import Media
+import Runtime
 import Testing
 
 /// LivePortrait's rotated source crop (the official `flag_do_rot`): the matrix against the official
@@ -59,7 +60,8 @@ struct LivePortraitRotationTests {
         // Rotated 20° counter-clockwise on the screen about the centre (cv2.getRotationMatrix2D's form).
         let a = 20 * Double.pi / 180
         let (c, s) = (cos(a), sin(a))
-        let rotation = [c, s, (1 - c) * 256 - s * 256, -s, c, s * 256 + (1 - c) * 256]
+        let tx: Double = (1 - c) * 256 - s * 256, ty: Double = s * 256 + (1 - c) * 256
+        let rotation: [Double] = [c, s, tx, -s, c, ty]
         let tilted = try portrait.warpedLikeOpenCV(matrix: rotation, width: 512, height: 512)
         func roll(_ image: RGBImage) throws -> Double {
             let faces = try landmarker.find(in: Tensor(shape: [1, 3, image.height, image.width], values: image.planarCHW()),
@@ -74,8 +76,10 @@ struct LivePortraitRotationTests {
         #expect(abs(crop.angle - (own - a)) < 0.05, "angle \(crop.angle), expected \(own - a)")
         let upright = try tilted.framedLikeOpenCV(size: 256, cropMatrix: crop.cropMatrix(outputSide: 512))
         let level = try tilted.framedLikeOpenCV(size: 256, cropMatrix: crop.cropMatrix(outputSide: 512, rotated: false))
-        #expect(abs(try roll(upright)) < 0.05, "the rotated crop's face is level: \(try roll(upright)) rad")
-        #expect(abs(try roll(level) - crop.angle) < 0.05, "the axis-aligned crop keeps the tilt: \(try roll(level)) rad")
+        let uprightRoll = try roll(upright)
+        let levelRoll = try roll(level)
+        #expect(abs(uprightRoll) < 0.05, "the rotated crop's face is level: \(uprightRoll) rad")
+        #expect(abs(levelRoll - crop.angle) < 0.05, "the axis-aligned crop keeps the tilt: \(levelRoll) rad")
         // Paste-back: the crop itself (as if rendered unchanged) warped back by the inverse matrix.
         let crop512 = crop.cropMatrix(outputSide: 512)
         let patch = try tilted.warpedLikeOpenCV(matrix: crop512, width: 512, height: 512)

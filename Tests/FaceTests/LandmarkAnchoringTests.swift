@@ -15,22 +15,30 @@ struct LandmarkAnchoringTests {
     static func framings(_ n: Int) -> (box: [FaceFrame], anchors: [FaceFrame]) {
         let box = (0..<n).map { i -> FaceFrame in
             let t = truth(i)
-            return FaceFrame(centerX: t.centerX + 0.03 * t.side * noise(i, 0), centerY: t.centerY + 0.1 * t.side + 0.03 * t.side * noise(i, 1),
-                             side: 2.2 * t.side * (1 + 0.03 * noise(i, 2)))
+            let x: Double = t.centerX + 0.03 * t.side * noise(i, 0)
+            let y: Double = t.centerY + 0.1 * t.side + 0.03 * t.side * noise(i, 1)
+            let side: Double = 2.2 * t.side * (1 + 0.03 * noise(i, 2))
+            return FaceFrame(centerX: x, centerY: y, side: side)
         }
         let anchors = (0..<n).map { i -> FaceFrame in
             let t = truth(i)
-            return FaceFrame(centerX: t.centerX + 0.005 * t.side * noise(i, 3), centerY: t.centerY + 0.005 * t.side * noise(i, 4), side: t.side)
+            let x: Double = t.centerX + 0.005 * t.side * noise(i, 3)
+            let y: Double = t.centerY + 0.005 * t.side * noise(i, 4)
+            return FaceFrame(centerX: x, centerY: y, side: t.side)
         }
         return (box, anchors)
     }
 
     /// Mean |second difference| of the centre and side, in % of the side.
     static func jitter(_ f: [FaceFrame]) -> Double {
-        (1..<(f.count - 1)).map { i in
-            (abs(f[i + 1].centerX - 2 * f[i].centerX + f[i - 1].centerX) + abs(f[i + 1].centerY - 2 * f[i].centerY + f[i - 1].centerY)
-             + abs(f[i + 1].side - 2 * f[i].side + f[i - 1].side)) / f[i].side * 100
-        }.reduce(0, +) / Double(f.count - 2)
+        var total = 0.0
+        for i in 1..<(f.count - 1) {
+            let x: Double = abs(f[i + 1].centerX - 2 * f[i].centerX + f[i - 1].centerX)
+            let y: Double = abs(f[i + 1].centerY - 2 * f[i].centerY + f[i - 1].centerY)
+            let side: Double = abs(f[i + 1].side - 2 * f[i].side + f[i - 1].side)
+            total += (x + y + side) / f[i].side * 100
+        }
+        return total / Double(f.count - 2)
     }
 
     @Test("each frame is its anchor carried by the mean offset so far; frames without an anchor keep their framing")
