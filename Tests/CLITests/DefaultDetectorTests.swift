@@ -117,6 +117,30 @@ struct DefaultDetectorTests {
         #expect(planned["cropDetectors"] as? [String] == ["yunet", "yunet", "yunet"], "\(planned)")
     }
 
+    @Test("a face at the picture's edge: the default crop is the official one, shrunk to fit (remove_overflow), not padded")
+    func edgeCropIsShrunkAsOfficial() throws {
+        let dir = try CLIRunner.temporaryDirectory()
+        let canvas = try RGBImage(width: 640, height: 480, fill: (0.3, 0.35, 0.4))
+        var crops: [[Int]] = []
+        for (x, name) in [(110, "centre.png"), (-110, "edge.png")] {
+            let path = dir.appendingPathComponent(name).path
+            try PNGCodec.write(FaceCropRenderTests.paste(try FaceCropRenderTests.portrait(420), x: x, y: 20, onto: canvas), to: path)
+            let r = try CLIRunner.run(["render", "--source", path, "--pose", "0,0,0", "-o", dir.appendingPathComponent("o-" + name).path] + Self.model)
+            #expect(r.status == 0 && !r.stderr.contains("YuNet"), "\(r.stderr)")
+            let crop = try Self.sourceCrop(r.stderr).crop
+            let listed = try CLIRunner.run(["faces", path, "--json", "--device", "cpu"])
+            let b = try #require((try LandmarkCLITests.json(listed.stdout)["faces"] as? [[String: Any]])?.first?["box"] as? [Double], "\(listed.stderr)")
+            let official = try Self.cut(try EMOPortraitsCrop.frame(boxX: b[0], boxY: b[1], boxWidth: b[2], boxHeight: b[3], pictureWidth: 640, pictureHeight: 480),
+                                        width: 640, height: 480)
+            // The listed box is rounded to 0.01 px: a pixel of slack.
+            #expect(crop.count == 3 && zip(crop, official).allSatisfy { abs($0 - $1) <= 1 }, "\(name): \(crop) vs \(official)")
+            #expect(crop[0] >= 0 && crop[1] >= 0 && crop[0] + crop[2] <= 640 && crop[1] + crop[2] <= 480, "inside the picture: \(crop)")
+            crops.append(crop)
+        }
+        // The official code shrinks the edge face's crop about its centre: a closer framing than the centred face's.
+        #expect(crops.count == 2 && crops[1][2] < crops[0][2] * 9 / 10, "\(crops)")
+    }
+
     @Test("faces lists MediaPipe's box by default, with the detector and framing of each face")
     func facesSaysWhichDetector() throws {
         let r = try CLIRunner.run(["faces", Self.portrait, "--json", "--device", "cpu"])
