@@ -32,8 +32,6 @@ final class FaceLocator {
     private(set) var seconds = 0.0
     /// Pictures searched so far.
     private(set) var searches = 0
-    /// Pictures where MediaPipe found no face and YuNet searched instead (`--detector auto`).
-    private(set) var fallbacks = 0
 
     /// A locator on `engine` with the embedded weights of `detector`, framing faces as `family`'s
     /// official inference crops them (EMOPortraits' or LivePortrait's crop).
@@ -69,8 +67,10 @@ final class FaceLocator {
         return try located(in: image, minScore: minScore, refineEyes: refineEyes, shrunk: small)
     }
 
-    /// With `auto`, MediaPipe's search of the shrunk picture, then of the full one, then YuNet's
-    /// (the shrunk picture first, as for MediaPipe): YuNet only where MediaPipe finds nothing at all.
+    /// With `auto`, MediaPipe's faces, plus YuNet's that none of them covers (a face MediaPipe's
+    /// short-range detector misses: small, or in a group) and that FaceMesh's presence confirms
+    /// (≥ 0.5; it rejects YuNet's false faces: the cat, the cup); each detector searches the shrunk
+    /// picture, then the full one when that shows nothing.
     private func located(in image: RGBImage, minScore: Float?, refineEyes: Bool, shrunk: RGBImage?) throws -> [LocatedFace] {
         let factor = shrunk.map { Float(image.width) / Float($0.width) }
         func inOrder(_ finder: (RGBImage) throws -> [LocatedFace]) throws -> [LocatedFace] {
@@ -83,23 +83,45 @@ final class FaceLocator {
         if let landmarker {
             let options = DenseLandmarkOptions(minDetectionScore: minScore ?? DenseLandmarkOptions().minDetectionScore, refineEyes: refineEyes)
             let found = try inOrder { try landmarker.find(in: FrameConversion.tensor($0), options: options).map(LocatedFace.init(dense:)) }
-            if !found.isEmpty || detector == .mediapipe { return found.sorted { $0.face.area > $1.face.area } }
-            fallbacks += 1
+            guard detector == .auto else { return found.sorted { $0.face.area > $1.face.area } }
+            let missed = try yunetFaces(image, minScore: minScore, inOrder: inOrder)
+                .filter { y in !found.contains { $0.face.nesting(y.face) > Self.sameFaceShare } }
+            var confirmed: [LocatedFace] = []
+            if !missed.isEmpty {
+                let tensor = FrameConversion.tensor(image)
+                confirmed = try missed.filter { try landmarker.presence(of: $0.face, in: tensor) >= DenseLandmarkOptions().minPresence }
+            }
+            return (found + confirmed).sorted { $0.face.area > $1.face.area }
         }
+        return try yunetFaces(image, minScore: minScore, inOrder: inOrder)
+    }
+
+    /// A YuNet box sharing more than this part of the smaller box's area with a MediaPipe box is the
+    /// same face (two people's faces do not overlap that much; `DetectedFace.nesting`).
+    static let sameFaceShare: Float = 0.3
+
+    /// YuNet's faces, its weights loaded on first use.
+    private func yunetFaces(_ image: RGBImage, minScore: Float?, inOrder: ((RGBImage) throws -> [LocatedFace]) throws -> [LocatedFace]) throws -> [LocatedFace] {
         let yunet = try self.yunet ?? FaceDetector(engine: engine)
         self.yunet = yunet
         let options = FaceDetectionOptions(scoreThreshold: minScore ?? FaceDetectionOptions().scoreThreshold)
         return try inOrder { try yunet.detect(FrameConversion.tensor($0), options: options).map(LocatedFace.init(yunet:)) }
     }
 
-    /// A one-line note for stderr when `auto` framed `count` of `total` pictures (`what`: "in
-    /// source.png", "driver frames") with YuNet because MediaPipe found no face there; nil when none.
-    func fallbackNote(_ count: Int, of total: Int? = nil, what: String) -> String? {
-        guard count > 0, detector == .auto else { return nil }
+    /// A one-line note for stderr when `auto` took faces from YuNet because MediaPipe's detector
+    /// missed them: `what` says which, e.g. "the face in small.png", "2 of the 3 faces in group.png",
+    /// "the face in 3 of 96 driver frames"; nil unless `auto`.
+    func fallbackNote(_ what: String) -> String? {
+        guard detector == .auto else { return nil }
         let rule = family.entry.officialFaceCrop == .livePortrait ? "its five-landmark estimate of LivePortrait's crop" : "the rule fitted to MediaPipe's boxes"
-        let which = total.map { "in \(count) of \($0) \(what)" } ?? what
-        let them = count == 1 ? "it" : "them"
-        return "portrait: MediaPipe's short-range face detector found no face \(which) (it misses faces under about a fifth of the picture); YuNet searched \(them) instead, framing by \(rule) (--detector yunet frames every picture so, --detector mediapipe refuses)"
+        return "portrait: MediaPipe's short-range face detector missed \(what) (it misses faces under about a fifth of the picture); YuNet's faces stand in, framed by \(rule) (--detector yunet frames every face so, --detector mediapipe leaves them out)"
+    }
+
+    /// `fallbackNote` for the YuNet faces among `faces`, found in the picture `path`; nil when none.
+    func fallbackNote(for faces: [LocatedFace], in path: String) -> String? {
+        let missed = faces.filter { $0.dense == nil }.count
+        guard missed > 0 else { return nil }
+        return fallbackNote(faces.count == 1 ? "the face in \(path)" : "\(missed) of the \(faces.count) faces in \(path)")
     }
 
     /// The official framing of `face` on a `width × height` picture for this locator's network, as
@@ -161,9 +183,8 @@ final class FaceLocator {
 
     /// `located(in:)` on the picture at `path`, printing `fallbackNote` when YuNet stood in.
     private func searched(_ image: RGBImage, path: String) throws -> [LocatedFace] {
-        let before = fallbacks
         let found = try located(in: image)
-        if !found.isEmpty, let note = fallbackNote(fallbacks - before, what: "in \(path)") { printError(note) }
+        if let note = fallbackNote(for: found, in: path) { printError(note) }
         return found
     }
 
@@ -212,7 +233,6 @@ final class FaceLocator {
         let total = reader.frameCountEstimate.map { min($0, limit) } ?? (frames.map { $0 + radius })
         let progress = ProgressReporter(label: "finding the face", total: total)
         var detections: [[LocatedFace]] = []
-        let fallbacksBefore = fallbacks
         while detections.count < limit, let frame = try reader.next() {
             detections.append(try located(in: frame))
             progress.advance()
@@ -232,7 +252,8 @@ final class FaceLocator {
             let hint = role.face > 0 ? " (asked by \(role.faceOption); --source-face/--driver-face choose the two pictures' faces apart)" : ""
             throw FaceError.noFace("\(path): \(what)\(hint)\(noFaceHint)")
         }
-        if let note = fallbackNote(fallbacks - fallbacksBefore, of: detections.count, what: "\(kind.rawValue) frames") { printError(note) }
+        let byYuNet = detectors.filter { $0 == DetectorChoice.yunet.rawValue }.count
+        if byYuNet > 0, let note = fallbackNote("the face in \(byYuNet) of \(detections.count) \(kind.rawValue) frames") { printError(note) }
         let crops = try track.frames.map { try Self.square($0, width: width, height: height, path: path) }
         if track.missingFrames > 0 {
             printError("portrait: no face in \(track.missingFrames) of \(crops.count) \(kind.rawValue) frames; they keep the previous frame's crop")

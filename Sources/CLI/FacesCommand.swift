@@ -55,7 +55,7 @@ struct FacesCommand: ParsableCommand {
             let locator = try FaceLocator(engine: engine, detector: detector)
             let picture = try ImageReader.read(input)
             let faces = try locator.located(in: picture, minScore: minScore)
-            if !faces.isEmpty, let note = locator.fallbackNote(locator.fallbacks, what: "in \(input)") { printError(note) }
+            if let note = locator.fallbackNote(for: faces, in: input) { printError(note) }
             if let output { try PictureWriter.write(FaceAnnotation.annotated(picture, faces.map(\.face)), to: output) }
             return (picture, faces)
         }

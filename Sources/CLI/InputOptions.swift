@@ -112,6 +112,7 @@ struct SourcePicture {
         }
         self.rotated = rotated
         if let rotated {
+            try FrameConversion.checkSize(original, path: path, role: "source", size: size)
             framed = try original.framedLikeOpenCV(size: size, cropMatrix: rotated.cropMatrix(outputSide: 2 * size))
         } else {
             framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)

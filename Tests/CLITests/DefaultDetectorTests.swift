@@ -68,7 +68,7 @@ struct DefaultDetectorTests {
         #expect(r.status == 0, "\(r.stderr)")
         let (crop, line) = try Self.sourceCrop(r.stderr)
         #expect(line.contains("framed by YuNet, the EMOPortraits crop by the rule fitted"), "\(line)")
-        #expect(!r.stderr.contains("found no face"), "no fallback note when YuNet was asked for: \(r.stderr)")
+        #expect(!r.stderr.contains("missed"), "no fallback note when YuNet was asked for: \(r.stderr)")
         let listed = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "yunet", "--device", "cpu"])
         let face = try #require((try LandmarkCLITests.json(listed.stdout)["faces"] as? [[String: Any]])?.first, "\(listed.stderr)")
         #expect(face["detector"] as? String == "yunet" && face["framing"] as? String == "fitted")
@@ -89,17 +89,17 @@ struct DefaultDetectorTests {
         #expect(listed.status == 0, "\(listed.stderr)")
         let face = try #require((try LandmarkCLITests.json(listed.stdout)["faces"] as? [[String: Any]])?.first)
         #expect(face["detector"] as? String == "yunet" && face["framing"] as? String == "fitted", "\(face)")
-        #expect(listed.stderr.contains("MediaPipe's short-range face detector found no face in \(small)") && listed.stderr.contains("YuNet"), "\(listed.stderr)")
+        #expect(listed.stderr.contains("MediaPipe's short-range face detector missed the face in \(small)") && listed.stderr.contains("YuNet"), "\(listed.stderr)")
         #expect(listed.stderr.split(separator: "\n").count == 1, "one line: \(listed.stderr)")
 
         let r = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "-o", dir.appendingPathComponent("o.png").path] + Self.model)
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stderr.contains("found no face in \(small)"), "\(r.stderr)")
+        #expect(r.stderr.contains("missed the face in \(small)"), "\(r.stderr)")
         let (crop, line) = try Self.sourceCrop(r.stderr)
         #expect(line.contains("framed by YuNet"), "\(line)")
         let yunet = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "yunet", "-o", dir.appendingPathComponent("y.png").path] + Self.model)
         let yunetCrop = try Self.sourceCrop(yunet.stderr).crop
-        #expect(yunetCrop == crop && !yunet.stderr.contains("found no face"), "\(yunet.stderr)")
+        #expect(yunetCrop == crop && !yunet.stderr.contains("missed"), "\(yunet.stderr)")
 
         let strict = try CLIRunner.run(["render", "--source", small, "--pose", "0,0,0", "--detector", "mediapipe", "-o", dir.appendingPathComponent("m.png").path] + Self.model)
         #expect(strict.status == 2 && strict.stderr.contains("no face found by MediaPipe's short-range detector"), "\(strict.stderr)")
@@ -111,7 +111,7 @@ struct DefaultDetectorTests {
         let plan = dir.appendingPathComponent("plan.json").path
         let p = try CLIRunner.run(["plan", "--driver", clip, "--crop-smoothing", "0", "-o", plan, "--device", "cpu"])
         #expect(p.status == 0, "\(p.stderr)")
-        #expect(p.stderr.contains("found no face in 3 of 3 driver frames"), "\(p.stderr)")
+        #expect(p.stderr.contains("missed the face in 3 of 3 driver frames"), "\(p.stderr)")
         #expect(p.stdout.contains("3 frames framed by YuNet"), "\(p.stdout)")
         let planned = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
         #expect(planned["cropDetectors"] as? [String] == ["yunet", "yunet", "yunet"], "\(planned)")
