@@ -189,12 +189,13 @@ final class FaceLocator {
     }
 
     /// The official framing of every face of `image` (largest first, as `faces(in:)` numbers them),
-    /// in whole pixels; `portrait render --faces all` animates each. Throws `FaceError.noFace`
-    /// naming `path` when there is none.
-    func crops(_ image: RGBImage, path: String) throws -> [SquareCrop] {
+    /// in whole pixels, each with its LivePortrait rectangle when it is cut rotated (`rotatedCrop`);
+    /// `portrait render --faces all` animates each. Throws `FaceError.noFace` naming `path` when there is none.
+    func crops(_ image: RGBImage, path: String) throws -> [(crop: SquareCrop, rotated: LivePortraitCrop?)] {
         let found = try searched(image, path: path)
         guard !found.isEmpty else { throw FaceError.noFace("\(path): no face found\(noFaceHint)") }
-        return try found.map { try Self.square(frame($0, width: image.width, height: image.height), width: image.width, height: image.height, path: path) }
+        return try found.map { (try Self.square(frame($0, width: image.width, height: image.height), width: image.width, height: image.height, path: path),
+                                try rotatedCrop($0, role: .source)) }
     }
 
     /// The frame `--crop-smoothing-by landmarks` carries a MediaPipe face's crop with: the square
