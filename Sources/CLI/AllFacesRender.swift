@@ -1,5 +1,6 @@
 #if canImport(Media)
 import ArgumentParser
+import Face
 import Foundation
 import Kernels
 import LivePortrait
@@ -38,6 +39,8 @@ struct AllFacesRender {
     /// One face: where it is, and its session.
     struct Face {
         let crop: SquareCrop
+        /// LivePortrait's crop cut rotated (`SourcePicture.rotated`), nil for an axis-aligned one.
+        let rotated: LivePortraitCrop?
         let session: PortraitSession
     }
 
@@ -58,14 +61,21 @@ struct AllFacesRender {
         original = try ImageReader.read(path)
         let crops = try locator.crops(original, path: path)
         var faces: [Face] = []
-        for (index, crop) in crops.enumerated() {
-            let framed = try FrameConversion.frame(original, path: path, role: "source", size: network.inputSize, crop: crop, filter: filter)
-            printError("portrait: source face \(index) of \(crops.count) at \(crop) (x,y,size) in \(path)")
+        for (index, (crop, found)) in crops.enumerated() {
+            let rotated = filter == .opencv ? found : nil
+            let framed: RGBImage
+            if let rotated {
+                try FrameConversion.checkSize(original, path: path, role: "source", size: network.inputSize)
+                framed = try original.framedLikeOpenCV(size: network.inputSize, cropMatrix: rotated.cropMatrix(outputSide: 2 * network.inputSize))
+            } else {
+                framed = try FrameConversion.frame(original, path: path, role: "source", size: network.inputSize, crop: crop, filter: filter)
+            }
+            printError("portrait: source face \(index) of \(crops.count) at \(crop) (x,y,size) in \(path)\(rotated.map { String(format: ", turned %.1f°", $0.angle * 180 / .pi) } ?? "")")
             let tensor = FrameConversion.tensor(framed)
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: tensor, engine: network.engine, sourceWidth: original.width,
                                             sourceHeight: original.height, crop: crop)
             let built = try AvatarBuildProgress.build(network, image: tensor, mask: mask, keepingOutputs: false)
-            faces.append(Face(crop: crop, session: PortraitSession(model: network, source: built.source, stillDriver: stillDriver)))
+            faces.append(Face(crop: crop, rotated: rotated, session: PortraitSession(model: network, source: built.source, stillDriver: stillDriver)))
         }
         self.faces = faces
     }
@@ -86,7 +96,7 @@ struct AllFacesRender {
             case .edit(let edit): rendered = try face.session.clip().render(edit: edit, recorder: nil)
             case .motion(let motion): rendered = try face.session.clip().render(motion: motion, recorder: nil)
             }
-            picture = try picture.pastingRendered(try FrameConversion.image(rendered, engine: network.engine), into: face.crop,
+            picture = try picture.pastingRendered(try FrameConversion.image(rendered, engine: network.engine), into: face.crop, rotated: face.rotated,
                                                   likeLivePortrait: network.officialResize == .opencv)
         }
         return picture
@@ -96,9 +106,16 @@ struct AllFacesRender {
 extension RGBImage {
     /// This picture with a model's rendered square `face` pasted back into `region`: as
     /// LivePortrait's official pipeline pastes (`likeLivePortrait`: its soft mask, OpenCV warps,
-    /// 8-bit blend), else with a square feathered over a sixteenth of its side.
-    func pastingRendered(_ face: RGBImage, into region: SquareCrop, likeLivePortrait: Bool) throws -> RGBImage {
-        likeLivePortrait ? try pastingLikeLivePortrait(face, into: region) : try pasting(face, into: region, feather: max(2, region.size / 16))
+    /// 8-bit blend), else with a square feathered over a sixteenth of its side. A `rotated` crop
+    /// (LivePortrait's, cut rotated) goes back through its inverse matrix, as the official paste-back.
+    func pastingRendered(_ face: RGBImage, into region: SquareCrop, rotated: LivePortraitCrop? = nil, likeLivePortrait: Bool) throws -> RGBImage {
+        if likeLivePortrait, let rotated {
+            guard let back = LivePortraitCrop.inverted(rotated.cropMatrix(outputSide: face.width)) else {
+                throw MediaError.invalidArgument("the rotated crop \(rotated) has no inverse; frame the source with --crop")
+            }
+            return try pastingLikeLivePortrait(face, cropToPicture: back)
+        }
+        return likeLivePortrait ? try pastingLikeLivePortrait(face, into: region) : try pasting(face, into: region, feather: max(2, region.size / 16))
     }
 }
 

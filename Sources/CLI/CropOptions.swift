@@ -25,6 +25,14 @@ enum CropChoice: Equatable, ExpressibleByArgument {
     static var defaultCompletionKind: CompletionKind { .list(["auto", "none"]) }
 }
 
+/// What `--crop-smoothing` follows on a driving video (`--crop-smoothing-by`).
+enum CropSmoothing: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// The dense landmarks, with the official crop's mean offset from them (`LandmarkAnchoring`).
+    case landmarks
+    /// Each frame's official crop as computed from the detector's box.
+    case box
+}
+
 /// The pictures a command frames: the source, the driver, or both.
 enum FramedRole: String, Sendable {
     case source
@@ -45,7 +53,7 @@ struct RoleFraming: Equatable {
 /// (one of them; the specific option wins over the shared one), `--crop-smoothing`: which face the
 /// model sees in each picture and how it is framed.
 struct CropOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("For the source and the driver: auto finds the face (YuNet) and frames it as the official inference (default); none takes the largest centred square; x,y,size is a square in pixels, which may reach beyond the picture (black there). --source-crop/--driver-crop override it for one of them.",
+    @Option(help: ArgumentHelp("For the source and the driver: auto finds the face (see --detector) and frames it as the official inference (default); none takes the largest centred square; x,y,size is a square in pixels, which may reach beyond the picture (black there). --source-crop/--driver-crop override it for one of them.",
                                valueName: "auto|none|x,y,size"))
     var crop: CropChoice?
 
@@ -64,16 +72,23 @@ struct CropOptions: ParsableArguments {
     @Option(name: .customLong("driver-face"), help: "Which face of the driver's first frame to follow (0 is the largest); overrides --face for the driver.")
     var driverFace: Int?
 
-    @Option(name: .customLong("detector"), help: ArgumentHelp("With auto framing, the face finder: mediapipe (BlazeFace + FaceMesh: EMOPortraits' official crop from the BlazeFace box, LivePortrait's official rule on the dense landmarks) or yunet (five landmarks, crops by fitted rules; the default for now).", valueName: "mediapipe|yunet"))
+    @Option(name: .customLong("detector"), help: ArgumentHelp("With auto framing, the face finder: auto (the default) is mediapipe, and YuNet where MediaPipe finds no face (said on stderr); mediapipe (BlazeFace + FaceMesh: EMOPortraits' official crop from the BlazeFace box, LivePortrait's official rule on the dense landmarks; its short-range detector misses faces under about a fifth of the picture); yunet (five landmarks, finds small faces, crops by rules fitted to MediaPipe's).", valueName: "auto|mediapipe|yunet"))
     var detectorOption: DetectorChoice?
 
-    /// The face finder `--crop auto` uses: `--detector`, YuNet by default (docs/face-detection.md
-    /// says what flipping the default to MediaPipe changes).
-    var detector: DetectorChoice { detectorOption ?? .yunet }
+    /// The face finder `--crop auto` uses: `--detector`, by default MediaPipe with YuNet where it
+    /// finds no face (docs/face-detection.md).
+    var detector: DetectorChoice { detectorOption ?? .auto }
 
     @Option(name: .customLong("crop-smoothing"),
             help: "With auto framing on a driving video, average each frame's crop with this many frames on each side (default: a fifth of a second of frames; 0 crops every frame on its own).")
     var cropSmoothing: Int?
+
+    @Option(name: .customLong("crop-smoothing-by"),
+            help: ArgumentHelp("With auto framing on a driving video, what the smoothing follows: landmarks (the default: the face's FaceMesh landmarks carry each crop, the official crop's offset from them averaged over the clip so far; steadier) or box (each frame's official crop from the detector's box, averaged). Only MegaPortraits' crop, framed from MediaPipe's box, differs: LivePortrait's is computed from the landmarks already, YuNet's faces have none.", valueName: "landmarks|box"))
+    var cropSmoothingByOption: CropSmoothing?
+
+    /// What the driving video's crop smoothing follows: `--crop-smoothing-by`, the landmarks by default.
+    var cropSmoothingBy: CropSmoothing { cropSmoothingByOption ?? .landmarks }
 
     func validate() throws {
         for (name, value) in [("--face", face), ("--source-face", sourceFace), ("--driver-face", driverFace)] {
@@ -106,6 +121,7 @@ struct CropOptions: ParsableArguments {
             if driverCrop != nil { unused.append("--driver-crop") }
             if driverFace != nil { unused.append("--driver-face") }
             if cropSmoothing != nil { unused.append("--crop-smoothing") }
+            if cropSmoothingByOption != nil { unused.append("--crop-smoothing-by") }
         }
         guard unused.isEmpty else {
             let only = roles.count == 1 ? roles.first?.rawValue ?? "" : "both pictures"

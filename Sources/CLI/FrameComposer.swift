@@ -27,7 +27,7 @@ struct FrameComposer {
         var frame: RGBImage
         if let pasteInto {
             let face = try FrameConversion.image(rendered, engine: engine)
-            let pasted = try pasteInto.original.pastingRendered(face, into: pasteInto.region, likeLivePortrait: livePortraitPaste)
+            let pasted = try pasteInto.original.pastingRendered(face, into: pasteInto.region, rotated: pasteInto.rotated, likeLivePortrait: livePortraitPaste)
             frame = try FrameConversion.image(try disclosure.mark(FrameConversion.tensor(pasted)), engine: engine)
         } else if truncatesLikeLivePortrait {
             let levels = try FrameConversion.image(rendered, engine: engine).truncatedToLevels()

@@ -23,15 +23,20 @@ enum FrameConversion {
         return try RGBImage(planarCHW: values, width: tensor.shape[3], height: tensor.shape[2], range: .unit)
     }
 
+    /// Refuses an image smaller than `minimumSide` on its short side, naming `path` and `role`.
+    static func checkSize(_ image: RGBImage, path: String, role: String, size: Int) throws {
+        guard min(image.width, image.height) >= minimumSide else {
+            throw MediaError.invalidArgument("\(path): the \(role) is \(image.width)×\(image.height); need at least \(minimumSide) px on the short side (the model works at \(size)×\(size))")
+        }
+    }
+
     /// Frames one decoded image for the model: the largest centred square (or `crop`, black where it
     /// reaches beyond the picture) resized to
     /// `size`² with `filter` (bicubic + clip by default, as the official inference). Images
     /// smaller than `minimumSide` are refused.
     static func frame(_ image: RGBImage, path: String, role: String, size: Int, crop: SquareCrop?,
                       filter: ResizeFilter = .bicubic) throws -> RGBImage {
-        guard min(image.width, image.height) >= minimumSide else {
-            throw MediaError.invalidArgument("\(path): the \(role) is \(image.width)×\(image.height); need at least \(minimumSide) px on the short side (the model works at \(size)×\(size))")
-        }
+        try checkSize(image, path: path, role: role, size: size)
         if let crop, crop.visiblePart(width: image.width, height: image.height) == nil {
             throw MediaError.invalidArgument("\(path): the \(role) crop \(crop) (x,y,size) lies wholly outside the \(image.width)×\(image.height) picture; give --\(role)-crop a square that overlaps it")
         }

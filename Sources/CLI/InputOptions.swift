@@ -1,5 +1,6 @@
 #if canImport(Media)
 import ArgumentParser
+import Face
 import FaceParsing
 import Foundation
 import Kernels
@@ -90,20 +91,32 @@ struct SourcePicture {
     /// Whether the model saw the whole picture squeezed to its square (LivePortrait's official
     /// no-crop framing), so nothing can be pasted back.
     let wholePictureSqueezed: Bool
+    /// LivePortrait's source crop cut rotated, as the official cropper cuts it (the head's roll
+    /// turned away; `crop` is then the axis-aligned square of the same centre and side, for
+    /// reports); the paste-back goes through its inverse. Nil for an axis-aligned crop.
+    let rotated: LivePortraitCrop?
 
     /// Reads `path` and frames it as `framing` says: `.auto` finds face `framing.face` with
     /// `locator` (needed then); see `FrameConversion.frame`.
     init(path: String, size: Int, framing: RoleFraming, locator: FaceLocator?, filter: ResizeFilter) throws {
         try StillSource.requirePicture(path)
         original = try ImageReader.read(path)
+        var rotated: LivePortraitCrop?
         switch framing.choice {
         case .none: crop = nil
         case .fixed(let box): crop = box
         case .auto:
             guard let locator else { throw ValidationError("auto framing of the source needs the face detector") }
             crop = try locator.crop(original, path: path, framing: framing)
+            if filter == .opencv { rotated = locator.lastRotatedCrop }
         }
-        framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
+        self.rotated = rotated
+        if let rotated {
+            try FrameConversion.checkSize(original, path: path, role: "source", size: size)
+            framed = try original.framedLikeOpenCV(size: size, cropMatrix: rotated.cropMatrix(outputSide: 2 * size))
+        } else {
+            framed = try FrameConversion.frame(original, path: path, role: "source", size: size, crop: crop, filter: filter)
+        }
         wholePictureSqueezed = crop == nil && filter == .opencv
     }
 

@@ -2,14 +2,18 @@
 import ArgumentParser
 import Face
 import FaceMesh
+import NetworkCore
 
 /// Which face finder frames pictures for `--crop auto` (`--detector`).
 enum DetectorChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
-    /// MediaPipe's BlazeFace + FaceMesh on our kernels: the official EMOPortraits crop from the
-    /// BlazeFace box, LivePortrait's crop from the dense landmarks.
+    /// MediaPipe first; where its short-range detector finds no face (faces under about a fifth of
+    /// the picture), YuNet with the fitted rules, said on stderr. The default.
+    case auto
+    /// MediaPipe's BlazeFace + FaceMesh on our kernels only: the official EMOPortraits crop from the
+    /// BlazeFace box, LivePortrait's official rule on the dense landmarks; no face found is an error.
     case mediapipe
-    /// YuNet's five landmarks with the fitted framing rules (`FaceFrame.emoPortraits`/`livePortrait`);
-    /// the default until MediaPipe's parity on our kernels is pinned.
+    /// YuNet's five landmarks with the fitted framing rules (`FaceFrame.emoPortraits`/`livePortrait`),
+    /// the default before MediaPipe's: finds small faces, frames them by rules fitted to MediaPipe's.
     case yunet
 }
 
@@ -37,6 +41,23 @@ struct LocatedFace: TrackedFace {
     init(yunet face: DetectedFace) {
         self.face = face
         dense = nil
+    }
+
+    /// The detector that found this face: `mediapipe` or `yunet` (`portrait faces --json` prints it).
+    var detectorName: String { dense == nil ? DetectorChoice.yunet.rawValue : DetectorChoice.mediapipe.rawValue }
+
+    /// How `FaceLocator.frame` frames this face for `family`, in words (for `portrait faces` and the
+    /// render's and plan's reports).
+    func framingRule(for family: ModelFamily) -> String { Self.framingRule(dense: dense != nil, for: family) }
+
+    /// `framingRule(for:)` of a face found by MediaPipe (`dense`) or YuNet.
+    static func framingRule(dense: Bool, for family: ModelFamily) -> String {
+        switch (dense, family.entry.officialFaceCrop) {
+        case (true, .emoPortraits): return "MediaPipe, the official EMOPortraits crop of its BlazeFace box"
+        case (true, .livePortrait): return "MediaPipe, LivePortrait's official crop rule on its FaceMesh landmarks"
+        case (false, .emoPortraits): return "YuNet, the EMOPortraits crop by the rule fitted to MediaPipe's boxes"
+        case (false, .livePortrait): return "YuNet, the LivePortrait crop estimated from five landmarks"
+        }
     }
 
     /// This face with every coordinate multiplied by `factor` (found on a resized picture).

@@ -47,21 +47,40 @@ struct PlanCommand: ParsableCommand {
             let total = min(try VideoReader.countFrames(driver), frames ?? .max)
             guard total > 0 else { throw MediaError.noFrames(path: driver) }
             var crops: [[Int]]?
+            var detectors: [String?]?
+            var framedBy = ""
             if framing.driver.choice == .auto {
                 let locator = try FaceLocator(engine: try deviceOptions.makeEngine(), family: model, detector: framing.detector)
-                let track = try locator.track(video: driver, frames: total, options: framing)
-                crops = track.prefix(total).map { [$0.x, $0.y, $0.size] }
+                let track = try locator.trackedFaces(video: driver, frames: total, options: framing)
+                crops = track.crops.prefix(total).map { [$0.x, $0.y, $0.size] }
+                detectors = Array(track.detectors.prefix(total))
+                framedBy = Self.framingSummary(detectors ?? [], family: model)
             }
             let id = RenderDisclosure.fixedRenderID ?? WatermarkPayload.random().renderID
             let plan = RenderPlan(driver: driver, driverWidth: reader.width, driverHeight: reader.height, frameRate: reader.frameRate.description,
                                   driverDuration: reader.duration, driverDigest: try VideoReader.packetDigest(driver), model: model.rawValue,
                                   cropOptions: framing.planSignature,
                                   frames: total, keyframeInterval: keyframeInterval ?? Self.defaultInterval(reader.frameRate.framesPerSecond),
-                                  renderID: String(format: "%08x", id), crops: crops)
+                                  renderID: String(format: "%08x", id), crops: crops, cropDetectors: detectors)
             try plan.write(to: output)
             print("wrote plan \(output): \(total) frames, pieces cut every \(plan.keyframeInterval) frames, render id \(plan.renderID)"
-                  + (crops == nil ? "" : ", face track of \(total) crops"))
+                  + (crops == nil ? "" : ", face track of \(total) crops (\(framedBy))"))
         }
+    }
+
+    /// How the planned frames' crops were framed, e.g. "94 frames framed by MediaPipe, the official
+    /// EMOPortraits crop of its BlazeFace box; 2 by YuNet, ...", from each frame's detector.
+    static func framingSummary(_ detectors: [String?], family: ModelFamily) -> String {
+        var parts: [String] = []
+        for (name, dense) in [(DetectorChoice.mediapipe.rawValue, true), (DetectorChoice.yunet.rawValue, false)] {
+            let count = detectors.filter { $0 == name }.count
+            guard count > 0 else { continue }
+            let rule = LocatedFace.framingRule(dense: dense, for: family)
+            parts.append("\(count) frame\(count == 1 ? "" : "s") framed by \(rule)")
+        }
+        let missing = detectors.filter { $0 == nil }.count
+        if missing > 0 { parts.append("\(missing) without the face, keeping the previous crop") }
+        return parts.joined(separator: "; ")
     }
 
     /// Two seconds of frames (at least 1): a keyframe every two seconds, as streaming services use.

@@ -134,7 +134,7 @@ struct RenderCommand: ParsableCommand {
             var sourceMask: Tensor?
             if let source {
                 let read = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
-                if framing.source.choice == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)") }
+                if framing.source.choice == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)\(read.rotated.map { String(format: ", turned %.1f°", $0.angle * 180 / .pi) } ?? "")\(locator?.lastRule.map { "; framed by \($0)" } ?? "")") }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
                 picture = read

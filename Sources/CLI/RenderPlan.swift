@@ -33,6 +33,10 @@ struct RenderPlan: Codable, Equatable {
     var renderID: String
     /// One `[x, y, size]` per frame with `--crop auto`; nil when no crop spans the clip.
     var crops: [[Int]]?
+    /// With `--crop auto`: per scanned frame, the detector that found the followed face
+    /// (`mediapipe`, `yunet` where MediaPipe found none, nil where it was not found and the
+    /// previous crop was kept). Informative: shards read only `crops`.
+    var cropDetectors: [String?]?
 
     /// Reads and checks a plan file.
     static func load(_ path: String) throws -> RenderPlan {

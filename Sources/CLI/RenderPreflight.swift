@@ -57,11 +57,11 @@ extension CropOptions {
         let role = driver
         let choice: String
         switch role.choice {
-        case .auto: choice = detector == .yunet ? "auto" : "auto (\(detector.rawValue))"
+        case .auto: choice = "auto (detector \(detector.rawValue))"
         case .none: choice = "none"
         case .fixed(let box): choice = "\(box.x),\(box.y),\(box.size)"
         }
-        return "driver crop \(choice), face \(role.face), smoothing \(cropSmoothing.map(String.init) ?? "default")"
+        return "driver crop \(choice), face \(role.face), smoothing \(cropSmoothing.map(String.init) ?? "default") by \(cropSmoothingBy.rawValue)"
     }
 }
 

@@ -12,6 +12,9 @@ public struct FaceTrack: Sendable, Equatable {
     /// Frames where the followed face was not found and the previous framing (or, before the face
     /// first appears, the first one found) was kept.
     public let missingFrames: Int
+    /// Per frame, the index in that frame's detections of the face followed (nil where it was not
+    /// found), e.g. to say which detector found it.
+    public let picks: [Int?]
 
     /// Follows face `index` (0 = the largest, as `FaceDetector.detect` orders them) of the first
     /// frame that has that many faces; on later frames, the face overlapping the previous one the
@@ -25,9 +28,15 @@ public struct FaceTrack: Sendable, Equatable {
     }
 
     /// `init(detections:face:smoothingRadius:framing:)` for any kind of found face (e.g. one that
-    /// carries dense landmarks as well); rethrows what `framing` throws.
+    /// carries dense landmarks as well); rethrows what `framing` and `anchor` throw.
+    ///
+    /// With `anchor` (and a radius above 0), the smoothing follows the landmarks rather than the
+    /// detector's box (`LandmarkAnchoring`): `anchor` gives a frame from a face's landmarks (nil for a
+    /// face without them), steadier from frame to frame than `framing`'s box-based one; each frame's
+    /// framing becomes its anchor carried by the mean offset of `framing` from the anchor over the
+    /// frames so far, then smoothed as before.
     public init<Found: TrackedFace>(following detections: [[Found]], face index: Int = 0, smoothingRadius: Int,
-                                    framing: (Found) throws -> FaceFrame) throws {
+                                    framing: (Found) throws -> FaceFrame, anchor: ((Found) throws -> FaceFrame?)? = nil) throws {
         guard index >= 0, smoothingRadius >= 0 else {
             throw FaceError.badOption("the face index (\(index)) and smoothing radius (\(smoothingRadius)) must not be negative")
         }
@@ -36,23 +45,33 @@ public struct FaceTrack: Sendable, Equatable {
             throw FaceError.noFace(index == 0 ? "no face found in any of \(detections.count) frames"
                                               : "face \(index) asked for, but no frame has more than \(most) face\(most == 1 ? "" : "s") (0 is the largest)")
         }
-        var picked = [Found?](repeating: nil, count: detections.count)
+        var picks = [Int?](repeating: nil, count: detections.count)
         var previous = detections[first][index]
-        picked[first] = previous
+        picks[first] = index
         for frame in (first + 1)..<max(first + 1, detections.count) {
-            let best = detections[frame].max { previous.overlap($0) < previous.overlap($1) }
-            if let best, previous.overlap(best) > 0 {
-                picked[frame] = best
-                previous = best
+            let found = detections[frame]
+            let best = found.indices.max { previous.overlap(found[$0]) < previous.overlap(found[$1]) }
+            if let best, previous.overlap(found[best]) > 0 {
+                picks[frame] = best
+                previous = found[best]
             }
         }
+        self.picks = picks
+        let picked = picks.indices.map { frame in picks[frame].map { detections[frame][$0] } }
         var raw: [FaceFrame] = []
+        var anchors: [FaceFrame?] = []
         var last = try framing(detections[first][index])
+        var lastAnchor = try anchor?(detections[first][index])
         for face in picked {
-            if let face { last = try framing(face) }
+            if let face {
+                last = try framing(face)
+                lastAnchor = try anchor?(face)
+            }
             raw.append(last)
+            anchors.append(lastAnchor)
         }
         missingFrames = picked.filter { $0 == nil }.count
+        if anchor != nil, smoothingRadius > 0 { raw = LandmarkAnchoring.anchored(raw, anchors: anchors, lookahead: smoothingRadius) }
         frames = Self.smoothed(raw, radius: smoothingRadius)
     }
 

@@ -63,8 +63,8 @@ public struct LivePortraitCrop: Sendable, Equatable {
         try self.init(points68: MeshLandmarks68.points(from: mesh), scale: scale, verticalOffset: verticalOffset)
     }
 
-    /// The axis-aligned framing with this centre and side: the crop PortraitCL cuts (it does not
-    /// rotate the crop; the motion extractor reads roll from the picture, and the paste-back needs
-    /// no rotation).
+    /// The axis-aligned framing with this centre and side: the crop PortraitCL cuts where it does not
+    /// rotate (a driving video, as the official cropper; `cropMatrix(outputSide:)` is the rotated
+    /// source crop).
     public var frame: FaceFrame { FaceFrame(centerX: centerX, centerY: centerY, side: side) }
 }

@@ -49,11 +49,18 @@ extension RGBImage {
         let result = try OpenCVWarp.affine(renderedBytes, width: side, height: side, channels: 3, matrix: matrix, window: window)
         let mask = try OpenCVWarp.affine(LivePortraitPasteMask.template(side: side), width: side, height: side, channels: 1,
                                          matrix: matrix, window: window)
+        return blendedLikeLivePortrait(result, mask: mask, window: window)
+    }
+
+    /// The official blend of `paste_back` over `window`: `clip(mask · result + (1 − mask) · picture,
+    /// 0, 255)` in float32 on 8-bit values, truncated; `result` (RGB) and `mask` (one channel) are
+    /// the window's warped bytes, row-major.
+    func blendedLikeLivePortrait(_ result: [UInt8], mask: [UInt8], window: OpenCVWarp.PixelWindow) -> RGBImage {
         var out = self
         for row in 0..<window.height {
             for column in 0..<window.width {
                 let weight = Float(mask[row * window.width + column]) / 255
-                let target = ((y0 + row) * width + x0 + column) * 3, from = (row * window.width + column) * 3
+                let target = ((window.y + row) * width + window.x + column) * 3, from = (row * window.width + column) * 3
                 for c in 0..<3 {
                     let picture = (min(max(pixels[target + c], 0), 1) * 255).rounded()
                     let blended = min(max(weight * Float(result[from + c]) + (1 - weight) * picture, 0), 255)

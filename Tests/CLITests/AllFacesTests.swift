@@ -19,6 +19,13 @@ import Testing
         x >= crop.x && x < crop.x + crop.size && y >= crop.y && y < crop.y + crop.size
     }
 
+    /// `crop` widened by `share` of its side on every side (a crop cut turned by a few degrees
+    /// reaches a little beyond its axis-aligned square).
+    static func widened(_ crop: SquareCrop, by share: Double) -> SquareCrop {
+        let margin = Int((Double(crop.size) * share).rounded(.up))
+        return SquareCrop(x: crop.x - margin, y: crop.y - margin, size: crop.size + 2 * margin)
+    }
+
     @Test("LivePortrait, CPU: each face of a group photo changes and equals its one-face render (--source-face I) outside the other face's crop")
     func everyFaceEqualsItsOneFaceRender() throws {
         let dir = try CLIRunner.temporaryDirectory()
@@ -38,11 +45,12 @@ import Testing
             let one = try CLIRunner.run(common + ["--source-face", "\(index)", "-o", onePath])
             #expect(one.status == 0, "\(one.stderr)")
             let single = try PNGCodec.read(onePath)
-            let other = crops[1 - index]
+            // LivePortrait's source crops are cut turned by the face's roll (a few degrees here).
+            let other = Self.widened(crops[1 - index], by: 0.06)
             var changed = 0, differing = 0, outsideChanged = 0
             for y in 0..<all.height {
                 for x in 0..<all.width {
-                    let inOther = Self.inside(other, x, y), inThis = Self.inside(crop, x, y)
+                    let inOther = Self.inside(other, x, y), inThis = Self.inside(Self.widened(crop, by: 0.06), x, y)
                     if inThis && all[x, y] != original[x, y] { changed += 1 }
                     if !inOther && all[x, y] != single[x, y] { differing += 1 }
                     if !inOther && !inThis && all[x, y] != original[x, y] { outsideChanged += 1 }

@@ -3,8 +3,10 @@ import Media
 import Runtime
 import Testing
 
-/// A face near the picture's edge keeps its full framing (the crop is padded black beyond the
-/// edge), and only the crop's part inside the picture is pasted back (issue 18, item 5).
+/// A face near the picture's edge keeps its full framing with YuNet's fitted rule (the crop is
+/// padded black beyond the edge), and only the crop's part inside the picture is pasted back
+/// (issue 18, item 5). The default framing (MediaPipe) shrinks such a crop as the official code
+/// does: `DefaultDetectorTests.edgeCropIsShrunkAsOfficial`.
 @Suite(.serialized) struct EdgeFaceRenderTests {
     static let model = FaceCropRenderTests.model
 
@@ -16,7 +18,7 @@ import Testing
         return path
     }
 
-    @Test("the portrait shifted partly out of the picture gets a crop of the same size as centred, padded black, pasted back inside only")
+    @Test("--detector yunet: the portrait shifted partly out of the picture gets a crop of the same size as centred, padded black, pasted back inside only")
     func edgeFaceKeepsItsFraming() throws {
         let dir = try CLIRunner.temporaryDirectory()
         var crops: [SquareCrop] = []
@@ -24,7 +26,7 @@ import Testing
             let source = try Self.picture(in: dir, x: x, name: name)
             let out = dir.appendingPathComponent("out-" + name).path
             let stages = dir.appendingPathComponent("stages-\(name).safetensors").path
-            let r = try CLIRunner.run(["render", "--source", source, "--pose", "0,0,0", "--no-watermark", "--stages", stages, "-o", out] + Self.model)
+            let r = try CLIRunner.run(["render", "--source", source, "--pose", "0,0,0", "--detector", "yunet", "--no-watermark", "--stages", stages, "-o", out] + Self.model)
             #expect(r.status == 0, "\(r.stderr)")
             let crop = try #require(SeparateFramingTests.sourceCrop(r.stderr), "\(r.stderr)")
             crops.append(crop)

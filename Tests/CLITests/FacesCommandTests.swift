@@ -8,7 +8,7 @@ struct FacesCommandTests {
     static let assets = CLIRunner.fixtures.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("assets")
 
     @Test func jsonListsTheFaceInSourcePixels() throws {
-        let r = try CLIRunner.run(["faces", Self.assets.appendingPathComponent("astronaut-512.png").path, "--json", "--device", "cpu"])
+        let r = try CLIRunner.run(["faces", Self.assets.appendingPathComponent("astronaut-512.png").path, "--json", "--detector", "yunet", "--device", "cpu"])
         #expect(r.status == 0, "\(r.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
         let faces = try #require(object?["faces"] as? [[String: Any]], "\(r.stdout)")
@@ -60,7 +60,9 @@ struct FacesCommandTests {
         let jpeg = dir.appendingPathComponent("faces.jpg").path, png = dir.appendingPathComponent("faces.png").path
         for out in [jpeg, png] {
             let r = try CLIRunner.run(["faces", group, "-o", out, "--device", "cpu"])
-            #expect(r.status == 0 && r.stderr.isEmpty, "\(r.stderr)")
+            // Nothing on stderr but, where MediaPipe's short-range detector misses the small face, one note saying YuNet found it.
+            let lines = r.stderr.split(separator: "\n")
+            #expect(r.status == 0 && (lines.isEmpty || (lines.count == 1 && lines[0].contains("MediaPipe's short-range face detector missed"))), "\(r.stderr)")
         }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: jpeg))
         #expect(Array(bytes.prefix(3)) == [0xFF, 0xD8, 0xFF], "not a JPEG: \(Array(bytes.prefix(8)))")

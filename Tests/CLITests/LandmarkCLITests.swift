@@ -51,7 +51,7 @@ struct LandmarkCLITests {
         let none = try CLIRunner.run(["landmarks", blank, "--device", "cpu"])
         #expect(none.status == 2 && none.stderr.contains("no face found"), "\(none.stderr)")
         let mp = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "mediapipe", "--device", "cpu"])
-        let yunet = try CLIRunner.run(["faces", Self.portrait, "--json", "--device", "cpu"])
+        let yunet = try CLIRunner.run(["faces", Self.portrait, "--json", "--detector", "yunet", "--device", "cpu"])
         #expect(mp.status == 0 && yunet.status == 0, "\(mp.stderr)\(yunet.stderr)")
         let a = try #require((try Self.json(mp.stdout)["faces"] as? [[String: Any]])?.first?["box"] as? [Double])
         let b = try #require((try Self.json(yunet.stdout)["faces"] as? [[String: Any]])?.first?["box"] as? [Double])
@@ -113,11 +113,11 @@ struct LandmarkCLITests {
     }
 }
 
-/// `--detector mediapipe` with MegaPortraits: the plan's face track is the official EMOPortraits
+/// The default detector with MegaPortraits: the plan's face track is the official EMOPortraits
 /// crop of the BlazeFace box `portrait faces --detector mediapipe` reports.
 @Suite(.serialized)
 struct MediaPipeFramingCLITests {
-    @Test("plan --detector mediapipe --crop-smoothing 0: every crop is EMOPortraitsCrop of the listed BlazeFace box")
+    @Test("plan --crop-smoothing 0 (default detector): every crop is EMOPortraitsCrop of the listed BlazeFace box, and the plan says MediaPipe framed it")
     func planTrackIsTheOfficialCrop() throws {
         let dir = try CLIRunner.temporaryDirectory()
         // A 640×480 clip of the portrait (420 px, its face about 170 px) drifting right: a face
@@ -128,11 +128,13 @@ struct MediaPipeFramingCLITests {
         for i in 0..<3 { try writer.write(FaceCropRenderTests.paste(face, x: 110 + 4 * i, y: 20, onto: background)) }
         try writer.finish()
         let plan = dir.appendingPathComponent("plan.json").path
-        let r = try CLIRunner.run(["plan", "--driver", clip, "--detector", "mediapipe", "--crop-smoothing", "0", "-o", plan, "--device", "cpu"])
-        #expect(r.status == 0, "\(r.stderr)")
+        let r = try CLIRunner.run(["plan", "--driver", clip, "--crop-smoothing", "0", "-o", plan, "--device", "cpu"])
+        #expect(r.status == 0 && !r.stderr.contains("YuNet"), "\(r.stderr)")
+        #expect(r.stdout.contains("3 frames framed by MediaPipe, the official EMOPortraits crop"), "\(r.stdout)")
         let planned = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: plan))) as? [String: Any])
         let crops = try #require(planned["crops"] as? [[Int]])
         #expect(crops.count == 3)
+        #expect(planned["cropDetectors"] as? [String] == ["mediapipe", "mediapipe", "mediapipe"], "\(planned)")
         // The first frame's listed box, through the official rule.
         let listed = try CLIRunner.run(["faces", clip, "--json", "--detector", "mediapipe", "--device", "cpu"])
         #expect(listed.status == 0, "\(listed.stderr)")
