@@ -75,7 +75,7 @@ struct FewShotCLITests {
         let points = try #require(((object["faces"] as? [[String: Any]])?.first?["dlib68"]) as? [[Double]])
         let opened = points.enumerated().map { $0.offset >= 56 && $0.offset <= 58 || $0.offset >= 65 ? [$0.element[0], $0.element[1] + 6] : $0.element }
         try JSONSerialization.data(withJSONObject: [points, opened]).write(to: URL(fileURLWithPath: path("two.json")))
-        let two = try CLIRunner.run(["render", "--source", Self.sources[0], "--driver", path("two.json"), "--no-paste-back", "-o", path("frames/")] + Self.model)
+        let two = try CLIRunner.run(["render", "--source", Self.sources[0], "--driver", path("two.json"), "--no-paste-back", "-o", path("frames") + "/"] + Self.model)
         #expect(two.status == 0 && two.stdout.contains("2 frames"), "\(two.stdout)\(two.stderr)")
         let frames = try FileManager.default.contentsOfDirectory(atPath: path("frames")).filter { $0.hasSuffix(".png") }.sorted()
         #expect(frames.count == 2)
