@@ -381,6 +381,7 @@ static inline void conv_tile16(CONV_TILE_PARAMS, const int KW, const int OB, con
 CONV_TILE16_KERNEL(conv_k1s1_tile16x16, 1, 2)
 CONV_TILE16_KERNEL(conv_k3s1_tile16x16, 3, 2)
 CONV_TILE16_KERNEL(conv_k7s1_tile16x16, 7, 2)
+CONV_TILE16_KERNEL(conv_k9s1_tile16x16, 9, 2)   // the few-shot generator's 9x9 first block at 256²
 CONV_TILE16_KERNEL(conv_k7s1_tile24x16, 7, 3)
 CONV_TILE16_KERNEL(conv_k7s1_tile8x16, 7, 1)
 
@@ -462,6 +463,7 @@ static inline void conv_tile16x6(CONV_TILE_PARAMS, const int KW, const int FUSE)
 CONV_TILE16X6_KERNEL(conv_k1s1_tile16x6, 1)
 CONV_TILE16X6_KERNEL(conv_k3s1_tile16x6, 3)
 CONV_TILE16X6_KERNEL(conv_k7s1_tile16x6, 7)
+CONV_TILE16X6_KERNEL(conv_k9s1_tile16x6, 9)
 
 
 // Implicit-GEMM convolution with local-memory tiles (GPU class; variant conv.algorithm=igemm,

@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "LivePortrait", dependencies: ["NetworkCore", "Kernels", "Runtime"],
                 resources: [.embedInCode("Presets/liveportrait.json"), .embedInCode("Presets/liveportrait-tiny.json")]),
         // The library front door: the registry of network families and `PortraitSession`.
-        .target(name: "PortraitKit", dependencies: ["Avatar", "LivePortrait", "NetworkCore", "Kernels", "Runtime"]),
+        .target(name: "PortraitKit", dependencies: ["Avatar", "LivePortrait", "FewShot", "NetworkCore", "Kernels", "Runtime"]),
         // The C API's @_cdecl exports (include/portraitcl.h); Media and Face for pictures and faces,
         // Disclosure for the watermark its frames carry by default.
         .target(name: "PortraitCAPI", dependencies: ["PortraitKit", "NetworkCore", "Kernels", "Runtime", "Media", "Face", "Disclosure"]),
@@ -66,7 +66,7 @@ let package = Package(
         // BiSeNet face parsing (the EMOPortraits source mask) on the same kernels.
         .target(name: "FaceParsing", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
         // The few-shot talking heads (Zakharov et al. 2019): K photos + landmark images.
-        .target(name: "FewShot", dependencies: ["NetworkCore", "Kernels", "Runtime"]),
+        .target(name: "FewShot", dependencies: ["NetworkCore", "Kernels", "Runtime", "Face", "FaceMesh"]),
         // The invisible watermark (embedded on Kernels' Engine) and what `verify` reports.
         .target(name: "Disclosure", dependencies: ["Kernels", "Runtime"]),
         // YuNet face detection (libfacedetection's trained weights) on the same kernels. The weights
@@ -88,7 +88,7 @@ let package = Package(
         .target(name: "Studio", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
                 resources: [.embedInCode("Assets/index.html"), .embedInCode("Assets/studio.css"), .embedInCode("Assets/studio.js")]),
         .executableTarget(name: "CLI", dependencies: [
-            "Avatar", "LivePortrait", "NetworkCore", "PortraitKit", "FaceParsing", "Kernels", "Runtime", "Disclosure",
+            "Avatar", "LivePortrait", "NetworkCore", "PortraitKit", "FaceParsing", "FewShot", "Kernels", "Runtime", "Disclosure",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + cliMedia),
 

@@ -95,6 +95,7 @@ struct AllFacesRender {
             case .pose(let pose): rendered = try face.session.render(pose: pose)
             case .edit(let edit): rendered = try face.session.clip().render(edit: edit, recorder: nil)
             case .motion(let motion): rendered = try face.session.clip().render(motion: motion, recorder: nil)
+            case .points(let points): rendered = try face.session.clip().render(points68: points, recorder: nil)
             }
             picture = try picture.pastingRendered(try FrameConversion.image(rendered, engine: network.engine), into: face.crop, rotated: face.rotated,
                                                   likeLivePortrait: network.officialResize == .opencv)
@@ -125,6 +126,9 @@ extension RenderCommand {
         guard faces.all else { return }
         if avatar != nil {
             throw ValidationError("--faces all builds one avatar per face of the --source picture; a saved --avatar holds one face (render it without --faces all)")
+        }
+        if sources.count > 1 {
+            throw ValidationError("--faces all animates every face of one --source picture; several pictures of one person (few-shot) make one face: drop --faces all")
         }
         if framing.sourceFace != nil || framing.face != nil {
             throw ValidationError("--faces all animates every face of the source; --source-face/--face pick one (drop them; --driver-face picks the driver's face)")

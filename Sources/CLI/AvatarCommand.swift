@@ -12,8 +12,8 @@ struct AvatarCommand: ParsableCommand {
         commandName: "avatar",
         abstract: "Encode a source portrait once (the ~3 TFLOP per-avatar work) and save it for later renders.")
 
-    @Option(help: "Source portrait (PNG/JPEG).")
-    var source: String
+    @Option(name: .customLong("source"), help: "Source portrait (PNG/JPEG). The few-shot network (--model fewshot) takes it up to 32 times: pictures of one person, their identities averaged into the avatar.")
+    var sources: [String] = []
 
     @OptionGroup var framing: CropOptions
     @OptionGroup var faces: FacesOptions
@@ -27,6 +27,8 @@ struct AvatarCommand: ParsableCommand {
 
     func validate() throws {
         try framing.check(roles: [.source], command: "avatar")
+        guard !sources.isEmpty else { throw ValidationError("give the source picture with --source IMG") }
+        try FewShotRender.checkSourceCount(sources.count, model: model)
         if faces.all {
             throw ValidationError("an avatar file holds one face: build one per face with --source-face N (`portrait faces` numbers them), or animate every face from the picture with `portrait render --faces all`")
         }
@@ -39,12 +41,14 @@ struct AvatarCommand: ParsableCommand {
             let network = try model.makeModel(engine: engine)
             let size = network.inputSize
             let locator = framing.needsDetector(hasSource: true, hasDriver: false) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
-            let picture = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
+            let pictures = try sources.map { try SourcePicture(path: $0, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network)) }
+            let picture = pictures[0]
             let mask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(picture.framed), engine: engine, sourceWidth: picture.width,
                                             sourceHeight: picture.height, crop: picture.crop)
-            let built = try AvatarBuildProgress.build(network, image: FrameConversion.tensor(picture.framed), mask: mask, keepingOutputs: false)
+            let built = try AvatarBuildProgress.build(network, images: pictures.map { FrameConversion.tensor($0.framed) }, mask: mask, keepingOutputs: false)
             try built.source.save(to: output, engine: engine)
-            print(String(format: "wrote avatar %@ (%@, built in %.2f s on %@, %.0f GFLOP/s)", output, network.configName, built.seconds, engine.name, built.rate / 1e9))
+            let from = sources.count > 1 ? " from \(sources.count) pictures" : ""
+            print(String(format: "wrote avatar %@ (%@%@, built in %.2f s on %@, %.0f GFLOP/s)", output, network.configName, from, built.seconds, engine.name, built.rate / 1e9))
         }
     }
 }

@@ -19,12 +19,13 @@ final class AvatarBuildProgress {
     private let assumedRate: Double?
     fileprivate var line: StatusLine?
 
-    /// Progress for building `model`'s per-source state on its engine; until a twentieth of the
+    /// Progress for building `model`'s per-source state of `pictures` pictures (its per-source
+    /// FLOPs once per picture: the few-shot embedder runs on each) on its engine; until a twentieth of the
     /// work is done the ETA assumes `assumedRate` FLOP/s (`JobEstimate.measuredRate`): the first
     /// stages are small networks that run far below the rate of the large ones.
-    init(model: any PortraitModel, assumedRate: Double? = nil) {
+    init(model: any PortraitModel, pictures: Int = 1, assumedRate: Double? = nil) {
         engine = model.engine
-        total = model.totalFlops(perFrame: false)
+        total = model.totalFlops(perFrame: false) * Double(max(pictures, 1))
         self.assumedRate = assumedRate
         line = StatusLine { [unowned self] in self.describe() }
     }
@@ -76,18 +77,26 @@ final class AvatarBuildProgress {
 }
 
 extension AvatarBuildProgress {
-    /// Builds `model`'s per-source state of `image` (with `mask`) with a progress line, waits for
-    /// the device, and returns how long it took and at what rate. With `keepingOutputs` (`--stages`)
-    /// the returned recorder holds every stage output.
-    static func build(_ model: any PortraitModel, image: Tensor, mask: Tensor?, keepingOutputs: Bool, assumedRate: Double? = nil)
+    /// Builds `model`'s per-source state of `images` (one picture, or several of one person for a
+    /// network that combines them; with `mask`) with a progress line, waits for the device, and
+    /// returns how long it took and at what rate. With `keepingOutputs` (`--stages`) the returned
+    /// recorder holds every stage output.
+    static func build(_ model: any PortraitModel, images: [Tensor], mask: Tensor?, keepingOutputs: Bool, assumedRate: Double? = nil)
         throws -> (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double) {
-        let progress = AvatarBuildProgress(model: model, assumedRate: assumedRate)
+        let progress = AvatarBuildProgress(model: model, pictures: images.count, assumedRate: assumedRate)
         let recorder = progress.recorder(keepingOutputs: keepingOutputs)
         defer { progress.finish() }
-        let source = try model.makeSource(image, mask: mask, recorder: recorder)
+        let source = images.count == 1 ? try model.makeSource(images[0], mask: mask, recorder: recorder)
+                                        : try model.makeSource(images, mask: mask, recorder: recorder)
         try model.engine.synchronize()
         progress.line?.update(print: true)
         let seconds = progress.elapsed
         return (source, recorder, seconds, seconds > 0 ? progress.total / seconds : 0)
+    }
+
+    /// `build(_:images:...)` of one picture.
+    static func build(_ model: any PortraitModel, image: Tensor, mask: Tensor?, keepingOutputs: Bool, assumedRate: Double? = nil)
+        throws -> (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double) {
+        try build(model, images: [image], mask: mask, keepingOutputs: keepingOutputs, assumedRate: assumedRate)
     }
 }

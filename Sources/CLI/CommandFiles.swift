@@ -74,7 +74,8 @@ extension InputOptions {
 
 extension RenderCommand: ChecksFilesFirst {
     var inputFiles: [FileArgument] {
-        var files = [("--source", source), ("--driver", driver), ("--pose-csv", poseCSV), ("--edit-csv", editCSV), ("--plan", scaleOut.plan)]
+        var files = sources.map { FileArgument(option: "--source", path: $0) }
+        files += [("--driver", driver), ("--pose-csv", poseCSV), ("--edit-csv", editCSV), ("--plan", scaleOut.plan)]
             .compactMap { name, path in path.map { FileArgument(option: name, path: $0) } }
         if let avatar { files.append(FileArgument(option: "--avatar", path: avatar, expectation: .avatar)) }
         return files + input.inputFiles + model.inputFiles
@@ -86,7 +87,7 @@ extension RenderCommand: ChecksFilesFirst {
 }
 
 extension AvatarCommand: ChecksFilesFirst {
-    var inputFiles: [FileArgument] { [FileArgument(option: "--source", path: source)] + input.inputFiles + model.inputFiles }
+    var inputFiles: [FileArgument] { sources.map { FileArgument(option: "--source", path: $0) } + input.inputFiles + model.inputFiles }
     var outputFiles: [FileArgument] { [FileArgument(option: "-o", path: output)] }
     func preflight() throws {
         try OutputPreflight.checkFile(output, option: "-o", extensions: nil)

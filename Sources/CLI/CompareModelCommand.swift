@@ -62,6 +62,7 @@ extension CompareCommand {
             let engineB = try DeviceOptions.engine(for: try DeviceChoice(parsing: o.b))
             let netA = try o.model.makeModel(engine: engineA)
             let netB = try o.model.makeModel(engine: engineB)
+            try FewShotFacePoints.shareFacePoints(netA, netB, pictures: (o.source != nil, o.driver != nil), quiet: json)
             if !json { print("Comparing \(netA.configName): \(engineA.name) (a, reference) vs \(engineB.name) (b); \(o.model.weightsDescription)") }
             let (source, mask, drivers) = try comparisonInputs(o, for: netA)
             var rows: [StageAgreement] = []

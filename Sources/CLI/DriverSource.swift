@@ -49,6 +49,8 @@ enum DriverSource {
     case edits([ExpressionEdit])
     /// A motion file's frames (`portrait motion`; LivePortrait), read from `path`.
     case motions(MotionTrack, path: String)
+    /// A landmarks file's frames (the few-shot network), each framed by `crop` (nil: by its points).
+    case landmarks(LandmarkTrack, crop: SquareCrop?)
 
     /// Whether the driver is one picture (not a video, not poses), or a one-frame motion file (the
     /// official rule: a template of one frame is a driving picture).
@@ -64,6 +66,8 @@ enum DriverSource {
         case pose(HeadPose)
         case edit(ExpressionEdit)
         case motion(LivePortraitMotion)
+        /// 68 points in the model's crop (a landmarks file's frame).
+        case points([SIMD2<Float>])
     }
 
     /// Opens `--driver PATH`: a still image when its bytes say PNG/JPEG/WebP, else a video. With
@@ -77,6 +81,7 @@ enum DriverSource {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw MediaError.fileNotFound(path: path) }
         if isFolder.boolValue { throw MediaError.isFolder(path: path) }
         if path.lowercased().hasSuffix(".\(MotionTrack.fileExtension)") { return .motions(try MotionTrack.load(path: path), path: path) }
+        if LandmarkTrack.isLandmarksFile(path) { return try landmarks(path, framing: framing) }
         if ImageReader.isPicture(atPath: path) {
             let image = try ImageReader.read(path)
             var crop: SquareCrop?
@@ -105,6 +110,18 @@ enum DriverSource {
         }
     }
 
+    /// A landmarks file (`LandmarkTrack`) framed as `framing` says: by each frame's points (auto
+    /// framing, face N of each frame) or by one given square; a centred square is refused (the
+    /// file holds no picture to centre it in).
+    private static func landmarks(_ path: String, framing: DriverFraming) throws -> DriverSource {
+        switch framing {
+        case .auto(_, let options, _, _): return .landmarks(try LandmarkTrack.load(path: path, face: options.driver.face), crop: nil)
+        case .fixed(let box): return .landmarks(try LandmarkTrack.load(path: path, face: 0), crop: box)
+        case .centered, .planned:
+            throw MediaError.invalidArgument("\(path): a landmarks file holds no picture to centre a square in or to plan; its frames are framed by their points (the default, --crop auto) or by --driver-crop x,y,size")
+        }
+    }
+
     /// Frames this source will produce, when known.
     var count: Int? {
         switch self {
@@ -113,6 +130,7 @@ enum DriverSource {
         case .poses(let poses): return poses.count
         case .edits(let edits): return edits.count
         case .motions(let track, _): return track.frames.count
+        case .landmarks(let track, _): return track.frames.count
         }
     }
 
@@ -166,6 +184,13 @@ enum DriverSource {
         case .motions(let track, _):
             var it = track.frames.makeIterator()
             return AnyIterator { it.next().map { .success((.motion($0), nil)) } }
+        case .landmarks(let track, let crop):
+            var index = 0
+            return AnyIterator {
+                guard index < track.frames.count else { return nil }
+                defer { index += 1 }
+                return .success((.points(track.framed(index, size: size, crop: crop)), nil))
+            }
         }
     }
 }

@@ -55,7 +55,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Network: \(ModelFamily.namesInProse) (default: implied by --config, else \(ModelFamily.megaportraits.rawValue))."))
     var model: ModelFamily?
 
-    @Option(name: .customLong("config"), help: "Model config: a preset (megaportraits-512, emoportraits-512, tiny, liveportrait, liveportrait-tiny) or a JSON file (default: the network's full-size preset).")
+    @Option(name: .customLong("config"), help: "Model config: a preset (megaportraits-512, emoportraits-512, tiny, liveportrait, liveportrait-tiny, fewshot, fewshot-tiny) or a JSON file (default: the network's full-size preset).")
     var configOption: String?
 
     /// The config name or file (the network's default preset when not given).

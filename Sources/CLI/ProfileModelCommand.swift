@@ -1,5 +1,6 @@
 import ArgumentParser
 import Avatar
+import FewShot
 import Foundation
 import Kernels
 import Runtime
@@ -56,6 +57,7 @@ extension ProfileCommand {
             guard o.frames >= 1 else { throw ValidationError("--frames must be at least 1") }
             let engine = try deviceOptions.makeEngine()
             let network = try o.model.makeModel(engine: engine)
+            FewShotFacePoints.useTemplateFace(network, quiet: json)   // synthetic pictures hold no face
             let peak = try engine.measuredPeakGFLOPS()
             let source = SyntheticInputs.image(size: network.inputSize, seed: 1)
             let drivers = (0...o.frames).map { SyntheticInputs.image(size: network.inputSize, seed: 10 + UInt64($0)) }

@@ -35,10 +35,13 @@ struct RenderCommand: ParsableCommand {
         config it records.
         """)
 
-    @Option(help: "Source portrait (PNG/JPEG). Not needed with --avatar.")
-    var source: String?
+    @Option(name: .customLong("source"), help: "Source portrait (PNG/JPEG). Not needed with --avatar. The few-shot network (--model fewshot) takes it up to 32 times: pictures of one person, their identities averaged; the first is the one pasted into.")
+    var sources: [String] = []
 
-    @Option(help: "Driving video or image.")
+    /// The (first) source picture.
+    var source: String? { sources.first }
+
+    @Option(help: "Driving video or image; for --model fewshot also a landmarks JSON file (`portrait landmarks --json` output: 68 points per frame).")
     var driver: String?
 
     @Option(help: "Explicit poses instead of a driver: yaw,pitch,roll[,tx,ty,tz] in degrees, frames separated by ':'.")
@@ -108,6 +111,7 @@ struct RenderCommand: ParsableCommand {
         }
         guard source != nil || avatar != nil else { throw ValidationError("give --source IMG or --avatar FILE") }
         if source != nil && avatar != nil { throw ValidationError("give --source IMG or --avatar FILE, not both: a saved avatar already holds its source") }
+        try FewShotRender.checkSourceCount(sources.count, model: model)
         if let frames, frames < 1 { throw ValidationError("--frames must be at least 1") }
         if fps != nil && scaleOut.plan != nil { throw ValidationError("--fps cannot be used with --plan: the plan fixes the frame rate (render without --fps)") }
         if pasteBack == true && source == nil { throw ValidationError("--paste-back needs the source picture (--source); a saved --avatar does not keep it") }
@@ -129,12 +133,18 @@ struct RenderCommand: ParsableCommand {
                 try renderSourceVideo(source, network: livePortrait, locator: locator, engine: engine)
                 return
             }
+            let moreSources = try sources.dropFirst().map {
+                try SourcePicture(path: $0, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
+            }
             if audioFrom != nil { throw ValidationError("--audio-from chooses the audio of a source video (LivePortrait video-to-video); the source is a picture") }
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
                 let read = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
                 if framing.source.choice == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)\(read.rotated.map { String(format: ", turned %.1f°", $0.angle * 180 / .pi) } ?? "")\(locator?.lastRule.map { "; framed by \($0)" } ?? "")") }
+                if framing.source.choice == .auto {
+                    for (path, extra) in zip(sources.dropFirst(), moreSources) { printError("portrait: source face at \(extra.region) (x,y,size) in \(path)") }
+                }
                 sourceMask = try input.sourceMask(accepted: network.acceptsSourceMask, for: FrameConversion.tensor(read.framed), engine: engine, sourceWidth: read.width,
                                                   sourceHeight: read.height, crop: read.crop)
                 picture = read
@@ -191,7 +201,8 @@ struct RenderCommand: ParsableCommand {
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
                 let built: (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double)
-                built = try AvatarBuildProgress.build(network, image: sourceTensor, mask: sourceMask, keepingOutputs: stages != nil, assumedRate: measuredRate)
+                built = try AvatarBuildProgress.build(network, images: [sourceTensor] + moreSources.map { FrameConversion.tensor($0.framed) }, mask: sourceMask,
+                                                      keepingOutputs: stages != nil, assumedRate: measuredRate)
                 avatarState = built.source
                 if stages != nil { avatarRecorder = built.recorder }
                 printError(String(format: "portrait: avatar built in %.2f s (%.0f GFLOP/s; saved avatars skip this: `portrait avatar`)", built.seconds, built.rate / 1e9)
@@ -215,7 +226,7 @@ struct RenderCommand: ParsableCommand {
                         switch kind {
                         case .image(let img): try clip.skip { FrameConversion.tensor(img) }
                         case .motion(let m): try clip.skip(motion: m)
-                        case .pose, .edit: break
+                        case .pose, .edit, .points: break
                         }
                         if kept { sink.skip(); progress.skip() }
                         continue
@@ -230,6 +241,7 @@ struct RenderCommand: ParsableCommand {
                     case .pose(let p): tensor = try session.render(pose: p, recorder: frameRecorder)
                     case .edit(let e): tensor = try clip.render(edit: e, recorder: frameRecorder)
                     case .motion(let m): tensor = try clip.render(motion: m, recorder: frameRecorder)
+                    case .points(let p): tensor = try clip.render(points68: p, recorder: frameRecorder)
                     }
                     if let stages, let frameRecorder {
                         if let avatarRecorder { dump.add(avatarRecorder) }

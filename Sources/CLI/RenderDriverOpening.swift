@@ -10,7 +10,8 @@ extension RenderCommand {
     /// Opens what drives a render: the `--driver` clip, picture or motion file (framed by
     /// `framing`), or the explicit `--pose`, `--pose-sweep`, `--pose-csv`, `--edit`, `--edit-csv`
     /// frames. A motion file is checked against the LivePortrait network it will drive; any other
-    /// network refuses it. Shared by the one-face render and `--faces all`.
+    /// network refuses it; a landmarks file drives only the few-shot network, which refuses head
+    /// poses (`FewShotRender.check`). Shared by the one-face render and `--faces all`.
     func openDrive(network: any PortraitModel, framing: DriverFraming, outputRate: FrameRate?) throws -> DriverSource {
         let drive: DriverSource
         if let driver {
@@ -23,6 +24,7 @@ extension RenderCommand {
             guard let text = try? String(contentsOfFile: editCSV, encoding: .utf8) else { throw MediaError.fileNotFound(path: editCSV) }
             drive = .edits(try ExpressionEditCSV.parse(text, source: editCSV))
         } else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
+        try FewShotRender.check(drive: drive, network: network)
         if case .motions(let track, let path) = drive {
             guard let livePortrait = network as? LivePortraitModel else {
                 throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")

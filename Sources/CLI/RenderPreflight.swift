@@ -12,7 +12,7 @@ struct RenderPreflight {
     func run() throws {
         let c = command
         let sharded = c.scaleOut.shard != nil || c.scaleOut.shards != nil
-        let video = c.driver.map { !ImageReader.isPicture(atPath: $0) } ?? false
+        let video = c.driver.map { !ImageReader.isPicture(atPath: $0) && !LandmarkTrack.isLandmarksFile($0) } ?? false
         let drivenAudio = video && !c.noAudio && !sharded && (c.audioFrom ?? .driver) == .driver
         let kind = try OutputPreflight.checkRender(c.output, audioSource: drivenAudio ? c.driver : nil)
         if sharded && kind != .video {
@@ -33,6 +33,7 @@ struct RenderPreflight {
         if let pose = c.pose { count = (try? PoseParser.parse(list: pose))?.count }
         else if c.poseSweep != nil { count = c.frames ?? 48 }
         else if let csv = c.poseCSV { count = (try? PoseParser.csv(csv))?.count }
+        else if let driver = c.driver, LandmarkTrack.isLandmarksFile(driver) { count = (try? LandmarkTrack.load(path: driver, face: 0))?.frames.count }
         else if let driver = c.driver { count = video ? (try? VideoReader(path: driver))?.frameCountEstimate : 1 }
         else { count = nil }
         return count.map { min($0, c.frames ?? .max) }

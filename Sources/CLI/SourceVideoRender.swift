@@ -70,7 +70,7 @@ struct SourceVideoRender {
                     driverRatios.append(try measurer.ratios(of: tensor, role: "driving frame \(driverMotions.count - 1)"))
                 }
             case .motion(let motion): driverMotions.append(motion)
-            case .pose, .edit: throw ValidationError("video-to-video is driven by a clip, a picture or a motion file")
+            case .pose, .edit, .points: throw ValidationError("video-to-video is driven by a clip, a picture or a motion file")
             }
         }
         if case .motions(let track, let path) = drive { try track.check(against: lp, path: path) }

@@ -16,6 +16,14 @@ public enum FewShotError: Error, CustomStringConvertible, Sendable, Equatable {
     case identityMismatch(expected: Int, found: Int)
     /// A file that is no saved identity for these weights.
     case badIdentityFile(path: String, problem: String)
+    /// A config that is no few-shot config.
+    case badConfig(source: String, problem: String)
+    /// Weights whose widths are not the config's.
+    case widthsMismatch(path: String, config: String, expected: String, found: String)
+    /// No face found where the landmarks were needed.
+    case noFace(role: String)
+    /// A way of driving the network that it cannot honour.
+    case unsupported(String)
 
     /// One line: what was expected, what was found, what to do.
     public var description: String {
@@ -34,6 +42,14 @@ public enum FewShotError: Error, CustomStringConvertible, Sendable, Equatable {
             return "few-shot identity: expected a vector of \(expected) values for these weights, found \(found); rebuild the avatar with the same weights"
         case .badIdentityFile(let path, let problem):
             return "\(path): not a few-shot identity for these weights: \(problem)"
+        case .badConfig(let source, let problem):
+            return "few-shot config \(source): \(problem)"
+        case .widthsMismatch(let path, let config, let expected, let found):
+            return "\(path): its widths '\(found)' are not those of config \(config) ('\(expected)'); pass the config made for them (--config fewshot-tiny for the test layout, or a JSON config with these widths)"
+        case .noFace(let role):
+            return "few-shot network: no face found in the \(role) to take its 68 landmarks from; frame the face (--crop, --source-crop, --driver-crop) or drive with a landmarks file"
+        case .unsupported(let what):
+            return what
         }
     }
 }

@@ -6,10 +6,12 @@ extension FewShotIdentity {
     public static let formatTag = "portraitcl-fewshot-identity-1"
 
     /// Writes ê (`e_hat` `[E]`) and ψ̂ (`psi` `[psiLength]`) to a safetensors file with metadata
-    /// `format`, `frames` (K) and `widths` (the network's, so a later load can refuse other weights).
-    public func save(to path: String, widths: FewShotWidths) throws {
+    /// `format`, `frames` (K) and `widths` (the network's, so a later load can refuse other weights),
+    /// plus `metadata` (a saved avatar's config and weights fingerprint).
+    public func save(to path: String, widths: FewShotWidths, metadata: [String: String] = [:]) throws {
+        let own = ["format": Self.formatTag, "frames": String(frames), "widths": widths.description]
         try SafeTensorsWriter.write(["e_hat": Tensor(shape: [vector.count], values: vector), "psi": Tensor(shape: [psi.count], values: psi)],
-                                    metadata: ["format": Self.formatTag, "frames": String(frames), "widths": widths.description], to: path)
+                                    metadata: metadata.merging(own) { _, mine in mine }, to: path)
     }
 
     /// Reads an identity saved by `save(to:widths:)` for a network of `widths`; refuses another

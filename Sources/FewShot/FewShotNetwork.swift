@@ -110,9 +110,12 @@ public final class FewShotNetwork: @unchecked Sendable {
     public func render(landmarks: Tensor, identity: FewShotIdentity, recorder: StageRecorder? = nil) throws -> Tensor {
         try checkImages(landmarks, "the driver landmark images")
         guard identity.psi.count == widths.psiLength else { throw FewShotError.identityMismatch(expected: widths.psiLength, found: identity.psi.count) }
-        let style = try FewShotStyle(psi: identity.psi, widths: widths, engine: engine)
-        let f = forward(recorder)
-        return try engine.transpose(try f.generate(landmarks: try engine.transpose(try engine.resident(landmarks)), style: style))
+        return try render(landmarks: landmarks, style: try FewShotStyle(psi: identity.psi, widths: widths, engine: engine), recorder: recorder)
+    }
+
+    /// `render(landmarks:identity:)` with ψ̂'s slices already resident (a clip makes them once).
+    func render(landmarks: Tensor, style: FewShotStyle, recorder: StageRecorder?) throws -> Tensor {
+        try engine.transpose(try forward(recorder).generate(landmarks: try engine.transpose(try engine.resident(landmarks)), style: style))
     }
 
     /// Both passes on network-orientation tensors, as the public code takes them (parity checks):

@@ -182,6 +182,8 @@ enum ConvolutionOps {
             // Oclgrind sweep: the 16x16 tile's pair kernel and its 24-channel kernel.
             convCase("odd 1->9 k7 p3 2x5 (two channel blocks, small)", input: [1, 1, 2, 5], weight: [9, 1, 7, 7], bias: true, padding: "3"),
             convCase("odd 1->17 k7 p3 2x5 (three channel blocks, small)", input: [1, 1, 2, 5], weight: [17, 1, 7, 7], bias: true, padding: "3"),
+            // k9 stride 1 (the few-shot generator's first block) on the wide tiles, small enough for Oclgrind.
+            convCase("odd 1->9 k9 p4 2x5 (two channel blocks, small: the wide k9 tiles)", input: [1, 1, 2, 5], weight: [9, 1, 9, 9], bias: true, padding: "4"),
             convCase("mp/8 G2D 64->64 k3 p1 16x16", input: [1, 64, 16, 16], weight: [64, 64, 3, 3], bias: true, padding: "1"),
             convCase("mp/8 stem 3->64 k7 s2 p3 32x32", input: [1, 3, 32, 32], weight: [64, 3, 7, 7], bias: false, stride: "2", padding: "3"),
             convCase("mp/8 P 192->64 k1 16x16", input: [1, 192, 16, 16], weight: [64, 192, 1, 1], bias: false),

@@ -7,10 +7,10 @@ public enum ConvolutionTile: String, CaseIterable, Sendable {
     /// broadcast): any kernel width and stride; GPUs and single-block convolutions.
     case tile8x8 = "8x8"
     /// 16 channels × 6 positions in twelve `float8` accumulators (weights as vectors, inputs
-    /// broadcast): CPUs with 256-bit vectors (AVX2), stride-1 k1/k3/k7, at least two channel blocks.
+    /// broadcast): CPUs with 256-bit vectors (AVX2), stride-1 k1/k3/k7/k9, at least two channel blocks.
     case tile16x6 = "16x6"
     /// 16 channels × 16 positions in sixteen `float16` accumulators: CPUs with 512-bit vectors
-    /// (PoCL names them `pthread-…-avx512…`), stride-1 k1/k3/k7.
+    /// (PoCL names them `pthread-…-avx512…`), stride-1 k1/k3/k7/k9.
     case tile16x16 = "16x16"
 
     /// Output x positions per work-item.
@@ -22,10 +22,12 @@ public enum ConvolutionTile: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the wide tiles have a kernel for this kernel width and x stride (k1/k3/k7, stride
-    /// 1; k7 is LivePortrait's 7×7×7 dense-motion mask and 7×7 occlusion convolutions).
+    /// Whether the wide tiles have a kernel for this kernel width and x stride (k1/k3/k7/k9,
+    /// stride 1; k7 is LivePortrait's 7×7×7 dense-motion mask and 7×7 occlusion convolutions, k9
+    /// the few-shot generator's 9×9 first block, 43 GFLOP of its 102 per frame at 256², which the
+    /// generic `conv_any_tile` ran at a quarter of the wide tiles' rate).
     static func wideTilesApply(kernelWidth: Int, strideX: Int) -> Bool {
-        strideX == 1 && [1, 3, 7].contains(kernelWidth)
+        strideX == 1 && [1, 3, 7, 9].contains(kernelWidth)
     }
 
     /// The tile for one convolution: 8×8 where no wide kernel exists (k5, strided), else

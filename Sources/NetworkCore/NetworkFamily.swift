@@ -41,6 +41,9 @@ public struct NetworkFamily: Sendable {
     /// Reads the weights file `path` and checks it strictly against the config `nameOrPath`
     /// without building the network; returns the config's name.
     public let checkWeights: @Sendable (_ nameOrPath: String, _ path: String) throws -> String
+    /// How many source pictures of one person its per-source state may combine (1: one-shot;
+    /// `PortraitModel.maxSourcePictures` of its networks), known before any network is built.
+    public let maxSourcePictures: Int
 
     /// An entry; see the properties.
     public init(name: String, displayName: String, defaultConfig: String, presetNames: [String], officialFaceCrop: OfficialFaceCrop,
@@ -48,7 +51,8 @@ public struct NetworkFamily: Sendable {
                 claims: @escaping @Sendable (_ name: String, _ json: [String: Any]?) -> Bool,
                 configJSON: @escaping @Sendable (_ nameOrPath: String) throws -> String,
                 makeModel: @escaping @Sendable (_ config: String, _ weights: WeightsChoice, _ engine: Engine) throws -> any PortraitModel,
-                checkWeights: @escaping @Sendable (_ nameOrPath: String, _ path: String) throws -> String) {
+                checkWeights: @escaping @Sendable (_ nameOrPath: String, _ path: String) throws -> String,
+                maxSourcePictures: Int = 1) {
         self.name = name
         self.displayName = displayName
         self.defaultConfig = defaultConfig
@@ -60,6 +64,7 @@ public struct NetworkFamily: Sendable {
         self.configJSON = configJSON
         self.makeModel = makeModel
         self.checkWeights = checkWeights
+        self.maxSourcePictures = maxSourcePictures
     }
 
     /// Whether the config `nameOrPath` belongs to this family (its preset names, or `claims`).

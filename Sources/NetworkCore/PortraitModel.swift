@@ -53,6 +53,13 @@ public protocol PortraitModel: AnyObject {
     /// The per-source state of `image` `[1, 3, S, S]` (S = `inputSize`, RGB in [0, 1]), with an
     /// optional face mask `[1, 1, S, S]`; resident on `engine`.
     func makeSource(_ image: Tensor, mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource
+    /// How many source pictures of one person one per-source state may combine: 1 for a one-shot
+    /// network (the default), more for a few-shot one (its identity averages them).
+    var maxSourcePictures: Int { get }
+    /// The per-source state of `images`, each `[1, 3, S, S]` (one person's pictures; at most
+    /// `maxSourcePictures`). A one-shot network takes exactly one (`makeSource(_:mask:recorder:)`)
+    /// and refuses more with `SeveralSourcesRefused`.
+    func makeSource(_ images: [Tensor], mask: Tensor?, recorder: StageRecorder?) throws -> any PortraitSource
     /// A per-source state saved by `PortraitSource.save` (checked against this network's config
     /// and weights), made resident.
     func loadSource(path: String) throws -> any PortraitSource

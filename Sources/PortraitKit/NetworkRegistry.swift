@@ -1,4 +1,5 @@
 import Avatar
+import FewShot
 import Foundation
 import Kernels
 import LivePortrait
@@ -12,6 +13,7 @@ public enum NetworkRegistry {
     public static let families: [NetworkFamily] = [
         MegaPortraitsFamily.entry,
         LivePortraitFamily.entry,
+        FewShotFamily.entry,
     ]
 
     /// The family named `name` (`megaportraits`, `liveportrait`), nil when none is.

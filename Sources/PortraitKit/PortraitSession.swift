@@ -48,6 +48,19 @@ public final class PortraitSession {
         setSource(try model.makeSource(image, mask: mask, recorder: recorder))
     }
 
+    /// Makes the per-source state of several pictures of one person, each `[1, 3, S, S]` (a
+    /// few-shot network averages them; a one-shot network takes exactly one and refuses more with
+    /// `SeveralSourcesRefused`), and starts a new clip at the next frame.
+    public func setSource(images: [Tensor], mask: Tensor? = nil, recorder: StageRecorder? = nil) throws {
+        if images.count == 1 { return try setSource(image: images[0], mask: mask, recorder: recorder) }
+        guard images.count >= 1, images.count <= model.maxSourcePictures else {
+            throw SeveralSourcesRefused(network: model.configName, given: images.count, allowed: model.maxSourcePictures)
+        }
+        for image in images { try checkSquare(image, channels: 3, role: "source picture") }
+        if mask != nil { throw SessionError.invalidInput("\(model.configName) reads no source mask; pass none") }
+        setSource(try model.makeSource(images, mask: nil, recorder: recorder))
+    }
+
     /// Uses `source` (made by this model, or loaded) and starts a new clip at the next frame.
     public func setSource(_ source: any PortraitSource) {
         self.source = source

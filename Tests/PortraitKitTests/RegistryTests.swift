@@ -9,7 +9,7 @@ import Testing
 struct RegistryTests {
     @Test("presets and names pick their family; a config no family claims is MegaPortraits'")
     func configsPickTheirFamily() throws {
-        #expect(NetworkRegistry.families.map(\.name) == ["megaportraits", "liveportrait"])
+        #expect(NetworkRegistry.families.map(\.name) == ["megaportraits", "liveportrait", "fewshot"])
         for preset in ["tiny", "megaportraits-512", "emoportraits-512"] {
             #expect(NetworkRegistry.family(forConfig: preset).name == "megaportraits")
         }
@@ -18,7 +18,12 @@ struct RegistryTests {
         }
         #expect(NetworkRegistry.family(forConfig: "/no/such/config.json").name == "megaportraits")
         #expect(NetworkRegistry.family(named: "LivePortrait")?.displayName == "LivePortrait")
-        #expect(NetworkRegistry.family(named: "fewshot") == nil)
+        #expect(NetworkRegistry.family(named: "FewShot")?.maxSourcePictures == 32)
+        #expect(NetworkRegistry.family(named: "liveportrait")?.maxSourcePictures == 1)
+        for preset in ["fewshot", "fewshot-tiny", "/some/where/fewshot-mine.json"] {
+            #expect(NetworkRegistry.family(forConfig: preset).name == "fewshot")
+        }
+        #expect(NetworkRegistry.family(named: "nosuch") == nil)
     }
 
     @Test("a JSON config with a stitching section or a liveportrait name is LivePortrait's")
@@ -48,7 +53,7 @@ struct RegistryTests {
 
     @Test("each family builds its network from a preset, with the seam's vocabulary")
     func familiesBuildTheirNetworks() throws {
-        for (config, family) in [("tiny", "megaportraits"), ("liveportrait-tiny", "liveportrait")] {
+        for (config, family) in [("tiny", "megaportraits"), ("liveportrait-tiny", "liveportrait"), ("fewshot-tiny", "fewshot")] {
             let model = try NetworkRegistry.makeModel(config: config, weights: .random(seed: 1), engine: .cpu())
             #expect(model.configName == config)
             #expect(NetworkRegistry.family(forConfig: config).name == family)

@@ -30,6 +30,25 @@ struct SessionTests {
         }
     }
 
+    @Test("several source pictures: refused by a one-shot network (saying so), averaged by the few-shot one (session = model)")
+    func severalSourcePictures() throws {
+        let session = try PortraitSession(config: "tiny", weights: .random(seed: 2), engine: .cpu())
+        let size = session.model.inputSize
+        #expect { try session.setSource(images: [Self.picture(size, seed: 1), Self.picture(size, seed: 2)]) } throws: { error in
+            (error as? SeveralSourcesRefused)?.allowed == 1 && "\(error)".contains("one-shot")
+        }
+        #expect(throws: SeveralSourcesRefused.self) { try session.setSource(images: []) }
+        try session.setSource(images: [Self.picture(size, seed: 1)])   // one picture is the one-picture path
+        #expect(session.source != nil)
+
+        let engine = Engine.cpu()
+        let fewShot = try NetworkRegistry.makeModel(config: "fewshot-tiny", weights: .random(seed: 4), engine: engine)
+        #expect(fewShot.maxSourcePictures == 32)
+        let s = fewShot.inputSize
+        // Synthetic pictures hold no face: the dense-landmark model says so.
+        #expect { try fewShot.makeSource([Self.picture(s, seed: 1)], mask: nil, recorder: nil) } throws: { "\($0)".contains("no face found") }
+    }
+
     @Test("a session renders what the network's own clip renders")
     func sessionEqualsClip() throws {
         let engine = Engine.cpu()
