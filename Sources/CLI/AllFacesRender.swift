@@ -132,23 +132,7 @@ extension RenderCommand {
         guard let source, let locator else { throw ValidationError("--faces all needs --source and auto framing of it") }
         let size = network.inputSize, filter = input.filter(for: network)
         let outputRate = try fps.map { try FrameRate(parsing: $0) }
-        let drive: DriverSource
-        if let driver {
-            drive = try DriverSource.open(driver: driver, size: size, framing: DriverFraming(framing, locator: locator, frames: frames), filter: filter, frameRate: outputRate)
-        } else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
-        else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
-        else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
-        else if let edit { drive = .edits([try ExpressionEdit.parse(edit)]) }
-        else if let editCSV {
-            guard let text = try? String(contentsOfFile: editCSV, encoding: .utf8) else { throw MediaError.fileNotFound(path: editCSV) }
-            drive = .edits(try ExpressionEditCSV.parse(text, source: editCSV))
-        } else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
-        if case .motions(let track, let path) = drive {
-            guard let livePortrait = network as? LivePortraitModel else {
-                throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
-            }
-            try track.check(against: livePortrait.network, path: path)
-        }
+        let drive = try openDrive(network: network, framing: DriverFraming(framing, locator: locator, frames: frames), outputRate: outputRate)
         printError("portrait: \(network.configName) on \(engine.name); \(model.weightsDescription)")
         let render = try AllFacesRender(network: network, path: source, locator: locator, filter: filter, input: input, stillDriver: drive.isStill)
         let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)

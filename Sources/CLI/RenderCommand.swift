@@ -144,30 +144,14 @@ struct RenderCommand: ParsableCommand {
             let outputRate = try fps.map { try FrameRate(parsing: $0) }
             let plan = try scaleOut.plan.map { try RenderPlan.load($0) }
             let piece = try scaleOut.piece()
-            let drive: DriverSource
-            if let driver {
-                var driverFraming = DriverFraming(framing, locator: locator, frames: frames)
+            var driverFraming = DriverFraming(framing, locator: locator, frames: frames)
+            if driver != nil {
                 if let crops = plan?.squareCrops { driverFraming = .planned(crops) } else if piece != nil, case .auto = driverFraming {
                     throw ValidationError("a sharded render with --crop auto needs the clip's face track: make it once with `portrait plan` and pass --plan")
                 }
-                drive = try DriverSource.open(driver: driver, size: size, framing: driverFraming, filter: input.filter(for: network), frameRate: outputRate)
-                if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             }
-            else if let pose { drive = .poses(try PoseParser.parse(list: pose)) }
-            else if let poseSweep { drive = .poses(try PoseParser.sweep(poseSweep, frames: frames ?? 48)) }
-            else if let edit { drive = .edits([try ExpressionEdit.parse(edit)]) }
-            else if let editCSV {
-                guard let text = try? String(contentsOfFile: editCSV, encoding: .utf8) else { throw MediaError.fileNotFound(path: editCSV) }
-                drive = .edits(try ExpressionEditCSV.parse(text, source: editCSV))
-            }
-            else if let poseCSV { drive = .poses(try PoseParser.csv(poseCSV)) }
-            else { throw ValidationError("give one of --driver, --pose, --pose-sweep, --pose-csv, --edit, --edit-csv") }
-            if case .motions(let track, let path) = drive {
-                guard let livePortrait = network as? LivePortraitModel else {
-                    throw ValidationError("\(path): motion files hold LivePortrait's implicit keypoints; use a LivePortrait config (--model liveportrait)")
-                }
-                try track.check(against: livePortrait.network, path: path)
-            }
+            let drive = try openDrive(network: network, framing: driverFraming, outputRate: outputRate)
+            if let plan, let scaleOutPlan = scaleOut.plan, case .video(let reader, _, _) = drive { try plan.check(reader, planPath: scaleOutPlan) }
             let sourceImage = picture?.framed
             let frameRate = try outputRate ?? drive.frameRate()
             let wanted = min(frames ?? .max, plan?.frames ?? .max)

@@ -2,21 +2,17 @@ import Avatar
 import Foundation
 import Kernels
 import Runtime
+import TestHelpers
 
 /// Shared engines, fixtures and helpers for the Avatar tests (tiny config: 64×64 images).
 enum TestSupport {
-    static let cpu = Engine.cpu()
+    static let cpu = SharedEngines.cpu
 
     /// The OpenCL engine (PoCL here), or why there is none.
-    static let openclResult: Result<Engine, Error> = {
-        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else {
-            return .failure(RuntimeError.noOpenCLDevice(reason: "none listed by the OpenCL ICD loader"))
-        }
-        return Result { try Engine.opencl(device) }
-    }()
+    static var openclResult: Result<Engine, Error> { SharedEngines.openclResult }
 
     /// The OpenCL engine, or nil without one.
-    static var opencl: Engine? { try? openclResult.get() }
+    static var opencl: Engine? { SharedEngines.opencl }
 
     /// Why there is no OpenCL engine ("" when there is one).
     static var openclProblem: String {
@@ -25,10 +21,9 @@ enum TestSupport {
     }
 
     /// A missing OpenCL device fails the OpenCL tests unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
-    static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
+    static var openclRequired: Bool { SharedEngines.openclRequired }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Fixtures/model")
+    static let fixtures = FixturePaths.folder("model")
     static var weightsPath: String { fixtures.appendingPathComponent("tiny-weights.safetensors").path }
     static var ioPath: String { fixtures.appendingPathComponent("tiny-io.safetensors").path }
     static var fixturesExist: Bool {

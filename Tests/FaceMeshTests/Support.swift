@@ -3,23 +3,18 @@ import Foundation
 import Kernels
 import Media
 import Runtime
+import TestHelpers
 
 /// Engines, landmarkers, pictures and MediaPipe's reference numbers for the FaceMesh tests.
 enum Support {
-    static let cpu = Engine.cpu()
-
+    static let cpu = SharedEngines.cpu
     /// The OpenCL engine (PoCL here), or nil without a device.
-    static let opencl: Engine? = {
-        guard let device = DeviceChoice.preferredDevice(among: OpenCLDevice.all()) else { return nil }
-        return try? Engine.opencl(device)
-    }()
-
+    static var opencl: Engine? { SharedEngines.opencl }
     /// A missing OpenCL device fails the OpenCL tests unless `PORTRAIT_ALLOW_NO_OPENCL=1`.
-    static var openclRequired: Bool { ProcessInfo.processInfo.environment["PORTRAIT_ALLOW_NO_OPENCL"] != "1" }
+    static var openclRequired: Bool { SharedEngines.openclRequired }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent()
-    static let fixtures = root.appendingPathComponent("Tests/Fixtures/facemesh")
+    static let root = FixturePaths.root
+    static let fixtures = FixturePaths.folder("facemesh")
 
     /// The landmarker, once per engine.
     static let cpuLandmarker: DenseLandmarker? = try? DenseLandmarker(engine: cpu)
