@@ -13,9 +13,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-600}; config=${2:-tiny}; device=${3:-cpu}; crop=${4:-none}; clip=${5:-}
 mkdir -p Benchmarks/results
 stats="$PWD/Benchmarks/results/live-$config-$device-$crop.json"
+if [ -n "$clip" ]; then export PORTRAIT_LIVE_BENCH_DRIVER="$PWD/$clip"; fi
 echo "load before: $(uptime)"
 PORTRAIT_LIVE_BENCH=1 PORTRAIT_LIVE_BENCH_SECONDS="$seconds" PORTRAIT_LIVE_BENCH_CONFIG="$config" \
 PORTRAIT_LIVE_BENCH_DEVICE="$device" PORTRAIT_LIVE_BENCH_CROP="$crop" PORTRAIT_LIVE_BENCH_STATS="$stats" \
-PORTRAIT_LIVE_BENCH_WARMUP="${WARMUP:-5}" ${clip:+PORTRAIT_LIVE_BENCH_DRIVER="$PWD/$clip"} \
+PORTRAIT_LIVE_BENCH_WARMUP="${WARMUP:-5}" \
   swift test -c release $(bash scripts/cpu-flags.sh) --skip-build --filter LiveLoopbackBenchmark 2>&1 | grep -v '^\s*$' | tail -40
 echo "load after: $(uptime)"
