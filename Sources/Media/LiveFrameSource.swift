@@ -22,9 +22,9 @@ public final class LiveFrameSource {
     /// Where the frames come from.
     public let location: LiveLocation
     /// Frame size of the stream as opened (later frames may differ; each `LiveFrame` has its own).
-    public let width: Int, height: Int
+    public private(set) var width = 0, height = 0
     /// The stream's stated frame rate (libav's guess; 25 when unknown).
-    public let frameRate: FrameRate
+    public private(set) var frameRate: FrameRate
     /// Stops or times out blocking reads.
     public let deadline = LiveDeadline()
     private let timeout: Double?
@@ -46,6 +46,8 @@ public final class LiveFrameSource {
         _ = FFmpeg.quiet
         self.location = location
         self.timeout = timeout
+        frameRate = try FrameRate(25)
+        // Every stored property is set from here: a later throw runs deinit, which frees what was opened.
         try LiveSupport.check(location, output: false)
         if case .file(let path) = location { try InputFile.check(path) }
         guard let context = avformat_alloc_context() else { throw MediaError.ffmpeg(path: location.description, call: "avformat_alloc_context", reason: "out of memory") }
@@ -85,7 +87,7 @@ public final class LiveFrameSource {
         width = Int(parameters.pointee.width)
         height = Int(parameters.pointee.height)
         let guessed = av_guess_frame_rate(opened, stream, nil)
-        frameRate = try (try? FrameRate(guessed.num, guessed.den)) ?? FrameRate(25)
+        if let stated = try? FrameRate(guessed.num, guessed.den) { frameRate = stated }
         guard let decoderContext = avcodec_alloc_context3(codec) else { throw MediaError.ffmpeg(path: location.description, call: "avcodec_alloc_context3", reason: "out of memory") }
         decoder = decoderContext
         _ = avcodec_parameters_to_context(decoderContext, parameters)
