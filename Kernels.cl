@@ -890,6 +890,73 @@ __kernel void conv3x3_wino4_output(__global const float* M, __global const float
     }
 }
 
+// SPADE's modulation fused with the output transforms of its γ and β convolutions (2-D, Do = 1;
+// SpadeModulate+Ops.swift): for 8 consecutive tiles of a tile row per work-item, γ = AᵀMγA + bγ
+// and β = AᵀMβA + bβ exactly as conv3x3_wino4_output computes them (no activation), then
+// y = act(((x − mean)·scale + shift)·(1 + γ) + β) with the row's group-norm params in
+// norm_modulate_apply's order (spade_modulate8), act = CONV_ACTIVATE. γ and β are never stored.
+// Mγ, Mβ [36][N][C][R·TW] in conv3x3_wino4_input's slot order. Global (th·tw8/8, C, N).
+static inline float8 spade_modulate8(float8 x, float8 g, float8 b, float mean, float scale, float shift) {
+#pragma OPENCL FP_CONTRACT OFF
+    float8 v = (x - mean) * scale + shift;
+    return v * (1.0f + g) + b;
+}
+
+// Rows i of γ or β for the work-item's tiles, as 32 values in output order (lane j's four at 4j…4j+3).
+#define WINO4_ROW32(E, I, BIAS, OUT) {                                                   \
+        float8 o0, o1, o2, o3;                                                          \
+        WINO4_AT(E[I][0], E[I][1], E[I][2], E[I][3], E[I][4], E[I][5], o0, o1, o2, o3)   \
+        o0 = o0 + (BIAS); o1 = o1 + (BIAS); o2 = o2 + (BIAS); o3 = o3 + (BIAS);         \
+        WINO4_STORE32(OUT, o0, o1, o2, o3)                                              \
+    }
+
+__kernel void conv3x3_wino4_output_modulate(__global const float* Mg, __global const float* Mb, __global const float* bg,
+                                            __global const float* bb, __global const float* x, __global const float* params,
+                                            __global float* y, int C, int Ho, int Wo, int th, int tw, int tw8, int RTW, int N) {
+    int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    if (sigma >= th * tw8 || tx >= tw || k >= C || n >= N) return;
+    long plane = (long)N * C * RTW;
+    long slot = ((long)n * C + k) * RTW + sigma;
+    float8 eg[4][6], eb[4][6];
+    for (int j = 0; j < 6; ++j) {
+        __global const float* m = Mg + slot;
+        float8 m0 = vload8(0, m + (0 * 6 + j) * plane), m1 = vload8(0, m + (1 * 6 + j) * plane);
+        float8 m2 = vload8(0, m + (2 * 6 + j) * plane), m3 = vload8(0, m + (3 * 6 + j) * plane);
+        float8 m4 = vload8(0, m + (4 * 6 + j) * plane), m5 = vload8(0, m + (5 * 6 + j) * plane);
+        WINO4_AT(m0, m1, m2, m3, m4, m5, eg[0][j], eg[1][j], eg[2][j], eg[3][j])
+        m = Mb + slot;
+        m0 = vload8(0, m + (0 * 6 + j) * plane); m1 = vload8(0, m + (1 * 6 + j) * plane);
+        m2 = vload8(0, m + (2 * 6 + j) * plane); m3 = vload8(0, m + (3 * 6 + j) * plane);
+        m4 = vload8(0, m + (4 * 6 + j) * plane); m5 = vload8(0, m + (5 * 6 + j) * plane);
+        WINO4_AT(m0, m1, m2, m3, m4, m5, eb[0][j], eb[1][j], eb[2][j], eb[3][j])
+    }
+    float gb = bg[k], bbias = bb[k];
+    int p = 3 * (n * C + k);
+    float mean = params[p], scale = params[p + 1], shift = params[p + 2];
+    int oy = ty * 4, ox = tx * 4;
+    long base = (((long)n * C + k) * Ho + oy) * Wo + ox;
+    bool whole = ox + 32 <= Wo;
+    for (int i = 0; i < 4 && oy + i < Ho; ++i) {
+        float g[32], b[32];
+        WINO4_ROW32(eg, i, gb, g)
+        WINO4_ROW32(eb, i, bbias, b)
+        __global const float* xr = x + base + (long)i * Wo;
+        __global float* yr = y + base + (long)i * Wo;
+        if (whole) {
+            for (int h = 0; h < 4; ++h) {
+                float8 v = spade_modulate8(vload8(h, xr), vload8(h, g), vload8(h, b), mean, scale, shift);
+                vstore8(CONV_ACTIVATE(v), h, yr);
+            }
+        } else {
+            for (int c = 0; c < 32 && ox + c < Wo; ++c) {
+                float8 v = spade_modulate8((float8)(xr[c]), (float8)(g[c]), (float8)(b[c]), mean, scale, shift);
+                yr[c] = CONV_ACTIVATE(v).s0;
+            }
+        }
+    }
+}
+
 // Winograd F(2×2×2, 3×3×3) for stride-1 3×3×3 convolutions (ConvolutionWinograd3D.swift;
 // variants conv.algorithm=winograd4, conv.winograd3d=cube): 64 multiplies per 2×2×2 output tile
 // and input channel instead of 216. Y = (Aᵀ⊗Aᵀ⊗Aᵀ)[Σ_c U ⊙ V] with U = (G⊗G⊗G) g and
@@ -1938,34 +2005,36 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
     y[((size_t)p * Ho + oy) * Wo + ox] = sum + (has_bias ? b[c] : 0.0f);
 }
 
-// depthwise_conv2d specialised for 3×3, stride 1, padding 1 (every YuNet depthwise layer): each
-// work-item computes 8 consecutive outputs of a row from 10 loaded inputs per kernel row.
-// Same tap order as the generic kernel. global [ceil(W/8), H, planes].
-__kernel void depthwise_conv2d_3x3(__global const float* x, __global const float* w, __global const float* b,
-                                   __global float* y, int has_bias, int C, int H, int W, int planes) {
+// depthwise_conv2d specialised for k×k, stride 1, padding k/2 (3×3: every YuNet depthwise
+// layer; 7×7: ConvNeXt's depthwise convolution in LivePortrait's motion extractor): one body for
+// both, each work-item computing 8 consecutive outputs of a row from k + 7 loaded inputs per
+// kernel row (the generic kernel loads k² per output). Same tap order as the generic kernel (row
+// by row, each row left to right). K is a literal at every call, so the loops unroll as in a
+// hand-written kernel. global [ceil(W/8), H, planes].
+#define DEPTHWISE_ROW8_MAX_K 7
+static inline void depthwise_row8(__global const float* x, __global const float* w, __global const float* b,
+                                  __global float* y, int has_bias, int C, int H, int W, int planes, const int K) {
     int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
-    int ox0 = gx * 8;
+    int ox0 = gx * 8, pad = K / 2;
     if (ox0 >= W || oy >= H || p >= planes) return;
     int c = p % C;
     __global const float* src = x + (size_t)p * H * W;
-    __global const float* f = w + (size_t)c * 9;
+    __global const float* f = w + (size_t)c * K * K;
     float acc[8];
     for (int i = 0; i < 8; i++) acc[i] = 0.0f;
-    for (int ky = 0; ky < 3; ky++) {
-        int iy = oy - 1 + ky;
+    for (int ky = 0; ky < K; ky++) {
+        int iy = oy - pad + ky;
         if (iy < 0 || iy >= H) continue;
         __global const float* row = src + (size_t)iy * W;
-        float v[10];
-        for (int i = 0; i < 10; i++) {
-            int ix = ox0 - 1 + i;
+        float v[DEPTHWISE_ROW8_MAX_K + 7];
+        for (int i = 0; i < K + 7; i++) {
+            int ix = ox0 - pad + i;
             float loaded = row[clamp(ix, 0, W - 1)];
             v[i] = (ix >= 0 && ix < W) ? loaded : 0.0f;
         }
-        float f0 = f[ky * 3], f1 = f[ky * 3 + 1], f2 = f[ky * 3 + 2];
-        for (int i = 0; i < 8; i++) {
-            acc[i] += v[i] * f0;
-            acc[i] += v[i + 1] * f1;
-            acc[i] += v[i + 2] * f2;
+        for (int kx = 0; kx < K; kx++) {
+            float t = f[ky * K + kx];
+            for (int i = 0; i < 8; i++) acc[i] += v[i + kx] * t;
         }
     }
     float bias = has_bias ? b[c] : 0.0f;
@@ -1974,39 +2043,14 @@ __kernel void depthwise_conv2d_3x3(__global const float* x, __global const float
         if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
 }
 
-// depthwise_conv2d specialised for 7×7, stride 1, padding 3 (ConvNeXt's depthwise convolution in
-// LivePortrait's motion extractor): each work-item computes 8 consecutive outputs of a row from
-// 14 loaded inputs per kernel row (the generic kernel loads 49 per output). Same tap order as the
-// generic kernel. global [ceil(W/8), H, planes].
+__kernel void depthwise_conv2d_3x3(__global const float* x, __global const float* w, __global const float* b,
+                                   __global float* y, int has_bias, int C, int H, int W, int planes) {
+    depthwise_row8(x, w, b, y, has_bias, C, H, W, planes, 3);
+}
+
 __kernel void depthwise_conv2d_7x7(__global const float* x, __global const float* w, __global const float* b,
                                    __global float* y, int has_bias, int C, int H, int W, int planes) {
-    int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
-    int ox0 = gx * 8;
-    if (ox0 >= W || oy >= H || p >= planes) return;
-    int c = p % C;
-    __global const float* src = x + (size_t)p * H * W;
-    __global const float* f = w + (size_t)c * 49;
-    float acc[8];
-    for (int i = 0; i < 8; i++) acc[i] = 0.0f;
-    for (int ky = 0; ky < 7; ky++) {
-        int iy = oy - 3 + ky;
-        if (iy < 0 || iy >= H) continue;
-        __global const float* row = src + (size_t)iy * W;
-        float v[14];
-        for (int i = 0; i < 14; i++) {
-            int ix = ox0 - 3 + i;
-            float loaded = row[clamp(ix, 0, W - 1)];
-            v[i] = (ix >= 0 && ix < W) ? loaded : 0.0f;
-        }
-        for (int kx = 0; kx < 7; kx++) {
-            float t = f[ky * 7 + kx];
-            for (int i = 0; i < 8; i++) acc[i] += v[i + kx] * t;
-        }
-    }
-    float bias = has_bias ? b[c] : 0.0f;
-    __global float* out = y + ((size_t)p * H + oy) * W;
-    for (int i = 0; i < 8; i++)
-        if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
+    depthwise_row8(x, w, b, y, has_bias, C, H, W, planes, 7);
 }
 
 // ==== LivePortrait ops (LayerNorm+Ops, GlobalResponseNorm+Ops, Softmax+Ops, PixelShuffle+Ops,
@@ -2129,7 +2173,8 @@ __kernel void modulate(__global const float* x, __global const float* gamma, __g
 }
 
 // Instance norm fused with the SPADE modulation: v = (x - mean) * scale + shift with the row's
-// group-norm params (row = i / S), then v * (1 + gamma) + beta.
+// group-norm params (row = i / S), then v * (1 + gamma) + beta, then CONV_ACTIVATE (the identity
+// unless built with -DCONV_ACT: spade_modulate's fallback when its convolutions are not Winograd).
 __kernel void norm_modulate_apply(__global const float* x, __global const float* gamma, __global const float* beta,
                                   __global const float* params, __global float* y, int S, int rows) {
 #pragma OPENCL FP_CONTRACT OFF
@@ -2140,7 +2185,7 @@ __kernel void norm_modulate_apply(__global const float* x, __global const float*
     size_t i = (size_t)row * S + s;
     int p = 3 * row;
     float v = (x[i] - params[p]) * params[p + 1] + params[p + 2];
-    y[i] = v * (1.0f + gamma[i]) + beta[i];
+    y[i] = CONV_ACTIVATE(v * (1.0f + gamma[i]) + beta[i]);
 }
 
 // LivePortrait's identity grid coordinate along an axis of `steps` points: 2 * (i / (n - 1)) - 1.

@@ -18,6 +18,11 @@ Usage:
                                                # (reference/liveportrait/convert.py, docs/liveportrait.md)
   convert.py --liveportrait-motion clip.pkl [--config released|tiny|cfg.json] --out clip.motion
                                                # an official motion template -> a .motion file
+  convert.py --fewshot model_weights.tar --out fewshot
+                                               # a few-shot talking-heads checkpoint (vincent-thevenin's
+                                               # layout) -> OUT.safetensors (convert_fewshot.py, docs/fewshot.md)
+  convert.py --face-parsing 79999_iter.pth --out face-parsing
+                                               # BiSeNet face parsing -> OUT.safetensors (convert_face_parsing.py)
   convert.py --self-test                       # (a) and (b) on synthetic tiny checkpoints
 
 (b) has been checked on checkpoints made by the official EMOPortraits code with trained-like random
@@ -438,6 +443,21 @@ def convert_liveportrait(directory, config, out, parser, lip_array=None):
           f"{sum(v.numel() for v in weights.values())} values) and {out}.json")
 
 
+def convert_single_file(args, parser):
+    """--fewshot / --face-parsing: the one-file converters, writing OUT.safetensors."""
+    import single_file_converter
+    if not args.out:
+        parser.error("--fewshot / --face-parsing need --out (a stem: writes OUT.safetensors)")
+    out = args.out if args.out.endswith(".safetensors") else args.out + ".safetensors"
+    if args.fewshot:
+        import convert_fewshot as converter
+        path = args.fewshot
+    else:
+        import convert_face_parsing as converter
+        path = args.face_parsing
+    single_file_converter.write_converted(path, out, converter.convert_file, converter.FORMAT)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reference", help="torch state_dict saved from reference/model")
@@ -453,8 +473,13 @@ def main():
                              "driving pictures are taken relative to; read with a restricted unpickler)")
     parser.add_argument("--liveportrait-motion", metavar="PKL",
                         help="an official LivePortrait motion template (.pkl) -> --out FILE.motion (read with an array-only unpickler)")
+    parser.add_argument("--fewshot", metavar="CHECKPOINT",
+                        help="a few-shot talking-heads checkpoint in vincent-thevenin's layout -> OUT.safetensors")
+    parser.add_argument("--face-parsing", metavar="CHECKPOINT", help="BiSeNet's 79999_iter.pth -> OUT.safetensors")
     parser.add_argument("--self-test", action="store_true")
     args = parser.parse_args()
+    if args.fewshot or args.face_parsing:
+        return convert_single_file(args, parser)
     if args.self_test:
         return self_test()
     if args.list:

@@ -15,14 +15,13 @@ Usage:
       procedural weights (layout.py) unfolded through random BatchNorm affines and running
       statistics, so that converting it gives back those weights (up to float rounding).
 """
-import argparse
 import os
 import sys
 
 import torch
-from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import single_file_converter  # noqa: E402
 from face_parsing import layout  # noqa: E402
 
 BN_EPS = 1e-5
@@ -134,25 +133,16 @@ def random_official(w: layout.Widths, seed: int):
     return sd
 
 
+def convert_file(checkpoint):
+    """`convert` with the widths as the metadata text."""
+    tensors, w = convert(checkpoint)
+    return tensors, f"{w.stem},{','.join(map(str, w.stages))},{w.context},{w.fusion},{w.head},{w.classes}"
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("checkpoint", nargs="?", help="official 79999_iter.pth")
-    parser.add_argument("-o", "--out", help="output .safetensors")
-    parser.add_argument("--random", metavar="OUT", help="write a random checkpoint in the official layout")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tiny", action="store_true", help="with --random: the narrow widths of the test fixture")
-    args = parser.parse_args()
-    if args.random:
-        torch.save(random_official(layout.TINY if args.tiny else layout.OFFICIAL, args.seed), args.random)
-        print(f"{args.random}: random official-layout checkpoint (seed {args.seed})")
-        return
-    if not args.checkpoint or not args.out:
-        parser.error("give CHECKPOINT and -o OUT (or --random OUT)")
-    sd = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
-    tensors, w = convert(sd)
-    widths = f"{w.stem},{','.join(map(str, w.stages))},{w.context},{w.fusion},{w.head},{w.classes}"
-    save_file(tensors, args.out, metadata={"format": FORMAT, "widths": widths})
-    print(f"{args.out}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values())} values, widths {widths}")
+    single_file_converter.main(__doc__, "official 79999_iter.pth", "official",
+                               lambda tiny, seed: random_official(layout.TINY if tiny else layout.OFFICIAL, seed),
+                               convert_file, FORMAT)
 
 
 if __name__ == "__main__":

@@ -16,14 +16,13 @@ Usage:
       random_weights, each spectral-normed weight scaled by a random factor and given u, v from
       three power iterations, as training leaves them: near, not at, the singular vectors).
 """
-import argparse
 import os
 import sys
 
 import torch
-from safetensors.torch import save_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import single_file_converter  # noqa: E402
 from fewshot import layout  # noqa: E402
 
 FORMAT = "portraitcl-fewshot-1"
@@ -136,24 +135,16 @@ def random_public(w: layout.Widths, seed: int, p_scale: float = 1.0):
     return {"epoch": 0, "E_state_dict": sd["embedder"], "G_state_dict": sd["generator"]}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("checkpoint", nargs="?", help="public-layout checkpoint (model_weights.tar)")
-    parser.add_argument("-o", "--out", help="output .safetensors")
-    parser.add_argument("--random", metavar="OUT", help="write a random checkpoint in the public layout")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--tiny", action="store_true", help="with --random: the narrow widths of the test fixture")
-    args = parser.parse_args()
-    if args.random:
-        torch.save(random_public(layout.TINY if args.tiny else layout.FULL, args.seed), args.random)
-        print(f"{args.random}: random public-layout checkpoint (seed {args.seed})")
-        return
-    if not args.checkpoint or not args.out:
-        parser.error("give CHECKPOINT and -o OUT (or --random OUT)")
-    checkpoint = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
+def convert_file(checkpoint):
+    """`convert` with the widths as the metadata text."""
     tensors, w = convert(checkpoint)
-    save_file(tensors, args.out, metadata={"format": FORMAT, "widths": layout.widths_text(w)})
-    print(f"{args.out}: {len(tensors)} tensors, {sum(t.numel() for t in tensors.values())} values, widths {layout.widths_text(w)}")
+    return tensors, layout.widths_text(w)
+
+
+def main():
+    single_file_converter.main(__doc__, "public-layout checkpoint (model_weights.tar)", "public",
+                               lambda tiny, seed: random_public(layout.TINY if tiny else layout.FULL, seed),
+                               convert_file, FORMAT)
 
 
 if __name__ == "__main__":

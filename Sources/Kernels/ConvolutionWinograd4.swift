@@ -43,12 +43,34 @@ extension Engine {
     /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_input` (V, read
     /// from the unpadded input), `conv3x3_wino4_gemm16x16` or `…16x6` (the
     /// register-tiled direct kernels as 36 GEMMs, tile by `conv.tile`) and
-    /// `conv3x3_wino4_output` (AᵀMA + bias, then `activation` when given). 4× fewer multiplies; the transforms multiply by
+    /// `conv3x3_wino4_output` (AᵀMA + bias, then `activation` when given); V is reused inside
+    /// `reusingConvolutionInputs` for a registered input. 4× fewer multiplies; the transforms multiply by
     /// up to 8 and 1/24, so errors grow by about 10× over the direct sum (≈ 1e-6 relative at
     /// O(1) values, inside `Tolerance.reduction`). The GEMM is charged the direct convolution's
     /// `cost` and the transforms their bytes only, so GFLOP/s figures stay direct-equivalent.
     func convolutionWinograd4(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor, bias: Tensor?,
                               activation: FusedActivation? = nil, cost: KernelCost, output result: Tensor) throws {
+        let (m, layout) = try winograd4Products(cl, g, input: input, weight: weight, cost: cost)
+        let (cout, n, out) = (g.outputChannels, g.batch, g.output)
+        let chunks = layout.th * layout.tw8 / 8
+        let mCount = 36 * n * cout * out[0] * layout.slots
+        let biasBuffer = try bias.map { try buffer($0) }
+        let outputArguments: [KernelArgument] = [
+            .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
+            .i(layout.th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
+        ]
+        let outputGlobal = [chunks, cout, n * out[0]], outputVariant = activation?.buildOptions ?? ""
+        try cl.launch("conv3x3_wino4_output", variant: outputVariant, global: outputGlobal,
+                      local: try laneGroup(cl, kernel: "conv3x3_wino4_output", variant: outputVariant, narrow: [1, 8, 1], global: outputGlobal),
+                      arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
+    }
+
+    /// The first three steps of `convolutionWinograd4`: U (cached per resident weight), V (reused
+    /// inside `reusingConvolutionInputs`) and the GEMMs into M `[36·N][Cout][Do][R·TW]`, charged
+    /// `cost`; the caller runs an output transform over M (`conv3x3_wino4_output`, or SPADE's
+    /// `conv3x3_wino4_output_modulate`).
+    func winograd4Products(_ cl: OpenCLContext, _ g: ConvolutionGeometry, input: Tensor, weight: Tensor,
+                           cost: KernelCost) throws -> (m: DeviceBuffer, layout: Winograd4Layout) {
         let layout = Winograd4Layout(g)
         let (cin, cout, n, kd) = (g.inputChannels, g.outputChannels, g.batch, g.kernel[0])
         let out = g.output
@@ -62,25 +84,26 @@ extension Engine {
         }
         let (u, zeroBias) = try winogradWeights(cl, g, weight: weight, layout: .winograd4, count: 36 * blocks * 8 * kd * cin, blocks: blocks,
                                                 kernel: "conv3x3_wino4_weights", global: [cin, blocks * kd], scalars: [cin, cout, kd, blocks])
-        let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
-        let m = try cl.makeBuffer(byteCount: mCount * 4)
         let chunks = th * layout.tw8 / 8
-        let inputGlobal = [chunks, cin, slices]
-        try cl.launch("conv3x3_wino4_input", global: inputGlobal, local: try laneGroup(cl, kernel: "conv3x3_wino4_input", narrow: [1, 8, 1], global: inputGlobal),
-                      arguments: [.buffer(try buffer(input)), .buffer(v), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
-                                  .i(layout.paddedDepth), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]),
-                                  .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
-                      cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
+        let inputBuffer = try buffer(input)
+        // V depends on the input and these extents only (not on the weights or Cout).
+        let signature = [n, cin] + g.input + g.padding + [th, layout.tw8, layout.rows, rowSlots]
+        let v: DeviceBuffer
+        if let reused = convolutionInputReuse.lookup(inputBuffer, signature: signature) {
+            v = reused
+        } else {
+            v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
+            let inputGlobal = [chunks, cin, slices]
+            try cl.launch("conv3x3_wino4_input", global: inputGlobal, local: try laneGroup(cl, kernel: "conv3x3_wino4_input", narrow: [1, 8, 1], global: inputGlobal),
+                          arguments: [.buffer(inputBuffer), .buffer(v), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
+                                      .i(layout.paddedDepth), .i(g.padding[0]), .i(g.padding[1]), .i(g.padding[2]),
+                                      .i(th), .i(layout.tw8), .i(layout.rows), .i(rowSlots), .i(slices)],
+                          cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
+            convolutionInputReuse.store(inputBuffer, signature: signature, transformed: v)
+        }
+        let m = try cl.makeBuffer(byteCount: mCount * 4)
         try winogradGemm(cl, g, kernels: ("conv3x3_wino4_gemm16x16", "conv3x3_wino4_gemm16x6"), points: 36, v: v, u: u,
                          zeroBias: zeroBias, m: m, kd: kd, depth: (layout.paddedDepth, out[0]), rows: layout.rows, rowSlots: rowSlots, cost: cost)
-        let biasBuffer = try bias.map { try buffer($0) }
-        let outputArguments: [KernelArgument] = [
-            .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
-            .i(th), .i(layout.tw), .i(layout.tw8), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
-        ]
-        let outputGlobal = [chunks, cout, n * out[0]], outputVariant = activation?.buildOptions ?? ""
-        try cl.launch("conv3x3_wino4_output", variant: outputVariant, global: outputGlobal,
-                      local: try laneGroup(cl, kernel: "conv3x3_wino4_output", variant: outputVariant, narrow: [1, 8, 1], global: outputGlobal),
-                      arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
+        return (m, layout)
     }
 }

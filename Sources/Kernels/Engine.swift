@@ -79,6 +79,9 @@ public final class Engine: @unchecked Sendable {
     /// Packed convolution weights for resident weight tensors (OpenCL only).
     let convolutionWeightCache = ConvolutionWeightCache()
 
+    /// Winograd input transforms kept by `reusingConvolutionInputs` (OpenCL only).
+    let convolutionInputReuse = ConvolutionInputReuse()
+
     /// Every kernel, tile and work-group choice of the OpenCL ops, decided once from the device
     /// (`KernelVariants.defaults(for:)`). Settable: tests run every variant on any device. On
     /// the CPU backend it holds the CPU-device defaults and is not read.

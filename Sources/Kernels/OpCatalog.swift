@@ -8,7 +8,7 @@ public enum OpCatalog {
         GridSampleOps.definitions + CombineOps.definitions + DepthwiseConvolutionOps.definitions +
         SoftmaxOps.definitions + PixelShuffleOps.definitions + KeypointMotionOps.definitions +
         GroupedConvolutionOps.definitions + PReLUOps.definitions + ConstantPadOps.definitions +
-        TransposeOps.definitions + AdaINOps.definitions
+        TransposeOps.definitions + AdaINOps.definitions + SpadeModulateOps.definitions
 
     /// The op called `name`.
     public static func op(named name: String) throws -> OpDefinition {

@@ -2,9 +2,9 @@ import Kernels
 import NetworkCore
 import Runtime
 
-/// SPADE (`util.py SPADE`): `InstanceNorm(x) · (1 + γ) + β` (InstanceNorm eps 1e-5, no affine;
-/// one fused `instanceNormModulate`), `γ, β = conv3×3(h)`, `h = ReLU(conv3×3(label))`, the label
-/// resized to x's size by nearest.
+/// SPADE (`util.py SPADE`): `InstanceNorm(x) · (1 + γ) + β` (InstanceNorm eps 1e-5, no affine),
+/// `γ, β = conv3×3(h)`, `h = ReLU(conv3×3(label))`, the label resized to x's size by nearest; all
+/// but `h` in one `spadeModulate` (the γ and β convolutions' biases always exist: `bias: true`).
 struct SPADENorm {
     let shared: Conv, gamma: Conv, beta: Conv
 
@@ -14,10 +14,15 @@ struct SPADENorm {
         beta = Conv(c, prefix + ".beta", dims: 2, hidden, channels, kernel: 3, bias: true, scale: 0.3)
     }
 
-    func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor) throws -> Tensor {
-        let e = f.engine
+    /// SPADE(x) followed by `activation` (the block's LeakyReLU 0.2, or nil), in one
+    /// `spadeModulate` (γ and β are not stored on OpenCL's Winograd path).
+    func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor, activation: Activation? = nil) throws -> Tensor {
         let h = try shared(f, label, activation: .relu)
-        return try e.instanceNormModulate(x, gamma: gamma(f, h), beta: beta(f, h), eps: 1e-5)
+        let y = try f.engine.spadeModulate(x, hidden: h, gammaWeight: f.parameter(gamma.weight), gammaBias: f.parameter(gamma.bias ?? gamma.weight),
+                                           betaWeight: f.parameter(beta.weight), betaBias: f.parameter(beta.bias ?? beta.weight), eps: 1e-5,
+                                           activation: activation, negativeSlope: 0.2)
+        try f.count(gamma.flops(outputs: y.count) + beta.flops(outputs: y.count))
+        return y
     }
 
     func flops(points: Int) -> Double { shared.flops(points: points) + gamma.flops(points: points) + beta.flops(points: points) }
@@ -44,8 +49,8 @@ struct SPADEResBlock {
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor) throws -> Tensor {
         let e = f.engine
         let skip = try shortcut.map { try $0.conv(f, $0.norm(f, x, label: label)) } ?? x
-        var dx = try conv0(f, e.activation(norm0(f, x, label: label), .leakyReLU, negativeSlope: 0.2))
-        dx = try conv1(f, e.activation(norm1(f, dx, label: label), .leakyReLU, negativeSlope: 0.2))
+        var dx = try conv0(f, norm0(f, x, label: label, activation: .leakyReLU))
+        dx = try conv1(f, norm1(f, dx, label: label, activation: .leakyReLU))
         return try e.add(skip, dx)
     }
 
@@ -76,17 +81,24 @@ struct SpadeDecoder {
     }
 
     /// The warped feature `[1, C, H, W]` → image `[1, 3, 4·H·upscale, …]` in (0, 1); records
-    /// `prefix.block{i}`.
+    /// `prefix.block{i}`. The label map at each block's size is made up front, and every
+    /// convolution of one label map (`fc` and each block's SPADE `shared` convolutions) reuses
+    /// one Winograd input transform of it (`Engine.reusingConvolutionInputs`).
     func callAsFunction(_ f: LivePortraitForward, _ feature: Tensor, prefix: String) throws -> Tensor {
         let e = f.engine
-        var labels: [Int: Tensor] = [feature.shape[2]: feature]
-        var x = try fc(f, feature)
-        for (i, block) in blocks.enumerated() {
-            if i >= middle { x = try e.upsampleNearest2d(x, scale: 2) }
-            let side = x.shape[2]
-            if labels[side] == nil { labels[side] = try e.resizeNearest2d(feature, size: [side, x.shape[3]]) }
-            x = try block(f, x, label: labels[side]!)
-            try f.record(prefix + ".block\(i)", x)
+        var labels = [feature]
+        for _ in middle..<blocks.count {
+            let last = labels[labels.count - 1]
+            labels.append(try e.resizeNearest2d(feature, size: [2 * last.shape[2], 2 * last.shape[3]]))
+        }
+        var x = try e.reusingConvolutionInputs(labels) { () -> Tensor in
+            var x = try fc(f, feature)
+            for (i, block) in blocks.enumerated() {
+                if i >= middle { x = try e.upsampleNearest2d(x, scale: 2) }
+                x = try block(f, x, label: labels[max(0, i - middle + 1)])
+                try f.record(prefix + ".block\(i)", x)
+            }
+            return x
         }
         x = try toImage(f, e.activation(x, .leakyReLU, negativeSlope: 0.2))
         if upscale > 1 { x = try e.pixelShuffle(x, factor: upscale) }

@@ -118,6 +118,16 @@ def cases():
     gamma, beta = seeded(244, 2, 5, 6, 7), seeded(245, 2, 5, 6, 7)
     yield "instance_norm_modulate", "instance_norm_modulate", {"input": x, "gamma": gamma, "beta": beta}, {}, \
         nn.InstanceNorm2d(5, affine=False)(x) * (1 + gamma) + beta
+    # SPADE after mlp_shared (util.py SPADE, then SPADEResnetBlock's LeakyReLU 0.2): the γ and β
+    # convolutions of the hidden map, instance norm, modulation and activation in one op.
+    x, hidden = seeded(246, 2, 5, 6, 9, lo=-2, hi=5), seeded(247, 2, 3, 6, 9, lo=0, hi=2)
+    wg, bg = seeded(248, 5, 3, 3, 3, lo=-0.1, hi=0.1), seeded(249, 5, lo=-0.1, hi=0.1)
+    wb, bb = seeded(260, 5, 3, 3, 3, lo=-0.1, hi=0.1), seeded(261, 5, lo=-0.1, hi=0.1)
+    yield "spade_modulate", "spade_modulate", \
+        {"input": x, "hidden": hidden, "gamma_weight": wg, "gamma_bias": bg, "beta_weight": wb, "beta_bias": bb}, \
+        {"activation": "leaky_relu", "negative_slope": 0.2}, \
+        F.leaky_relu(nn.InstanceNorm2d(5, affine=False)(x) * (1 + F.conv2d(hidden, wg, bg, padding=1))
+                     + F.conv2d(hidden, wb, bb, padding=1), 0.2)
     # InstanceNorm2d(affine=False, eps 1e-5) is group_norm with one channel per group.
     yield "instance_norm-as-group_norm", "group_norm", {"input": x}, {"num_groups": 5, "eps": 1e-5}, \
         nn.InstanceNorm2d(5, affine=False, eps=1e-5)(x)
