@@ -21,7 +21,7 @@ struct Portrait: ParsableCommand {
     static let commands: [ParsableCommand.Type] = [RenderCommand.self, AvatarCommand.self, CompareCommand.self, ProfileCommand.self,
                                                    DevicesCommand.self, OpCommand.self, InspectCommand.self, ParseFaceCommand.self, VerifyCommand.self,
                                                    FacesCommand.self, LandmarksCommand.self, PlanCommand.self, MergeCommand.self, TuneCommand.self, MotionCommand.self,
-                                                   LintKernelsCommand.self] + Portrait.studioCommands
+                                                   LintKernelsCommand.self, LiveCommand.self] + Portrait.studioCommands
     #else
     static let commands: [ParsableCommand.Type] = [CompareCommand.self, ProfileCommand.self, DevicesCommand.self, OpCommand.self, InspectCommand.self,
                                                    TuneCommand.self, LintKernelsCommand.self]
