@@ -43,8 +43,14 @@ extension RGBImage {
         let side = rendered.width
         let scale = Float(crop.size) / Float(side)
         let matrix = [Double(scale), 0, Double(crop.x), 0, Double(scale), Double(crop.y)]
-        let window = OpenCVWarp.PixelWindow(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-        // The official output bytes: clip to [0, 1], × 255, truncated.
+        return try pastedLikeLivePortrait(rendered, matrix: matrix, window: OpenCVWarp.PixelWindow(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
+    }
+
+    /// The official paste-back's steps over `window`: the render's official output bytes (clipped
+    /// to [0, 1], × 255, truncated) and the soft mask warped into the picture by the crop → picture
+    /// `matrix` with OpenCV's arithmetic, then blended (`blendedLikeLivePortrait`).
+    func pastedLikeLivePortrait(_ rendered: RGBImage, matrix: [Double], window: OpenCVWarp.PixelWindow) throws(MediaError) -> RGBImage {
+        let side = rendered.width
         let renderedBytes = rendered.pixels.map { UInt8(min(max($0, 0), 1) * 255) }
         let result = try OpenCVWarp.affine(renderedBytes, width: side, height: side, channels: 3, matrix: matrix, window: window)
         let mask = try OpenCVWarp.affine(LivePortraitPasteMask.template(side: side), width: side, height: side, channels: 1,

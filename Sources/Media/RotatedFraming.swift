@@ -39,12 +39,6 @@ extension RGBImage {
             throw .invalidArgument("LivePortrait paste-back needs a square render and a 2 × 3 finite matrix, got \(rendered.width)×\(rendered.height) and \(matrix)")
         }
         guard let (x0, y0, x1, y1) = window(reachedBy: matrix, side: rendered.width) else { return self }
-        let side = rendered.width
-        let window = OpenCVWarp.PixelWindow(x: x0, y: y0, width: x1 - x0, height: y1 - y0)
-        let renderedBytes = rendered.pixels.map { UInt8(min(max($0, 0), 1) * 255) }
-        let result = try OpenCVWarp.affine(renderedBytes, width: side, height: side, channels: 3, matrix: matrix, window: window)
-        let mask = try OpenCVWarp.affine(LivePortraitPasteMask.template(side: side), width: side, height: side, channels: 1,
-                                         matrix: matrix, window: window)
-        return blendedLikeLivePortrait(result, mask: mask, window: window)
+        return try pastedLikeLivePortrait(rendered, matrix: matrix, window: OpenCVWarp.PixelWindow(x: x0, y: y0, width: x1 - x0, height: y1 - y0))
     }
 }
