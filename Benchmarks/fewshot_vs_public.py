@@ -28,7 +28,6 @@ built `portrait` (--binary, default .build/release/portrait).
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -36,7 +35,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from liveportrait_vs_official import spread, wait_for_quiet  # noqa: E402  (the shared load check and summary)
+from alternating_rounds import print_summary, run_rounds  # noqa: E402
 
 
 def time_public(root, checkpoint, frames, threads):
@@ -122,34 +121,12 @@ def main():
     print("setup: first-use kernel builds (one untimed run of ours)", flush=True)
     run_ours(args, work)
 
-    rows = []
-    for r in range(1, args.rounds + 1):
-        order = ("ours", "public") if r % 2 else ("public", "ours")
-        row = {}
-        for side in order:
-            load = wait_for_quiet(args.max_load, args.max_wait)
-            result = run_ours(args, work) if side == "ours" else run_public(args, work)
-            result["load"] = load
-            row[side] = result
-            print(f"round {r} {side:6}  load {load:5.2f}  per frame {result['per_frame_s']:6.2f} s  "
-                  f"per source {result['per_source_s']:5.2f} s", flush=True)
-        rows.append(row)
-
-    ours, public = [r["ours"] for r in rows], [r["public"] for r in rows]
-    print(f"\nours: portrait on {ours[0]['device']}; public: Embedder/Generator(256), PyTorch {public[0]['torch']} CPU float32, "
-          f"{public[0]['threads']} threads; {args.frames} frames per run, {args.rounds} rounds")
-    for key, label in (("per_frame_s", "per frame"), ("per_source_s", "per source")):
-        ratios = [p[key] / u[key] for p, u in zip(public, ours)]
-        print(f"{label:10}  ours {spread([u[key] for u in ours])}  public {spread([p[key] for p in public])}  "
-              f"public ÷ ours median {statistics.median(ratios):.2f}× (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
-    loads = {side: ", ".join("%.2f" % r[side]["load"] for r in rows) for side in ("ours", "public")}
-    print(f"load at the start of each run: ours {loads['ours']}; public {loads['public']}")
-    for field, title in (("stages", "stage"), ("kernels", "kernel (top 6)")):
-        table = {}
-        for u in ours:
-            for name, ms in u[field].items():
-                table.setdefault(name, []).append(ms)
-        print(f"ours per frame by {title} (median ms): " + ", ".join(f"{n} {statistics.median(v):.0f}" for n, v in table.items()))
+    rows = run_rounds(args.rounds, lambda: run_ours(args, work), lambda: run_public(args, work), "public",
+                      args.max_load, args.max_wait)
+    ours, public = rows[0]["ours"], rows[0]["public"]
+    print_summary(rows, "public", f"ours: portrait on {ours['device']}; public: Embedder/Generator(256), PyTorch {public['torch']} CPU float32, "
+                  f"{public['threads']} threads; {args.frames} frames per run, {args.rounds} rounds",
+                  [("stages", "stage"), ("kernels", "kernel (top 6)")])
     print(f"took {(time.time() - started) / 60:.1f} min")
 
 

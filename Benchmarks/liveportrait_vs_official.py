@@ -28,10 +28,11 @@ official wrapper imports them) and a built `portrait` (--binary, default .build/
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import time
+
+from alternating_rounds import print_summary, run_rounds
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -129,17 +130,6 @@ def time_official(root, pth_dir, frames, threads, half=False):
                       "threads": torch.get_num_threads()}))
 
 
-def wait_for_quiet(max_load, max_wait):
-    """Waits until the 1-minute load average is below max_load (at most max_wait s); returns the load then."""
-    start = time.time()
-    load = os.getloadavg()[0]
-    while load >= max_load and time.time() - start < max_wait:
-        print(f"    load {load:.2f} >= {max_load}: waiting", flush=True)
-        time.sleep(10)
-        load = os.getloadavg()[0]
-    return load
-
-
 def run_ours(args, work):
     cmd = [args.binary, "profile", "--model", "liveportrait", "--config", os.path.join(work, "lp.json"),
            "--weights", os.path.join(work, "lp.safetensors"), "--frames", str(args.frames), "--device", args.device, "--json"]
@@ -177,10 +167,6 @@ def setup(args, work):
                         "--config", "liveportrait", "--out", os.path.join(work, "lp")], check=True)
 
 
-def spread(values):
-    return f"{statistics.median(values):6.2f} s ({min(values):.2f}–{max(values):.2f})"
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--official-root", default="/work/outside/LivePortrait", help="a KwaiVGI/LivePortrait checkout")
@@ -214,34 +200,13 @@ def main():
     print("setup: first-use kernel builds (one untimed run of ours)", flush=True)
     run_ours(args, work)
 
-    rows = []
-    for r in range(1, args.rounds + 1):
-        order = ("ours", "official") if r % 2 else ("official", "ours")
-        row = {}
-        for side in order:
-            load = wait_for_quiet(args.max_load, args.max_wait)
-            result = run_ours(args, work) if side == "ours" else run_official(args, work)
-            result["load"] = load
-            row[side] = result
-            print(f"round {r} {side:8}  load {load:4.2f}  per frame {result['per_frame_s']:6.2f} s  "
-                  f"per source {result['per_source_s']:5.2f} s", flush=True)
-        rows.append(row)
-
-    ours, official = [r["ours"] for r in rows], [r["official"] for r in rows]
+    rows = run_rounds(args.rounds, lambda: run_ours(args, work), lambda: run_official(args, work), "official",
+                      args.max_load, args.max_wait)
     precision = "float16 autocast (its default)" if args.official_half else "float32"
-    print(f"\nours: portrait on {ours[0]['device']}; official: LivePortrait wrapper, PyTorch {official[0]['torch']} "
-          f"CPU {precision}, {official[0]['threads']} threads; {args.frames} frames per run, {args.rounds} rounds")
-    for key, label in (("per_frame_s", "per frame"), ("per_source_s", "per source")):
-        ratios = [o[key] / u[key] for o, u in zip(official, ours)]
-        print(f"{label:10}  ours {spread([u[key] for u in ours])}  official {spread([o[key] for o in official])}  "
-              f"official ÷ ours median {statistics.median(ratios):.2f}× (rounds: {', '.join(f'{x:.2f}' for x in ratios)})")
-    loads = {side: ", ".join("%.2f" % r[side]["load"] for r in rows) for side in ("ours", "official")}
-    print(f"load at the start of each run: ours {loads['ours']}; official {loads['official']}")
-    stages = {}
-    for u in ours:
-        for name, ms in u["stages"].items():
-            stages.setdefault(name, []).append(ms)
-    print("ours per frame by stage (median ms): " + ", ".join(f"{n} {statistics.median(v):.0f}" for n, v in stages.items()))
+    ours, official = rows[0]["ours"], rows[0]["official"]
+    print_summary(rows, "official", f"ours: portrait on {ours['device']}; official: LivePortrait wrapper, PyTorch {official['torch']} "
+                  f"CPU {precision}, {official['threads']} threads; {args.frames} frames per run, {args.rounds} rounds",
+                  [("stages", "stage")])
     print(f"took {(time.time() - started) / 60:.1f} min")
 
 
