@@ -1,7 +1,7 @@
 """The fitted YuNet framing (`FaceFrame.emoPortraits`) against the official EMOPortraits crop.
 
 Reads Tests/Fixtures/face/landmark-framing.json (the official crops, from
-reference/face_landmark_fixtures.py) and the pictures that script wrote with `--save-pictures`,
+face_landmark_fixtures.py (a harness kept outside the repository)) and the pictures that script wrote with `--save-pictures`,
 runs `portrait faces --json --detector yunet` on each, applies the fitted rule (repeated below) and prints
 each picture's centre error (in % of the official side) and side ratio. The exact rule
 (`EMOPortraitsCrop`, used with the default MediaPipe detector) reproduces the official crop to

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The landmark-based framings and ratios against the official code's own numbers on MediaPipe's
-/// outputs (Tests/Fixtures/face/landmark-framing.json, made by reference/face_landmark_fixtures.py:
+/// outputs (Tests/Fixtures/face/landmark-framing.json, made by face_landmark_fixtures.py (a harness kept outside the repository):
 /// MediaPipe 0.10.21's detector and refined FaceMesh, then the official EMOPortraits `crop_image`
 /// and `remove_overflow`, LivePortrait's `parse_rect_from_landmark`, `calc_eye_close_ratio` and
 /// `calc_lip_close_ratio` run on them).

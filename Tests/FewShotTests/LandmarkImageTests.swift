@@ -5,7 +5,7 @@ import Runtime
 import Testing
 
 /// The landmark rasteriser against the public implementation's own matplotlib drawings of the
-/// same points (reference/fewshot/make_landmark_fixtures.py: its `generate_cropped_landmarks`
+/// same points (make_landmark_fixtures.py (a harness kept outside the repository): its `generate_cropped_landmarks`
 /// run with a stand-in aligner; points after its crop, drawing as PNG).
 struct LandmarkImageTests {
     static func points(_ seed: Int) throws -> [SIMD2<Float>] {

@@ -6,7 +6,7 @@ import Runtime
 import Testing
 
 /// The full-size check against the public implementation (docs/fewshot.md, "Parity"): run
-/// reference/fewshot/check_public.py on a random public-layout checkpoint, then point
+/// check_public.py (a harness kept outside the repository) on a random public-layout checkpoint, then point
 /// FEWSHOT_PUBLIC_IO at its output and FEWSHOT_PUBLIC_WEIGHTS at the conversion. Every stage
 /// must be within 1e-3 of the public code's (max |Δ| / max |public|), the image ≥ 50 dB.
 /// FEWSHOT_PUBLIC_DEVICE=opencl runs it on the OpenCL engine instead of the CPU.

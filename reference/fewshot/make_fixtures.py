@@ -15,13 +15,20 @@ from safetensors.torch import save_file
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import convert_fewshot  # noqa: E402
 from fewshot import layout, model  # noqa: E402
-from fewshot.check_public import smooth_images  # noqa: E402
 
 
 # The tiny embedder's vectors are small (~0.03); a larger P gives ψ̂ of order 1, as trained
 # weights have, so the identity (and K) visibly steers the image.
 P_SCALE = 10.0
 
+
+
+def smooth_images(n, size, seed):
+    """n smooth random pictures [n, 3, size, size] in [0, 1] (coarse noise upsampled + fine noise)."""
+    g = torch.Generator().manual_seed(seed)
+    coarse = torch.rand(n, 3, size // 16, size // 16, generator=g)
+    fine = torch.rand(n, 3, size, size, generator=g)
+    return (0.8 * torch.nn.functional.interpolate(coarse, size=(size, size), mode="bilinear", align_corners=False) + 0.2 * fine).clamp(0, 1)
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
