@@ -1,6 +1,7 @@
 #if canImport(Media)
 import Foundation
 import Kernels
+import LivePortrait
 import NetworkCore
 import Studio
 
@@ -10,7 +11,7 @@ import Studio
 /// each piece is the same either way, so a reused render's frames are the CLI's.
 ///
 /// Keys: the engine by device; the network by family, config, weights (a file's size and
-/// modification time too) and device, with its LivePortrait options; the face finder by device,
+/// modification time too) and device, this job's LivePortrait options set on it; the face finder by device,
 /// family and detector; the framed source and its per-source state by `sourceKey` (every
 /// argument of the job but its driving ones, `InProcessJob.sourceKey`). LivePortrait options
 /// that measure the source from its landmarks (auto retargeting, normalize lip) keep state in
@@ -35,14 +36,19 @@ final class RenderReuse {
 
     fileprivate func model(_ options: ModelOptions, device: DeviceOptions, make: () throws -> any PortraitModel) throws -> any PortraitModel {
         measuresSource = options.livePortrait.measured.any
-        if measuresSource { return try make() }
+        // Measuring options keep state in the network; LivePortrait options for another network are
+        // `make`'s error to report: neither is taken from the cache.
+        if measuresSource || (options.family != .liveportrait && !options.livePortrait.given.isEmpty) { return try make() }
         var weights = options.weightsName
         if let path = options.weights, let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
             weights += "\u{0}\(attributes[.size] ?? "")\u{0}\(attributes[.modificationDate] ?? "")"
         }
-        let livePortrait = options.family == .liveportrait ? String(describing: try options.livePortrait.options()) : ""
-        let key = [options.family.rawValue, options.config, weights, device.device ?? "default", livePortrait].joined(separator: "\u{0}")
-        return try store.models.value(for: key, make: make).value
+        let key = [options.family.rawValue, options.config, weights, device.device ?? "default"].joined(separator: "\u{0}")
+        let found = try store.models.value(for: key, make: make)
+        // A network made for another job composes its clips with that job's LivePortrait options
+        // (`ModelOptions.makeModel` sets them); this job's replace them (none measures: no measurer).
+        if found.hit, let livePortrait = found.value as? LivePortraitModel { livePortrait.options = try options.livePortrait.options() }
+        return found.value
     }
 
     fileprivate func locator(_ key: [String], make: () throws -> FaceLocator) rethrows -> FaceLocator {
