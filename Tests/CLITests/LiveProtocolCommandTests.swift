@@ -27,7 +27,8 @@ struct LiveProtocolCommandTests {
     static let drivers: [Driver] = {
         let base = Int.random(in: 30000...39990) & ~1
         return [
-            Driver(name: "srt", driver: "srt://127.0.0.1:\(base)?mode=listener", driverOptions: [], feed: "srt://127.0.0.1:\(base)"),
+            // tlpktdrop=0: SRT's live mode would drop packets later than its 120 ms latency on a loaded machine.
+            Driver(name: "srt", driver: "srt://127.0.0.1:\(base)?mode=listener&tlpktdrop=0", driverOptions: [], feed: "srt://127.0.0.1:\(base)?tlpktdrop=0"),
             Driver(name: "rtmp", driver: "rtmp://127.0.0.1:\(base + 2)/live/cam", driverOptions: ["listen=1"], feed: "rtmp://127.0.0.1:\(base + 2)/live/cam"),
             Driver(name: "rtsp", driver: "rtsp://127.0.0.1:\(base + 4)/cam", driverOptions: ["rtsp_flags=listen"], feed: "rtsp://127.0.0.1:\(base + 4)/cam"),
             Driver(name: "rist", driver: "rist://@127.0.0.1:\(base + 6)", driverOptions: [], feed: "rist://127.0.0.1:\(base + 6)", startDelay: 3),
