@@ -7,6 +7,7 @@ packages=(
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo
   libpng-dev
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
+  libavdevice59    # `portrait live`: V4L2 cameras/loopback and lavfi: sources (loaded at run time, not linked)
   libopenblas-dev
   pkg-config
   oclgrind    # the OpenCL device simulator of make gpu-lint (and its subset in make test)

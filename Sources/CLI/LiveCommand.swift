@@ -15,9 +15,11 @@ struct LiveCommand: ParsableCommand {
         abstract: "Animate a portrait in real time from a webcam, a stream or a pipe.",
         discussion: """
         The driver is a V4L2 webcam (/dev/video0; needs libavdevice), a stream URL (udp://, srt://, \
-        rtsp://, rtmp://, http://, tcp://), - (a stream on standard input, e.g. MPEG-TS) or a video \
-        file (played at its frame rate, as a camera would deliver it). The output is a stream \
-        (udp://, srt://, tcp://: H.264 in MPEG-TS; rtmp://: H.264 in FLV; http://HOST:PORT/: MJPEG \
+        rtsp://, rtmp://, rist://, http://, tcp://), a libavfilter source (lavfi:testsrc2=rate=25; \
+        needs libavdevice), - (a stream on standard input, e.g. MPEG-TS) or a video file (the last \
+        two played at their frame rate, as a camera would deliver them). The output is a stream \
+        (udp://, srt://, tcp://, rist://: H.264 in MPEG-TS; rtmp://: H.264 in FLV; rtsp://: H.264 \
+        published to an RTSP server; http://HOST:PORT/: MJPEG \
         that a browser shows, served to one viewer), a V4L2 loopback device (/dev/videoN), - \
         (MPEG-TS on standard output) or a video file (.mp4, .mkv, .mov, .ts), written with each \
         frame's capture time. Decoding, face tracking, rendering and encoding run on separate \
@@ -40,6 +42,12 @@ struct LiveCommand: ParsableCommand {
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The output: a stream URL, /dev/videoN, - (standard output) or a video file.", valueName: "URL|DEVICE|-|FILE"))
     var output: String
+
+    @Option(name: .customLong("driver-option"), help: ArgumentHelp("An FFmpeg option for opening the driver (repeatable), e.g. listen=1 (RTMP server), rtsp_flags=listen, video_size=640x480 (V4L2).", valueName: "KEY=VALUE"))
+    var driverOptions: [String] = []
+
+    @Option(name: .customLong("output-option"), help: ArgumentHelp("An FFmpeg option for opening a stream output (repeatable), e.g. listen=1 (RTMP server), rtsp_transport=udp.", valueName: "KEY=VALUE"))
+    var outputOptions: [String] = []
 
     @OptionGroup var framing: CropOptions
 
@@ -96,6 +104,11 @@ struct LiveCommand: ParsableCommand {
             let outputLocation = LiveLocation(output)
             let driverLocation = LiveLocation(driver)
             if outputLocation == driverLocation, driverLocation != .standardStream { throw ValidationError("-o \(output) is the driver; write somewhere else") }
+            let driverOpenOptions = try LiveOpenOptions.parse(driverOptions, flag: "--driver-option")
+            let outputOpenOptions = try LiveOpenOptions.parse(outputOptions, flag: "--output-option")
+            if case .file = outputLocation, !outputOptions.isEmpty {
+                throw ValidationError("--output-option is for stream outputs (URLs, /dev/videoN, -); -o \(output) is a file")
+            }
             // Protocol and device support first: before any model work.
             try LiveSupport.check(driverLocation, output: false)
             try LiveSink.check(outputLocation)
@@ -116,7 +129,7 @@ struct LiveCommand: ParsableCommand {
                 try session.setSource(image: FrameConversion.tensor(picture.framed))
             }
 
-            let input = try LiveFrameSource(location: driverLocation, timeout: timeout)
+            let input = try LiveFrameSource(location: driverLocation, timeout: timeout, options: driverOpenOptions)
             let rate = input.frameRate
             printError("portrait: live \(network.configName) on \(engine.name); driver \(driverLocation) \(input.width)×\(input.height) at \(rate) fps → \(outputLocation)")
             let mode: LiveTracker.Mode
@@ -133,20 +146,24 @@ struct LiveCommand: ParsableCommand {
             let disclosure = RenderDisclosure(watermark: !noWatermark, network: network, model: model, engine: engine)
             let composer = FrameComposer(pasteInto: nil, framedSource: nil, sideBySide: false, disclosure: disclosure, engine: engine,
                                          livePortraitPaste: false, truncatesLikeLivePortrait: network.officialResize == .opencv)
-            let sink = try LiveSink(location: outputLocation, size: network.outputSize, frameRate: rate, crf: crf, metadata: disclosure.tags)
+            let sink = try LiveSink(location: outputLocation, size: network.outputSize, frameRate: rate, crf: crf, metadata: disclosure.tags,
+                                    options: outputOpenOptions, timeout: timeout)
+            if sink.waitsForPeer { printError("portrait: \(outputLocation) waits for its receiver to connect (frames meanwhile are dropped)") }
             let pipeline = LivePipeline(input: input, tracker: tracker, sink: sink, frameLimit: frames, secondsLimit: duration,
-                                        outputDelay: testOutputDelay / 1000, paced: !driverLocation.isStream, statusLines: !quiet) { framed in
+                                        outputDelay: testOutputDelay / 1000, paced: !driverLocation.arrivesInRealTime, statusLines: !quiet) { framed in
                 try composer.compose(try session.render(driver: FrameConversion.tensor(framed)), driver: nil)
             }
             var failure: Error?
             do { try pipeline.run() } catch { failure = error }
             if input.endedBySilence { printError("portrait: nothing arrived from \(driverLocation) for \(timeout) s: taken as the end of the stream") }
+            if let broken = input.brokenOff { printError("portrait: reading \(driverLocation) failed (\(broken)): taken as the end of the stream (the sender stopped or went away)") }
             let counts = pipeline.counts
             if let stats {
                 let summary = pipeline.report.summary(counts: counts, extra: [
                     "driver": driverLocation.description, "output": outputLocation.description, "config": network.configName,
                     "device": engine.name, "driver_fps": rate.framesPerSecond, "size": network.outputSize,
-                    "interrupted": Interrupt.requested, "error": failure.map { "\($0)" } ?? NSNull()])
+                    "interrupted": Interrupt.requested, "error": failure.map { "\($0)" } ?? NSNull(),
+                    "driver_end": input.brokenOff.map { "read error: \($0)" } ?? (input.endedBySilence ? "silence" : failure == nil ? "end" : "error")])
                 try jsonString(summary).write(toFile: stats, atomically: true, encoding: .utf8)
             }
             if let failure { throw failure }

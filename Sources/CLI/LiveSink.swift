@@ -19,7 +19,9 @@ final class LiveSink {
 
     /// Opens `location` for `size`² frames at nominal `frameRate`. Throws for an unsupported
     /// protocol or device, a missing folder, an image or folder output.
-    init(location: LiveLocation, size: Int, frameRate: FrameRate, crf: Int, metadata: [String: String]) throws {
+    /// `options` and `timeout` are the stream's (`LiveStreamWriter`); a file takes neither.
+    init(location: LiveLocation, size: Int, frameRate: FrameRate, crf: Int, metadata: [String: String],
+         options: [(String, String)] = [], timeout: Double? = 10) throws {
         self.location = location
         self.frameRate = frameRate
         try Self.check(location)
@@ -27,8 +29,15 @@ final class LiveSink {
             target = .file(try VideoWriter(path: path, width: size, height: size, frameRate: frameRate,
                                            options: VideoWriter.Options(crf: crf, preset: "veryfast", metadata: metadata)))
         } else {
-            target = .stream(try LiveStreamWriter(location: location, width: size, height: size, frameRate: frameRate, crf: crf, metadata: metadata))
+            target = .stream(try LiveStreamWriter(location: location, width: size, height: size, frameRate: frameRate, crf: crf, metadata: metadata,
+                                                  options: options, timeout: timeout))
         }
+    }
+
+    /// Whether the first frame waits for a receiver to connect (a listening stream output).
+    var waitsForPeer: Bool {
+        if case .stream(let writer) = target { return writer.waitsForPeer }
+        return false
     }
 
     /// Throws when `location` is nothing `portrait live` can write: a picture or a folder, an
@@ -38,7 +47,7 @@ final class LiveSink {
         guard case .file(let path) = location else { return }
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         guard ["mp4", "mov", "mkv", "m4v", "ts", "avi", "nut"].contains(ext) else {
-            throw MediaError.invalidArgument("-o \(path): `portrait live` writes a video file (.mp4, .mkv, .mov, .m4v, .ts), a stream URL (udp://, srt://, rtmp://, http://), a V4L2 device (/dev/videoN) or - (standard output)")
+            throw MediaError.invalidArgument("-o \(path): `portrait live` writes a video file (.mp4, .mkv, .mov, .m4v, .ts), a stream URL (udp://, srt://, rtmp://, rtsp://, rist://, http://), a V4L2 device (/dev/videoN) or - (standard output)")
         }
     }
 

@@ -13,7 +13,8 @@ public final class LiveDeadline: @unchecked Sendable {
     /// A deadline that is not running.
     public init() {}
 
-    /// Starts a wait of at most `seconds` from now (nil: no limit).
+    /// Starts a wait of at most `seconds` from now (nil: no limit). A time-out stays recorded: the
+    /// stream it cut off is left in error (libavformat keeps the I/O error), so it is over.
     public func start(seconds: Double?) {
         lock.lock(); defer { lock.unlock() }
         deadline = seconds.map { LiveClock.now() &+ UInt64($0 * 1e9) } ?? .max

@@ -11,7 +11,8 @@ public struct LiveFrame: @unchecked Sendable {
     public var index: Int
 }
 
-/// Reads a live driver frame by frame, as it arrives: a V4L2 webcam (libavdevice), a network
+/// Reads a live driver frame by frame, as it arrives: a V4L2 webcam or a `lavfi:` source graph
+/// (libavdevice), a network
 /// stream (`udp://`, `srt://`, `rtsp://`, `rtmp://`, `http://`, `tcp://`), a pipe (`-`, `pipe:N`)
 /// or a file (read at full speed; use a stream for real time). Low-latency settings: no input
 /// buffering beyond libavformat's, a short probe, one decoding thread per slice (no frame
@@ -38,11 +39,16 @@ public final class LiveFrameSource {
     private var draining = false
     /// Whether the stream ended because nothing arrived for the timeout after its frames.
     public private(set) var endedBySilence = false
+    /// The read error that ended the stream, when it did not end with an orderly end of file: a
+    /// sender that died (SRT's peer timeout, a reset connection), or a protocol that ends so (RTMP).
+    public private(set) var brokenOff: String?
 
     /// Opens `location` and its video stream; waits at most `timeout` seconds (nil: no limit) for
-    /// the stream to answer. Throws `LiveError` (unsupported, unreachable, no data, no video) or
-    /// `MediaError` (no such file, no decoder).
-    public init(location: LiveLocation, timeout: Double? = 10) throws {
+    /// the stream to answer. `options` (KEY=VALUE pairs) go to the protocol, demuxer or device
+    /// (e.g. `listen=1` for RTMP, `rtsp_flags=listen` for RTSP, `video_size=640x480` for V4L2).
+    /// Throws `LiveError` (unsupported, unreachable, no such device, no data, no video, an option
+    /// nothing knows) or `MediaError` (no such file, no decoder).
+    public init(location: LiveLocation, timeout: Double? = 10, options userOptions: [(String, String)] = []) throws {
         _ = FFmpeg.quiet
         self.location = location
         self.timeout = timeout
@@ -52,22 +58,25 @@ public final class LiveFrameSource {
         if case .file(let path) = location { try InputFile.check(path) }
         guard let context = avformat_alloc_context() else { throw MediaError.ffmpeg(path: location.description, call: "avformat_alloc_context", reason: "out of memory") }
         context.pointee.interrupt_callback = deadline.callback
-        var options: OpaquePointer? = nil
-        defer { av_dict_free(&options) }
+        var openOptions = LiveOpenOptions(defaults: [], user: userOptions)
         var inputFormat: UnsafePointer<AVInputFormat>? = nil
         switch location {
         case .device:
             inputFormat = av_find_input_format("video4linux2")
+        case .filterGraph:
+            inputFormat = av_find_input_format("lavfi")
         case .file:
-            av_dict_set(&options, "protocol_whitelist", "file", 0)
+            openOptions.setDefault("protocol_whitelist", "file")
         case .network(let scheme, _):
-            if scheme == "http" || scheme == "https" { av_dict_set(&options, "reconnect", "0", 0) }
-            if scheme == "rtsp" { av_dict_set(&options, "rtsp_transport", "tcp", 0) }
+            if scheme == "http" || scheme == "https" { openOptions.setDefault("reconnect", "0") }
+            if scheme == "rtsp" { openOptions.setDefault("rtsp_transport", "tcp") }
             fallthrough
         case .standardStream, .descriptor:
-            av_dict_set(&options, "probesize", "500000", 0)
-            av_dict_set(&options, "analyzeduration", "500000", 0)
+            openOptions.setDefault("probesize", "500000")
+            openOptions.setDefault("analyzeduration", "500000")
         }
+        var options = openOptions.dictionary()
+        defer { av_dict_free(&options) }
         deadline.start(seconds: timeout)
         var opened: UnsafeMutablePointer<AVFormatContext>? = context
         let status = avformat_open_input(&opened, location.libavName(output: false), inputFormat, &options)
@@ -76,6 +85,8 @@ public final class LiveFrameSource {
             throw Self.openError(status, location: location, timedOut: deadline.timedOut, timeout: timeout)
         }
         format = opened
+        let unknown = openOptions.unconsumed(options)
+        guard unknown.isEmpty else { throw LiveError.unknownOptions(location: location.description, options: unknown, output: false) }
         let info = avformat_find_stream_info(opened, nil)
         guard info >= 0 else { throw Self.openError(info, location: location, timedOut: deadline.timedOut, timeout: timeout) }
         var codec: UnsafePointer<AVCodec>? = nil
@@ -139,6 +150,7 @@ public final class LiveFrameSource {
                     return nil
                 }
                 // End of stream (or a sender that went away): flush the decoder's last frames.
+                if read != FFmpeg.endOfFile { brokenOff = FFmpeg.message(read) }
                 avcodec_send_packet(decoder, nil)
                 draining = true
                 continue
@@ -155,6 +167,10 @@ public final class LiveFrameSource {
 
     private static func openError(_ status: Int32, location: LiveLocation, timedOut: Bool, timeout: Double?) -> Error {
         if timedOut { return LiveError.noData(location: location.description, seconds: timeout ?? 0) }
+        if case .device(let path) = location { return LiveError.deviceUnusable(path: path, output: false, reason: FFmpeg.message(status)) }
+        if case .filterGraph = location {
+            return MediaError.invalidArgument("\(location): libavfilter cannot make this source graph: \(FFmpeg.message(status)) (e.g. lavfi:testsrc2=size=320x240:rate=25)")
+        }
         if case .file(let path) = location, status == cffmpeg_averror(ENOENT) { return MediaError.fileNotFound(path: path) }
         if case .file(let path) = location { return MediaError.unsupportedFormat(path: path, reason: FFmpeg.message(status)) }
         return LiveError.unreachable(location: location.description, reason: FFmpeg.message(status))

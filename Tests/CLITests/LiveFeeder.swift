@@ -32,8 +32,10 @@ enum LiveFeeder {
     /// With `url`, the stream goes there (e.g. `udp://127.0.0.1:PORT`, which `--driver` then names)
     /// after `startDelay` seconds instead of to standard input. With `clip`, its frames (looped)
     /// are streamed instead of the synthetic gradient.
+    /// `outputOptions` open the stream to `url` (e.g. a listen flag). A connection to `url` is
+    /// retried for 15 s while `portrait live` starts its listener.
     static func run(_ args: [String], frames: Int, fps: Int32 = 25, width: Int = 96, height: Int = 96, interruptAfter: Double? = nil,
-                    url: String? = nil, startDelay: Double = 0, clip: [RGBImage] = []) throws -> Outcome {
+                    url: String? = nil, outputOptions: [(String, String)] = [], startDelay: Double = 0, clip: [RGBImage] = []) throws -> Outcome {
         signal(SIGPIPE, SIG_IGN)   // the reader may stop first (an error, --frames): writes then fail instead
         let process = Process()
         process.executableURL = CLIRunner.binary
@@ -66,9 +68,11 @@ enum LiveFeeder {
             if startDelay > 0 { Thread.sleep(forTimeInterval: startDelay) }
             let location = url.map(LiveLocation.init) ?? .descriptor(input.fileHandleForWriting.fileDescriptor)
             let (w, h) = clip.first.map { ($0.width, $0.height) } ?? (width, height)
-            let writer = try LiveStreamWriter(location: location, width: w, height: h, frameRate: try FrameRate(fps))
+            let writer = try connect(location, width: w, height: h, fps: fps, first: clip.first ?? (try frame(0, width: width, height: height)),
+                                     options: outputOptions, retrying: url != nil)
+            fed = 1
             let start = Date()
-            for index in 0..<frames {
+            for index in 1..<max(1, frames) {
                 let due = start.addingTimeInterval(Double(index) / Double(fps))
                 let wait = due.timeIntervalSinceNow
                 if wait > 0 { Thread.sleep(forTimeInterval: wait) }
@@ -83,6 +87,23 @@ enum LiveFeeder {
         process.waitUntilExit()
         readers.wait()
         return Outcome(status: process.terminationStatus, stdout: collected.stdout, stderr: collected.stderr, fed: fed)
+    }
+
+    /// A writer to `location` whose first frame went out; with `retrying`, a refused connection is
+    /// tried again for 15 s (the listener may not be up yet).
+    static func connect(_ location: LiveLocation, width: Int, height: Int, fps: Int32, first: RGBImage, options: [(String, String)],
+                        retrying: Bool) throws -> LiveStreamWriter {
+        let start = Date()
+        while true {
+            let writer = try LiveStreamWriter(location: location, width: width, height: height, frameRate: try FrameRate(fps), options: options)
+            do {
+                try writer.write(first, at: 0)
+                return writer
+            } catch let error as LiveError {
+                guard case .unreachable = error, retrying, Date().timeIntervalSince(start) < 15 else { throw error }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+        }
     }
 }
 
