@@ -61,13 +61,13 @@ browser-test-run:
 studio-screenshots: build
 	python3 tests/browser/test_studio.py --bin $(BIN) --screenshots docs/studio
 
-# The C and Python tests run on the plain release build, before `swift test` rebuilds the
-# modules for testing (running them after would rebuild everything once more).
+# One build serves every test: the modules compiled for testing once (`swift test -c release`
+# would otherwise recompile everything a plain release build had just compiled), the C, Python
+# and browser tests run on its binary and library, then the Swift tests without a rebuild.
 test: deps
-	$(SWIFT) build $(BUILD_ARGS) --product portrait
-	$(SWIFT) build $(BUILD_ARGS) --product portraitcl
+	$(SWIFT) build $(BUILD_ARGS) --build-tests -Xswiftc -enable-testing
 	$(MAKE) ctest-run pytest-run browser-test-run
-	$(SWIFT) test $(BUILD_ARGS) 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	$(SWIFT) test $(BUILD_ARGS) --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 demo: build
 	bash scripts/demo.sh $(BIN)

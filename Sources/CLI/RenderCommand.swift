@@ -14,9 +14,11 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Animate a source portrait with a driving video, image or head poses.",
         discussion: """
-        The face is found (YuNet) in the source and followed through the driving video, each \
-        picture cropped around it as the official inference frames faces (EMOPortraits: about twice \
-        the face's size, smoothed over a fifth of a second of frames) and resized to the model's \
+        The face is found in the source (MediaPipe's detector and FaceMesh; YuNet where MediaPipe \
+        misses it, said on stderr; see --detector) and followed through the driving video, each \
+        picture cropped around it as the official inference frames faces (EMOPortraits: its crop \
+        from MediaPipe's box, smoothed over a fifth of a second of frames; LivePortrait: its crop \
+        from the dense landmarks) and resized to the model's \
         size as each network's official code does it (MegaPortraits: PyTorch's bicubic, clipped; \
         LivePortrait: OpenCV on 8-bit values; --resize overrides). --crop none takes the centred \
         square instead (LivePortrait: the whole picture, as its official no-crop path), --crop \
