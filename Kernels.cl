@@ -1173,16 +1173,18 @@ __kernel void conv_k7_wino_input(__global const float* x, __global float* V, int
     int valid = z >= 0 && z < D && yy >= 0 && yy < H;
     __global const float* src = x + ((((long)n * Cin + c) * D + (valid ? z : 0)) * H + (valid ? yy : 0)) * W;
     int x0 = q * 64 - pw;
-    float r[80];
-    for (int k = 0; k < 5; ++k) vstore16(wino4_load16(src, x0 + 16 * k, W, valid), k, r);
-    float16 dd[10];
-    for (int j = 0; j < 10; ++j) {
-        float t[16];
-        for (int l = 0; l < 16; ++l) t[l] = r[4 * l + j];
-        dd[j] = vload16(0, t);
-    }
-    float16 d0 = dd[0], d1 = dd[1], d2 = dd[2], d3 = dd[3], d4 = dd[4];
-    float16 d5 = dd[5], d6 = dd[6], d7 = dd[7], d8 = dd[8], d9 = dd[9];
+    // d_j (lane l = x[x0 + 4l + j]) as swizzles of 16-value runs at x0, x0 + 4 and x0 + 8.
+    float16 a0 = wino4_load16(src, x0, W, valid), a1 = wino4_load16(src, x0 + 16, W, valid);
+    float16 a2 = wino4_load16(src, x0 + 32, W, valid), a3 = wino4_load16(src, x0 + 48, W, valid);
+    float16 b0 = wino4_load16(src, x0 + 4, W, valid), b1 = wino4_load16(src, x0 + 20, W, valid);
+    float16 b2 = wino4_load16(src, x0 + 36, W, valid), b3 = wino4_load16(src, x0 + 52, W, valid);
+    float16 c0 = wino4_load16(src, x0 + 8, W, valid), c1 = wino4_load16(src, x0 + 24, W, valid);
+    float16 c2 = wino4_load16(src, x0 + 40, W, valid), c3 = wino4_load16(src, x0 + 56, W, valid);
+    float16 d0 = (float16)(a0.s048c, a1.s048c, a2.s048c, a3.s048c), d1 = (float16)(a0.s159d, a1.s159d, a2.s159d, a3.s159d);
+    float16 d2 = (float16)(a0.s26ae, a1.s26ae, a2.s26ae, a3.s26ae), d3 = (float16)(a0.s37bf, a1.s37bf, a2.s37bf, a3.s37bf);
+    float16 d4 = (float16)(b0.s048c, b1.s048c, b2.s048c, b3.s048c), d5 = (float16)(b0.s159d, b1.s159d, b2.s159d, b3.s159d);
+    float16 d6 = (float16)(b0.s26ae, b1.s26ae, b2.s26ae, b3.s26ae), d7 = (float16)(b0.s37bf, b1.s37bf, b2.s37bf, b3.s37bf);
+    float16 d8 = (float16)(c0.s048c, c1.s048c, c2.s048c, c3.s048c), d9 = (float16)(c0.s159d, c1.s159d, c2.s159d, c3.s159d);
     long plane = (long)N * Dp * Hp * Cin * TW;
     __global float* v = V + (((long)row * Cin + c) * TW + q * 16);
     vstore16(d0 - (93.0f / 16.0f) * d2 + (525.0f / 64.0f) * d4 - (253.0f / 64.0f) * d6 + (9.0f / 16.0f) * d8, 0, v);

@@ -75,9 +75,9 @@ struct ConvolutionTests {
         ]
         for tile in ["16x16", "16x6"] {
             for (index, (shape, weightShape, padding, activation)) in cases.enumerated() {
-                let x = Tensor.random(shape, seed: 20 + index)
-                let w = Tensor.random(weightShape, seed: 30 + index, range: -0.05...0.05)
-                let b = Tensor.random([weightShape[0]], seed: 40 + index)
+                let x = Tensor.random(shape, seed: UInt64(20 + index))
+                let w = Tensor.random(weightShape, seed: UInt64(30 + index), range: -0.05...0.05)
+                let b = Tensor.random([weightShape[0]], seed: UInt64(40 + index))
                 func run(_ e: Engine) throws -> [Float] {
                     try e.values(try e.conv3d(x, weight: w, bias: b, strides: [1, 1, 1], paddings: padding, activation: activation))
                 }
