@@ -21,7 +21,8 @@ import NetworkCore
 final class FaceLocator {
     /// Long side of the picture the detector sees.
     static let detectionSide = 640
-    private let landmarker: DenseLandmarker?
+    /// MediaPipe's networks (nil with `--detector yunet`).
+    let landmarker: DenseLandmarker?
     private var yunet: FaceDetector?
     private let engine: Engine
     /// The face finder asked for.

@@ -121,14 +121,24 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            Interrupt.install()
+        try render(reusing: nil)
+    }
+
+    /// The render, with the engine, network, face finder, framed source and per-source state
+    /// taken from `reuse` where it has them (`portrait serve`'s in-process previews), else made.
+    /// Without `reuse` (the command line) errors are reported on stderr with exit status 2.
+    func render(reusing reuse: RenderReuse?) throws {
+        try reuse.handlingErrors {
+            if reuse == nil { Interrupt.install() }
             let model = try self.model.adopting(savedSource: avatar)   // a saved avatar's own config and family
-            let engine = try deviceOptions.makeEngine()
-            let network = try model.makeModel(engine: engine)
+            let engine = try reuse.engine(deviceOptions) { try deviceOptions.makeEngine() }
+            let network = try reuse.model(model, device: deviceOptions) { try model.makeModel(engine: engine) }
             if let avatar, let record = try SavedSourceRecord.read(avatar) { try record.checkWeights(of: network, weights: model.weightsName) }
             let size = network.inputSize
-            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil) ? try FaceLocator(engine: engine, family: model.family, detector: framing.detector) : nil
+            let locator = framing.needsDetector(hasSource: source != nil, hasDriver: driver != nil)
+                ? try reuse.locator([deviceOptions.device ?? "default", model.family.rawValue, framing.detector.rawValue]) {
+                    try FaceLocator(engine: engine, family: model.family, detector: framing.detector)
+                } : nil
             if faces.all { return try renderAllFaces(network: network, locator: locator, engine: engine) }
 
             if let source, let livePortrait = network as? LivePortraitModel, StillSource.videoDescription(source) != nil {
@@ -142,7 +152,7 @@ struct RenderCommand: ParsableCommand {
             var picture: SourcePicture?
             var sourceMask: Tensor?
             if let source {
-                let read = try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network))
+                let read = try reuse.picture { try SourcePicture(path: source, size: size, framing: framing.source, locator: locator, filter: input.filter(for: network)) }
                 if framing.source.choice == .auto { printError("portrait: source face at \(read.region) (x,y,size) in \(source)\(read.rotated.map { String(format: ", turned %.1f°", $0.angle * 180 / .pi) } ?? "")\(locator?.lastRule.map { "; framed by \($0)" } ?? "")") }
                 if framing.source.choice == .auto {
                     for (path, extra) in zip(sources.dropFirst(), moreSources) { printError("portrait: source face at \(extra.region) (x,y,size) in \(path)") }
@@ -197,18 +207,20 @@ struct RenderCommand: ParsableCommand {
             let measuredRate = JobEstimate.measuredRate(engine: engine)
             printError("portrait: " + estimate.summary(rate: measuredRate))
             if let avatar {
-                avatarState = try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) }
+                avatarState = try reuse.source { try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) } }
             } else if let sourceImage {
                 let sourceTensor = FrameConversion.tensor(sourceImage)
                 dump.add(input: "source.image", sourceTensor)
                 dump.add(input: "source.mask", sourceMask)
-                let built: (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double)
-                built = try AvatarBuildProgress.build(network, images: [sourceTensor] + moreSources.map { FrameConversion.tensor($0.framed) }, mask: sourceMask,
-                                                      keepingOutputs: stages != nil, assumedRate: measuredRate)
-                avatarState = built.source
-                if stages != nil { avatarRecorder = built.recorder }
-                printError(String(format: "portrait: avatar built in %.2f s (%.0f GFLOP/s; saved avatars skip this: `portrait avatar`)", built.seconds, built.rate / 1e9)
-                           + (estimate.framesEstimate(rate: built.rate).map { "; " + $0 } ?? ""))
+                avatarState = try reuse.source {
+                    let built: (source: any PortraitSource, recorder: StageRecorder, seconds: Double, rate: Double)
+                    built = try AvatarBuildProgress.build(network, images: [sourceTensor] + moreSources.map { FrameConversion.tensor($0.framed) }, mask: sourceMask,
+                                                          keepingOutputs: stages != nil, assumedRate: measuredRate)
+                    if stages != nil { avatarRecorder = built.recorder }
+                    printError(String(format: "portrait: avatar built in %.2f s (%.0f GFLOP/s; saved avatars skip this: `portrait avatar`)", built.seconds, built.rate / 1e9)
+                               + (estimate.framesEstimate(rate: built.rate).map { "; " + $0 } ?? ""))
+                    return built.source
+                }
             } else {
                 throw ValidationError("give --source IMG or --avatar FILE")
             }

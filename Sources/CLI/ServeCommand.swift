@@ -10,8 +10,10 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the web studio: upload a photo and a clip, preview, render with progress, download and verify, in a browser.",
         discussion: """
-        Jobs run this same `portrait` binary, queued per device. Files live in the --work folder \
-        under names the server makes. Bound to loopback unless --host says otherwise.
+        Previews run `portrait render` inside the server, keeping the network and the framed source \
+        between them (a slider move renders one frame); renders, avatars, face searches and verify \
+        run this same `portrait` binary as a child process. Jobs are queued per device. Files live \
+        in the --work folder under names the server makes. Bound to loopback unless --host says otherwise.
         """)
 
     @Option(help: "Port to listen on (0: any free port; the address is printed).")
@@ -58,6 +60,7 @@ struct ServeCommand: ParsableCommand {
         settings.concurrency = concurrency
         settings.token = token
         settings.maxUploadBytes = maxUpload << 20
+        settings.renderer = StudioRenderer()
         if !settings.isLoopback {
             printError("warning: --host \(host) is not loopback: other machines can reach the studio\(token == nil ? " and there is no --token" : ""); uploads and renders run on this machine")
         }

@@ -9,14 +9,9 @@ extension DenseLandmarker {
     /// score low (MediaPipe drops < 0.5), so this rejects the cat and the coffee cup that YuNet
     /// reports. `image` as for `find`.
     public func presence(of face: DetectedFace, in image: Tensor) throws -> Float {
-        let sampler = try Self.sampler(image, engine: engine)
-        guard face.landmarks.count >= 2, face.width > 0, face.height > 0 else {
-            throw FaceMeshError.badImage("the face must have a positive box and its two eye landmarks, got \(face.box) with \(face.landmarks.count) landmarks")
-        }
         // YuNet's eyes come image-left first, as BlazeFace's right eye (the subject's) then left.
-        let detection = BlazeFaceDetection(x: face.x, y: face.y, width: face.width, height: face.height, score: face.score,
-                                           keypoints: [face.landmarks[0], face.landmarks[1]])
-        return try mesh(sampler, region: Self.faceRegion(detection)).0
+        let region = try Self.faceRegion(face)
+        return try mesh(try Self.sampler(image, engine: engine), region: region).0
     }
 
     /// FaceMesh alone on a given region (e.g. the previous frame's face, as MediaPipe tracks in

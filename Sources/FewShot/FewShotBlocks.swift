@@ -55,7 +55,7 @@ final class FewShotForward: Forward {
                                              bias: nil))
         }
         let out = b == 1 ? outputs[0] : try engine.concatenate(outputs, dim: 0)
-        try count(Double(b) * (2 * Double(n) * Double(n) * Double(k) + 2 * Double(n) * Double(n) * Double(c)))
+        try count(Double(b) * FewShotLayout.attentionProductFlops(positions: n, keyChannels: k, channels: c))
         guard let gamma = gammas[p] else { throw NetworkError.missingParameter(p + ".gamma") }
         return try engine.add(x, out, alpha: 1, beta: gamma)
     }

@@ -79,7 +79,7 @@ struct BilinearResizeOp: EngineOp {
 
     func openCL(_ l: OpenCLLaunch) throws {
         let (h, w, ho, wo) = (input[2], input[3], size[0], size[1])
-        try l.context.launch("resize_bilinear2d", global: [wo, ho], local: [16, 4],
+        try l.context.launch("resize_bilinear2d", global: [(wo + 7) / 8, ho, planes], local: [8, 4, 1],
                              arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .i(h), .i(w), .i(ho), .i(wo),
                                          .float(scales[0]), .float(scales[1]), .i(planes), .i(alignCorners ? 1 : 0)],
                              cost: l.cost)

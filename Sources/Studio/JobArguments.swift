@@ -110,7 +110,8 @@ struct JobArguments {
         var arguments: [String] = []
         if let crop = request.crop { arguments += [source ? "--source-crop" : "--driver-crop", crop == "none" ? "none" : "auto"] }
         // A face index picks among the faces auto framing finds; the centre square has none to pick.
-        if source, request.crop != "none", let face = request.face, face >= 0 { arguments += ["--source-face", String(face)] }
+        // Face 0 is the default, left out so that a preview asking for it shares the source of one that did not.
+        if source, request.crop != "none", let face = request.face, face > 0 { arguments += ["--source-face", String(face)] }
         return arguments
     }
 

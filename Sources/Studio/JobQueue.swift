@@ -1,8 +1,9 @@
 import Foundation
 
-/// The jobs of this server run: each runs the `portrait` executable in its own process, queued
-/// per device with at most `concurrency` running at once on each (a job that needs no device runs
-/// at once). Jobs belong to the server, not to a page: closing the tab leaves them running.
+/// The jobs of this server run: each runs the `portrait` executable in its own process (previews,
+/// when the queue has an `InProcessRenderer`, run in this process instead), queued per device with
+/// at most `concurrency` running at once on each (a job that needs no device runs at once). Jobs
+/// belong to the server, not to a page: closing the tab leaves them running.
 public final class JobQueue: @unchecked Sendable {
     private final class Record {
         var snapshot: JobSnapshot
@@ -26,13 +27,20 @@ public final class JobQueue: @unchecked Sendable {
     private let concurrency: Int
     private let onSuccess: @Sendable (JobSnapshot) -> Void
     private let hiddenFolder: String?
+    private let renderer: (any InProcessRenderer)?
+    /// One thread per device for in-process jobs: networks and sessions are not thread-safe, so
+    /// they run one at a time on each device whatever `concurrency` says.
+    private var workers: [String: DispatchQueue] = [:]
 
     /// A queue running `executable` (the `portrait` binary) with `concurrency` jobs per device;
     /// `onSuccess` sees each job that finished well (avatar jobs record their avatar there), under
     /// the queue's lock: it must not call the queue. `hiddenFolder` (the server's work folder) is
     /// cut out of every result and message a client sees: its files are named relative to it.
-    public init(executable: URL, concurrency: Int, hiddenFolder: URL? = nil, onSuccess: @escaping @Sendable (JobSnapshot) -> Void = { _ in }) {
+    /// `renderer`, when given, runs preview jobs in this process.
+    public init(executable: URL, concurrency: Int, hiddenFolder: URL? = nil, renderer: (any InProcessRenderer)? = nil,
+                onSuccess: @escaping @Sendable (JobSnapshot) -> Void = { _ in }) {
         self.executable = executable
+        self.renderer = renderer
         self.concurrency = max(1, concurrency)
         self.onSuccess = onSuccess
         self.hiddenFolder = hiddenFolder.map { $0.standardizedFileURL.path + "/" }
@@ -176,6 +184,9 @@ public final class JobQueue: @unchecked Sendable {
     private func start(_ id: String) {
         lock.lock()
         guard let record = records[id] else { lock.unlock(); return }
+        if record.plan.kind == .preview, let renderer, let device = record.plan.device {
+            return startInProcess(id, record: record, renderer: renderer, device: device)
+        }
         let process = Process()
         process.executableURL = executable
         process.arguments = record.plan.arguments
@@ -225,6 +236,42 @@ public final class JobQueue: @unchecked Sendable {
         }
         lock.unlock()
         publish(id, final: false)
+    }
+
+    /// Runs a job through `renderer` on the device's worker thread; called with the lock held, lets it go.
+    private func startInProcess(_ id: String, record: Record, renderer: any InProcessRenderer, device: String) {
+        let worker = workers[device] ?? DispatchQueue(label: "portrait-serve.\(device)")
+        workers[device] = worker
+        record.started = Date()
+        record.snapshot.state = .running
+        record.snapshot.elapsedSeconds = 0
+        let job = InProcessJob(arguments: record.plan.arguments)
+        lock.unlock()
+        publish(id, final: false)
+        worker.async { [weak self] in
+            let outcome = Result { try renderer.render(job) }
+            self?.finishedInProcess(id, outcome)
+        }
+    }
+
+    private func finishedInProcess(_ id: String, _ outcome: Result<Bool, Error>) {
+        lock.lock()
+        guard let record = records[id] else { lock.unlock(); return }
+        record.snapshot.elapsedSeconds = record.started.map { Date().timeIntervalSince($0) }
+        switch outcome {
+        case _ where record.cancelRequested:
+            // A one-frame job is not stopped midway: its frame is thrown away.
+            record.snapshot.state = .cancelled
+            record.snapshot.message = "cancelled"
+        case .success(let reused):
+            record.snapshot.state = .done
+            record.snapshot.sourceReused = reused
+            record.snapshot.hasOutput = record.plan.output.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+        case .failure(let error):
+            record.snapshot.state = .failed
+            record.snapshot.message = clientVisible("\(error)")
+        }
+        conclude(record)
     }
 
     private func stderrArrived(_ id: String, _ data: Data) {
@@ -278,6 +325,13 @@ public final class JobQueue: @unchecked Sendable {
             let why = record.stderrTail.last { !$0.hasPrefix("warning") } ?? record.stderrTail.last
             record.snapshot.message = why.map(clientVisible) ?? (reason == .uncaughtSignal ? "the renderer was killed by signal \(status)" : "the renderer exited with status \(status)")
         }
+        conclude(record)
+    }
+
+    /// Ends a finished job: records what it made, frees its device slot (called with the lock
+    /// held, lets it go), tells its watchers and starts the next job.
+    private func conclude(_ record: Record) {
+        let id = record.snapshot.id
         // Recorded before the lock is let go, so whoever sees the job done also sees what it made.
         if record.snapshot.state == .done { onSuccess(record.snapshot) }
         let device = record.plan.device

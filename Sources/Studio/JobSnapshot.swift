@@ -37,6 +37,9 @@ public struct JobSnapshot: Codable, Sendable {
     public var result: String?
     /// The saved avatar an avatar job made.
     public var avatar: SavedAvatar?
+    /// For a preview rendered in the server's process: whether the framed source and its state
+    /// came from an earlier job (only the frame was rendered); nil for a job run as a child process.
+    public var sourceReused: Bool?
     /// A short description for the job list.
     public var title: String
 }

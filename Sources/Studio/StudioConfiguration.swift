@@ -18,6 +18,9 @@ public struct StudioConfiguration: Sendable {
     public var maxUploadBytes = 200 << 20
     /// The `portrait` executable jobs run.
     public var executable: URL
+    /// Runs preview jobs in the server's own process with what earlier jobs made kept
+    /// (`portrait serve` sets it); nil: every job runs `executable` as a child process.
+    public var renderer: (any InProcessRenderer)?
 
     /// A configuration with the work folder and executable given, the rest defaults.
     public init(workFolder: String, executable: URL) {

@@ -21,7 +21,8 @@ public final class StudioServer: Sendable {
         let avatars = AvatarStore(folder: folder)
         self.avatars = avatars
         catalog = ModelCatalog(folder: configuration.modelsFolder)
-        queue = JobQueue(executable: configuration.executable, concurrency: configuration.concurrency, hiddenFolder: folder.root) { snapshot in
+        queue = JobQueue(executable: configuration.executable, concurrency: configuration.concurrency, hiddenFolder: folder.root,
+                         renderer: configuration.renderer) { snapshot in
             if snapshot.kind == .avatar, let avatar = snapshot.avatar { try? avatars.add(avatar) }
         }
         requestGuard = RequestGuard(token: configuration.token, loopbackOnly: configuration.isLoopback)

@@ -18,7 +18,7 @@ struct StudioServeTests {
         let work: URL
         let models: URL
 
-        init(extra: [String] = []) throws {
+        init(extra: [String] = [], environment: [String: String] = [:]) throws {
             let dir = try CLIRunner.temporaryDirectory()
             work = dir.appendingPathComponent("work")
             models = dir.appendingPathComponent("models")
@@ -27,6 +27,7 @@ struct StudioServeTests {
             process.executableURL = CLIRunner.binary
             process.arguments = ["serve", "--port", "0", "--work", work.path, "--models", models.path, "--token", StudioServeTests.token,
                                  "--max-upload", "1"] + extra
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.standardError

@@ -1,4 +1,7 @@
-"""Golden fixtures for the few-shot talking heads' ops: adain (torch.std, eps on σ) and transpose."""
+"""Golden fixtures for the few-shot talking heads' ops: adain (torch.std, eps on σ), transpose, and
+softmax over a long middle axis (the attention's keys: the blocked kernels, blocks of 64 rows)."""
+import torch
+
 from op_fixtures import seeded
 
 
@@ -19,3 +22,7 @@ def cases():
     yield "adain_offset", "adain", {"input": x, "mean": mean, "std": std}, {"eps": 1e-3}, _adain(x, mean, std, 1e-3)
     x = seeded(307, 2, 3, 9, 11)
     yield "transpose", "transpose", {"input": x}, {}, x.transpose(-2, -1).contiguous()
+    # 130 rows: two full blocks of 64 and one of 2; a row far above the rest in one block.
+    x = seeded(308, 2, 130, 2, 2, lo=-30, hi=30)
+    x[1, 100, 0, 1] = 80
+    yield "softmax-long-axis", "softmax", {"input": x}, {"dim": 1}, torch.softmax(x, dim=1)

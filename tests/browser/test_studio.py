@@ -144,6 +144,8 @@ def run(binary, shots):
         studio.set_slider("aaa", 60)
         studio.wait("the edited preview", lambda: studio.el("preview-img").get_attribute("src") != first
                     and "preview ready" in studio.text("preview-status"))
+        if "source reused" not in studio.text("preview-status"):
+            raise Failure("the slider's preview made the source again: %r" % studio.text("preview-status"))
         studio.shot("2-slider-preview")
         step("slider moved, preview followed")
 

@@ -277,7 +277,8 @@ async function runPreview() {
     const img = $("preview-img");
     img.src = withToken("/api/jobs/" + job.id + "/output");
     img.hidden = false;
-    $("preview-status").textContent = "preview ready (" + (job.elapsedSeconds || 0).toFixed(1) + " s)";
+    const seconds = (job.elapsedSeconds || 0).toFixed(job.elapsedSeconds < 1 ? 2 : 1);
+    $("preview-status").textContent = "preview ready (" + seconds + " s" + (job.sourceReused ? ", source reused" : "") + ")";
   } catch (e) {
     if (seq === state.previewSeq) { $("preview-status").textContent = ""; showError("Preview: " + e.message); }
   }
