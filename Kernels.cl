@@ -1084,6 +1084,148 @@ __kernel void conv3x3x3_wino2_output(__global const float* M, __global const flo
     }
 }
 
+// ==== Winograd F(4, 7) along x for stride-1 convolutions 7 wide (ConvolutionWinograd7.swift) ====
+//
+// Variant conv.winograd7=rows under conv.algorithm=winograd4: a kd×kh×7 convolution (LivePortrait's
+// 7×7×7 dense-motion mask, 142 → 22) as Y = Aᵀ[Σ U ⊙ V] along x per 4-wide output tile, 10
+// multiplies for 4 outputs instead of 28 (2.8× fewer). Points 0, ±1, ±2, ±1/2, ±4/3 and ∞ (the
+// set with the smallest float32 error among those tried: ≈ 2e-5 of the largest output against
+// 1e-7 for the direct sum, 142·49-term reductions of random data). The Σ over input channels and
+// the kd×kh taps is one kd×kh×1 convolution per point ξ, run by the register-tiled direct kernels
+// with per-ξ weights (as the F(4×4, 3×3) GEMM). Layouts (TW = tiles per output row rounded up to
+// 16, the GEMM's vector; T = ⌈Wo/4⌉ tiles are used):
+//   U [10][CB][kd][kh][Cin][8]    the transformed weights, 8 output channels innermost
+//   V [10·N][Dp][Hp][Cin][TW]     the transformed input rows of the zero-padded volume
+//   M [10·N][Cout][Do][Ho][TW]    the GEMM result, then y = AᵀM + bias.
+// ξ order: 0, +1, −1, +2, −2, +1/2, −1/2, +4/3, −4/3, ∞; the ± pairs share even and odd parts.
+
+// U for w [Cout][Cin][kd][kh][7]: G rows (1, a, a², …, a⁶) at the finite points, (0, …, 0, 1) at
+// ∞. bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input channel, kd×kh tap and block
+// of eight output channels (the lanes of float8). Global (Cin, CB·KD·KH).
+#define WINO7_G_PAIR(XI, A)                                                                         \
+    {                                                                                               \
+        float8 e = g0 + (A) * (A) * (g2 + (A) * (A) * (g4 + (A) * (A) * g6));                       \
+        float8 o = (A) * (g1 + (A) * (A) * (g3 + (A) * (A) * g5));                                  \
+        vstore8(e + o, 0, u + (XI) * plane);                                                        \
+        vstore8(e - o, 0, u + ((XI) + 1) * plane);                                                  \
+    }
+__kernel void conv_k7_wino_weights(__global const float* w, __global float* U, __global float* bp,
+                                   int Cin, int Cout, int KD, int KH, int CB) {
+    int ic = get_global_id(0), bk = get_global_id(1);
+    int taps = KD * KH;
+    if (ic >= Cin || bk >= CB * taps) return;
+    int ob = bk / taps, kk = bk % taps;
+    if (ic == 0 && kk == 0) vstore8((float8)(0.0f), ob, bp);
+    float lanes[7][8];
+    for (int l = 0; l < 8; ++l) {
+        int oc = ob * 8 + l;
+        for (int kx = 0; kx < 7; ++kx)
+            lanes[kx][l] = oc < Cout ? w[(((long)oc * Cin + ic) * taps + kk) * 7 + kx] : 0.0f;
+    }
+    float8 g0 = vload8(0, lanes[0]), g1 = vload8(0, lanes[1]), g2 = vload8(0, lanes[2]), g3 = vload8(0, lanes[3]);
+    float8 g4 = vload8(0, lanes[4]), g5 = vload8(0, lanes[5]), g6 = vload8(0, lanes[6]);
+    long plane = (long)CB * taps * Cin * 8;
+    __global float* u = U + ((long)bk * Cin + ic) * 8;
+    vstore8(g0, 0, u);
+    WINO7_G_PAIR(1, 1.0f)
+    WINO7_G_PAIR(3, 2.0f)
+    WINO7_G_PAIR(5, 0.5f)
+    WINO7_G_PAIR(7, 4.0f / 3.0f)
+    vstore8(g6, 0, u + 9 * plane);
+}
+
+// V for 16 output tiles of one padded input row (lanes of float16: tile t reads x[4t − pw …
+// 4t − pw + 9]), zero padding applied while reading. Bᵀ (the inverse transposed Vandermonde of
+// the points, ∞ last) split into even and odd parts per ± pair. Global (TW/16, Cin, N·Dp·Hp).
+#define WINO7_BT_PAIR(XI, c1, c3, c5, c7, c2, c4, c6, c8)                \
+    {                                                                     \
+        float16 o = (c1) * d1 + (c3) * d3 + (c5) * d5 + (c7) * d7;        \
+        float16 e = (c2) * d2 + (c4) * d4 + (c6) * d6 + (c8) * d8;        \
+        vstore16(e + o, 0, v + (XI) * plane);                             \
+        vstore16(e - o, 0, v + ((XI) + 1) * plane);                       \
+    }
+__kernel void conv_k7_wino_input(__global const float* x, __global float* V, int Cin, int D, int H, int W,
+                                 int Dp, int Hp, int pd, int ph, int pw, int TW, int N) {
+    int q = get_global_id(0), c = get_global_id(1), row = get_global_id(2);
+    if (q * 16 >= TW || c >= Cin || row >= N * Dp * Hp) return;
+    int yp = row % Hp, zp = (row / Hp) % Dp, n = row / (Hp * Dp);
+    int z = zp - pd, yy = yp - ph;
+    int valid = z >= 0 && z < D && yy >= 0 && yy < H;
+    __global const float* src = x + ((((long)n * Cin + c) * D + (valid ? z : 0)) * H + (valid ? yy : 0)) * W;
+    int x0 = q * 64 - pw;
+    // d_j (lane l = x[x0 + 4l + j]) as swizzles of 16-value runs at x0, x0 + 4 and x0 + 8.
+    float16 a0 = wino4_load16(src, x0, W, valid), a1 = wino4_load16(src, x0 + 16, W, valid);
+    float16 a2 = wino4_load16(src, x0 + 32, W, valid), a3 = wino4_load16(src, x0 + 48, W, valid);
+    float16 b0 = wino4_load16(src, x0 + 4, W, valid), b1 = wino4_load16(src, x0 + 20, W, valid);
+    float16 b2 = wino4_load16(src, x0 + 36, W, valid), b3 = wino4_load16(src, x0 + 52, W, valid);
+    float16 c0 = wino4_load16(src, x0 + 8, W, valid), c1 = wino4_load16(src, x0 + 24, W, valid);
+    float16 c2 = wino4_load16(src, x0 + 40, W, valid), c3 = wino4_load16(src, x0 + 56, W, valid);
+    float16 d0 = (float16)(a0.s048c, a1.s048c, a2.s048c, a3.s048c), d1 = (float16)(a0.s159d, a1.s159d, a2.s159d, a3.s159d);
+    float16 d2 = (float16)(a0.s26ae, a1.s26ae, a2.s26ae, a3.s26ae), d3 = (float16)(a0.s37bf, a1.s37bf, a2.s37bf, a3.s37bf);
+    float16 d4 = (float16)(b0.s048c, b1.s048c, b2.s048c, b3.s048c), d5 = (float16)(b0.s159d, b1.s159d, b2.s159d, b3.s159d);
+    float16 d6 = (float16)(b0.s26ae, b1.s26ae, b2.s26ae, b3.s26ae), d7 = (float16)(b0.s37bf, b1.s37bf, b2.s37bf, b3.s37bf);
+    float16 d8 = (float16)(c0.s048c, c1.s048c, c2.s048c, c3.s048c), d9 = (float16)(c0.s159d, c1.s159d, c2.s159d, c3.s159d);
+    long plane = (long)N * Dp * Hp * Cin * TW;
+    __global float* v = V + (((long)row * Cin + c) * TW + q * 16);
+    vstore16(d0 - (93.0f / 16.0f) * d2 + (525.0f / 64.0f) * d4 - (253.0f / 64.0f) * d6 + (9.0f / 16.0f) * d8, 0, v);
+    WINO7_BT_PAIR(1, -32.0f / 63.0f, 22.0f / 9.0f, -31.0f / 18.0f, 2.0f / 7.0f,
+                     -32.0f / 63.0f, 22.0f / 9.0f, -31.0f / 18.0f, 2.0f / 7.0f)
+    WINO7_BT_PAIR(3, -1.0f / 225.0f, 89.0f / 3600.0f, -109.0f / 3600.0f, 1.0f / 100.0f,
+                     -1.0f / 450.0f, 89.0f / 7200.0f, -109.0f / 7200.0f, 1.0f / 200.0f)
+    WINO7_BT_PAIR(5, 4096.0f / 2475.0f, -7424.0f / 2475.0f, 3904.0f / 2475.0f, -64.0f / 275.0f,
+                     8192.0f / 2475.0f, -14848.0f / 2475.0f, 7808.0f / 2475.0f, -128.0f / 275.0f)
+    WINO7_BT_PAIR(7, 2187.0f / 15400.0f, -6561.0f / 8800.0f, 6561.0f / 8800.0f, -2187.0f / 15400.0f,
+                     6561.0f / 61600.0f, -19683.0f / 35200.0f, 19683.0f / 35200.0f, -6561.0f / 61600.0f)
+    vstore16((16.0f / 9.0f) * d1 - (31.0f / 3.0f) * d3 + (175.0f / 12.0f) * d5 - (253.0f / 36.0f) * d7 + d9, 0, v + 9 * plane);
+}
+
+// M[ξ·N + n] = U[ξ] · V[ξ·N + n]: the tile kernels with KW = 1 over the kd×kh taps and the
+// weights of point ξ. Global as conv_tile16 (OB channel blocks per work-item) / conv_tile16x6
+// with batch 10·N, Wp = Wo = TW.
+#define WINO7_GEMM16_KERNEL(NAME, OB) \
+    __kernel void NAME(CONV_TILE_PARAMS, int N) { \
+        conv_tile16(xp, wt + get_global_id(2) / (Do * Ho) / N * CB * KD * KH * Cin * 8, bp, y, Cin, Cout, CB, KD, KH, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, OB, 0); }
+
+WINO7_GEMM16_KERNEL(conv_k7_wino_gemm8x16, 1)
+WINO7_GEMM16_KERNEL(conv_k7_wino_gemm16x16, 2)
+WINO7_GEMM16_KERNEL(conv_k7_wino_gemm24x16, 3)
+__kernel void conv_k7_wino_gemm16x6(CONV_TILE_PARAMS, int N) {
+    conv_tile16x6(xp, wt + get_global_id(2) / (Do * Ho) / N * CB * KD * KH * Cin * 8, bp, y, Cin, Cout, CB, KD, KH, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0);
+}
+
+// y[n][k][oz][oy][4t + i] = AᵀM (+ bias, then CONV_ACTIVATE) for 16 tiles of one output row
+// (lanes of float16); Aᵀ rows aⁱ at the finite points (0⁰ = 1) and (0, 0, 0, 1) at ∞.
+// Outputs past Wo are not stored. Global (TW/16, Cout, N·Do·Ho).
+#define WINO7_AT_PAIR(XI, A)                                                  \
+    {                                                                         \
+        float16 mp = vload16(0, m + (XI) * plane), mn = vload16(0, m + ((XI) + 1) * plane); \
+        float16 sum = mp + mn, dif = mp - mn;                                     \
+        o0 += sum; o1 += (A) * dif; o2 += (A) * (A) * sum; o3 += (A) * (A) * (A) * dif; \
+    }
+__kernel void conv_k7_wino_output(__global const float* M, __global const float* bias, __global float* y,
+                                  int Cout, int Do, int Ho, int Wo, int TW, int N, int hasBias) {
+    int q = get_global_id(0), k = get_global_id(1), row = get_global_id(2);
+    if (q * 16 >= TW || k >= Cout || row >= N * Do * Ho) return;
+    int n = row / (Do * Ho), r = row % (Do * Ho);
+    long plane = (long)N * Cout * Do * Ho * TW;
+    __global const float* m = M + (((long)n * Cout + k) * Do * Ho + r) * TW + q * 16;
+    float16 o0 = vload16(0, m), o1 = (float16)(0.0f), o2 = (float16)(0.0f), o3 = vload16(0, m + 9 * plane);
+    WINO7_AT_PAIR(1, 1.0f)
+    WINO7_AT_PAIR(3, 2.0f)
+    WINO7_AT_PAIR(5, 0.5f)
+    WINO7_AT_PAIR(7, 4.0f / 3.0f)
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    float out[64];
+    vstore16(o0, 0, out); vstore16(o1, 1, out); vstore16(o2, 2, out); vstore16(o3, 3, out);
+    __global float* dst = y + (((long)n * Cout + k) * Do * Ho + r) * Wo;
+    int x0 = q * 64;
+    for (int t = 0; t < 16; ++t)
+        for (int i = 0; i < 4; ++i) {
+            int xo = x0 + 4 * t + i;
+            if (xo < Wo) dst[xo] = CONV_ACTIVATE(out[i * 16 + t] + b);
+        }
+}
+
 // ==== Linear (Sources/Kernels/Linear*.swift) ====
 //
 // GEMM for matmul and linear. gemm_nn_tile: each work-item computes 8 rows × 8 columns of C in

@@ -17,6 +17,9 @@ extension Engine {
         if usesWinograd3D(g) {
             return try convolutionWinograd3D(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
+        if usesWinograd7(g) {
+            return try convolutionWinograd7(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
+        }
         if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
             return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }

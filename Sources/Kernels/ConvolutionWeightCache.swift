@@ -15,6 +15,8 @@ final class ConvolutionWeightCache: @unchecked Sendable {
         case winograd4
         /// `conv3x3x3_wino2_weights`: Winograd F(2×2×2, 3×3×3) transformed weights.
         case winograd3D
+        /// `conv_k7_wino_weights`: Winograd F(4, 7) transformed weights.
+        case winograd7
     }
 
     private struct Key: Hashable {

@@ -69,6 +69,13 @@ extension KernelVariants {
             return key
         }(),
         {
+            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
+            var key = enumKey("conv.winograd7", Winograd7Scheme.self, \.winograd7, ops: ["conv2d", "conv3d"],
+                              "stride-1 convolutions 7 wide under winograd4: F(4,7) along x (rows) or the direct tile kernels")
+            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
+            return key
+        }(),
+        {
             var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN[vVW] (≤ 256 items, ≤ 16 KiB local; VW 1, 2 or 4 dividing RM, RN, TK)",
                                  sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1", "8x64x8/8x4"], ops: ["conv2d", "conv3d"],
                                  read: { $0.implicitGemmTile.description },

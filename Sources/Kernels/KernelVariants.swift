@@ -13,6 +13,9 @@ public struct KernelVariants: Sendable, Equatable {
     /// How stride-1 3×3×3 convolutions run under `winograd4` (`conv.winograd3d`): per depth
     /// slice, as F(2×2×2, 3×3×3), or chosen by the output width (`auto`, every device).
     public var winograd3D: Winograd3DScheme = .auto
+    /// How stride-1 convolutions 7 wide run under `winograd4` (`conv.winograd7`): Winograd
+    /// F(4, 7) along x, or the direct tile kernels.
+    public var winograd7: Winograd7Scheme = .rows
     /// Tile of the implicit-GEMM convolution, used with `conv.algorithm=igemm` (`conv.igemm`).
     public var implicitGemmTile: ImplicitGemmTile = .standard
     /// Register tile of the stride-1 k1/k3 convolutions (`conv.tile`).

@@ -5,7 +5,7 @@ import Runtime
 ///
 /// Coordinate descent over the convolution keys of the variant table: starting from the current
 /// table, each value of `conv.algorithm`, then of the keys that matter for the winning algorithm
-/// (`conv.winograd3d` for Winograd F(4×4, 3×3); `conv.igemm` for the implicit GEMM; `conv.tile`
+/// (`conv.winograd3d` and `conv.winograd7` for Winograd F(4×4, 3×3); `conv.igemm` for the implicit GEMM; `conv.tile`
 /// and `conv.local` otherwise), is timed on the profile cases of `conv2d` and `conv3d` (the
 /// network's shape classes at full size) with kernel event timestamps, the median of `repeats` calls after a warm-up; a value is kept when it is
 /// at least `minimumGain` (3 %) faster, so timing noise does not move a table off its defaults.
@@ -76,7 +76,7 @@ public enum VariantTuner {
             }
         }
         try tryKey("conv.algorithm")
-        if best.convolutionAlgorithm == .winograd4 { try tryKey("conv.winograd3d") }
+        if best.convolutionAlgorithm == .winograd4 { try tryKey("conv.winograd3d"); try tryKey("conv.winograd7") }
         if best.convolutionAlgorithm == .implicitGemm { try tryKey("conv.igemm") } else { try tryKey("conv.tile"); try tryKey("conv.local") }
         return Result(chosen: best, defaultMilliseconds: first.ms, tunedMilliseconds: bestMs, trials: trials)
     }

@@ -59,6 +59,49 @@ struct ConvolutionTests {
         }
     }
 
+    @Test("conv.winograd7=rows: stride-1 convolutions 7 wide run as Winograd F(4, 7) along x and equal the CPU's direct sum")
+    func winograd7Rows() throws {
+        guard let engine = TestEngines.opencl else { return }
+        let saved = engine.variants
+        defer { engine.variants = saved; engine.profiler = nil }
+        // (input, weight, padding, activation): 3-D with three channel blocks (the mask's 24 × 16
+        // GEMM tile), two rows of 16 tiles (width 70) and no depth padding; 2-D with one block
+        // and a fused ReLU; a kernel 7 wide but 3 tall; outputs not a multiple of 4 wide.
+        let cases: [([Int], [Int], [Int], Activation?)] = [
+            ([1, 6, 5, 7, 19], [22, 6, 7, 7, 7], [3, 3, 3], nil),
+            ([2, 3, 2, 4, 70], [11, 3, 1, 3, 7], [0, 1, 3], nil),
+            ([1, 9, 1, 12, 13], [5, 9, 1, 7, 7], [0, 2, 1], .relu),
+            ([1, 4, 3, 6, 9], [17, 4, 3, 3, 7], [1, 1, 0], .sigmoid),
+        ]
+        for tile in ["16x16", "16x6"] {
+            for (index, (shape, weightShape, padding, activation)) in cases.enumerated() {
+                let x = Tensor.random(shape, seed: UInt64(20 + index))
+                let w = Tensor.random(weightShape, seed: UInt64(30 + index), range: -0.05...0.05)
+                let b = Tensor.random([weightShape[0]], seed: UInt64(40 + index))
+                func run(_ e: Engine) throws -> [Float] {
+                    try e.values(try e.conv3d(x, weight: w, bias: b, strides: [1, 1, 1], paddings: padding, activation: activation))
+                }
+                engine.variants = try saved.overridden(by: "conv.algorithm=winograd4,conv.winograd7=rows,conv.tile=\(tile)")
+                let profiler = Profiler()
+                engine.profiler = profiler
+                let y = try run(engine)
+                engine.profiler = nil
+                let names = profiler.drain().map(\.name)
+                #expect(names.contains { $0.hasPrefix("conv_k7_wino_gemm") }, "case \(index), tile \(tile): \(names)")
+                #expect(!names.contains { $0.hasPrefix("conv_k7s1") }, "case \(index), tile \(tile): \(names)")
+                let expected = try run(TestEngines.cpu)
+                let cmp = Comparison(actual: y, reference: expected, tolerance: .reduction)
+                #expect(cmp.passed, "case \(index), tile \(tile): \(cmp)")
+                engine.variants = try saved.overridden(by: "conv.algorithm=winograd4,conv.winograd7=direct,conv.tile=\(tile)")
+                let direct = try run(engine)
+                // Far inside the tolerance: the transforms' error is ≈ 2e-5 of the largest output.
+                let scale = expected.map(abs).max() ?? 1
+                let worst = zip(y, direct).map { abs($0 - $1) }.max() ?? 0
+                #expect(worst <= 1e-4 * max(scale, 1), "case \(index), tile \(tile): Winograd vs direct differ by \(worst) at scale \(scale)")
+            }
+        }
+    }
+
     @Test("stride 2, 1x1: picks every other pixel times the weight")
     func strideTwoPointwise() throws {
         let x = Tensor(shape: [1, 2, 4, 5], values: (0..<40).map(Float.init))
