@@ -46,9 +46,11 @@ final class LiveSink {
         try LiveSupport.check(location, output: true)
         guard case .file(let path) = location else { return }
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard ["mp4", "mov", "mkv", "m4v", "ts", "avi", "nut"].contains(ext) else {
+        guard (OutputPreflight.videoExtensions + ["ts", "avi", "nut"]).contains(ext) else {
             throw MediaError.invalidArgument("-o \(path): `portrait live` writes a video file (.mp4, .mkv, .mov, .m4v, .ts), a stream URL (udp://, srt://, rtmp://, rtsp://, rist://, http://), a V4L2 device (/dev/videoN) or - (standard output)")
         }
+        // Its folder exists and is writable: found now, not after the model has loaded.
+        try OutputPreflight.checkFile(path, option: "-o", extensions: nil)
     }
 
     /// Writes `image`, captured at `capturedAt` (`LiveClock` ns), at its time since the first frame.

@@ -20,7 +20,7 @@ extension Engine {
         if usesWinograd7(g) {
             return try convolutionWinograd7(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
-        if variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g) {
+        if usesWinograd4(g) {
             return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
         let (kd, kh, kw) = (g.kernel[0], g.kernel[1], g.kernel[2])

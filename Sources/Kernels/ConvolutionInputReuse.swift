@@ -5,23 +5,18 @@ import Runtime
 /// several convolutions of one input (SPADE's γ and β convolutions of one hidden map; the shared
 /// convolutions of every SPADE block on one label map) transform it once. Keyed by the identity of
 /// the input's device buffer and the transform's extents (`signature`); only inputs registered by
-/// an open scope are kept, and a scope's entries are dropped when it closes. An entry keeps its
-/// input buffer alive, so a key cannot be reused by another buffer while cached; no op writes into
-/// its inputs, so a transform stays valid for its buffer's lifetime.
+/// an open scope are kept, and a scope's entries are dropped when it closes. The scope keeps its
+/// registered input buffers alive, so a key cannot be reused by another buffer while cached; no op
+/// writes into its inputs, so a transform stays valid for its buffer's lifetime.
 final class ConvolutionInputReuse: @unchecked Sendable {
     private struct Key: Hashable {
         let input: ObjectIdentifier
         let signature: [Int]
     }
 
-    private struct Entry {
-        let input: DeviceBuffer
-        let transformed: DeviceBuffer
-    }
-
     private struct Scope {
         let inputs: [DeviceBuffer]
-        var entries: [Key: Entry] = [:]
+        var entries: [Key: DeviceBuffer] = [:]
     }
 
     private let lock = NSLock()
@@ -42,14 +37,14 @@ final class ConvolutionInputReuse: @unchecked Sendable {
     func lookup(_ input: DeviceBuffer, signature: [Int]) -> DeviceBuffer? {
         lock.lock(); defer { lock.unlock() }
         guard let i = scopeIndex(input) else { return nil }
-        return scopes[i].entries[Key(input: ObjectIdentifier(input), signature: signature)]?.transformed
+        return scopes[i].entries[Key(input: ObjectIdentifier(input), signature: signature)]
     }
 
     /// Keeps `transformed` for `input` when an open scope registered `input`; otherwise nothing.
     func store(_ input: DeviceBuffer, signature: [Int], transformed: DeviceBuffer) {
         lock.lock(); defer { lock.unlock() }
         guard let i = scopeIndex(input) else { return }
-        scopes[i].entries[Key(input: ObjectIdentifier(input), signature: signature)] = Entry(input: input, transformed: transformed)
+        scopes[i].entries[Key(input: ObjectIdentifier(input), signature: signature)] = transformed
     }
 
     /// Transforms held by the open scopes.

@@ -39,6 +39,12 @@ extension Engine {
         g.kernel[1] == 3 && g.kernel[2] == 3 && g.stride == [1, 1, 1]
     }
 
+    /// Whether an OpenCL convolution of `g` runs as Winograd F(4×4, 3×3) on this engine: the
+    /// setting asks for it and it applies (every op that runs such a convolution asks here).
+    func usesWinograd4(_ g: ConvolutionGeometry) -> Bool {
+        variants.convolutionAlgorithm == .winograd4 && Self.winograd4Applies(g)
+    }
+
     /// Winograd F(4×4, 3×3) on OpenCL (`conv.algorithm=winograd4`): `conv3x3_wino4_weights`
     /// (U, cached per resident weight like the tile kernels' packing), `conv3x3_wino4_input` (V, read
     /// from the unpadded input), `conv3x3_wino4_gemm16x16` or `…16x6` (the

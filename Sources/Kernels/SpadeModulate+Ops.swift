@@ -82,7 +82,7 @@ struct SpadeModulateOp: EngineOp {
         let (wg, bg, wb, bb) = (l.inputs[2], try l.input(3), l.inputs[4], try l.input(5))
         let n = Double(shape.count), variant = activation?.buildOptions ?? ""
         let convCost = geometry.cost(bias: true)
-        if e.variants.convolutionAlgorithm == .winograd4 && Engine.winograd4Applies(geometry) {
+        if e.usesWinograd4(geometry) {
             let (mg, mb, layout) = try e.reusingConvolutionInputs([h]) { () throws -> (DeviceBuffer, DeviceBuffer, Winograd4Layout) in
                 let (mg, layout) = try e.winograd4Products(cl, geometry, input: h, weight: wg, cost: convCost)
                 let (mb, _) = try e.winograd4Products(cl, geometry, input: h, weight: wb, cost: convCost)

@@ -17,9 +17,12 @@ struct SPADENorm {
     /// SPADE(x) followed by `activation` (the block's LeakyReLU 0.2, or nil), in one
     /// `spadeModulate` (γ and β are not stored on OpenCL's Winograd path).
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, label: Tensor, activation: Activation? = nil) throws -> Tensor {
+        guard let gammaBias = gamma.bias, let betaBias = beta.bias else {
+            throw NetworkError.missingParameter("\(gamma.bias == nil ? gamma.weight : beta.weight)'s bias (SPADE's γ and β convolutions have biases)")
+        }
         let h = try shared(f, label, activation: .relu)
-        let y = try f.engine.spadeModulate(x, hidden: h, gammaWeight: f.parameter(gamma.weight), gammaBias: f.parameter(gamma.bias ?? gamma.weight),
-                                           betaWeight: f.parameter(beta.weight), betaBias: f.parameter(beta.bias ?? beta.weight), eps: 1e-5,
+        let y = try f.engine.spadeModulate(x, hidden: h, gammaWeight: f.parameter(gamma.weight), gammaBias: f.parameter(gammaBias),
+                                           betaWeight: f.parameter(beta.weight), betaBias: f.parameter(betaBias), eps: 1e-5,
                                            activation: activation, negativeSlope: 0.2)
         try f.count(gamma.flops(outputs: y.count) + beta.flops(outputs: y.count))
         return y

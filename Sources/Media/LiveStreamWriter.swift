@@ -228,18 +228,15 @@ public final class LiveStreamWriter {
             guard let codec = avcodec_find_encoder_by_name(name) else { failures.append("\(name): not in this build"); continue }
             var context: UnsafeMutablePointer<AVCodecContext>? = avcodec_alloc_context3(codec)
             guard let e = context else { continue }
-            e.pointee.width = Int32(width)
-            e.pointee.height = Int32(height)
-            e.pointee.time_base = AVRational(num: frameRate.denominator, den: frameRate.numerator)
-            e.pointee.framerate = frameRate.rational
-            e.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
             let jpeg = codec.pointee.id == AV_CODEC_ID_MJPEG
-            e.pointee.pix_fmt = jpeg ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUV420P
-            e.pointee.color_range = jpeg ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG
-            e.pointee.colorspace = jpeg ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709
+            VideoWriter.setPicture(e, codec: codec, pixelFormat: jpeg ? AV_PIX_FMT_YUVJ420P : AV_PIX_FMT_YUV420P,
+                                   width: width, height: height, frameRate: frameRate, format: format)
+            // As many threads as cores (libav's default is one), as slices of each frame: frame
+            // threads (libav's default type, which overrides x264's zerolatency) hold frames back.
+            e.pointee.thread_count = 0
+            e.pointee.thread_type = FF_THREAD_SLICE
             e.pointee.gop_size = Int32(max(1, Int(frameRate.framesPerSecond.rounded())))
             e.pointee.max_b_frames = 0
-            if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 { e.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER) }
             if name == "libx264" {
                 av_opt_set(e.pointee.priv_data, "preset", "ultrafast", 0)
                 av_opt_set(e.pointee.priv_data, "tune", "zerolatency", 0)

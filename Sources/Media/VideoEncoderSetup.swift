@@ -41,27 +41,12 @@ extension VideoWriter {
                                   options: Options, width: Int, height: Int, frameRate: FrameRate,
                                   format: UnsafeMutablePointer<AVFormatContext>) {
         let e = encoder
-        e.pointee.width = Int32(width)
-        e.pointee.height = Int32(height)
-        e.pointee.time_base = AVRational(num: frameRate.denominator, den: frameRate.numerator)
-        e.pointee.framerate = frameRate.rational
-        e.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
-        e.pointee.pix_fmt = preferredPixelFormat(codec)
-        // JPEG-family encoders want full-range YUV; video codecs get the usual limited range.
-        let pixelName = av_get_pix_fmt_name(e.pointee.pix_fmt).map { String(cString: $0) } ?? ""
-        let fullRange = codec.pointee.id == AV_CODEC_ID_MJPEG || pixelName.hasPrefix("yuvj")
-        e.pointee.color_range = fullRange ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG
-        // JPEG is BT.601 by definition; video gets BT.709 (HD-era default, what players assume).
-        e.pointee.colorspace = codec.pointee.id == AV_CODEC_ID_MJPEG ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709
-        e.pointee.color_primaries = AVCOL_PRI_BT709
-        e.pointee.color_trc = AVCOL_TRC_BT709
+        setPicture(e, codec: codec, pixelFormat: preferredPixelFormat(codec), width: width, height: height,
+                   frameRate: frameRate, format: format)
         // Pieces encoded apart must come out as one run would: a fixed thread count (x264's
         // output depends on it) and one group of pictures per piece.
         e.pointee.thread_count = options.keyframeInterval == nil ? 0 : 4
         if let interval = options.keyframeInterval { e.pointee.gop_size = Int32(interval) }
-        if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
-            e.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
-        }
         let name = String(cString: codec.pointee.name)
         if name == "libx264" {
             av_opt_set(e.pointee.priv_data, "crf", "\(options.crf)", 0)
@@ -78,6 +63,31 @@ extension VideoWriter {
             e.pointee.flags |= Int32(AV_CODEC_FLAG_QSCALE)
             e.pointee.global_quality = Int32(q) * FF_QP2LAMBDA
             e.pointee.gop_size = 12
+        }
+    }
+
+    /// What every video encoder of ours gets, file or live: size, timing, square pixels,
+    /// `pixelFormat`, its colour tags (full range for JPEG-family encoders and yuvj formats, BT.601
+    /// for JPEG, BT.709 otherwise) and global headers where the container wants them.
+    static func setPicture(_ e: UnsafeMutablePointer<AVCodecContext>, codec: UnsafePointer<AVCodec>,
+                           pixelFormat: AVPixelFormat, width: Int, height: Int, frameRate: FrameRate,
+                           format: UnsafeMutablePointer<AVFormatContext>) {
+        e.pointee.width = Int32(width)
+        e.pointee.height = Int32(height)
+        e.pointee.time_base = AVRational(num: frameRate.denominator, den: frameRate.numerator)
+        e.pointee.framerate = frameRate.rational
+        e.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        e.pointee.pix_fmt = pixelFormat
+        // JPEG-family encoders want full-range YUV; video codecs get the usual limited range.
+        let pixelName = av_get_pix_fmt_name(pixelFormat).map { String(cString: $0) } ?? ""
+        let fullRange = codec.pointee.id == AV_CODEC_ID_MJPEG || pixelName.hasPrefix("yuvj")
+        e.pointee.color_range = fullRange ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG
+        // JPEG is BT.601 by definition; video gets BT.709 (HD-era default, what players assume).
+        e.pointee.colorspace = codec.pointee.id == AV_CODEC_ID_MJPEG ? AVCOL_SPC_SMPTE170M : AVCOL_SPC_BT709
+        e.pointee.color_primaries = AVCOL_PRI_BT709
+        e.pointee.color_trc = AVCOL_TRC_BT709
+        if format.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0 {
+            e.pointee.flags |= Int32(AV_CODEC_FLAG_GLOBAL_HEADER)
         }
     }
 

@@ -4,7 +4,7 @@ import Runtime
 import Testing
 
 /// `ResizeFilter.opencv` framing and the official paste-back against LivePortrait's official
-/// code, run through its own functions (reference/make_liveportrait_input_fixtures.py): the 256² inputs
+/// code, run through its own functions (make_liveportrait_input_fixtures.py, an official-code harness kept outside the repository): the 256² inputs
 /// must be the same bytes, so the network sees exactly what the official pipeline feeds it.
 struct LivePortraitFramingTests {
     static let fixturePath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
