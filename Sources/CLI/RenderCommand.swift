@@ -204,7 +204,7 @@ struct RenderCommand: ParsableCommand {
             let avatarState: any PortraitSource
             let total = drive.count.map { min($0, range.upperBound) - range.lowerBound } ?? (range.upperBound == .max ? nil : range.count)
             let estimate = JobEstimate(model: network, buildsAvatar: avatar == nil, frames: total)
-            let measuredRate = JobEstimate.measuredRate(engine: engine)
+            let measuredRate = reuse.measuredRate(deviceOptions, engine: engine)
             printError("portrait: " + estimate.summary(rate: measuredRate))
             if let avatar {
                 avatarState = try reuse.source { try FileFamily.explaining(avatar, for: model.family) { try network.loadSource(path: avatar) } }

@@ -31,7 +31,16 @@ final class RenderReuse {
     }
 
     fileprivate func engine(_ options: DeviceOptions, make: () throws -> Engine) rethrows -> Engine {
-        try store.engines.value(for: options.device ?? "default", make: make).value
+        try store.engines.value(for: options.device ?? "default") {
+            let engine = try make()
+            return MeasuredEngine(engine: engine, rate: JobEstimate.measuredRate(engine: engine))
+        }.value.engine
+    }
+
+    fileprivate func measuredRate(_ options: DeviceOptions, engine: Engine) -> Double? {
+        store.engines.value(for: options.device ?? "default") {
+            MeasuredEngine(engine: engine, rate: JobEstimate.measuredRate(engine: engine))
+        }.value.rate
     }
 
     fileprivate func model(_ options: ModelOptions, device: DeviceOptions, make: () throws -> any PortraitModel) throws -> any PortraitModel {
@@ -79,6 +88,13 @@ extension Optional where Wrapped == RenderReuse {
     func engine(_ options: DeviceOptions, make: () throws -> Engine) rethrows -> Engine {
         guard let self else { return try make() }
         return try self.engine(options, make: make)
+    }
+
+    /// The engine's rate on the estimate's benchmark convolution (`JobEstimate.measuredRate`):
+    /// measured by every CLI render, once per engine when reused.
+    func measuredRate(_ options: DeviceOptions, engine: Engine) -> Double? {
+        guard let self else { return JobEstimate.measuredRate(engine: engine) }
+        return self.measuredRate(options, engine: engine)
     }
 
     /// The network `options` name on `device`, made by `make` unless reused.

@@ -9,8 +9,9 @@ import Studio
 /// (`RenderReuse` says what is keyed by what). A slider move then costs one frame and its
 /// paste-back. The studio calls it from one thread per device (`JobQueue`).
 final class StudioRenderer: InProcessRenderer, @unchecked Sendable {
-    /// Engines by device (few: one per device used).
-    let engines = LRUCache<Engine>(capacity: 4)
+    /// Engines by device (few: one per device used), each with its measured rate
+    /// (`JobEstimate.measuredRate`, taken once per engine, not per preview).
+    let engines = LRUCache<MeasuredEngine>(capacity: 4)
     /// Networks with their weights: the largest holders of memory, so two at most.
     let models = LRUCache<any PortraitModel>(capacity: 2)
     /// Face finders (MediaPipe's and YuNet's weights on an engine).
@@ -37,6 +38,12 @@ final class StudioRenderer: InProcessRenderer, @unchecked Sendable {
         }
         return reuse.sourceReused
     }
+}
+
+/// An engine and its rate on the estimate's benchmark convolution (nil when it could not run).
+struct MeasuredEngine {
+    let engine: Engine
+    let rate: Double?
 }
 
 /// A job the in-process renderer could not run, with the line `portrait render` would print.

@@ -24,7 +24,7 @@ struct JobArguments {
     let jobOutput: (String) throws -> (path: String, type: String)
 
     /// The plan for `request` in job folder `folder`.
-    func plan(_ request: JobRequest, folder: URL, jobID: String) throws -> JobPlan {
+    func plan(_ request: JobRequest, folder: URL) throws -> JobPlan {
         guard let kind = JobKind(rawValue: request.kind) else {
             throw StudioError.badRequest("unknown job kind '\(request.kind.prefix(40))'; use render, preview, avatar, faces or verify")
         }
@@ -92,7 +92,8 @@ struct JobArguments {
 
     /// The config, weights and device arguments, with the config and device named.
     private func modelArguments(_ request: JobRequest) throws -> ([String], String, String) {
-        let config = try catalog.config(request.config ?? "liveportrait-tiny")
+        let name = request.config ?? "liveportrait-tiny"
+        let config = try catalog.config(name)
         var arguments = ["--config", config]
         switch (request.weights, request.randomWeights) {
         case (let name?, nil): arguments += ["--weights", try catalog.path(of: name, ext: "safetensors", role: "weights file")]
@@ -103,7 +104,7 @@ struct JobArguments {
         case (_?, _?): throw StudioError.badRequest("both a weights file and random weights were given; choose one")
         }
         let device = try ModelCatalog.device(request.device ?? "cpu")
-        return (arguments + ["--device", device], request.config ?? "liveportrait-tiny", device)
+        return (arguments + ["--device", device], name, device)
     }
 
     private func framing(_ request: JobRequest, source: Bool) -> [String] {

@@ -46,8 +46,6 @@ public struct JobRequest: Codable, Sendable {
 public enum JobKind: String, Codable, Sendable {
     case render, preview, avatar, faces, verify
 
-    /// Whether it waits its turn on its device (verify reads files only and runs at once).
-    var usesDevice: Bool { self != .verify }
     /// Whether it jumps ahead of queued renders (the page waits on it).
     var interactive: Bool { self == .preview || self == .faces }
 }

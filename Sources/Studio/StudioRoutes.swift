@@ -91,7 +91,7 @@ extension StudioServer {
         }
         let arguments = JobArguments(uploads: uploads, avatars: avatars, catalog: catalog) { try self.queue.output($0) }
         let plan: JobPlan
-        do { plan = try arguments.plan(job, folder: jobFolder, jobID: id) } catch {
+        do { plan = try arguments.plan(job, folder: jobFolder) } catch {
             try? FileManager.default.removeItem(at: jobFolder)
             throw error
         }

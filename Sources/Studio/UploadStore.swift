@@ -53,9 +53,9 @@ public final class UploadWriter {
         }
         if header.count < MediaKind.headerLength {
             header += bytes.prefix(MediaKind.headerLength - header.count)
-            if header.count >= MediaKind.headerLength, MediaKind.sniff(header) == nil {
+            if header.count >= MediaKind.headerLength, let refusal = Self.refusal(MediaKind.sniff(header)) {
                 abort()
-                throw Self.unknownType
+                throw refusal
             }
         }
         handle.write(Data(bytes))
@@ -64,7 +64,9 @@ public final class UploadWriter {
     /// Closes the file, checks its type and moves it to its final name.
     public func finish() throws -> Upload {
         guard count > 0 else { abort(); throw StudioError(status: 400, "the upload is empty; choose a file") }
-        guard let kind = MediaKind.sniff(header) else { abort(); throw Self.unknownType }
+        let sniffed = MediaKind.sniff(header)
+        if let refusal = Self.refusal(sniffed) { abort(); throw refusal }
+        guard let kind = sniffed else { abort(); throw Self.unknownType }
         try? handle.close()
         closed = true
         let id = Identifier.make()
@@ -84,6 +86,15 @@ public final class UploadWriter {
         closed = true
         try? handle.close()
         try? FileManager.default.removeItem(at: partial)
+    }
+
+    /// Why a file of kind `kind` (nil: unknown) is refused, or nil when it is taken.
+    static func refusal(_ kind: MediaKind?) -> StudioError? {
+        switch kind {
+        case nil: return unknownType
+        case .heif?: return StudioError(status: 415, "the file is an HEIF/HEIC photo (as iPhones save them), which this build's libavformat cannot read; convert it to JPEG or PNG first (e.g. heif-convert, or the phone's \"Most Compatible\" camera format)")
+        default: return nil
+        }
     }
 
     static let unknownType = StudioError(status: 415, "the file is not a PNG or JPEG picture nor an MP4, MOV, MKV/WebM or AVI video (judged by its first bytes, not its name); convert it to one of those")
