@@ -34,7 +34,6 @@ final class LivePipeline: @unchecked Sendable {
     private let toOutput = DropQueue<Rendered>(capacity: 2)
     private let lock = NSLock()
     private var firstError: Error?
-    private var rendered = 0
     private let done = DispatchGroup()
 
     init(input: LiveFrameSource, tracker: LiveTracker, sink: LiveSink, frameLimit: Int?, secondsLimit: Double?, outputDelay: Double,
@@ -55,7 +54,6 @@ final class LivePipeline: @unchecked Sendable {
         do {
             while let item = toRenderer.pop() {
                 let image = try render(item.framed)
-                lock.lock(); rendered += 1; lock.unlock()
                 toOutput.push(Rendered(image: image, capturedAt: item.capturedAt))
             }
         } catch { fail(error) }
@@ -65,9 +63,9 @@ final class LivePipeline: @unchecked Sendable {
     }
 
     /// Frame counts by stage: captured = written + dropped + no_face (+ frames lost to an error).
+    /// Every captured frame is pushed to the tracker's queue, every rendered one to the output's.
     var counts: [String: Int] {
-        lock.lock(); let renderedNow = rendered; lock.unlock()
-        return ["captured": report.captured, "rendered": renderedNow, "written": report.framesWritten,
+        ["captured": toTracker.pushed, "rendered": toOutput.pushed, "written": report.framesWritten,
                 "dropped_before_tracking": toTracker.dropped, "dropped_before_render": toRenderer.dropped,
                 "dropped_before_output": toOutput.dropped, "dropped": totalDropped, "no_face": tracker.framesWithoutFace]
     }
@@ -103,16 +101,17 @@ final class LivePipeline: @unchecked Sendable {
     private func capture() throws {
         defer { toTracker.close() }
         let start = LiveClock.now()
+        var captured = 0
         while !failed, !Interrupt.requested {
-            if let frameLimit, report.captured >= frameLimit { break }
+            if let frameLimit, captured >= frameLimit { break }
             if let secondsLimit, Double(LiveClock.now() &- start) / 1e9 >= secondsLimit { break }
             if paced {
-                let due = start &+ UInt64(Double(report.captured) / input.frameRate.framesPerSecond * 1e9)
+                let due = start &+ UInt64(Double(captured) / input.frameRate.framesPerSecond * 1e9)
                 let now = LiveClock.now()
                 if due > now { Thread.sleep(forTimeInterval: Double(due - now) / 1e9) }
             }
             guard let frame = try input.next() else { break }
-            report.captured += 1
+            captured += 1
             toTracker.push(frame)
         }
     }

@@ -17,9 +17,6 @@ final class LiveReport: @unchecked Sendable {
     /// Resident memory (MiB) when the first frame was written.
     private(set) var residentAtStart: Double?
 
-    /// Frames decoded from the driver.
-    var captured = 0
-
     /// Notes the pipeline's start.
     func start() { lock.lock(); startedAt = LiveClock.now(); lock.unlock() }
 
