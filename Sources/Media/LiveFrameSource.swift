@@ -70,6 +70,7 @@ public final class LiveFrameSource {
         case .network(let scheme, _):
             if scheme == "http" || scheme == "https" { openOptions.setDefault("reconnect", "0") }
             if scheme == "rtsp" { openOptions.setDefault("rtsp_transport", "tcp") }
+            if scheme == "rist" { openOptions.setDefault("log_level", StreamContainer.ristLogOff) }
             fallthrough
         case .standardStream, .descriptor:
             openOptions.setDefault("probesize", "500000")

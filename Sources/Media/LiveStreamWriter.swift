@@ -34,9 +34,17 @@ struct StreamContainer {
         case .network(let scheme, _) where scheme == "rtsp":
             // RTSP publishes (ANNOUNCE, RECORD) to a server; interleaved on its TCP connection.
             return StreamContainer(muxer: "rtsp", encoders: h264, ioOptions: [], muxerOptions: [("rtsp_transport", "tcp")])
+        case .network(let scheme, _) where scheme == "rist":
+            return StreamContainer(muxer: "mpegts", encoders: h264, ioOptions: [("log_level", ristLogOff)])
         default: return StreamContainer(muxer: "mpegts", encoders: h264, ioOptions: [])
         }
     }
+
+    /// librist's log level off (`RIST_LOG_DISABLE`), our default for `rist://` both ways: libavformat
+    /// 59 hands librist's threads a log callback on its protocol context, and a callback that comes
+    /// while that context is being closed crashed the process (seen once in a loopback test run);
+    /// with logging off librist never calls it. `--driver-option/--output-option log_level=N` turns it on.
+    static let ristLogOff = "-1"
 }
 
 /// Encodes frames to a live output as they come: a network stream (UDP/SRT/TCP/RTP as H.264 in
