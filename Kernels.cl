@@ -939,6 +939,236 @@ __kernel void conv3x3_wino4_output_modulate(__global const float* Mg, __global c
     }
 }
 
+// Winograd F(6×6, 3×3) for stride-1 2-D 3×3 convolutions (ConvolutionWinograd6.swift; variants
+// conv.algorithm=winograd4, conv.winograd=6 or auto): 64 multiplies per 6×6 output tile and input
+// channel instead of 324 (F(4×4): 36 per 4×4). Y = Aᵀ[Σ U ⊙ V]A with U = G g Gᵀ and V = Bᵀ d B
+// for each 8×8 input patch d at stride 6, points 0, ±1, ±2, ±½ and ∞ (Toom-Cook; the matrices
+// are derived and checked in float64 in docs/performance.md). The Σ over input channels is one
+// 1×1 "convolution" per transform position ξ = i·8 + j, run by the register-tiled GEMM kernels
+// as F(4×4)'s. Tiles are numbered σ = ty·tw + tx with no row padding (T = th·tw of them), eight
+// consecutive tiles per transform work-item (lanes of float8, a chunk may span tile rows), a
+// depth-1 image's ⌈T/8⌉·8 slots stored as R rows of TW (a multiple of 16, as F(4×4)):
+//   V [64·N][R][Cin][TW]   the transformed input
+//   U [64][CB][Cin][8]     the transformed weights, 8 output channels innermost
+//   M [64·N][Cout][R·TW]   the GEMM result, then y = AᵀMA + bias.
+
+// U for w [Cout][Cin][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel and block of eight output channels (lanes of float8), as conv3x3_wino4_weights.
+// G rows: (1, 0, 0), −2/9·(1, 1, 1), −2/9·(1, −1, 1), (1/90, 1/45, 2/45), (1/90, −1/45, 2/45),
+// (32/45, 16/45, 8/45), (32/45, −16/45, 8/45), (0, 0, 1). Global (Cin, CB).
+#define WINO6_G(a, b, c, o0, o1, o2, o3, o4, o5, o6, o7)         \
+    o0 = a;                                                      \
+    o1 = (-2.0f / 9.0f) * ((a) + (b) + (c));                     \
+    o2 = (-2.0f / 9.0f) * ((a) - (b) + (c));                     \
+    o3 = (1.0f / 90.0f) * (a) + (1.0f / 45.0f) * (b) + (2.0f / 45.0f) * (c); \
+    o4 = (1.0f / 90.0f) * (a) - (1.0f / 45.0f) * (b) + (2.0f / 45.0f) * (c); \
+    o5 = (32.0f / 45.0f) * (a) + (16.0f / 45.0f) * (b) + (8.0f / 45.0f) * (c); \
+    o6 = (32.0f / 45.0f) * (a) - (16.0f / 45.0f) * (b) + (8.0f / 45.0f) * (c); \
+    o7 = c;
+
+__kernel void conv3x3_wino6_weights(__global const float* w, __global float* U, __global float* bp, int Cin, int Cout, int CB) {
+    int ic = get_global_id(0), ob = get_global_id(1);
+    if (ic >= Cin || ob >= CB) return;
+    if (ic == 0) vstore8((float8)(0.0f), ob, bp);
+    float8 g[3][3];
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            float lanes[8];
+            for (int l = 0; l < 8; ++l) {
+                int oc = ob * 8 + l;
+                lanes[l] = oc < Cout ? w[((long)oc * Cin + ic) * 9 + i * 3 + j] : 0.0f;
+            }
+            g[i][j] = vload8(0, lanes);
+        }
+    float8 t[8][3];
+    for (int j = 0; j < 3; ++j) {
+        WINO6_G(g[0][j], g[1][j], g[2][j], t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], t[6][j], t[7][j])
+    }
+    long plane = (long)CB * Cin * 8;
+    __global float* u = U + ((long)ob * Cin + ic) * 8;
+    for (int i = 0; i < 8; ++i) {
+        float8 o[8];
+        WINO6_G(t[i][0], t[i][1], t[i][2], o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7])
+        for (int j = 0; j < 8; ++j) vstore8(o[j], 0, u + (i * 8 + j) * plane);
+    }
+}
+
+// Bᵀ d for one 8-tap line: Bᵀ rows (1, 0, −21/4, 0, 21/4, 0, −1, 0), (0, 1, 1, −17/4, −17/4, 1, 1, 0),
+// (0, −1, 1, 17/4, −17/4, −1, 1, 0), (0, ½, ¼, −5/2, −5/4, 2, 1, 0), (0, −½, ¼, 5/2, −5/4, −2, 1, 0),
+// (0, 2, 4, −5/2, −5, ½, 1, 0), (0, −2, 4, 5/2, −5, −½, 1, 0), (0, −1, 0, 21/4, 0, −21/4, 0, 1).
+#define WINO6_BT(d0, d1, d2, d3, d4, d5, d6, d7, o0, o1, o2, o3, o4, o5, o6, o7) {         \
+        float8 p_, q_;                                                                     \
+        o0 = (d0) - (d6) + 5.25f * ((d4) - (d2));                                          \
+        p_ = (d2) - 4.25f * (d4) + (d6); q_ = (d1) - 4.25f * (d3) + (d5);                  \
+        o1 = p_ + q_; o2 = p_ - q_;                                                        \
+        p_ = 0.25f * (d2) - 1.25f * (d4) + (d6); q_ = 0.5f * (d1) - 2.5f * (d3) + 2.0f * (d5); \
+        o3 = p_ + q_; o4 = p_ - q_;                                                        \
+        p_ = 4.0f * (d2) - 5.0f * (d4) + (d6); q_ = 2.0f * (d1) - 2.5f * (d3) + 0.5f * (d5); \
+        o5 = p_ + q_; o6 = p_ - q_;                                                        \
+        o7 = (d7) - (d1) + 5.25f * ((d3) - (d5));                                          \
+    }
+
+// Aᵀ for one 8-tap line: rows (1, 1, 1, 1, 1, 1, 1, 0), (0, 1, −1, 2, −2, ½, −½, 0),
+// (0, 1, 1, 4, 4, ¼, ¼, 0), (0, 1, −1, 8, −8, ⅛, −⅛, 0), (0, 1, 1, 16, 16, 1/16, 1/16, 0),
+// (0, 1, −1, 32, −32, 1/32, −1/32, 1).
+#define WINO6_AT(m0, m1, m2, m3, m4, m5, m6, m7, o0, o1, o2, o3, o4, o5) {               \
+        float8 a_ = (m1) + (m2), b_ = (m1) - (m2), c_ = (m3) + (m4), d_ = (m3) - (m4);     \
+        float8 e_ = (m5) + (m6), f_ = (m5) - (m6);                                         \
+        o0 = (m0) + a_ + c_ + e_;                                                          \
+        o1 = b_ + 2.0f * d_ + 0.5f * f_;                                                   \
+        o2 = a_ + 4.0f * c_ + 0.25f * e_;                                                  \
+        o3 = b_ + 8.0f * d_ + 0.125f * f_;                                                 \
+        o4 = a_ + 16.0f * c_ + 0.0625f * e_;                                               \
+        o5 = b_ + 32.0f * d_ + 0.03125f * f_ + (m7);                                       \
+    }
+
+// Eight values row[x0 … x0+7], zero outside 0 … W−1 or when the row is padding (valid == 0).
+static inline float8 wino6_load8(__global const float* row, int x0, int W, int valid) {
+    if (valid && x0 >= 0 && x0 + 8 <= W) return vload8(0, row + x0);
+    float v[8];
+    for (int k = 0; k < 8; ++k) v[k] = (valid && x0 + k >= 0 && x0 + k < W) ? row[x0 + k] : 0.0f;
+    return vload8(0, v);
+}
+
+// The tile (ty, tx) of each lane of the chunk starting at tile σ0; lanes at or past T get ty = −1.
+#define WINO6_LANE_TILES(SIGMA0, T, TW_TILES, TY, TX)                           \
+    int TY[8], TX[8];                                                           \
+    for (int l = 0; l < 8; ++l) {                                               \
+        int s_ = (SIGMA0) + l;                                                  \
+        TY[l] = s_ < (T) ? s_ / (TW_TILES) : -1; TX[l] = s_ < (T) ? s_ % (TW_TILES) : 0; \
+    }
+
+// V straight from the input x [N][Cin][H][W], the zero padding applied while reading. One
+// work-item per chunk of 8 consecutive tiles (lanes), channel and image: for each of the 8 patch
+// rows, each lane reads its 8 columns (one vload8 when inside) and the 8 × 8 block is transposed
+// so the lanes are tiles. Lanes past T transform zeros. Global (⌈T/8⌉, Cin, N).
+__kernel void conv3x3_wino6_input(__global const float* x, __global float* V, int Cin, int H, int W, int ph, int pw,
+                                  int th, int tw, int R, int TW, int N) {
+    int q = get_global_id(0), c = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || c >= Cin || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx)
+    __global const float* plane = x + ((long)n * Cin + c) * H * W;
+    float8 t[8][8];
+    for (int i = 0; i < 8; ++i) {
+        float p[8][8];
+        for (int l = 0; l < 8; ++l) {
+            int y = ty[l] * 6 - ph + i;
+            int valid = ty[l] >= 0 && y >= 0 && y < H;
+            vstore8(wino6_load8(plane + (long)(valid ? y : 0) * W, tx[l] * 6 - pw, W, valid), 0, p[l]);
+        }
+        float8 d[8];
+        for (int k = 0; k < 8; ++k) d[k] = (float8)(p[0][k], p[1][k], p[2][k], p[3][k], p[4][k], p[5][k], p[6][k], p[7][k]);
+        WINO6_BT(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], t[i][6], t[i][7])
+    }
+    long vplane = (long)N * R * Cin * TW;
+    __global float* v = V + (((long)n * R + sigma / TW) * Cin + c) * TW + sigma % TW;
+    for (int j = 0; j < 8; ++j) {
+        float8 o[8];
+        WINO6_BT(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], t[6][j], t[7][j], o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7])
+        for (int i = 0; i < 8; ++i) vstore8(o[i], 0, v + (i * 8 + j) * vplane);
+    }
+}
+
+WINO_GEMM16X16_KERNEL(conv3x3_wino6_gemm16x16)
+WINO_GEMM16X6_KERNEL(conv3x3_wino6_gemm16x6)
+
+// Aᵀ M over the 8 rows of positions of the work-item's tiles: e[r][j] for output row r and
+// column position j (lanes = tiles), M [64][N][C][R·TW] at slot offset SLOT, plane PLANE.
+#define WINO6_COLUMNS(M, SLOT, PLANE, E)                                                   \
+    for (int j = 0; j < 8; ++j) {                                                          \
+        __global const float* m_ = (M) + (SLOT) + j * (PLANE);                             \
+        float8 r_[8];                                                                      \
+        for (int i = 0; i < 8; ++i) r_[i] = vload8(0, m_ + i * 8 * (PLANE));               \
+        WINO6_AT(r_[0], r_[1], r_[2], r_[3], r_[4], r_[5], r_[6], r_[7], E[0][j], E[1][j], E[2][j], E[3][j], E[4][j], E[5][j]) \
+    }
+
+// Row r of every lane's 6 × 6 output block plus BIAS: O[c] for columns c = 0 … 5 (lanes = tiles).
+#define WINO6_ROW(E, ROW, BIAS, O) {                                                       \
+        WINO6_AT(E[ROW][0], E[ROW][1], E[ROW][2], E[ROW][3], E[ROW][4], E[ROW][5], E[ROW][6], E[ROW][7], \
+                 O[0], O[1], O[2], O[3], O[4], O[5])                                       \
+        for (int c_ = 0; c_ < 6; ++c_) O[c_] = O[c_] + (BIAS);                             \
+    }
+
+// Stores lane l's six values O[0 … 5].sl at DST (six floats, fewer at the right edge: COUNT).
+static inline void wino6_store_row(__global float* dst, const float8 o[6], int l, int count) {
+    float lanes[6][8];
+    for (int c = 0; c < 6; ++c) vstore8(o[c], 0, lanes[c]);
+    if (count == 6) {
+        vstore4((float4)(lanes[0][l], lanes[1][l], lanes[2][l], lanes[3][l]), 0, dst);
+        vstore2((float2)(lanes[4][l], lanes[5][l]), 0, dst + 4);
+    } else {
+        for (int c = 0; c < count; ++c) dst[c] = lanes[c][l];
+    }
+}
+
+// y [N][Cout][Ho][Wo] = AᵀMA (+ bias, then CONV_ACTIVATE) for a chunk of 8 consecutive tiles per
+// work-item (lanes), M [64][N][Cout][R·TW] in conv3x3_wino6_input's slot order; each lane
+// stores its tile's rows of six (fewer at the edges). Global (⌈T/8⌉, Cout, N).
+__kernel void conv3x3_wino6_output(__global const float* M, __global const float* bias, __global float* y,
+                                   int Cout, int Ho, int Wo, int th, int tw, int RTW, int N, int hasBias) {
+    int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || k >= Cout || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx)
+    long plane = (long)N * Cout * RTW;
+    float8 e[6][8];
+    WINO6_COLUMNS(M, ((long)n * Cout + k) * RTW + sigma, plane, e)
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    __global float* dst = y + ((long)n * Cout + k) * Ho * Wo;
+    for (int r = 0; r < 6; ++r) {
+        float8 o[6];
+        WINO6_ROW(e, r, b, o)
+        for (int c = 0; c < 6; ++c) o[c] = CONV_ACTIVATE(o[c]);
+        for (int l = 0; l < 8; ++l) {
+            int oy = ty[l] * 6 + r, ox = tx[l] * 6;
+            if (ty[l] < 0 || oy >= Ho) continue;
+            wino6_store_row(dst + (long)oy * Wo + ox, o, l, min(6, Wo - ox));
+        }
+    }
+}
+
+// conv3x3_wino4_output_modulate for F(6×6): γ = AᵀMγA + bγ and β = AᵀMβA + bβ as
+// conv3x3_wino6_output computes them (no activation), then
+// y = act(((x − mean)·scale + shift)·(1 + γ) + β) (spade_modulate8, lanes = tiles: each lane's
+// six x values of a row are gathered, the results scattered back). γ and β are never stored.
+// Mγ, Mβ [64][N][C][R·TW] in conv3x3_wino6_input's slot order. Global (⌈T/8⌉, C, N).
+__kernel void conv3x3_wino6_output_modulate(__global const float* Mg, __global const float* Mb, __global const float* bg,
+                                            __global const float* bb, __global const float* x, __global const float* params,
+                                            __global float* y, int C, int Ho, int Wo, int th, int tw, int RTW, int N) {
+    int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || k >= C || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx)
+    long plane = (long)N * C * RTW, slot = ((long)n * C + k) * RTW + sigma;
+    float8 eg[6][8], eb[6][8];
+    WINO6_COLUMNS(Mg, slot, plane, eg)
+    WINO6_COLUMNS(Mb, slot, plane, eb)
+    float gb = bg[k], bbias = bb[k];
+    int p = 3 * (n * C + k);
+    float mean = params[p], scale = params[p + 1], shift = params[p + 2];
+    long base = ((long)n * C + k) * Ho * Wo;
+    for (int r = 0; r < 6; ++r) {
+        float8 g[6], b[6];
+        WINO6_ROW(eg, r, gb, g)
+        WINO6_ROW(eb, r, bbias, b)
+        float xs[6][8];
+        for (int l = 0; l < 8; ++l) {
+            int oy = ty[l] * 6 + r, ox = tx[l] * 6;
+            int count = ty[l] < 0 || oy >= Ho ? 0 : min(6, Wo - ox);
+            __global const float* xr = x + base + (long)(count > 0 ? oy : 0) * Wo + ox;
+            for (int c = 0; c < 6; ++c) xs[c][l] = c < count ? xr[c] : 0.0f;
+        }
+        float8 o[6];
+        for (int c = 0; c < 6; ++c) o[c] = CONV_ACTIVATE(spade_modulate8(vload8(0, xs[c]), g[c], b[c], mean, scale, shift));
+        for (int l = 0; l < 8; ++l) {
+            int oy = ty[l] * 6 + r, ox = tx[l] * 6;
+            if (ty[l] < 0 || oy >= Ho) continue;
+            wino6_store_row(y + base + (long)oy * Wo + ox, o, l, min(6, Wo - ox));
+        }
+    }
+}
+
 // Winograd F(2×2×2, 3×3×3) for stride-1 3×3×3 convolutions (ConvolutionWinograd3D.swift;
 // variants conv.algorithm=winograd4, conv.winograd3d=cube): 64 multiplies per 2×2×2 output tile
 // and input channel instead of 216. Y = (Aᵀ⊗Aᵀ⊗Aᵀ)[Σ_c U ⊙ V] with U = (G⊗G⊗G) g and
