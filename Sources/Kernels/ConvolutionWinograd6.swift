@@ -9,9 +9,10 @@ public enum Winograd2DTile: String, CaseIterable, Sendable {
     /// Winograd F(6×6, 3×3) (`ConvolutionWinograd6.swift`): 64 multiplies per 36 outputs; float32
     /// errors about 2× F(4×4)'s (docs/performance.md "Winograd F(6×6, 3×3)").
     case f6 = "6"
-    /// F(6×6) where its GEMM is smaller than F(4×4)'s once tile edges and the GEMM's row
-    /// rounding are counted (`Winograd6Layout.gemmSmaller`): 64², 128², 256² outputs take
-    /// F(6×6) (11–19 % fewer multiplies), 32² and 8² stay F(4×4).
+    /// F(6×6) where it was measured faster on PoCL (`Winograd6Layout.preferred`): outputs at
+    /// least 96 wide (eight-tile chunks mostly inside one tile row), at least 384 output channels
+    /// per input transform (SPADE's γ and β count together: the GEMM outweighs F(6×6)'s dearer
+    /// transforms) and a smaller GEMM than F(4×4)'s; F(4×4) elsewhere.
     case auto
 }
 
@@ -37,9 +38,18 @@ struct Winograd6Layout {
     var slots: Int { rows * rowSlots }
 
     /// Whether F(6×6)'s GEMM (64 positions × its slots) is smaller than F(4×4)'s (36 × its slots)
-    /// for `g`.
+    /// for `g`, once tile edges and the GEMM's row rounding are counted (64², 128², 256² outputs:
+    /// 11–19 % fewer multiplies; 32²: 33 % more).
     static func gemmSmaller(_ g: ConvolutionGeometry) -> Bool {
         Winograd6Layout(g).slots * points < Winograd4Layout(g).slots * 36
+    }
+
+    /// `conv.winograd=auto`'s choice for `g` whose input transform feeds `outputs` output channels
+    /// (SPADE: γ's and β's): outputs ≥ 96 wide, `outputs` ≥ 384 and `gemmSmaller`. On PoCL
+    /// (AVX-512, 2 cores) F(6×6)'s transforms cost 1.2–2× F(4×4)'s per pixel while its GEMM saves
+    /// 11–19 %, so it pays only where the GEMM dominates (docs/performance.md).
+    static func preferred(_ g: ConvolutionGeometry, outputs: Int) -> Bool {
+        g.output[2] >= 96 && outputs >= 384 && gemmSmaller(g)
     }
 }
 
@@ -51,13 +61,14 @@ extension Engine {
     }
 
     /// Whether an OpenCL convolution of `g` runs as Winograd F(6×6, 3×3) on this engine:
-    /// `conv.algorithm=winograd4` with `conv.winograd=6`, or `auto` where its GEMM is smaller.
-    func usesWinograd6(_ g: ConvolutionGeometry) -> Bool {
+    /// `conv.algorithm=winograd4` with `conv.winograd=6`, or `auto` where `Winograd6Layout.preferred`
+    /// (`outputs`: the output channels fed by one input transform, `g`'s own by default).
+    func usesWinograd6(_ g: ConvolutionGeometry, outputs: Int? = nil) -> Bool {
         guard variants.convolutionAlgorithm == .winograd4, Self.winograd6Applies(g) else { return false }
         switch variants.winograd2D {
         case .f4: return false
         case .f6: return true
-        case .auto: return Winograd6Layout.gemmSmaller(g)
+        case .auto: return Winograd6Layout.preferred(g, outputs: outputs ?? g.outputChannels)
         }
     }
 

@@ -71,7 +71,7 @@ extension KernelVariants {
         {
             // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
             var key = enumKey("conv.winograd", Winograd2DTile.self, \.winograd2D, ops: ["conv2d", "spade_modulate"],
-                              "Winograd tile of stride-1 3x3 2-D convolutions under winograd4: F(4x4,3x3), F(6x6,3x3), or auto (F(6x6) where its GEMM is smaller)")
+                              "Winograd tile of stride-1 3x3 2-D convolutions under winograd4: F(4x4,3x3), F(6x6,3x3), or auto (F(6x6) at outputs >= 96 wide with >= 384 output channels per input transform)")
             key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
             return key
         }(),

@@ -83,7 +83,7 @@ struct SpadeModulateOp: EngineOp {
         let (wg, bg, wb, bb) = (l.inputs[2], try l.input(3), l.inputs[4], try l.input(5))
         let n = Double(shape.count), variant = activation?.buildOptions ?? ""
         let convCost = geometry.cost(bias: true)
-        if e.usesWinograd6(geometry) {
+        if e.usesWinograd6(geometry, outputs: 2 * geometry.outputChannels) {
             let (mg, mb, layout) = try e.reusingConvolutionInputs([h]) { () throws -> (DeviceBuffer, DeviceBuffer, Winograd6Layout) in
                 let (mg, layout) = try e.winograd6Products(cl, geometry, input: h, weight: wg, cost: convCost)
                 let (mb, _) = try e.winograd6Products(cl, geometry, input: h, weight: wb, cost: convCost)
