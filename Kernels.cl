@@ -1188,6 +1188,25 @@ WINO_GEMM16X6_KERNEL(conv3x3_wino6_gemm16x6)
         }                                                                                  \
     }
 
+// Row R of a chunk across two tile rows (tw ≥ 8; lanes 0 … A−1 end tile row ty0, the rest start
+// row ty0 + 1, those past T not stored) from the columns o0 … o5: interleaved once, then stored
+// as two runs of six floats per lane, clipped at Ho and Wo.
+#define WINO6_STORE_RUNS(DST, R, A) {                                                       \
+        float b_[48];                                                                      \
+        WINO6_STORE48(b_)                                                                  \
+        int oy_ = ty[0] * 6 + (R), ox_ = tx[0] * 6;                                        \
+        if (oy_ < Ho) {                                                                    \
+            __global float* d_ = (DST) + (long)oy_ * Wo + ox_;                             \
+            for (int c_ = 0, n_ = min(6 * (A), Wo - ox_); c_ < n_; ++c_) d_[c_] = b_[c_];  \
+        }                                                                                  \
+        int lanes_ = min(8 - (A), T - (sigma + (A)));                                      \
+        oy_ += 6;                                                                          \
+        if (lanes_ > 0 && oy_ < Ho) {                                                      \
+            __global float* d_ = (DST) + (long)oy_ * Wo;                                   \
+            for (int c_ = 0, n_ = min(6 * lanes_, Wo); c_ < n_; ++c_) d_[c_] = b_[6 * (A) + c_]; \
+        }                                                                                  \
+    }
+
 // y [N][Cout][Ho][Wo] = AᵀMA (+ bias, then CONV_ACTIVATE) for a chunk of 8 consecutive tiles per
 // work-item (lanes), M [64][N][Cout][R·TW] in conv3x3_wino6_input's slot order. A chunk inside one
 // tile row whose 48 columns are inside the image stores each row as three float16; otherwise
@@ -1212,11 +1231,24 @@ __kernel void conv3x3_wino6_output(__global const float* M, __global const float
         o3 = CONV_ACTIVATE(o3); o4 = CONV_ACTIVATE(o4); o5 = CONV_ACTIVATE(o5);
         if (whole) {
             if (ty[0] * 6 + r < Ho) WINO6_STORE48(dst + (long)(ty[0] * 6 + r) * Wo + tx[0] * 6)
+        } else if (tw >= 8) {
+            WINO6_STORE_RUNS(dst, r, oneRow ? 8 : tw - tx[0])
         } else {
             WINO6_STORE_LANES(dst, r)
         }
     }
 }
+
+// x of output row OY, columns X0 … X0 + 47 (zeros outside the map), deinterleaved so lane l holds
+// columns X0 + 6l … X0 + 6l + 5 (X0_ … X5_).
+#define WINO6_X_WINDOW(OY, X0, X0_, X1_, X2_, X3_, X4_, X5_) {                              \
+        int valid_ = (OY) < Ho;                                                            \
+        __global const float* row_ = xp + (long)(valid_ ? (OY) : 0) * Wo;                   \
+        float16 a_ = wino6_load16(row_, X0, Wo, valid_), b_ = wino6_load16(row_, (X0) + 16, Wo, valid_); \
+        float16 c_ = wino6_load16(row_, (X0) + 32, Wo, valid_);                             \
+        X0_ = WINO6_GATHER0(a_, b_, c_, a_); X1_ = WINO6_GATHER1(a_, b_, c_, a_); X2_ = WINO6_GATHER2(a_, b_, c_, a_); \
+        X3_ = WINO6_GATHER3(a_, b_, c_, a_); X4_ = WINO6_GATHER4(a_, b_, c_, a_); X5_ = WINO6_GATHER5(a_, b_, c_, a_); \
+    }
 
 // conv3x3_wino4_output_modulate for F(6×6): γ = AᵀMγA + bγ and β = AᵀMβA + bβ as
 // conv3x3_wino6_output computes them (no activation), then
@@ -1253,6 +1285,17 @@ __kernel void conv3x3_wino6_output_modulate(__global const float* Mg, __global c
             float16 a = vload16(0, xr), bv = vload16(1, xr), cv = vload16(2, xr);
             x0 = WINO6_GATHER0(a, bv, cv, a); x1 = WINO6_GATHER1(a, bv, cv, a); x2 = WINO6_GATHER2(a, bv, cv, a);
             x3 = WINO6_GATHER3(a, bv, cv, a); x4 = WINO6_GATHER4(a, bv, cv, a); x5 = WINO6_GATHER5(a, bv, cv, a);
+        } else if (tw >= 8) {
+            // Lanes 0 … a−1 in tile row ty0, the rest in ty0 + 1 read as its row from 6a columns left.
+            int a = oneRow ? 8 : tw - tx[0];
+            WINO6_X_WINDOW(ty[0] * 6 + r, tx[0] * 6, x0, x1, x2, x3, x4, x5)
+            if (!oneRow) {
+                float8 z0, z1, z2, z3, z4, z5;
+                int8 second = (int8)(0, 1, 2, 3, 4, 5, 6, 7) >= (int8)(a);
+                WINO6_X_WINDOW(ty[0] * 6 + 6 + r, -6 * a, z0, z1, z2, z3, z4, z5)
+                x0 = select(x0, z0, second); x1 = select(x1, z1, second); x2 = select(x2, z2, second);
+                x3 = select(x3, z3, second); x4 = select(x4, z4, second); x5 = select(x5, z5, second);
+            }
         } else {
             float xl[6][8];
 #pragma unroll 1
@@ -1273,6 +1316,8 @@ __kernel void conv3x3_wino6_output_modulate(__global const float* Mg, __global c
         float8 o5 = CONV_ACTIVATE(spade_modulate8(x5, g5, b5, mean, scale, shift));
         if (whole) {
             WINO6_STORE48(yp + (long)(ty[0] * 6 + r) * Wo + tx[0] * 6)
+        } else if (tw >= 8) {
+            WINO6_STORE_RUNS(yp, r, oneRow ? 8 : tw - tx[0])
         } else {
             WINO6_STORE_LANES(yp, r)
         }

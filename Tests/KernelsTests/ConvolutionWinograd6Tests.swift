@@ -63,12 +63,14 @@ struct ConvolutionWinograd6Tests {
             try ConvolutionGeometry(op: "conv2d", input: [1, cin, size, size], weight: [cout, cin, 3, 3], bias: nil,
                                     stride: [1, 1], padding: [1, 1], rank: 2)
         }
-        #expect(Winograd6Layout.gemmSmaller(try geometry(64, 8, 8)) && Winograd6Layout.gemmSmaller(try geometry(256, 8, 8)))
-        #expect(!Winograd6Layout.gemmSmaller(try geometry(32, 8, 8)), "32²: F(6×6)'s tiles waste more than they save")
-        #expect(Winograd6Layout.preferred(try geometry(128, 512, 512), outputs: 512))
-        #expect(!Winograd6Layout.preferred(try geometry(64, 512, 512), outputs: 512), "64 wide: below 96")
-        #expect(!Winograd6Layout.preferred(try geometry(256, 128, 64), outputs: 64), "few output channels: the transforms dominate")
-        #expect(Winograd6Layout.preferred(try geometry(256, 128, 256), outputs: 512), "SPADE's γ and β count together")
+        let (g64, g256, g32) = (try geometry(64, 8, 8), try geometry(256, 8, 8), try geometry(32, 8, 8))
+        #expect(Winograd6Layout.gemmSmaller(g64) && Winograd6Layout.gemmSmaller(g256))
+        #expect(!Winograd6Layout.gemmSmaller(g32), "32²: F(6×6)'s tiles waste more than they save")
+        let (wide, narrow, few, spade) = (try geometry(128, 512, 512), try geometry(64, 512, 512), try geometry(256, 128, 64), try geometry(256, 128, 256))
+        #expect(Winograd6Layout.preferred(wide, outputs: 512))
+        #expect(!Winograd6Layout.preferred(narrow, outputs: 512), "64 wide: below 96")
+        #expect(!Winograd6Layout.preferred(few, outputs: 64), "few output channels: the transforms dominate")
+        #expect(Winograd6Layout.preferred(spade, outputs: 512), "SPADE's γ and β count together")
         guard let e = Self.engine else { return }
         let table = e.variants
         defer { e.variants = table; e.profiler = nil }
