@@ -7,7 +7,7 @@ public enum Winograd2DTile: String, CaseIterable, Sendable {
     /// Winograd F(4×4, 3×3) (`ConvolutionWinograd4.swift`): 36 multiplies per 16 outputs.
     case f4 = "4"
     /// Winograd F(6×6, 3×3) (`ConvolutionWinograd6.swift`): 64 multiplies per 36 outputs; float32
-    /// errors about 2× F(4×4)'s (docs/performance.md "Winograd F(6×6, 3×3)").
+    /// errors about 2× F(4×4)'s (docs/performance.md, "Fourth round").
     case f6 = "6"
     /// F(6×6) where it was measured faster on PoCL (`Winograd6Layout.preferred`): outputs at
     /// least 96 wide (eight-tile chunks mostly inside one tile row), at least 384 output channels
