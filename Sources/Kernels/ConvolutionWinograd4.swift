@@ -23,6 +23,12 @@ struct Winograd4Layout {
     /// GEMM slots per depth slice.
     var slots: Int { rows * rowSlots }
 
+    /// Floats between consecutive transform planes of V and M, F(4×4)'s and F(6×6)'s
+    /// (`WINO4_PLANE_PAD` in Kernels.cl): packed, the planes' strides are multiples of 4 KiB, so
+    /// the 36 or 64 loads or stores of one transform work-item share a cache set. 144 floats = 9
+    /// cache lines, an odd count.
+    static let planePad = 144
+
     /// `slots` tile slots stored as GEMM rows: (rows, slots per row), the row a multiple of 16
     /// slots and at most 64 (the GEMM's 16-wide vectors never cross a row; small images waste
     /// few slots). Shared with `Winograd3DLayout`.
@@ -98,7 +104,7 @@ extension Engine {
         if let reused = convolutionInputReuse.lookup(inputBuffer, signature: signature) {
             v = reused
         } else {
-            v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
+            v = try cl.makeBuffer(byteCount: (vCount + 36 * Winograd4Layout.planePad + 16) * 4)
             let inputGlobal = [chunks, cin, slices]
             try cl.launch("conv3x3_wino4_input", global: inputGlobal, local: try laneGroup(cl, kernel: "conv3x3_wino4_input", narrow: [1, 8, 1], global: inputGlobal),
                           arguments: [.buffer(inputBuffer), .buffer(v), .i(cin), .i(g.input[0]), .i(g.input[1]), .i(g.input[2]),
@@ -107,7 +113,7 @@ extension Engine {
                           cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
             convolutionInputReuse.store(inputBuffer, signature: signature, transformed: v)
         }
-        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let m = try cl.makeBuffer(byteCount: (mCount + 36 * Winograd4Layout.planePad) * 4)
         try winogradGemm(cl, g, kernels: ("conv3x3_wino4_gemm16x16", "conv3x3_wino4_gemm16x6"), points: 36, v: v, u: u,
                          zeroBias: zeroBias, m: m, kd: kd, depth: (layout.paddedDepth, out[0]), rows: layout.rows, rowSlots: rowSlots, cost: cost)
         return (m, layout)

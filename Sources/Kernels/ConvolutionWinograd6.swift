@@ -119,7 +119,7 @@ extension Engine {
         if let reused = convolutionInputReuse.lookup(inputBuffer, signature: signature) {
             v = reused
         } else {
-            v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
+            v = try cl.makeBuffer(byteCount: (vCount + 64 * Winograd4Layout.planePad + 16) * 4)
             let global = [layout.chunks, cin, n]
             try cl.launch("conv3x3_wino6_input", global: global, local: try laneGroup(cl, kernel: "conv3x3_wino6_input", narrow: [1, 8, 1], global: global),
                           arguments: [.buffer(inputBuffer), .buffer(v), .i(cin), .i(g.input[1]), .i(g.input[2]), .i(g.padding[1]), .i(g.padding[2]),
@@ -127,7 +127,7 @@ extension Engine {
                           cost: KernelCost(flops: 0, bytes: Double(n * cin * g.inputVoxels + vCount) * 4))
             convolutionInputReuse.store(inputBuffer, signature: signature, transformed: v)
         }
-        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let m = try cl.makeBuffer(byteCount: (mCount + 64 * Winograd4Layout.planePad) * 4)
         try winogradGemm(cl, g, kernels: ("conv3x3_wino6_gemm16x16", "conv3x3_wino6_gemm16x6"), points: points, v: v, u: u,
                          zeroBias: zeroBias, m: m, kd: 1, depth: (1, 1), rows: layout.rows, rowSlots: layout.rowSlots, cost: cost)
         return (m, layout)
