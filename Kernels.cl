@@ -2149,13 +2149,24 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
 
 // depthwise_conv2d specialised for k×k, stride 1, padding k/2 (3×3: every YuNet depthwise
 // layer; 7×7: ConvNeXt's depthwise convolution in LivePortrait's motion extractor): one body for
-// both, each work-item computing 8 consecutive outputs of a row as one float8, from a run of 16
-// inputs per kernel row (one vload16 inside the row, else element by element with zeros past
-// its ends) whose k windows are swizzles (the generic kernel loads k² per output). Same tap order
-// as the generic kernel (row by row, each row left to right). K is a literal at every call, so
-// the loops unroll as in a hand-written kernel. global [ceil(W/8), H, planes].
+// both, each work-item computing 8 consecutive outputs of DEPTHWISE_ROWS rows as float8s, from
+// one run of 16 inputs per input row (one vload16 inside the row; at its ends one vload16 or
+// vload8 moved into place by a shuffle, zeros past the ends; element by element only for rows
+// under 8 wide) whose k windows are swizzles (the generic kernel loads k² per output).
+// Same tap order as the generic kernel (row by row, each row left to right). K is a literal at
+// every call, so the loops unroll as in a hand-written kernel.
+// global [ceil(W/8), ceil(H/DEPTHWISE_ROWS), planes].
 static inline float16 depthwise_run16(__global const float* row, int start, int W) {
     if (start >= 0 && start + 16 <= W) return vload16(0, row + start);
+    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    int16 at = lane + start;
+    if (W >= 8) {
+        int wide = W >= 16 ? 16 : 8;
+        int base = clamp(start, 0, W - wide);
+        float16 run = wide == 16 ? vload16(0, row + base) : (float16)(vload8(0, row + base), (float8)(0.0f));
+        float16 moved = shuffle(run, convert_uint16(clamp(at - base, 0, 15)));
+        return select((float16)(0.0f), moved, (at >= 0) & (at < W));
+    }
 #define DEPTHWISE_AT(i) ((start + (i) >= 0 && start + (i) < W) ? row[clamp(start + (i), 0, W - 1)] : 0.0f)
     return (float16)(DEPTHWISE_AT(0), DEPTHWISE_AT(1), DEPTHWISE_AT(2), DEPTHWISE_AT(3), DEPTHWISE_AT(4), DEPTHWISE_AT(5),
                      DEPTHWISE_AT(6), DEPTHWISE_AT(7), DEPTHWISE_AT(8), DEPTHWISE_AT(9), DEPTHWISE_AT(10), DEPTHWISE_AT(11),
@@ -2176,30 +2187,42 @@ static inline float8 depthwise_window8(float16 v, const int kx) {
     }
 }
 
+#define DEPTHWISE_ROWS 4
 static inline void depthwise_row8(__global const float* x, __global const float* w, __global const float* b,
                                   __global float* y, int has_bias, int C, int H, int W, int planes, const int K) {
-    int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    int gx = get_global_id(0), oy0 = get_global_id(1) * DEPTHWISE_ROWS, p = get_global_id(2);
     int ox0 = gx * 8, pad = K / 2;
-    if (ox0 >= W || oy >= H || p >= planes) return;
+    if (ox0 >= W || oy0 >= H || p >= planes) return;
     int c = p % C;
     __global const float* src = x + (size_t)p * H * W;
     __global const float* f = w + (size_t)c * K * K;
-    float8 acc = (float8)(0.0f);
-    for (int ky = 0; ky < K; ky++) {
-        int iy = oy - pad + ky;
+    float8 acc[DEPTHWISE_ROWS];
+    for (int j = 0; j < DEPTHWISE_ROWS; j++) acc[j] = (float8)(0.0f);
+    // Input row oy0 - pad + i feeds output row oy0 + j through kernel row i - j: every input row
+    // is loaded once for the DEPTHWISE_ROWS outputs, and each output still sees its kernel rows in
+    // ascending order.
+    for (int i = 0; i < DEPTHWISE_ROWS + K - 1; i++) {
+        int iy = oy0 - pad + i;
         if (iy < 0 || iy >= H) continue;
         float16 v = depthwise_run16(src + (size_t)iy * W, ox0 - pad, W);
-        for (int kx = 0; kx < K; kx++) acc += depthwise_window8(v, kx) * f[ky * K + kx];
+        for (int j = 0; j < DEPTHWISE_ROWS; j++) {
+            int ky = i - j;
+            if (ky < 0 || ky >= K) continue;
+            for (int kx = 0; kx < K; kx++) acc[j] += depthwise_window8(v, kx) * f[ky * K + kx];
+        }
     }
-    acc += (float8)(has_bias ? b[c] : 0.0f);
-    __global float* out = y + ((size_t)p * H + oy) * W;
-    if (ox0 + 8 <= W) {
-        vstore8(acc, 0, out + ox0);
-        return;
+    float bias = has_bias ? b[c] : 0.0f;
+    for (int j = 0; j < DEPTHWISE_ROWS && oy0 + j < H; j++) {
+        float8 r = acc[j] + (float8)(bias);
+        __global float* out = y + ((size_t)p * H + oy0 + j) * W;
+        if (ox0 + 8 <= W) {
+            vstore8(r, 0, out + ox0);
+        } else {
+            float t[8];
+            vstore8(r, 0, t);
+            for (int i = 0; i < W - ox0; i++) out[ox0 + i] = t[i];
+        }
     }
-    float r[8];
-    vstore8(acc, 0, r);
-    for (int i = 0; i < W - ox0; i++) out[ox0 + i] = r[i];
 }
 
 __kernel void depthwise_conv2d_3x3(__global const float* x, __global const float* w, __global const float* b,

@@ -107,6 +107,7 @@ enum NormalizationOps {
             name: "global_response_norm", inputs: ["input", "gamma", "beta"], parameters: ["eps"],
             tolerance: tolerance,
             cases: [grnCase("odd 2x7x5x9", [2, 7, 5, 9]), grnCase("odd 1x12x1x3", [1, 12, 1, 3]),
+                    grnCase("odd 1x5x10x13 (two 64-value runs + tail)", [1, 5, 10, 13]),
                     grnCase("lp/4 stage 2 1x1536x8x8", [1, 1536, 8, 8])],
             profileCases: [grnCase("lp stage 0 1x384x64x64", [1, 384, 64, 64]), grnCase("lp stage 2 1x1536x16x16", [1, 1536, 16, 16])],
             declare: { a in
