@@ -2150,9 +2150,9 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
 // depthwise_conv2d specialised for k×k, stride 1, padding k/2 (3×3: every YuNet depthwise
 // layer; 7×7: ConvNeXt's depthwise convolution in LivePortrait's motion extractor): one body for
 // both, each work-item computing 8 consecutive outputs of DEPTHWISE_ROWS rows as float8s, from
-// one run of 16 inputs per input row (one vload16 inside the row; at its ends one vload16 or
-// vload8 moved into place by a shuffle, zeros past the ends; element by element only for rows
-// under 8 wide) whose k windows are swizzles (the generic kernel loads k² per output).
+// one run of 16 inputs per input row (one vload16 inside the row; at its ends one vload16, or the
+// whole row of an 8-wide one, moved into place by a shuffle with zeros past the ends; element by
+// element in rows of other widths under 16) whose k windows are swizzles (the generic kernel loads k² per output).
 // Same tap order as the generic kernel (row by row, each row left to right). K is a literal at
 // every call, so the loops unroll as in a hand-written kernel.
 // global [ceil(W/8), ceil(H/DEPTHWISE_ROWS), planes].
@@ -2160,10 +2160,9 @@ static inline float16 depthwise_run16(__global const float* row, int start, int 
     if (start >= 0 && start + 16 <= W) return vload16(0, row + start);
     const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     int16 at = lane + start;
-    if (W >= 8) {
-        int wide = W >= 16 ? 16 : 8;
-        int base = clamp(start, 0, W - wide);
-        float16 run = wide == 16 ? vload16(0, row + base) : (float16)(vload8(0, row + base), (float8)(0.0f));
+    if (W >= 16 || W == 8) {
+        int base = W >= 16 ? clamp(start, 0, W - 16) : 0;
+        float16 run = W >= 16 ? vload16(0, row + base) : (float16)(vload8(0, row), (float8)(0.0f));
         float16 moved = shuffle(run, convert_uint16(clamp(at - base, 0, 15)));
         return select((float16)(0.0f), moved, (at >= 0) & (at < W));
     }
