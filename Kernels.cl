@@ -2150,27 +2150,38 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
 // depthwise_conv2d specialised for k×k, stride 1, padding k/2 (3×3: every YuNet depthwise
 // layer; 7×7: ConvNeXt's depthwise convolution in LivePortrait's motion extractor): one body for
 // both, each work-item computing 8 consecutive outputs of DEPTHWISE_ROWS rows as float8s, from
-// one run of 16 inputs per input row (one vload16 inside the row; at its ends one vload16, or the
-// whole row of an 8-wide one, moved into place by a shuffle with zeros past the ends; element by
-// element in rows of other widths under 16) whose k windows are swizzles (the generic kernel loads k² per output).
+// one run of 16 inputs per input row (pad = 1 or 3; one vload16 inside the row; at the ends of a
+// row of whole 8-wide runs one vload16 or vload8 moved into place by fixed swizzles with zeros
+// past the ends; element by element in rows of other widths) whose k windows are swizzles (the generic kernel loads k² per output).
 // Same tap order as the generic kernel (row by row, each row left to right). K is a literal at
 // every call, so the loops unroll as in a hand-written kernel.
 // global [ceil(W/8), ceil(H/DEPTHWISE_ROWS), planes].
-static inline float16 depthwise_run16(__global const float* row, int start, int W) {
-    if (start >= 0 && start + 16 <= W) return vload16(0, row + start);
-    const int16 lane = (int16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-    int16 at = lane + start;
-    if (W >= 16 || W == 8) {
-        int base = W >= 16 ? clamp(start, 0, W - 16) : 0;
-        float16 run = W >= 16 ? vload16(0, row + base) : (float16)(vload8(0, row), (float8)(0.0f));
-        float16 moved = shuffle(run, convert_uint16(clamp(at - base, 0, 15)));
-        return select((float16)(0.0f), moved, (at >= 0) & (at < W));
+// The run of depthwise_run16 at a row's ends (not inlined, so the callers' loops stay small
+// enough to unroll).
+__attribute__((noinline)) static float16 depthwise_edge16(__global const float* row, int start, int W, const int pad) {
+    const float4 z4 = (float4)(0.0f);
+    const float3 z3 = (float3)(0.0f);
+    if (W >= 16 && start == -pad) {                      // left end: pad zeros, then the row's first values
+        float16 r = vload16(0, row);
+        return pad == 1 ? (float16)(0.0f, r.s012, r.s3456789a, r.sbcde) : (float16)(z3, r.s0, r.s1234, r.s56789abc);
+    }
+    if (W >= 16 && W % 8 == 0 && start == W - 8 - pad) { // right end of a row of whole runs: its last 16 values, moved
+        float16 r = vload16(0, row + W - 16);
+        return pad == 1 ? (float16)(r.s789abcde, r.sf, z4, z3) : (float16)(r.s56789abc, r.sdef, z4, 0.0f);
+    }
+    if (W == 8) {                                        // an 8-wide row: both ends at once
+        float8 r = vload8(0, row);
+        return pad == 1 ? (float16)(0.0f, r, z4, z3) : (float16)(z3, r, z4, 0.0f);
     }
 #define DEPTHWISE_AT(i) ((start + (i) >= 0 && start + (i) < W) ? row[clamp(start + (i), 0, W - 1)] : 0.0f)
     return (float16)(DEPTHWISE_AT(0), DEPTHWISE_AT(1), DEPTHWISE_AT(2), DEPTHWISE_AT(3), DEPTHWISE_AT(4), DEPTHWISE_AT(5),
                      DEPTHWISE_AT(6), DEPTHWISE_AT(7), DEPTHWISE_AT(8), DEPTHWISE_AT(9), DEPTHWISE_AT(10), DEPTHWISE_AT(11),
                      DEPTHWISE_AT(12), DEPTHWISE_AT(13), DEPTHWISE_AT(14), DEPTHWISE_AT(15));
 #undef DEPTHWISE_AT
+}
+
+static inline float16 depthwise_run16(__global const float* row, int start, int W, const int pad) {
+    return start >= 0 && start + 16 <= W ? vload16(0, row + start) : depthwise_edge16(row, start, W, pad);
 }
 
 // The 8 inputs under tap kx of 8 consecutive outputs: v[kx .. kx + 7] (kx < 7).
@@ -2203,7 +2214,7 @@ static inline void depthwise_row8(__global const float* x, __global const float*
     for (int i = 0; i < DEPTHWISE_ROWS + K - 1; i++) {
         int iy = oy0 - pad + i;
         if (iy < 0 || iy >= H) continue;
-        float16 v = depthwise_run16(src + (size_t)iy * W, ox0 - pad, W);
+        float16 v = depthwise_run16(src + (size_t)iy * W, ox0 - pad, W, pad);
         for (int j = 0; j < DEPTHWISE_ROWS; j++) {
             int ky = i - j;
             if (ky < 0 || ky >= K) continue;
