@@ -2543,40 +2543,90 @@ __kernel void depthwise_conv2d(__global const float* x, __global const float* w,
 
 // depthwise_conv2d specialised for k×k, stride 1, padding k/2 (3×3: every YuNet depthwise
 // layer; 7×7: ConvNeXt's depthwise convolution in LivePortrait's motion extractor): one body for
-// both, each work-item computing 8 consecutive outputs of a row from k + 7 loaded inputs per
-// kernel row (the generic kernel loads k² per output). Same tap order as the generic kernel (row
-// by row, each row left to right). K is a literal at every call, so the loops unroll as in a
-// hand-written kernel. global [ceil(W/8), H, planes].
-#define DEPTHWISE_ROW8_MAX_K 7
+// both, each work-item computing 8 consecutive outputs of DEPTHWISE_ROWS rows as float8s, from
+// one run of 16 inputs per input row (pad = 1 or 3; one vload16 inside the row; at the ends of a
+// row of whole 8-wide runs one vload16 or vload8 moved into place by fixed swizzles with zeros
+// past the ends; element by element in rows of other widths) whose k windows are swizzles (the generic kernel loads k² per output).
+// Same tap order as the generic kernel (row by row, each row left to right). K is a literal at
+// every call, so the loops unroll as in a hand-written kernel.
+// global [ceil(W/8), ceil(H/DEPTHWISE_ROWS), planes].
+// The run of depthwise_run16 at a row's ends (not inlined, so the callers' loops stay small
+// enough to unroll).
+__attribute__((noinline)) static float16 depthwise_edge16(__global const float* row, int start, int W, const int pad) {
+    const float4 z4 = (float4)(0.0f);
+    const float3 z3 = (float3)(0.0f);
+    if (W >= 16 && start == -pad) {                      // left end: pad zeros, then the row's first values
+        float16 r = vload16(0, row);
+        return pad == 1 ? (float16)(0.0f, r.s012, r.s3456789a, r.sbcde) : (float16)(z3, r.s0, r.s1234, r.s56789abc);
+    }
+    if (W >= 16 && W % 8 == 0 && start == W - 8 - pad) { // right end of a row of whole runs: its last 16 values, moved
+        float16 r = vload16(0, row + W - 16);
+        return pad == 1 ? (float16)(r.s789abcde, r.sf, z4, z3) : (float16)(r.s56789abc, r.sdef, z4, 0.0f);
+    }
+    if (W == 8) {                                        // an 8-wide row: both ends at once
+        float8 r = vload8(0, row);
+        return pad == 1 ? (float16)(0.0f, r, z4, z3) : (float16)(z3, r, z4, 0.0f);
+    }
+#define DEPTHWISE_AT(i) ((start + (i) >= 0 && start + (i) < W) ? row[clamp(start + (i), 0, W - 1)] : 0.0f)
+    return (float16)(DEPTHWISE_AT(0), DEPTHWISE_AT(1), DEPTHWISE_AT(2), DEPTHWISE_AT(3), DEPTHWISE_AT(4), DEPTHWISE_AT(5),
+                     DEPTHWISE_AT(6), DEPTHWISE_AT(7), DEPTHWISE_AT(8), DEPTHWISE_AT(9), DEPTHWISE_AT(10), DEPTHWISE_AT(11),
+                     DEPTHWISE_AT(12), DEPTHWISE_AT(13), DEPTHWISE_AT(14), DEPTHWISE_AT(15));
+#undef DEPTHWISE_AT
+}
+
+static inline float16 depthwise_run16(__global const float* row, int start, int W, const int pad) {
+    return start >= 0 && start + 16 <= W ? vload16(0, row + start) : depthwise_edge16(row, start, W, pad);
+}
+
+// The 8 inputs under tap kx of 8 consecutive outputs: v[kx .. kx + 7] (kx < 7).
+static inline float8 depthwise_window8(float16 v, const int kx) {
+    switch (kx) {
+    case 0: return v.s01234567;
+    case 1: return v.s12345678;
+    case 2: return v.s23456789;
+    case 3: return v.s3456789a;
+    case 4: return v.s456789ab;
+    case 5: return v.s56789abc;
+    default: return v.s6789abcd;
+    }
+}
+
+#define DEPTHWISE_ROWS 4
 static inline void depthwise_row8(__global const float* x, __global const float* w, __global const float* b,
                                   __global float* y, int has_bias, int C, int H, int W, int planes, const int K) {
-    int gx = get_global_id(0), oy = get_global_id(1), p = get_global_id(2);
+    int gx = get_global_id(0), oy0 = get_global_id(1) * DEPTHWISE_ROWS, p = get_global_id(2);
     int ox0 = gx * 8, pad = K / 2;
-    if (ox0 >= W || oy >= H || p >= planes) return;
+    if (ox0 >= W || oy0 >= H || p >= planes) return;
     int c = p % C;
     __global const float* src = x + (size_t)p * H * W;
     __global const float* f = w + (size_t)c * K * K;
-    float acc[8];
-    for (int i = 0; i < 8; i++) acc[i] = 0.0f;
-    for (int ky = 0; ky < K; ky++) {
-        int iy = oy - pad + ky;
+    float8 acc[DEPTHWISE_ROWS];
+    for (int j = 0; j < DEPTHWISE_ROWS; j++) acc[j] = (float8)(0.0f);
+    // Input row oy0 - pad + i feeds output row oy0 + j through kernel row i - j: every input row
+    // is loaded once for the DEPTHWISE_ROWS outputs, and each output still sees its kernel rows in
+    // ascending order.
+    for (int i = 0; i < DEPTHWISE_ROWS + K - 1; i++) {
+        int iy = oy0 - pad + i;
         if (iy < 0 || iy >= H) continue;
-        __global const float* row = src + (size_t)iy * W;
-        float v[DEPTHWISE_ROW8_MAX_K + 7];
-        for (int i = 0; i < K + 7; i++) {
-            int ix = ox0 - pad + i;
-            float loaded = row[clamp(ix, 0, W - 1)];
-            v[i] = (ix >= 0 && ix < W) ? loaded : 0.0f;
-        }
-        for (int kx = 0; kx < K; kx++) {
-            float t = f[ky * K + kx];
-            for (int i = 0; i < 8; i++) acc[i] += v[i + kx] * t;
+        float16 v = depthwise_run16(src + (size_t)iy * W, ox0 - pad, W, pad);
+        for (int j = 0; j < DEPTHWISE_ROWS; j++) {
+            int ky = i - j;
+            if (ky < 0 || ky >= K) continue;
+            for (int kx = 0; kx < K; kx++) acc[j] += depthwise_window8(v, kx) * f[ky * K + kx];
         }
     }
     float bias = has_bias ? b[c] : 0.0f;
-    __global float* out = y + ((size_t)p * H + oy) * W;
-    for (int i = 0; i < 8; i++)
-        if (ox0 + i < W) out[ox0 + i] = acc[i] + bias;
+    for (int j = 0; j < DEPTHWISE_ROWS && oy0 + j < H; j++) {
+        float8 r = acc[j] + (float8)(bias);
+        __global float* out = y + ((size_t)p * H + oy0 + j) * W;
+        if (ox0 + 8 <= W) {
+            vstore8(r, 0, out + ox0);
+        } else {
+            float t[8];
+            vstore8(r, 0, t);
+            for (int i = 0; i < W - ox0; i++) out[ox0 + i] = t[i];
+        }
+    }
 }
 
 __kernel void depthwise_conv2d_3x3(__global const float* x, __global const float* w, __global const float* b,
@@ -2592,42 +2642,68 @@ __kernel void depthwise_conv2d_7x7(__global const float* x, __global const float
 // ==== LivePortrait ops (LayerNorm+Ops, GlobalResponseNorm+Ops, Softmax+Ops, PixelShuffle+Ops,
 // Modulation+Ops, KeypointMotion+Ops in Sources/Kernels) ====
 
-// layer_norm over dim 1 of x viewed as [outer, C, S]: one work-item per position (s, n), two-pass
-// mean and biased variance over the C values (stride S, coalesced across s), then
-// (x - mean) * rstd * w[c] + b[c]. flags: 1 weight, 2 bias. global [S, outer].
+// layer_norm over dim 1 of x viewed as [outer, C, S]: one work-item per run of 8 positions
+// (s0..s0+7, n), two-pass mean and biased variance over the C values (stride S) as float8 lanes
+// (the loads of a channel are one vload8, not 8 strided scalars), then
+// (x - mean) * rstd * w[c] + b[c]. A run past S (its tail) takes the positions one by one in
+// the same order, so every position sums its channels in the same sequence either way.
+// flags: 1 weight, 2 bias. global [ceil(S / 8), outer].
 __kernel void layer_norm_channels(__global const float* x, __global const float* w, __global const float* b,
                                   __global float* y, int C, int S, int flags, float eps) {
-    int s = get_global_id(0), n = get_global_id(1);
-    if (s >= S) return;
-    size_t base = (size_t)n * C * S + s;
-    float sum = 0.0f;
-    for (int c = 0; c < C; ++c) sum += x[base + (size_t)c * S];
-    float mean = sum / (float)C;
-    float squares = 0.0f;
-    for (int c = 0; c < C; ++c) { float d = x[base + (size_t)c * S] - mean; squares += d * d; }
-    float inv = 1.0f / sqrt(squares / (float)C + eps);
-    for (int c = 0; c < C; ++c) {
-        size_t i = base + (size_t)c * S;
-        y[i] = (x[i] - mean) * inv * ((flags & 1) ? w[c] : 1.0f) + ((flags & 2) ? b[c] : 0.0f);
+    int s0 = get_global_id(0) * 8, n = get_global_id(1);
+    if (s0 >= S) return;
+    size_t base = (size_t)n * C * S + s0;
+    if (s0 + 8 <= S) {
+        float8 sum = (float8)(0.0f);
+        for (int c = 0; c < C; ++c) sum += vload8(0, x + base + (size_t)c * S);
+        float8 mean = sum / (float)C;
+        float8 squares = (float8)(0.0f);
+        for (int c = 0; c < C; ++c) { float8 d = vload8(0, x + base + (size_t)c * S) - mean; squares += d * d; }
+        float8 inv = 1.0f / sqrt(squares / (float)C + eps);
+        for (int c = 0; c < C; ++c) {
+            size_t i = base + (size_t)c * S;
+            vstore8((vload8(0, x + i) - mean) * inv * ((flags & 1) ? w[c] : 1.0f) + ((flags & 2) ? b[c] : 0.0f), 0, y + i);
+        }
+        return;
+    }
+    for (int k = 0; k < S - s0; ++k) {
+        size_t at = base + k;
+        float sum = 0.0f;
+        for (int c = 0; c < C; ++c) sum += x[at + (size_t)c * S];
+        float mean = sum / (float)C;
+        float squares = 0.0f;
+        for (int c = 0; c < C; ++c) { float d = x[at + (size_t)c * S] - mean; squares += d * d; }
+        float inv = 1.0f / sqrt(squares / (float)C + eps);
+        for (int c = 0; c < C; ++c) {
+            size_t i = at + (size_t)c * S;
+            y[i] = (x[i] - mean) * inv * ((flags & 1) ? w[c] : 1.0f) + ((flags & 2) ? b[c] : 0.0f);
+        }
     }
 }
 
-// GRN step 1: g[row] = sqrt(sum of x^2 over the row's S values), one work-group of GRN_LANES
-// work-items per row (lane-strided partial sums, then a tree in local memory). global [64, rows].
+// GRN step 1: g[row] = sqrt(sum of x^2 over the row's S values), one work-item per row. The sum
+// is formed as GRN_LANES lane-strided partial sums (lane l takes s = l, l + 64, ...: eight float8
+// accumulators over runs of 64, the tail lane by lane), then a pairwise tree (64 -> 32 -> ... -> 1):
+// the order of a 64-lane work-group with a tree in local memory, without its barriers. global [rows].
 #define GRN_LANES 64
-__kernel __attribute__((reqd_work_group_size(GRN_LANES, 1, 1))) void grn_norms(__global const float* x, __global float* g, int S) {
-    __local float part[GRN_LANES];
-    int lane = get_local_id(0), row = get_group_id(1);
+#define GRN_SQUARES(k) { float8 v = vload8(k, p + s); a##k += v * v; }
+__kernel void grn_norms(__global const float* x, __global float* g, int S, int rows) {
+    int row = get_global_id(0);
+    if (row >= rows) return;
     __global const float* p = x + (size_t)row * S;
-    float acc = 0.0f;
-    for (int s = lane; s < S; s += GRN_LANES) acc += p[s] * p[s];
-    part[lane] = acc;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (int k = GRN_LANES / 2; k > 0; k >>= 1) {
-        if (lane < k) part[lane] += part[lane + k];
-        barrier(CLK_LOCAL_MEM_FENCE);
+    float8 a0 = (float8)(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+    int s = 0;
+    for (; s + GRN_LANES <= S; s += GRN_LANES) {
+        GRN_SQUARES(0) GRN_SQUARES(1) GRN_SQUARES(2) GRN_SQUARES(3)
+        GRN_SQUARES(4) GRN_SQUARES(5) GRN_SQUARES(6) GRN_SQUARES(7)
     }
-    if (lane == 0) g[row] = sqrt(part[0]);
+    float part[GRN_LANES];
+    vstore8(a0, 0, part); vstore8(a1, 1, part); vstore8(a2, 2, part); vstore8(a3, 3, part);
+    vstore8(a4, 4, part); vstore8(a5, 5, part); vstore8(a6, 6, part); vstore8(a7, 7, part);
+    for (int lane = 0; lane < S - s; ++lane) part[lane] += p[s + lane] * p[s + lane];
+    for (int k = GRN_LANES / 2; k > 0; k >>= 1)
+        for (int lane = 0; lane < k; ++lane) part[lane] += part[lane + k];
+    g[row] = sqrt(part[0]);
 }
 
 // GRN step 2: scale[n, c] = g[n, c] / (mean over c of g[n, :] + eps), one work-group of GRN_LANES
@@ -2650,15 +2726,24 @@ __kernel __attribute__((reqd_work_group_size(GRN_LANES, 1, 1))) void grn_scale(_
     for (int c = lane; c < C; c += GRN_LANES) scale[(size_t)n * C + c] = row[c] * inv;
 }
 
-// GRN step 3: y = gamma[c] * (x * scale[row]) + beta[c] + x for row = n * C + c. global [S, rows].
+// GRN step 3: y = gamma[c] * (x * scale[row]) + beta[c] + x for row = n * C + c, 8 positions of a
+// row per work-item (one vload8/vstore8; a run past S one by one). global [ceil(S / 8), rows].
 __kernel void grn_apply(__global const float* x, __global const float* gamma, __global const float* beta,
                         __global const float* scale, __global float* y, int S, int rows, int C) {
-    int s = get_global_id(0), row = get_global_id(1);
-    if (s >= S || row >= rows) return;
+    int s0 = get_global_id(0) * 8, row = get_global_id(1);
+    if (s0 >= S || row >= rows) return;
     int c = row % C;
-    size_t i = (size_t)row * S + s;
-    float v = x[i];
-    y[i] = gamma[c] * (v * scale[row]) + beta[c] + v;
+    float gc = gamma[c], bc = beta[c], sc = scale[row];
+    size_t i = (size_t)row * S + s0;
+    if (s0 + 8 <= S) {
+        float8 v = vload8(0, x + i);
+        vstore8(gc * (v * sc) + bc + v, 0, y + i);
+        return;
+    }
+    for (int k = 0; k < S - s0; ++k) {
+        float v = x[i + k];
+        y[i + k] = gc * (v * sc) + bc + v;
+    }
 }
 
 // softmax along the middle axis of x viewed as [outer, C, inner]: one work-item per position

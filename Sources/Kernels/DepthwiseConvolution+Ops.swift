@@ -24,13 +24,15 @@ struct DepthwiseConvolutionOp: EngineOp {
         let g = geometry
         let (input, weight, y) = (try l.input(0), try l.input(1), l.outputBuffer)
         let biasBuffer = bias ? try l.input(2) : weight
-        // 3×3 p1 (YuNet) and 7×7 p3 (ConvNeXt), stride 1: 8 outputs of a row per work-item.
+        // 3×3 p1 (YuNet) and 7×7 p3 (ConvNeXt), stride 1: 8 outputs of 4 rows per work-item
+        // (the kernels' DEPTHWISE_ROWS).
         let same: String? = g.stride != [1, 1] ? nil : g.kernel == [3, 3] && g.padding == [1, 1] ? "depthwise_conv2d_3x3"
             : g.kernel == [7, 7] && g.padding == [3, 3] ? "depthwise_conv2d_7x7" : nil
         if let same {
             let columns = (g.width + 7) / 8
-            try l.context.launch(same, global: [columns, g.height, g.batch * g.channels],
-                                 local: Engine.poolLocal(columns, g.height),
+            let rowGroups = (g.height + 3) / 4
+            try l.context.launch(same, global: [columns, rowGroups, g.batch * g.channels],
+                                 local: Engine.poolLocal(columns, rowGroups),
                                  arguments: [.buffer(input), .buffer(weight), .buffer(biasBuffer), .buffer(y),
                                              .i(bias ? 1 : 0), .i(g.channels), .i(g.height), .i(g.width), .i(g.batch * g.channels)],
                                  cost: l.cost)

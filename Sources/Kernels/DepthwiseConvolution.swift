@@ -121,6 +121,9 @@ enum DepthwiseConvolutionOps {
                 dwCase("yunet 1x64x40x40 k3 p1", input: [1, 64, 40, 40], kernel: [3, 3], bias: true, padding: "1"),
                 dwCase("odd 2x3x9x21 k7 p3 (8-wide runs + tail)", input: [2, 3, 9, 21], kernel: [7, 7], bias: true, padding: "3"),
                 dwCase("odd 1x2x2x5 k7 p3 no bias (taps past every edge)", input: [1, 2, 2, 5], kernel: [7, 7], bias: false, padding: "3"),
+                dwCase("lp/8 stage 3 1x6x8x8 k7 p3 (one 8-wide row, shuffled into place)", input: [1, 6, 8, 8], kernel: [7, 7], bias: true, padding: "3"),
+                dwCase("odd 1x3x10x16 k7 p3 (16-wide ends shuffled, 4-row tail)", input: [1, 3, 10, 16], kernel: [7, 7], bias: true, padding: "3"),
+                dwCase("odd 1x2x5x11 k7 p3 (8 to 15 wide)", input: [1, 2, 5, 11], kernel: [7, 7], bias: false, padding: "3"),
             ],
             profileCases: [
                 dwCase("yunet 1x16x256x256 k3 p1", input: [1, 16, 256, 256], kernel: [3, 3], bias: true, padding: "1"),

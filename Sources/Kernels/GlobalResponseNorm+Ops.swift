@@ -2,8 +2,8 @@ import Runtime
 
 /// ConvNeXtV2's global response normalisation on NCHW `[N, C, H, W]` with `gamma`, `beta` `[C]`:
 /// `G[n,c] = ‖x[n,c]‖₂` over (H, W), `Nx = G / (mean_c G + eps)`, `y = γ·(x·Nx) + β + x`.
-/// Kernels: `grn_norms` (one 64-lane work-group per (n, c)), `grn_scale` (Nx, one 64-lane
-/// work-group per n), `grn_apply`.
+/// Kernels: `grn_norms` (one work-item per (n, c), 64 lane-strided float partial sums and a tree),
+/// `grn_scale` (Nx, one 64-lane work-group per n), `grn_apply` (8 positions per work-item).
 /// Inputs: `input`, `gamma`, `beta`.
 struct GlobalResponseNormOp: EngineOp {
     let batch: Int, channels: Int, spatial: Int
@@ -11,7 +11,8 @@ struct GlobalResponseNormOp: EngineOp {
     let eps: Float
     var count: Int { batch * channels * spatial }
 
-    /// Work-items per (n, c) row in `grn_norms` (its `GRN_LANES`).
+    /// Lane-strided partial sums per (n, c) row in `grn_norms` and work-items of `grn_scale`'s
+    /// work-group (the kernels' `GRN_LANES`).
     static let lanes = 64
 
     /// The checked call.
@@ -69,13 +70,14 @@ struct GlobalResponseNormOp: EngineOp {
         let rows = batch * channels
         let x = try l.input(0)
         let norms = try l.context.makeBuffer(byteCount: rows * 4), scale = try l.context.makeBuffer(byteCount: rows * 4)
-        try l.context.launch("grn_norms", global: [Self.lanes, rows], local: [Self.lanes, 1],
-                             arguments: [.buffer(x), .buffer(norms), .i(spatial)],
+        try l.context.launch("grn_norms", global: [rows], local: nil,
+                             arguments: [.buffer(x), .buffer(norms), .i(spatial), .i(rows)],
                              cost: KernelCost(flops: Double(count) * 2, bytes: Double(count) * 4))
         try l.context.launch("grn_scale", global: [Self.lanes, batch], local: [Self.lanes, 1],
                              arguments: [.buffer(norms), .buffer(scale), .i(channels), .float(eps)],
                              cost: KernelCost(flops: Double(rows * 3), bytes: Double(rows * 8)))
-        try l.context.launch("grn_apply", global: [spatial, rows], local: Engine.normApplyLocal(spatial: spatial),
+        let runs = (spatial + 7) / 8   // 8 positions per work-item
+        try l.context.launch("grn_apply", global: [runs, rows], local: Engine.normApplyLocal(spatial: runs),
                              arguments: [.buffer(x), .buffer(try l.input(1)), .buffer(try l.input(2)), .buffer(scale),
                                          .buffer(l.outputBuffer), .i(spatial), .i(rows), .i(channels)],
                              cost: KernelCost(flops: Double(count) * 5, bytes: Double(count) * 8))

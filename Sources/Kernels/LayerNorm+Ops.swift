@@ -24,7 +24,8 @@ struct AxisView: Equatable {
 }
 
 /// `layer_norm` over dim 1 of `[N, C, *spatial]`: per (n, position) mean and biased variance
-/// over the C channels, then `(x − μ)/sqrt(σ² + eps)·w[c] + b[c]` (kernel `layer_norm_channels`).
+/// over the C channels, then `(x − μ)/sqrt(σ² + eps)·w[c] + b[c]` (kernel `layer_norm_channels`, 8
+/// positions per work-item).
 /// Inputs: `input`, then `weight` and `bias` when present.
 struct LayerNormOp: EngineOp {
     let view: AxisView
@@ -84,7 +85,8 @@ struct LayerNormOp: EngineOp {
         let x = try l.input(0)
         let w = weight ? try l.input(1) : x, b = bias ? try l.input(weight ? 2 : 1) : x
         let flags = (weight ? 1 : 0) | (bias ? 2 : 0)
-        try l.context.launch("layer_norm_channels", global: [view.inner, view.outer], local: Engine.normApplyLocal(spatial: view.inner),
+        let runs = (view.inner + 7) / 8   // 8 positions per work-item
+        try l.context.launch("layer_norm_channels", global: [runs, view.outer], local: Engine.normApplyLocal(spatial: runs),
                              arguments: [.buffer(x), .buffer(w), .buffer(b), .buffer(l.outputBuffer),
                                          .i(view.channels), .i(view.inner), .i(flags), .float(eps)],
                              cost: l.cost)

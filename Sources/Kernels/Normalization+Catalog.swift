@@ -1,7 +1,7 @@
 import Runtime
 
 /// Catalog entries for the Normalization family: `group_norm`, `adaptive_group_norm`
-/// (MegaPortraits AdaGN), `batch_norm` (eval mode), and LivePortrait's `layer_norm` (over dim 1),
+/// (MegaPortraits AdaGN), `batch_norm` (eval mode; `relu` 1 fuses a relu), and LivePortrait's `layer_norm` (over dim 1),
 /// `global_response_norm` (ConvNeXtV2 GRN) and `instance_norm_modulate` (SPADE).
 enum NormalizationOps {
     /// Agreement for group norms (two-pass statistics over long groups).
@@ -52,12 +52,15 @@ enum NormalizationOps {
                                          eps: try a.float("eps", default: 1e-5, op: "adaptive_group_norm"))
             })
         let batchNorm = OpDefinition(
-            name: "batch_norm", inputs: ["input", "running_mean", "running_var"], optionalInputs: ["weight", "bias"], parameters: ["eps"],
+            name: "batch_norm", inputs: ["input", "running_mean", "running_var"], optionalInputs: ["weight", "bias"], parameters: ["eps", "relu"],
             tolerance: .tight,
             cases: [
                 OpCase("odd 2x5x7x13", tensors: [("input", [2, 5, 7, 13], -3...3), ("running_mean", [5], -1...1), ("running_var", [5], 0.25...2),
                                                  ("weight", [5], -2...2), ("bias", [5], -1...1)], parameters: ["eps": "0.001"]),
                 OpCase("odd 3x7 no affine", tensors: [("input", [3, 7], -3...3), ("running_mean", [7], -1...1), ("running_var", [7], 0.25...2)]),
+                OpCase("odd 2x3x5x7x9 relu (lp res3d input)", tensors: [("input", [2, 3, 5, 7, 9], -3...3), ("running_mean", [3], -1...1),
+                                                                    ("running_var", [3], 0.25...2), ("weight", [3], -2...2), ("bias", [3], -1...1)],
+                       parameters: ["eps": "0", "relu": "1"]),
                 OpCase("mp/2 1x64x64x64", tensors: [("input", [1, 64, 64, 64], -3...3), ("running_mean", [64], -1...1), ("running_var", [64], 0.25...2),
                                                     ("weight", [64], -2...2), ("bias", [64], -1...1)]),
             ],
@@ -68,7 +71,7 @@ enum NormalizationOps {
             declare: { a in
                 try BatchNormOp.call(try a.tensor("input", op: "batch_norm"), runningMean: try a.tensor("running_mean", op: "batch_norm"),
                                      runningVar: try a.tensor("running_var", op: "batch_norm"), weight: a.tensors["weight"], bias: a.tensors["bias"],
-                                     eps: try a.float("eps", default: 1e-5, op: "batch_norm"))
+                                     eps: try a.float("eps", default: 1e-5, op: "batch_norm"), relu: try a.int("relu", default: 0, op: "batch_norm") != 0)
             })
         return [groupNorm, adaptive, batchNorm] + liveportrait
     }
@@ -104,6 +107,7 @@ enum NormalizationOps {
             name: "global_response_norm", inputs: ["input", "gamma", "beta"], parameters: ["eps"],
             tolerance: tolerance,
             cases: [grnCase("odd 2x7x5x9", [2, 7, 5, 9]), grnCase("odd 1x12x1x3", [1, 12, 1, 3]),
+                    grnCase("odd 1x5x10x13 (two 64-value runs + tail)", [1, 5, 10, 13]),
                     grnCase("lp/4 stage 2 1x1536x8x8", [1, 1536, 8, 8])],
             profileCases: [grnCase("lp stage 0 1x384x64x64", [1, 384, 64, 64]), grnCase("lp stage 2 1x1536x16x16", [1, 1536, 16, 16])],
             declare: { a in

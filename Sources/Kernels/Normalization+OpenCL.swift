@@ -79,9 +79,9 @@ extension Engine {
         return (partial, partialsPerGroup, totalPartials)
     }
 
-    /// Per-channel params from the running statistics, then the affine pass.
+    /// Per-channel params from the running statistics, then the affine pass (with relu when `relu`).
     func batchNormOpenCL(_ cl: OpenCLContext, _ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?,
-                         spatial: Int, eps: Float, cost: KernelCost, output out: Tensor) throws {
+                         spatial: Int, eps: Float, relu: Bool = false, cost: KernelCost, output out: Tensor) throws {
         guard input.count > 0 else { return }
         guard input.count < Int(Int32.max) else {
             throw RuntimeError.shapeMismatch("batch_norm: \(input.shapeDescription) has more than 2^31 elements; split the batch")
@@ -97,7 +97,8 @@ extension Engine {
                       arguments: [.buffer(rm), .buffer(rv), .buffer(w ?? rm), .buffer(b ?? rm), .buffer(params),
                                   .i(channels), .i(flags), .float(eps)],
                       cost: KernelCost(flops: Double(channels * 4), bytes: Double(channels * 28)))
-        try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: spatial, rows: rows, paramRows: channels, cost: cost)
+        try launchNormApply(cl, x: x, y: out.deviceBuffer!, params: params, spatial: spatial, rows: rows, paramRows: channels,
+                            relu: relu, cost: cost)
     }
 
     /// `y = (x − mean) · scale + shift` per row: one element per work-item (`norm.apply=lanes`,

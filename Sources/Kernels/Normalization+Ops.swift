@@ -69,12 +69,16 @@ struct BatchNormOp: EngineOp {
     let outputShape: [Int]
     let weight: Bool, bias: Bool
     let eps: Float
+    /// `max(0, ·)` of the result in the same pass.
+    let relu: Bool
     var count: Int { outputShape.reduce(1, *) }
     var channels: Int { outputShape[1] }
     var spatial: Int { outputShape.dropFirst(2).reduce(1, *) }
 
-    /// `batch_norm` of `input` with per-channel statistics and optional affine, all `[C]` (shapes checked).
-    static func call(_ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) throws -> OpCall {
+    /// `batch_norm` of `input` with per-channel statistics and optional affine, all `[C]` (shapes
+    /// checked), followed by relu when `relu`.
+    static func call(_ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float,
+                     relu: Bool = false) throws -> OpCall {
         guard input.rank >= 2 else {
             throw RuntimeError.shapeMismatch("batch_norm: input must be [N, C, *], got \(input.shapeDescription)")
         }
@@ -84,7 +88,7 @@ struct BatchNormOp: EngineOp {
                 throw RuntimeError.shapeMismatch("batch_norm: \(name) must be [\(channels)] (one per channel), got \(t.shapeDescription)")
             }
         }
-        return OpCall(BatchNormOp(outputShape: input.shape, weight: weight != nil, bias: bias != nil, eps: eps),
+        return OpCall(BatchNormOp(outputShape: input.shape, weight: weight != nil, bias: bias != nil, eps: eps, relu: relu),
                       [input, runningMean, runningVar] + [weight, bias].compactMap { $0 })
     }
 
@@ -107,12 +111,13 @@ struct BatchNormOp: EngineOp {
             params[3 * c + 1] = (w?[c] ?? 1) * inv
             params[3 * c + 2] = b?[c] ?? 0
         }
-        return NormalizationCPU.apply(x, params: params, spatial: spatial, paramRows: channels)
+        let y = NormalizationCPU.apply(x, params: params, spatial: spatial, paramRows: channels)
+        return relu ? y.map { max($0, 0) } : y
     }
 
     func openCL(_ l: OpenCLLaunch) throws {
         let (w, b) = affine(l.inputs)
         try l.engine.batchNormOpenCL(l.context, l.inputs[0], runningMean: l.inputs[1], runningVar: l.inputs[2], weight: w, bias: b,
-                                     spatial: spatial, eps: eps, cost: l.cost, output: l.output)
+                                     spatial: spatial, eps: eps, relu: relu, cost: l.cost, output: l.output)
     }
 }

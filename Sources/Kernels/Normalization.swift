@@ -59,9 +59,12 @@ extension Engine {
 
     /// `torch.nn.functional.batch_norm` in eval mode (`training=False`): per channel
     /// `y = (x − running_mean) / sqrt(running_var + eps) · weight + bias` on `[N, C, *]`.
-    /// Meant for checking BatchNorm folded into convolutions (see `foldBatchNorm`).
-    public func batchNorm(_ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5) throws -> Tensor {
-        try run(BatchNormOp.call(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps))
+    /// Meant for checking BatchNorm folded into convolutions (see `foldBatchNorm`) and for a
+    /// per-channel affine on a block's input. `relu`: `max(0, y)` in the same pass (bitwise
+    /// `relu(batchNorm(…))`).
+    public func batchNorm(_ input: Tensor, runningMean: Tensor, runningVar: Tensor, weight: Tensor?, bias: Tensor?, eps: Float = 1e-5,
+                          relu: Bool = false) throws -> Tensor {
+        try run(BatchNormOp.call(input, runningMean: runningMean, runningVar: runningVar, weight: weight, bias: bias, eps: eps, relu: relu))
     }
 
     /// Folds an eval-mode BatchNorm that follows a convolution into the convolution's weight

@@ -18,9 +18,10 @@ struct ChannelAffine {
         c.constant(ones, Tensor(shape: [channels], values: [Float](repeating: 1, count: channels)))
     }
 
-    func callAsFunction(_ f: LivePortraitForward, _ x: Tensor) throws -> Tensor {
+    /// The affine, then relu in the same pass when `relu`.
+    func callAsFunction(_ f: LivePortraitForward, _ x: Tensor, relu: Bool = false) throws -> Tensor {
         try f.engine.batchNorm(x, runningMean: f.parameter(zeros), runningVar: f.parameter(ones),
-                               weight: f.parameter(scale), bias: f.parameter(shift), eps: 0)
+                               weight: f.parameter(scale), bias: f.parameter(shift), eps: 0, relu: relu)
     }
 }
 
@@ -37,9 +38,9 @@ struct PreActResBlock3d {
     }
 
     func callAsFunction(_ f: LivePortraitForward, _ x: Tensor) throws -> Tensor {
-        let e = f.engine
-        let h = try conv1(f, e.relu(norm(f, x)))
-        return try e.add(x, conv2(f, e.relu(h)))
+        // relu(affine) in one pass and relu in conv1's epilogue: bitwise the unfused ops.
+        let h = try conv1(f, norm(f, x, relu: true), activation: .relu)
+        return try f.engine.add(x, conv2(f, h))
     }
 
     func flops(points: Int) -> Double { conv1.flops(points: points) + conv2.flops(points: points) }

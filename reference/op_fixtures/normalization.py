@@ -1,4 +1,4 @@
-"""Golden fixtures for group_norm, adaptive_group_norm (MegaPortraits AdaGN) and batch_norm (eval)."""
+"""Golden fixtures for group_norm, adaptive_group_norm (MegaPortraits AdaGN) and batch_norm (eval, and fused with relu)."""
 import torch.nn.functional as F
 
 from op_fixtures import seeded
@@ -33,3 +33,6 @@ def cases():
         {"eps": 1e-3}, F.batch_norm(x, rm, rv, w, b, training=False, eps=1e-3)
     yield "batch_norm_noaffine", "batch_norm", {"input": x, "running_mean": rm, "running_var": rv}, {}, \
         F.batch_norm(x, rm, rv, training=False)
+    # relu(batch_norm) in one pass (LivePortrait's appearance res3d input: mean 0, var 1, eps 0).
+    yield "batch_norm_relu", "batch_norm", {"input": x, "running_mean": rm, "running_var": rv, "weight": w, "bias": b}, \
+        {"eps": 1e-3, "relu": 1}, F.relu(F.batch_norm(x, rm, rv, w, b, training=False, eps=1e-3))
