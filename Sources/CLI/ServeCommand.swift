@@ -2,6 +2,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import PortraitKit
 import Studio
 
 /// `portrait serve`: the web studio (docs/studio.md) on this machine.
@@ -61,6 +62,9 @@ struct ServeCommand: ParsableCommand {
         settings.token = token
         settings.maxUploadBytes = maxUpload << 20
         settings.renderer = StudioRenderer()
+        // Every registered family's presets, LivePortrait's first (the page selects the first).
+        let families = NetworkRegistry.families.filter { $0.name == "liveportrait" } + NetworkRegistry.families.filter { $0.name != "liveportrait" }
+        settings.presets = families.flatMap(\.presetNames)
         if !settings.isLoopback {
             printError("warning: --host \(host) is not loopback: other machines can reach the studio\(token == nil ? " and there is no --token" : ""); uploads and renders run on this machine")
         }

@@ -24,14 +24,17 @@ final class StudioRenderer: InProcessRenderer, @unchecked Sendable {
         guard job.arguments.first == "render" else {
             throw StudioRenderFailed(message: "the in-process renderer runs `portrait render` only, not `\(job.arguments.first ?? "")`")
         }
+        // Parsed and checked as `Portrait.main` does for a child process: negative values joined to
+        // their options, then the files checked before any work.
         let command: RenderCommand
         do {
-            command = try RenderCommand.parse(Array(job.arguments.dropFirst()))
+            command = try RenderCommand.parse(CommandLineTokens.joiningNegativeValues(Array(job.arguments.dropFirst())))
         } catch {
             throw StudioRenderFailed(message: "portrait: error: \(RenderCommand.message(for: error))")
         }
         let reuse = RenderReuse(store: self, sourceKey: job.sourceKey)
         do {
+            try FileChecks.run(command)
             try command.render(reusing: reuse)
         } catch {
             throw StudioRenderFailed(message: "portrait: error: \(error)")

@@ -4,17 +4,19 @@ import Foundation
 /// weights (.safetensors) files at the top of the models folder, and the devices. A client names
 /// a file by the name listed here; the name is looked up in a fresh listing, never joined to a path.
 public struct ModelCatalog: Sendable {
-    /// The presets `portrait render --config` takes.
-    public static let presets = ["liveportrait-tiny", "liveportrait", "tiny", "megaportraits-512", "emoportraits-512"]
+    /// The config presets offered: every preset `portrait render --config` takes (the server's
+    /// configuration lists them from the network registry).
+    public let presets: [String]
     /// The devices offered (opencl:N is also accepted).
     public static let devices = ["cpu", "opencl"]
 
     /// The models folder, nil when the server was started without one.
     public let folder: URL?
 
-    /// A catalog of `folder`.
-    public init(folder: String?) {
+    /// A catalog of `folder` offering `presets`.
+    public init(folder: String?, presets: [String]) {
         self.folder = folder.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        self.presets = presets
     }
 
     /// The file names in the models folder ending in `.ext` (sorted; hidden files skipped).
@@ -35,9 +37,9 @@ public struct ModelCatalog: Sendable {
 
     /// The `--config` argument for `name`: a preset, or a listed .json file.
     func config(_ name: String) throws -> String {
-        if Self.presets.contains(name) { return name }
+        if presets.contains(name) { return name }
         if name.hasSuffix(".json") { return try path(of: name, ext: "json", role: "config") }
-        throw StudioError.badRequest("unknown config '\(name.prefix(80))'; choose a preset (\(Self.presets.joined(separator: ", "))) or a .json file of the models folder")
+        throw StudioError.badRequest("unknown config '\(name.prefix(80))'; choose a preset (\(presets.joined(separator: ", "))) or a .json file of the models folder")
     }
 
     /// The `--device` argument for `name`.

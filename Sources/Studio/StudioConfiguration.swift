@@ -16,6 +16,9 @@ public struct StudioConfiguration: Sendable {
     public var token: String?
     /// The most bytes one upload may have.
     public var maxUploadBytes = 200 << 20
+    /// The config presets the page offers, the first selected at load (`portrait serve` lists
+    /// every registered family's); empty: only the models folder's config files.
+    public var presets: [String] = []
     /// The `portrait` executable jobs run.
     public var executable: URL
     /// Runs preview jobs in the server's own process with what earlier jobs made kept

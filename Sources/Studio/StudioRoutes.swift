@@ -40,7 +40,7 @@ extension StudioServer {
     }
 
     func catalogReply() -> CatalogReply {
-        CatalogReply(presets: ModelCatalog.presets, configs: catalog.files(ext: "json"), weights: catalog.files(ext: "safetensors"),
+        CatalogReply(presets: catalog.presets, configs: catalog.files(ext: "json"), weights: catalog.files(ext: "safetensors"),
                      devices: ModelCatalog.devices, avatars: avatars.all, maxUploadBytes: configuration.maxUploadBytes,
                      concurrency: configuration.concurrency)
     }

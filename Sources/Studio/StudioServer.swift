@@ -20,7 +20,7 @@ public final class StudioServer: Sendable {
         uploads = UploadStore(folder: folder, limit: configuration.maxUploadBytes)
         let avatars = AvatarStore(folder: folder)
         self.avatars = avatars
-        catalog = ModelCatalog(folder: configuration.modelsFolder)
+        catalog = ModelCatalog(folder: configuration.modelsFolder, presets: configuration.presets)
         queue = JobQueue(executable: configuration.executable, concurrency: configuration.concurrency, hiddenFolder: folder.root,
                          renderer: configuration.renderer) { snapshot in
             if snapshot.kind == .avatar, let avatar = snapshot.avatar { try? avatars.add(avatar) }

@@ -1,4 +1,5 @@
 import Foundation
+import LivePortrait
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -106,6 +107,10 @@ struct StudioServeTests {
         #expect(wrongToken.status == 401)
         let catalog = try Self.request(server, "GET", "/api/catalog?token=\(Self.token)", token: nil)
         #expect(catalog.status == 200 && (catalog.json["weights"] as? [String]) == ["lp-tiny.safetensors"], "\(catalog.json)")
+        // The presets are the binary's: every family's, LivePortrait's first (few-shot's too, which a fixed list had left out).
+        let presets = catalog.json["presets"] as? [String] ?? []
+        #expect(Array(presets.prefix(2)) == LivePortraitConfig.presetNames, "\(presets)")
+        #expect(presets.contains("fewshot-tiny") && presets.contains("emoportraits-512") && Set(presets).count == presets.count, "\(presets)")
         let page = try Self.request(server, "GET", "/", token: nil)
         #expect(page.status == 200 && String(decoding: page.body, as: UTF8.self).contains("PortraitCL studio"))
 
