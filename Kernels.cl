@@ -939,6 +939,391 @@ __kernel void conv3x3_wino4_output_modulate(__global const float* Mg, __global c
     }
 }
 
+// Winograd F(6×6, 3×3) for stride-1 2-D 3×3 convolutions (ConvolutionWinograd6.swift; variants
+// conv.algorithm=winograd4, conv.winograd=6 or auto): 64 multiplies per 6×6 output tile and input
+// channel instead of 324 (F(4×4): 36 per 4×4). Y = Aᵀ[Σ U ⊙ V]A with U = G g Gᵀ and V = Bᵀ d B
+// for each 8×8 input patch d at stride 6, points 0, ±1, ±2, ±½ and ∞ (Toom-Cook; the matrices
+// are derived and checked in float64 in docs/performance.md). The Σ over input channels is one
+// 1×1 "convolution" per transform position ξ = i·8 + j, run by the register-tiled GEMM kernels
+// as F(4×4)'s. Tiles are numbered σ = ty·tw + tx with no row padding (T = th·tw of them), eight
+// consecutive tiles per transform work-item (lanes of float8, a chunk may span tile rows), a
+// depth-1 image's ⌈T/8⌉·8 slots stored as R rows of TW (a multiple of 16, as F(4×4)):
+//   V [64·N][R][Cin][TW]   the transformed input
+//   U [64][CB][Cin][8]     the transformed weights, 8 output channels innermost
+//   M [64·N][Cout][R·TW]   the GEMM result, then y = AᵀMA + bias.
+
+// U for w [Cout][Cin][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
+// channel and block of eight output channels (lanes of float8), as conv3x3_wino4_weights.
+// G rows: (1, 0, 0), −2/9·(1, 1, 1), −2/9·(1, −1, 1), (1/90, 1/45, 2/45), (1/90, −1/45, 2/45),
+// (32/45, 16/45, 8/45), (32/45, −16/45, 8/45), (0, 0, 1). Global (Cin, CB).
+#define WINO6_G(a, b, c, o0, o1, o2, o3, o4, o5, o6, o7)         \
+    o0 = a;                                                      \
+    o1 = (-2.0f / 9.0f) * ((a) + (b) + (c));                     \
+    o2 = (-2.0f / 9.0f) * ((a) - (b) + (c));                     \
+    o3 = (1.0f / 90.0f) * (a) + (1.0f / 45.0f) * (b) + (2.0f / 45.0f) * (c); \
+    o4 = (1.0f / 90.0f) * (a) - (1.0f / 45.0f) * (b) + (2.0f / 45.0f) * (c); \
+    o5 = (32.0f / 45.0f) * (a) + (16.0f / 45.0f) * (b) + (8.0f / 45.0f) * (c); \
+    o6 = (32.0f / 45.0f) * (a) - (16.0f / 45.0f) * (b) + (8.0f / 45.0f) * (c); \
+    o7 = c;
+
+__kernel void conv3x3_wino6_weights(__global const float* w, __global float* U, __global float* bp, int Cin, int Cout, int CB) {
+    int ic = get_global_id(0), ob = get_global_id(1);
+    if (ic >= Cin || ob >= CB) return;
+    if (ic == 0) vstore8((float8)(0.0f), ob, bp);
+    float8 g[3][3];
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            float lanes[8];
+            for (int l = 0; l < 8; ++l) {
+                int oc = ob * 8 + l;
+                lanes[l] = oc < Cout ? w[((long)oc * Cin + ic) * 9 + i * 3 + j] : 0.0f;
+            }
+            g[i][j] = vload8(0, lanes);
+        }
+    float8 t[8][3];
+    for (int j = 0; j < 3; ++j) {
+        WINO6_G(g[0][j], g[1][j], g[2][j], t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], t[6][j], t[7][j])
+    }
+    long plane = (long)CB * Cin * 8;
+    __global float* u = U + ((long)ob * Cin + ic) * 8;
+    for (int i = 0; i < 8; ++i) {
+        float8 o[8];
+        WINO6_G(t[i][0], t[i][1], t[i][2], o[0], o[1], o[2], o[3], o[4], o[5], o[6], o[7])
+        for (int j = 0; j < 8; ++j) vstore8(o[j], 0, u + (i * 8 + j) * plane);
+    }
+}
+
+// Bᵀ d for one 8-tap line: Bᵀ rows (1, 0, −21/4, 0, 21/4, 0, −1, 0), (0, 1, 1, −17/4, −17/4, 1, 1, 0),
+// (0, −1, 1, 17/4, −17/4, −1, 1, 0), (0, ½, ¼, −5/2, −5/4, 2, 1, 0), (0, −½, ¼, 5/2, −5/4, −2, 1, 0),
+// (0, 2, 4, −5/2, −5, ½, 1, 0), (0, −2, 4, 5/2, −5, −½, 1, 0), (0, −1, 0, 21/4, 0, −21/4, 0, 1).
+#define WINO6_BT(d0, d1, d2, d3, d4, d5, d6, d7, o0, o1, o2, o3, o4, o5, o6, o7) {         \
+        float8 p_, q_;                                                                     \
+        o0 = (d0) - (d6) + 5.25f * ((d4) - (d2));                                          \
+        p_ = (d2) - 4.25f * (d4) + (d6); q_ = (d1) - 4.25f * (d3) + (d5);                  \
+        o1 = p_ + q_; o2 = p_ - q_;                                                        \
+        p_ = 0.25f * (d2) - 1.25f * (d4) + (d6); q_ = 0.5f * (d1) - 2.5f * (d3) + 2.0f * (d5); \
+        o3 = p_ + q_; o4 = p_ - q_;                                                        \
+        p_ = 4.0f * (d2) - 5.0f * (d4) + (d6); q_ = 2.0f * (d1) - 2.5f * (d3) + 0.5f * (d5); \
+        o5 = p_ + q_; o6 = p_ - q_;                                                        \
+        o7 = (d7) - (d1) + 5.25f * ((d3) - (d5));                                          \
+    }
+
+// Aᵀ for one 8-tap line: rows (1, 1, 1, 1, 1, 1, 1, 0), (0, 1, −1, 2, −2, ½, −½, 0),
+// (0, 1, 1, 4, 4, ¼, ¼, 0), (0, 1, −1, 8, −8, ⅛, −⅛, 0), (0, 1, 1, 16, 16, 1/16, 1/16, 0),
+// (0, 1, −1, 32, −32, 1/32, −1/32, 1).
+#define WINO6_AT(m0, m1, m2, m3, m4, m5, m6, m7, o0, o1, o2, o3, o4, o5) {               \
+        float8 a_ = (m1) + (m2), b_ = (m1) - (m2), c_ = (m3) + (m4), d_ = (m3) - (m4);     \
+        float8 e_ = (m5) + (m6), f_ = (m5) - (m6);                                         \
+        o0 = (m0) + a_ + c_ + e_;                                                          \
+        o1 = b_ + 2.0f * d_ + 0.5f * f_;                                                   \
+        o2 = a_ + 4.0f * c_ + 0.25f * e_;                                                  \
+        o3 = b_ + 8.0f * d_ + 0.125f * f_;                                                 \
+        o4 = a_ + 16.0f * c_ + 0.0625f * e_;                                               \
+        o5 = b_ + 32.0f * d_ + 0.03125f * f_ + (m7);                                       \
+    }
+
+// Eight values row[x0 … x0+7], zero outside 0 … W−1 or when the row is padding (valid == 0).
+static inline float8 wino6_load8(__global const float* row, int x0, int W, int valid) {
+    if (valid && x0 >= 0 && x0 + 8 <= W) return vload8(0, row + x0);
+    float v[8];
+#pragma unroll
+    for (int k = 0; k < 8; ++k) v[k] = (valid && x0 + k >= 0 && x0 + k < W) ? row[x0 + k] : 0.0f;
+    return vload8(0, v);
+}
+
+// Sixteen values row[x0 … x0+15] as wino4_load16, zeros at once when none is inside.
+static inline float16 wino6_load16(__global const float* row, int x0, int W, int valid) {
+    if (!valid || x0 + 16 <= 0 || x0 >= W) return (float16)(0.0f);
+    return wino4_load16(row, x0, W, valid);
+}
+
+// Two values row[x0], row[x0+1], as wino6_load8.
+static inline float2 wino6_load2(__global const float* row, int x0, int W, int valid) {
+    if (valid && x0 >= 0 && x0 + 2 <= W) return vload2(0, row + x0);
+    return (float2)(valid && x0 >= 0 && x0 < W ? row[x0] : 0.0f, valid && x0 + 1 >= 0 && x0 + 1 < W ? row[x0 + 1] : 0.0f);
+}
+
+// Column k of eight 6-wide tiles of one row held as A = x[0…15], B = x[16…31], C = x[32…47],
+// D = x[48, 49]: lane l = x[6l + k] (k ≤ 7; D only for k ≥ 6).
+#define WINO6_GATHER0(A, B, C, D) (float8)(A.s06c, B.s28e, C.s4a)
+#define WINO6_GATHER1(A, B, C, D) (float8)(A.s17d, B.s39f, C.s5b)
+#define WINO6_GATHER2(A, B, C, D) (float8)(A.s28e, B.s4a, C.s06c)
+#define WINO6_GATHER3(A, B, C, D) (float8)(A.s39f, B.s5b, C.s17d)
+#define WINO6_GATHER4(A, B, C, D) (float8)(A.s4a, B.s06c, C.s28e)
+#define WINO6_GATHER5(A, B, C, D) (float8)(A.s5b, B.s17d, C.s39f)
+#define WINO6_GATHER6(A, B, C, D) (float8)(A.s6c, B.s28e, C.s4a, D.s0)
+#define WINO6_GATHER7(A, B, C, D) (float8)(A.s7d, B.s39f, C.s5b, D.s1)
+
+// The tile (ty, tx) of each lane of the chunk starting at tile σ0 (lanes at or past T: ty = −1),
+// and whether all eight lie in one tile row (ROW: then they are tx0 … tx0+7 of row ty0).
+#define WINO6_LANE_TILES(SIGMA0, T, TW_TILES, TY, TX, ROW)                      \
+    int TY[8], TX[8];                                                           \
+    for (int l = 0; l < 8; ++l) {                                               \
+        int s_ = (SIGMA0) + l;                                                  \
+        TY[l] = s_ < (T) ? s_ / (TW_TILES) : -1; TX[l] = s_ < (T) ? s_ % (TW_TILES) : 0; \
+    }                                                                           \
+    bool ROW = TY[7] == TY[0];
+
+// Patch row i of eight tiles of tile row TY whose first column is X0, deinterleaved so lane l
+// holds columns X0 + 6l … X0 + 6l + 7 (D0 … D7): three float16 and a float2 of the 50 columns,
+// element by element only across an edge.
+#define WINO6_WINDOW(TY, X0, D0, D1, D2, D3, D4, D5, D6, D7) {                                  \
+        int y_ = (TY) * 6 - ph + i, x_ = (X0);                                                  \
+        int valid_ = (TY) >= 0 && y_ >= 0 && y_ < H;                                            \
+        __global const float* row_ = plane + (long)(valid_ ? y_ : 0) * W;                       \
+        float16 a_ = wino6_load16(row_, x_, W, valid_), b_ = wino6_load16(row_, x_ + 16, W, valid_); \
+        float16 c_ = wino6_load16(row_, x_ + 32, W, valid_);                                    \
+        float2 f_ = wino6_load2(row_, x_ + 48, W, valid_);                                      \
+        D0 = WINO6_GATHER0(a_, b_, c_, f_); D1 = WINO6_GATHER1(a_, b_, c_, f_);                 \
+        D2 = WINO6_GATHER2(a_, b_, c_, f_); D3 = WINO6_GATHER3(a_, b_, c_, f_);                 \
+        D4 = WINO6_GATHER4(a_, b_, c_, f_); D5 = WINO6_GATHER5(a_, b_, c_, f_);                 \
+        D6 = WINO6_GATHER6(a_, b_, c_, f_); D7 = WINO6_GATHER7(a_, b_, c_, f_);                 \
+    }
+
+// V straight from the input x [N][Cin][H][W], the zero padding applied while reading. One
+// work-item per chunk of 8 consecutive tiles (lanes), channel and image. A chunk inside one tile (or, rows ≥ 8 tiles wide, across two: two windows, lanes selected)
+// row reads each of its 8 patch rows as the 50 columns 6·tx0 − pw … + 49 (three float16 and a
+// float2, element by element only across an edge) and deinterleaves them (WINO6_GATHER); a chunk
+// across tile rows reads each lane's 8 columns and transposes the 8 × 8 block. Lanes past T
+// transform zeros. The row and column loops stay rolled (unrolled, the kernel outgrows the
+// instruction cache). Global (⌈T/8⌉, Cin, N).
+__kernel void conv3x3_wino6_input(__global const float* x, __global float* V, int Cin, int H, int W, int ph, int pw,
+                                  int th, int tw, int R, int TW, int N) {
+    int q = get_global_id(0), c = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || c >= Cin || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx, oneRow)
+    __global const float* plane = x + ((long)n * Cin + c) * H * W;
+    float8 t[8][8];
+#pragma unroll 1
+    for (int i = 0; i < 8; ++i) {
+        float8 d0, d1, d2, d3, d4, d5, d6, d7;
+        if (oneRow || tw >= 8) {
+            // One row, or two (tw ≥ 8): lanes 0 … a−1 end row ty0, lanes a … 7 start row ty0 + 1,
+            // read as the window of row ty0 + 1 starting 6a columns left of its first tile.
+            WINO6_WINDOW(ty[0], tx[0] * 6 - pw, d0, d1, d2, d3, d4, d5, d6, d7)
+            if (!oneRow) {
+                int a = tw - tx[0];
+                int8 second = (int8)(0, 1, 2, 3, 4, 5, 6, 7) >= (int8)(a);
+                float8 e0, e1, e2, e3, e4, e5, e6, e7;
+                WINO6_WINDOW(ty[0] + 1, -6 * a - pw, e0, e1, e2, e3, e4, e5, e6, e7)
+                d0 = select(d0, e0, second); d1 = select(d1, e1, second); d2 = select(d2, e2, second); d3 = select(d3, e3, second);
+                d4 = select(d4, e4, second); d5 = select(d5, e5, second); d6 = select(d6, e6, second); d7 = select(d7, e7, second);
+            }
+        } else {
+            float p[8][8];
+#pragma unroll 1
+            for (int l = 0; l < 8; ++l) {
+                int y = ty[l] * 6 - ph + i;
+                int valid = ty[l] >= 0 && y >= 0 && y < H;
+                vstore8(wino6_load8(plane + (long)(valid ? y : 0) * W, tx[l] * 6 - pw, W, valid), 0, p[l]);
+            }
+            d0 = (float8)(p[0][0], p[1][0], p[2][0], p[3][0], p[4][0], p[5][0], p[6][0], p[7][0]);
+            d1 = (float8)(p[0][1], p[1][1], p[2][1], p[3][1], p[4][1], p[5][1], p[6][1], p[7][1]);
+            d2 = (float8)(p[0][2], p[1][2], p[2][2], p[3][2], p[4][2], p[5][2], p[6][2], p[7][2]);
+            d3 = (float8)(p[0][3], p[1][3], p[2][3], p[3][3], p[4][3], p[5][3], p[6][3], p[7][3]);
+            d4 = (float8)(p[0][4], p[1][4], p[2][4], p[3][4], p[4][4], p[5][4], p[6][4], p[7][4]);
+            d5 = (float8)(p[0][5], p[1][5], p[2][5], p[3][5], p[4][5], p[5][5], p[6][5], p[7][5]);
+            d6 = (float8)(p[0][6], p[1][6], p[2][6], p[3][6], p[4][6], p[5][6], p[6][6], p[7][6]);
+            d7 = (float8)(p[0][7], p[1][7], p[2][7], p[3][7], p[4][7], p[5][7], p[6][7], p[7][7]);
+        }
+        WINO6_BT(d0, d1, d2, d3, d4, d5, d6, d7, t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], t[i][6], t[i][7])
+    }
+    long vplane = (long)N * R * Cin * TW;
+    __global float* v = V + (((long)n * R + sigma / TW) * Cin + c) * TW + sigma % TW;
+#pragma unroll 1
+    for (int j = 0; j < 8; ++j) {
+        float8 o0, o1, o2, o3, o4, o5, o6, o7;
+        WINO6_BT(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], t[6][j], t[7][j], o0, o1, o2, o3, o4, o5, o6, o7)
+        __global float* vj = v + j * vplane;
+        vstore8(o0, 0, vj); vstore8(o1, 0, vj + 8 * vplane); vstore8(o2, 0, vj + 16 * vplane); vstore8(o3, 0, vj + 24 * vplane);
+        vstore8(o4, 0, vj + 32 * vplane); vstore8(o5, 0, vj + 40 * vplane); vstore8(o6, 0, vj + 48 * vplane); vstore8(o7, 0, vj + 56 * vplane);
+    }
+}
+
+WINO_GEMM16X16_KERNEL(conv3x3_wino6_gemm16x16)
+WINO_GEMM16X6_KERNEL(conv3x3_wino6_gemm16x6)
+
+// Aᵀ M over the 8 rows of positions of the work-item's tiles: E[r][j] for output row r and
+// column position j (lanes = tiles), M [64][N][C][R·TW] at slot offset SLOT, plane PLANE.
+#define WINO6_COLUMNS(M, SLOT, PLANE, E)                                                   \
+    _Pragma("unroll 1")                                                                    \
+    for (int j = 0; j < 8; ++j) {                                                          \
+        __global const float* m_ = (M) + (SLOT) + j * (PLANE);                             \
+        long s_ = 8 * (PLANE);                                                             \
+        WINO6_AT(vload8(0, m_), vload8(0, m_ + s_), vload8(0, m_ + 2 * s_), vload8(0, m_ + 3 * s_), \
+                 vload8(0, m_ + 4 * s_), vload8(0, m_ + 5 * s_), vload8(0, m_ + 6 * s_), vload8(0, m_ + 7 * s_), \
+                 E[0][j], E[1][j], E[2][j], E[3][j], E[4][j], E[5][j])                     \
+    }
+
+// Row ROW of every lane's 6 × 6 output block plus BIAS: O0 … O5 for columns 0 … 5 (lanes = tiles).
+#define WINO6_ROW(E, ROW, BIAS, O0, O1, O2, O3, O4, O5) {                                  \
+        WINO6_AT(E[ROW][0], E[ROW][1], E[ROW][2], E[ROW][3], E[ROW][4], E[ROW][5], E[ROW][6], E[ROW][7], \
+                 O0, O1, O2, O3, O4, O5)                                                   \
+        O0 += (BIAS); O1 += (BIAS); O2 += (BIAS); O3 += (BIAS); O4 += (BIAS); O5 += (BIAS); \
+    }
+
+// The six columns O0 … O5 (lanes = eight tiles) interleaved into 48 outputs at DST (lane l's
+// six at 6l … 6l+5), the inverse of WINO6_GATHER.
+#define WINO6_LANE6(L) o0.L, o1.L, o2.L, o3.L, o4.L, o5.L
+#define WINO6_STORE48(DST) {                                                                             \
+        vstore16((float16)(WINO6_LANE6(s0), WINO6_LANE6(s1), o0.s2, o1.s2, o2.s2, o3.s2), 0, DST);        \
+        vstore16((float16)(o4.s2, o5.s2, WINO6_LANE6(s3), WINO6_LANE6(s4), o0.s5, o1.s5), 0, (DST) + 16); \
+        vstore16((float16)(o2.s5, o3.s5, o4.s5, o5.s5, WINO6_LANE6(s6), WINO6_LANE6(s7)), 0, (DST) + 32); \
+    }
+
+// Stores row R of each lane's tile from the columns o0 … o5 (lanes = tiles) into the plane DST
+// [Ho][Wo]: six floats per lane, fewer at the right edge, none past T or Ho.
+#define WINO6_STORE_LANES(DST, R) {                                                         \
+        float v_[6][8];                                                                    \
+        vstore8(o0, 0, v_[0]); vstore8(o1, 0, v_[1]); vstore8(o2, 0, v_[2]);               \
+        vstore8(o3, 0, v_[3]); vstore8(o4, 0, v_[4]); vstore8(o5, 0, v_[5]);               \
+        _Pragma("unroll 1")                                                                \
+        for (int l = 0; l < 8; ++l) {                                                      \
+            int oy_ = ty[l] * 6 + (R), ox_ = tx[l] * 6;                                    \
+            if (ty[l] < 0 || oy_ >= Ho) continue;                                          \
+            __global float* d_ = (DST) + (long)oy_ * Wo + ox_;                             \
+            int count_ = min(6, Wo - ox_);                                                 \
+            for (int c_ = 0; c_ < count_; ++c_) d_[c_] = v_[c_][l];                        \
+        }                                                                                  \
+    }
+
+// Row R of a chunk across two tile rows (tw ≥ 8; lanes 0 … A−1 end tile row ty0, the rest start
+// row ty0 + 1, those past T not stored) from the columns o0 … o5: interleaved once, then stored
+// as two runs of six floats per lane, clipped at Ho and Wo.
+#define WINO6_STORE_RUNS(DST, R, A) {                                                       \
+        float b_[48];                                                                      \
+        WINO6_STORE48(b_)                                                                  \
+        int oy_ = ty[0] * 6 + (R), ox_ = tx[0] * 6;                                        \
+        if (oy_ < Ho) {                                                                    \
+            __global float* d_ = (DST) + (long)oy_ * Wo + ox_;                             \
+            for (int c_ = 0, n_ = min(6 * (A), Wo - ox_); c_ < n_; ++c_) d_[c_] = b_[c_];  \
+        }                                                                                  \
+        int lanes_ = min(8 - (A), T - (sigma + (A)));                                      \
+        oy_ += 6;                                                                          \
+        if (lanes_ > 0 && oy_ < Ho) {                                                      \
+            __global float* d_ = (DST) + (long)oy_ * Wo;                                   \
+            for (int c_ = 0, n_ = min(6 * lanes_, Wo); c_ < n_; ++c_) d_[c_] = b_[6 * (A) + c_]; \
+        }                                                                                  \
+    }
+
+// y [N][Cout][Ho][Wo] = AᵀMA (+ bias, then CONV_ACTIVATE) for a chunk of 8 consecutive tiles per
+// work-item (lanes), M [64][N][Cout][R·TW] in conv3x3_wino6_input's slot order. A chunk inside one
+// tile row whose 48 columns are inside the image stores each row as three float16; otherwise
+// each lane stores its rows of six (fewer at the edges). Global (⌈T/8⌉, Cout, N).
+__kernel void conv3x3_wino6_output(__global const float* M, __global const float* bias, __global float* y,
+                                   int Cout, int Ho, int Wo, int th, int tw, int RTW, int N, int hasBias) {
+    int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || k >= Cout || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx, oneRow)
+    long plane = (long)N * Cout * RTW;
+    float8 e[6][8];
+    WINO6_COLUMNS(M, ((long)n * Cout + k) * RTW + sigma, plane, e)
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    __global float* dst = y + ((long)n * Cout + k) * Ho * Wo;
+    bool whole = oneRow && tx[0] * 6 + 48 <= Wo;
+#pragma unroll 1
+    for (int r = 0; r < 6; ++r) {
+        float8 o0, o1, o2, o3, o4, o5;
+        WINO6_ROW(e, r, b, o0, o1, o2, o3, o4, o5)
+        o0 = CONV_ACTIVATE(o0); o1 = CONV_ACTIVATE(o1); o2 = CONV_ACTIVATE(o2);
+        o3 = CONV_ACTIVATE(o3); o4 = CONV_ACTIVATE(o4); o5 = CONV_ACTIVATE(o5);
+        if (whole) {
+            if (ty[0] * 6 + r < Ho) WINO6_STORE48(dst + (long)(ty[0] * 6 + r) * Wo + tx[0] * 6)
+        } else if (tw >= 8) {
+            WINO6_STORE_RUNS(dst, r, oneRow ? 8 : tw - tx[0])
+        } else {
+            WINO6_STORE_LANES(dst, r)
+        }
+    }
+}
+
+// x of output row OY, columns X0 … X0 + 47 (zeros outside the map), deinterleaved so lane l holds
+// columns X0 + 6l … X0 + 6l + 5 (X0_ … X5_).
+#define WINO6_X_WINDOW(OY, X0, X0_, X1_, X2_, X3_, X4_, X5_) {                              \
+        int valid_ = (OY) < Ho;                                                            \
+        __global const float* row_ = xp + (long)(valid_ ? (OY) : 0) * Wo;                   \
+        float16 a_ = wino6_load16(row_, X0, Wo, valid_), b_ = wino6_load16(row_, (X0) + 16, Wo, valid_); \
+        float16 c_ = wino6_load16(row_, (X0) + 32, Wo, valid_);                             \
+        X0_ = WINO6_GATHER0(a_, b_, c_, a_); X1_ = WINO6_GATHER1(a_, b_, c_, a_); X2_ = WINO6_GATHER2(a_, b_, c_, a_); \
+        X3_ = WINO6_GATHER3(a_, b_, c_, a_); X4_ = WINO6_GATHER4(a_, b_, c_, a_); X5_ = WINO6_GATHER5(a_, b_, c_, a_); \
+    }
+
+// conv3x3_wino4_output_modulate for F(6×6): γ = AᵀMγA + bγ and β = AᵀMβA + bβ as
+// conv3x3_wino6_output computes them (no activation), then
+// y = act(((x − mean)·scale + shift)·(1 + γ) + β) (spade_modulate8 with lanes = tiles: each row's
+// x values are gathered to the lanes and the results interleaved back, as vectors for a chunk
+// inside one tile row and the image, else per lane). γ and β are never stored.
+// Mγ, Mβ [64][N][C][R·TW] in conv3x3_wino6_input's slot order. Global (⌈T/8⌉, C, N).
+__kernel void conv3x3_wino6_output_modulate(__global const float* Mg, __global const float* Mb, __global const float* bg,
+                                            __global const float* bb, __global const float* x, __global const float* params,
+                                            __global float* y, int C, int Ho, int Wo, int th, int tw, int RTW, int N) {
+    int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    int T = th * tw, sigma = q * 8;
+    if (sigma >= T || k >= C || n >= N) return;
+    WINO6_LANE_TILES(sigma, T, tw, ty, tx, oneRow)
+    long plane = (long)N * C * RTW, slot = ((long)n * C + k) * RTW + sigma;
+    float8 eg[6][8], eb[6][8];
+    WINO6_COLUMNS(Mg, slot, plane, eg)
+    WINO6_COLUMNS(Mb, slot, plane, eb)
+    float gb = bg[k], bbias = bb[k];
+    int p = 3 * (n * C + k);
+    float mean = params[p], scale = params[p + 1], shift = params[p + 2];
+    __global const float* xp = x + ((long)n * C + k) * Ho * Wo;
+    __global float* yp = y + ((long)n * C + k) * Ho * Wo;
+    bool whole = oneRow && tx[0] * 6 + 48 <= Wo;
+#pragma unroll 1
+    for (int r = 0; r < 6; ++r) {
+        float8 g0, g1, g2, g3, g4, g5, b0, b1, b2, b3, b4, b5, x0, x1, x2, x3, x4, x5;
+        WINO6_ROW(eg, r, gb, g0, g1, g2, g3, g4, g5)
+        WINO6_ROW(eb, r, bbias, b0, b1, b2, b3, b4, b5)
+        if (whole) {
+            int oy = ty[0] * 6 + r;
+            if (oy >= Ho) continue;
+            __global const float* xr = xp + (long)oy * Wo + tx[0] * 6;
+            float16 a = vload16(0, xr), bv = vload16(1, xr), cv = vload16(2, xr);
+            x0 = WINO6_GATHER0(a, bv, cv, a); x1 = WINO6_GATHER1(a, bv, cv, a); x2 = WINO6_GATHER2(a, bv, cv, a);
+            x3 = WINO6_GATHER3(a, bv, cv, a); x4 = WINO6_GATHER4(a, bv, cv, a); x5 = WINO6_GATHER5(a, bv, cv, a);
+        } else if (tw >= 8) {
+            // Lanes 0 … a−1 in tile row ty0, the rest in ty0 + 1 read as its row from 6a columns left.
+            int a = oneRow ? 8 : tw - tx[0];
+            WINO6_X_WINDOW(ty[0] * 6 + r, tx[0] * 6, x0, x1, x2, x3, x4, x5)
+            if (!oneRow) {
+                float8 z0, z1, z2, z3, z4, z5;
+                int8 second = (int8)(0, 1, 2, 3, 4, 5, 6, 7) >= (int8)(a);
+                WINO6_X_WINDOW(ty[0] * 6 + 6 + r, -6 * a, z0, z1, z2, z3, z4, z5)
+                x0 = select(x0, z0, second); x1 = select(x1, z1, second); x2 = select(x2, z2, second);
+                x3 = select(x3, z3, second); x4 = select(x4, z4, second); x5 = select(x5, z5, second);
+            }
+        } else {
+            float xl[6][8];
+#pragma unroll 1
+            for (int l = 0; l < 8; ++l) {
+                int oy = ty[l] * 6 + r, ox = tx[l] * 6;
+                int count = ty[l] < 0 || oy >= Ho ? 0 : min(6, Wo - ox);
+                __global const float* xr = xp + (long)(count > 0 ? oy : 0) * Wo + (count > 0 ? ox : 0);
+                for (int c = 0; c < 6; ++c) xl[c][l] = c < count ? xr[c] : 0.0f;
+            }
+            x0 = vload8(0, xl[0]); x1 = vload8(0, xl[1]); x2 = vload8(0, xl[2]);
+            x3 = vload8(0, xl[3]); x4 = vload8(0, xl[4]); x5 = vload8(0, xl[5]);
+        }
+        float8 o0 = CONV_ACTIVATE(spade_modulate8(x0, g0, b0, mean, scale, shift));
+        float8 o1 = CONV_ACTIVATE(spade_modulate8(x1, g1, b1, mean, scale, shift));
+        float8 o2 = CONV_ACTIVATE(spade_modulate8(x2, g2, b2, mean, scale, shift));
+        float8 o3 = CONV_ACTIVATE(spade_modulate8(x3, g3, b3, mean, scale, shift));
+        float8 o4 = CONV_ACTIVATE(spade_modulate8(x4, g4, b4, mean, scale, shift));
+        float8 o5 = CONV_ACTIVATE(spade_modulate8(x5, g5, b5, mean, scale, shift));
+        if (whole) {
+            WINO6_STORE48(yp + (long)(ty[0] * 6 + r) * Wo + tx[0] * 6)
+        } else if (tw >= 8) {
+            WINO6_STORE_RUNS(yp, r, oneRow ? 8 : tw - tx[0])
+        } else {
+            WINO6_STORE_LANES(yp, r)
+        }
+    }
+}
+
 // Winograd F(2×2×2, 3×3×3) for stride-1 3×3×3 convolutions (ConvolutionWinograd3D.swift;
 // variants conv.algorithm=winograd4, conv.winograd3d=cube): 64 multiplies per 2×2×2 output tile
 // and input channel instead of 216. Y = (Aᵀ⊗Aᵀ⊗Aᵀ)[Σ_c U ⊙ V] with U = (G⊗G⊗G) g and

@@ -38,7 +38,7 @@ struct ProfileCommand: ParsableCommand {
             if json {
                 let objects: [[String: Any]] = rows.map { r in
                     ["op": r.op, "case": r.label, "ms": r.milliseconds, "best_ms": r.bestMilliseconds,
-                     "gflops": r.gflops, "gbps": r.gigabytesPerSecond, "kernels": r.kernels,
+                     "gflops": r.gflops, "gbps": r.gigabytesPerSecond, "kernels": r.kernels, "kernel_ms": r.kernelMilliseconds,
                      "flops": r.cost.flops, "bytes": r.cost.bytes,
                      "shapes": r.shapes, "params": r.parameters]
                 }

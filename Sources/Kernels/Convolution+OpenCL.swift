@@ -20,6 +20,9 @@ extension Engine {
         if usesWinograd7(g) {
             return try convolutionWinograd7(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }
+        if usesWinograd6(g) {
+            return try convolutionWinograd6(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
+        }
         if usesWinograd4(g) {
             return try convolutionWinograd4(cl, g, input: input, weight: weight, bias: bias, activation: activation, cost: cost, output: result)
         }

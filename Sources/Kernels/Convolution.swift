@@ -176,6 +176,7 @@ enum ConvolutionOps {
             convCase("odd 3->7 k4 s4 13x9 (ConvNeXt stem)", input: [2, 3, 13, 9], weight: [7, 3, 4, 4], bias: true, stride: "4"),
             convCase("odd 6->9 k2 s2 9x11 (ConvNeXt downsample)", input: [1, 6, 9, 11], weight: [9, 6, 2, 2], bias: true, stride: "2"),
             convCase("odd 4->6 k3 p1 9x70 (Winograd 4x4 vector and edge blocks)", input: [1, 4, 9, 70], weight: [6, 4, 3, 3], bias: true, padding: "1"),
+            convCase("odd 2->10 k3 p1 batch 2 14x57 (Winograd 6x6 chunks across tile rows, edge tiles)", input: [2, 2, 14, 57], weight: [10, 2, 3, 3], bias: true, padding: "1"),
             // Two channel blocks at a size make gpu-lint's simulator sweeps (inputs ≤ 1024 values): the 16x6 k3 tile.
             convCase("odd 2->12 k3 p1 5x7 (two channel blocks, small)", input: [1, 2, 5, 7], weight: [12, 2, 3, 3], bias: true, padding: "1"),
             // k7 stride 1 with two and three channel blocks, small enough (≤ 1024 values) for the

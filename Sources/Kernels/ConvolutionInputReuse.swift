@@ -52,7 +52,7 @@ final class ConvolutionInputReuse: @unchecked Sendable {
 }
 
 extension Engine {
-    /// Runs `body` with `inputs` registered for reuse: on OpenCL, a Winograd F(4×4, 3×3)
+    /// Runs `body` with `inputs` registered for reuse: on OpenCL, a Winograd F(4×4, 3×3) or F(6×6, 3×3)
     /// convolution whose input is one of these tensors (the same device buffer) transforms it on
     /// the first call and reuses that transform for every later one with the same extents
     /// (channels, size, padding) until `body` returns. The results are bitwise those of separate

@@ -13,6 +13,8 @@ final class ConvolutionWeightCache: @unchecked Sendable {
         case tile
         /// `conv3x3_wino4_weights`: Winograd F(4×4, 3×3) transformed weights.
         case winograd4
+        /// `conv3x3_wino6_weights`: Winograd F(6×6, 3×3) transformed weights.
+        case winograd6
         /// `conv3x3x3_wino2_weights`: Winograd F(2×2×2, 3×3×3) transformed weights.
         case winograd3D
         /// `conv_k7_wino_weights`: Winograd F(4, 7) transformed weights.

@@ -15,7 +15,8 @@ public enum ConvolutionAlgorithm: String, CaseIterable, Sendable {
     /// spatial kernel, 2-D and 3-D (the depth taps join the reduction); 4× fewer multiplies, the
     /// GEMM run by the direct tile kernels; the rest direct. Errors ≈ 10× the direct sum's,
     /// inside `Tolerance.reduction`. Stride-1 3×3×3 convolutions may take Winograd F(2×2×2,
-    /// 3×3×3) instead (`conv.winograd3d`, `ConvolutionWinograd3D.swift`; OpenCL only).
+    /// 3×3×3) instead (`conv.winograd3d`, `ConvolutionWinograd3D.swift`; OpenCL only), 2-D ones
+    /// Winograd F(6×6, 3×3) (`conv.winograd`, `ConvolutionWinograd6.swift`; OpenCL only).
     case winograd4
 }
 

@@ -70,6 +70,13 @@ extension KernelVariants {
         }(),
         {
             // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
+            var key = enumKey("conv.winograd", Winograd2DTile.self, \.winograd2D, ops: ["conv2d", "spade_modulate"],
+                              "Winograd tile of stride-1 3x3 2-D convolutions under winograd4: F(4x4,3x3), F(6x6,3x3), or auto (F(6x6) at outputs >= 96 wide with >= 384 output channels per input transform)")
+            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
+            return key
+        }(),
+        {
+            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
             var key = enumKey("conv.winograd7", Winograd7Scheme.self, \.winograd7, ops: ["conv2d", "conv3d"],
                               "stride-1 convolutions 7 wide under winograd4: F(4,7) along x (rows) or the direct tile kernels")
             key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"

@@ -16,6 +16,9 @@ public struct KernelVariants: Sendable, Equatable {
     /// How stride-1 convolutions 7 wide run under `winograd4` (`conv.winograd7`): Winograd
     /// F(4, 7) along x, or the direct tile kernels.
     public var winograd7: Winograd7Scheme = .rows
+    /// Which Winograd tile stride-1 2-D 3×3 convolutions take under `winograd4`
+    /// (`conv.winograd`): F(4×4), F(6×6), or F(6×6) where its GEMM is smaller (`auto`).
+    public var winograd2D: Winograd2DTile = .auto
     /// Tile of the implicit-GEMM convolution, used with `conv.algorithm=igemm` (`conv.igemm`).
     public var implicitGemmTile: ImplicitGemmTile = .standard
     /// Register tile of the stride-1 k1/k3 convolutions (`conv.tile`).

@@ -33,6 +33,8 @@ public enum OpSuite {
         public let bestMilliseconds: Double
         /// Kernels launched per call, by name.
         public let kernels: [String]
+        /// Each of `kernels`' time in milliseconds, in the fastest call.
+        public var kernelMilliseconds: [Double] = []
         /// The op's cost.
         public let cost: KernelCost
         /// Input tensor shapes by name.
@@ -126,6 +128,7 @@ public enum OpSuite {
                 try engine.synchronize()
                 var times: [Double] = []
                 var kernelNames: [String] = []
+                var best: (total: Double, each: [Double]) = (.infinity, [])
                 for _ in 0..<max(1, repeats) {
                     let profiler = Profiler()
                     engine.profiler = profiler
@@ -135,11 +138,14 @@ public enum OpSuite {
                     engine.profiler = nil
                     times.append(timings.reduce(0) { $0 + $1.milliseconds })
                     kernelNames = timings.map(\.name)
+                    if times.last! < best.total { best = (times.last!, timings.map(\.milliseconds)) }
                 }
                 times.sort()
-                rows.append(ProfileRow(op: op.name, label: c.label, milliseconds: times[times.count / 2],
-                                       bestMilliseconds: times[0], kernels: kernelNames, cost: op.cost(args),
-                                       shapes: args.tensors.mapValues(\.shape), parameters: args.parameters))
+                var row = ProfileRow(op: op.name, label: c.label, milliseconds: times[times.count / 2],
+                                     bestMilliseconds: times[0], kernels: kernelNames, cost: op.cost(args),
+                                     shapes: args.tensors.mapValues(\.shape), parameters: args.parameters)
+                row.kernelMilliseconds = best.each
+                rows.append(row)
             }
         }
         return rows

@@ -3,8 +3,9 @@ import Runtime
 /// SPADE's whole modulation from its hidden map in one op: `act(InstanceNorm(x)·(1 + γ) + β)` with
 /// `γ = conv(h, wγ, bγ)`, `β = conv(h, wβ, bβ)` ("same" padding, stride 1), InstanceNorm without
 /// affine (the group norm's statistics with one channel per group) and `act` LeakyReLU or none.
-/// On OpenCL under Winograd F(4×4, 3×3) the two convolutions share one input transform of `h` and
-/// their output transforms run inside the modulation pass (`conv3x3_wino4_output_modulate`), so γ
+/// On OpenCL under Winograd F(4×4, 3×3) or F(6×6, 3×3) the two convolutions share one input transform of `h` and
+/// their output transforms run inside the modulation pass (`conv3x3_wino4_output_modulate`,
+/// `conv3x3_wino6_output_modulate`), so γ
 /// and β are never stored; other algorithms convolve into γ and β, then `norm_modulate_apply`.
 /// Inputs: `input`, `hidden`, `gamma_weight`, `gamma_bias`, `beta_weight`, `beta_bias`.
 struct SpadeModulateOp: EngineOp {
@@ -82,6 +83,21 @@ struct SpadeModulateOp: EngineOp {
         let (wg, bg, wb, bb) = (l.inputs[2], try l.input(3), l.inputs[4], try l.input(5))
         let n = Double(shape.count), variant = activation?.buildOptions ?? ""
         let convCost = geometry.cost(bias: true)
+        if e.usesWinograd6(geometry, outputs: 2 * geometry.outputChannels) {
+            let (mg, mb, layout) = try e.reusingConvolutionInputs([h]) { () throws -> (DeviceBuffer, DeviceBuffer, Winograd6Layout) in
+                let (mg, layout) = try e.winograd6Products(cl, geometry, input: h, weight: wg, cost: convCost)
+                let (mb, _) = try e.winograd6Products(cl, geometry, input: h, weight: wb, cost: convCost)
+                return (mg, mb, layout)
+            }
+            let out = geometry.output
+            let global = [layout.chunks, shape.channels, shape.batch]
+            try cl.launch("conv3x3_wino6_output_modulate", variant: variant, global: global,
+                          local: try e.laneGroup(cl, kernel: "conv3x3_wino6_output_modulate", variant: variant, narrow: [1, 8, 1], global: global),
+                          arguments: [.buffer(mg), .buffer(mb), .buffer(bg), .buffer(bb), .buffer(try l.input(0)), .buffer(params), .buffer(l.outputBuffer),
+                                      .i(shape.channels), .i(out[1]), .i(out[2]), .i(layout.th), .i(layout.tw), .i(layout.slots), .i(shape.batch)],
+                          cost: KernelCost(flops: n * 5, bytes: Double(2 * Winograd6Layout.points * shape.batch * shape.channels * layout.slots) * 4 + n * 8))
+            return
+        }
         if e.usesWinograd4(geometry) {
             let (mg, mb, layout) = try e.reusingConvolutionInputs([h]) { () throws -> (DeviceBuffer, DeviceBuffer, Winograd4Layout) in
                 let (mg, layout) = try e.winograd4Products(cl, geometry, input: h, weight: wg, cost: convCost)
@@ -144,6 +160,7 @@ enum SpadeModulateOps {
             cases: [
                 spadeCase("odd 2x5x7x9 hidden 3 leaky", input: [2, 5, 7, 9], hidden: 3, leaky: true),
                 spadeCase("odd 1x4x9x40 hidden 6 (whole and edge 32-wide runs)", input: [1, 4, 9, 40], hidden: 6, leaky: false),
+                spadeCase("odd 1x3x13x50 hidden 4 (Winograd 6x6 whole 48-wide rows, chunks across tile rows)", input: [1, 3, 13, 50], hidden: 4, leaky: true),
                 spadeCase("odd 1x3x5x6 hidden 2 k1 (no Winograd)", input: [1, 3, 5, 6], hidden: 2, kernel: 1, leaky: true),
                 spadeCase("lp/4 SPADE 1x64x32x32 hidden 32", input: [1, 64, 32, 32], hidden: 32, leaky: true),
             ],

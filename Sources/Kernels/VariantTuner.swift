@@ -76,7 +76,7 @@ public enum VariantTuner {
             }
         }
         try tryKey("conv.algorithm")
-        if best.convolutionAlgorithm == .winograd4 { try tryKey("conv.winograd3d"); try tryKey("conv.winograd7") }
+        if best.convolutionAlgorithm == .winograd4 { try tryKey("conv.winograd"); try tryKey("conv.winograd3d"); try tryKey("conv.winograd7") }
         if best.convolutionAlgorithm == .implicitGemm { try tryKey("conv.igemm") } else { try tryKey("conv.tile"); try tryKey("conv.local") }
         return Result(chosen: best, defaultMilliseconds: first.ms, tunedMilliseconds: bestMs, trials: trials)
     }
