@@ -1395,21 +1395,43 @@ __kernel void conv3x3x3_wino2_weights(__global const float* w, __global float* U
 // The 16 (η, χ) points of depth point ζ for 8 consecutive tiles (lanes): the depth transform
 // Bᵀ row ζ is pa + s·pb for input planes pa, pb of the patch (s = ±1), then rows and columns
 // (column k of lane j at 2j + k: the even/odd halves of 16 loaded columns at 0 and at 2).
-static inline void wino2_input_depth_point(__global const float* pa, __global const float* pb, float s,
-                                    long rowPitch, __global float* v, long plane) {
+// o[η][χ] is point η·4 + χ.
+static inline void wino2_input_depth_transform(__global const float* pa, __global const float* pb, float s,
+                                               long rowPitch, float8 o[4][4]) {
     float8 t[4][4];
     for (int i = 0; i < 4; ++i) {
         float16 lo = vload16(0, pa + i * rowPitch) + s * vload16(0, pb + i * rowPitch);
         float16 hi = vload16(0, pa + i * rowPitch + 2) + s * vload16(0, pb + i * rowPitch + 2);
         WINO2_BT(lo.even, lo.odd, hi.even, hi.odd, t[i][0], t[i][1], t[i][2], t[i][3])
     }
-    for (int j = 0; j < 4; ++j) {
-        float8 o0, o1, o2, o3;
-        WINO2_BT(t[0][j], t[1][j], t[2][j], t[3][j], o0, o1, o2, o3)
-        vstore8(o0, 0, v + (0 * 4 + j) * plane);
-        vstore8(o1, 0, v + (1 * 4 + j) * plane);
-        vstore8(o2, 0, v + (2 * 4 + j) * plane);
-        vstore8(o3, 0, v + (3 * 4 + j) * plane);
+    for (int j = 0; j < 4; ++j) { WINO2_BT(t[0][j], t[1][j], t[2][j], t[3][j], o[0][j], o[1][j], o[2][j], o[3][j]) }
+}
+
+// Depth point ζ's 16 points stored as float8 runs (lane layout) at v + (η·4 + χ)·plane.
+static inline void wino2_input_depth_point(__global const float* pa, __global const float* pb, float s,
+                                           long rowPitch, __global float* v, long plane) {
+    float8 o[4][4];
+    wino2_input_depth_transform(pa, pb, s, rowPitch, o);
+    for (int h = 0; h < 16; ++h) vstore8(o[h / 4][h % 4], 0, v + h * plane);
+}
+
+// Depth point ζ's 16 points for the dense layout: lane j stored at v + (η·4 + χ)·plane + at.sj
+// (its tile's slot) when j < count (the chunk's tiles that exist), the other lanes not at all.
+static inline void wino2_input_depth_point_dense(__global const float* pa, __global const float* pb, float s,
+                                                 long rowPitch, __global float* v, long plane, int8 at, int count) {
+    float8 o[4][4];
+    wino2_input_depth_transform(pa, pb, s, rowPitch, o);
+    for (int h = 0; h < 16; ++h) {
+        __global float* w = v + h * plane;
+        float8 r = o[h / 4][h % 4];
+        w[at.s0] = r.s0;
+        if (count > 1) w[at.s1] = r.s1;
+        if (count > 2) w[at.s2] = r.s2;
+        if (count > 3) w[at.s3] = r.s3;
+        if (count > 4) w[at.s4] = r.s4;
+        if (count > 5) w[at.s5] = r.s5;
+        if (count > 6) w[at.s6] = r.s6;
+        if (count > 7) w[at.s7] = r.s7;
     }
 }
 
@@ -1474,6 +1496,68 @@ __kernel void conv3x3x3_wino2_output(__global const float* M, __global const flo
                 vstore8(o0, 0, lanes[0]); vstore8(o1, 0, lanes[1]);
                 for (int x = 0; x < 16 && ox + x < Wo; ++x) r[x] = lanes[x % 2][x / 2];
             }
+        }
+    }
+}
+
+// The same F(2×2×2, 3×3×3) with the output tiles of a volume packed densely (`Winograd3DLayout.dense`:
+// output rows of fewer tiles than a multiple of 8, e.g. LivePortrait's hourglass at 4² and 8²,
+// where the lane layout above leaves ½–¾ of every GEMM row as padding): tile t = (z·th + ty)·tw + tx
+// of batch item n is GEMM slot t of "slice" n (one slice per item, R rows of TW slots, t ≥ tz·th·tw
+// unused). The arithmetic per tile is the lane kernels' in the same order (the input transform is
+// theirs; Aᵀ along depth, rows, then columns), so results equal the lane layout's bit for bit.
+//   V [64·N][R][Cin][TW], M [64·N][Cout][R·TW]; U as above.
+
+// V in the dense layout, from the zero-padded input as conv3x3x3_wino2_input reads it (the lane
+// layout's extents, Wp = 2·tw8 + 2): the lane kernel's arithmetic for the 8 tiles of a chunk of a
+// tile row (lanes), each existing tile (tx < tw) stored at its slot t = (z·th + ty)·tw + tx, the
+// lanes past tw not at all. At tw = 2 or 4 (LivePortrait's 4² and 8² planes) that writes ¼ or ½
+// of what the lane layout writes. Global (th·tw8/8, Cin, N·tz).
+__kernel void conv3x3x3_wino2_input_dense(__global const float* xp, __global float* V, int Cin, int Dp, int Hp, int Wp,
+                                          int tz, int th, int tw, int tw8, int R, int TW, int N) {
+    int q = get_global_id(0), c = get_global_id(1), slice = get_global_id(2);
+    if (q * 8 >= th * tw8 || c >= Cin || slice >= N * tz) return;
+    int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
+    int n = slice / tz, z = slice % tz;
+    long rowPitch = (long)Cin * Wp, planePitch = (long)Hp * rowPitch;
+    __global const float* p = xp + ((long)(n * Dp + 2 * z) * Hp + 2 * ty) * rowPitch + (long)c * Wp + 2 * tx;
+    int t0 = (z * th + ty) * tw + tx, count = min(8, tw - tx);
+    int8 t = (int8)(t0) + (int8)(0, 1, 2, 3, 4, 5, 6, 7);
+    int8 at = ((int8)(n * R) + t / TW) * Cin * TW + (int8)(c * TW) + t % TW;
+    long plane = (long)N * R * Cin * TW;
+    wino2_input_depth_point_dense(p, p + 2 * planePitch, -1.0f, rowPitch, V, plane, at, count);
+    wino2_input_depth_point_dense(p + planePitch, p + 2 * planePitch, 1.0f, rowPitch, V + 16 * plane, plane, at, count);
+    wino2_input_depth_point_dense(p + 2 * planePitch, p + planePitch, -1.0f, rowPitch, V + 32 * plane, plane, at, count);
+    wino2_input_depth_point_dense(p + planePitch, p + 3 * planePitch, -1.0f, rowPitch, V + 48 * plane, plane, at, count);
+}
+
+// y [N][Cout][Do][Ho][Wo] = Aᵀ M along depth, rows and columns (+ bias, then CONV_ACTIVATE) for
+// tile t of output channel k, item n; M [64·N][Cout][R·TW]. Global (tz·th·tw, Cout, N).
+__kernel void conv3x3x3_wino2_output_dense(__global const float* M, __global const float* bias, __global float* y,
+                                           int Cout, int Do, int Ho, int Wo, int tz, int th, int tw, int RTW, int N, int hasBias) {
+    int t = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
+    if (t >= tz * th * tw || k >= Cout || n >= N) return;
+    int tx = t % tw, ty = (t / tw) % th, tzi = t / (tw * th);
+    long plane = (long)N * Cout * RTW;
+    __global const float* m = M + ((long)n * Cout + k) * RTW + t;
+    float e[2][4][4];
+#pragma unroll
+    for (int h = 0; h < 16; ++h) {
+        WINO2_AT(m[(0 * 16 + h) * plane], m[(1 * 16 + h) * plane], m[(2 * 16 + h) * plane], m[(3 * 16 + h) * plane],
+                 e[0][h / 4][h % 4], e[1][h / 4][h % 4])
+    }
+    float b = hasBias != 0 ? bias[k] : 0.0f;
+    int oz = tzi * 2, oy = ty * 2, ox = tx * 2;
+    for (int dz = 0; dz < 2 && oz + dz < Do; ++dz) {
+        float f[2][4];
+#pragma unroll
+        for (int x = 0; x < 4; ++x) { WINO2_AT(e[dz][0][x], e[dz][1][x], e[dz][2][x], e[dz][3][x], f[0][x], f[1][x]) }
+        for (int dy = 0; dy < 2 && oy + dy < Ho; ++dy) {
+            float o0, o1;
+            WINO2_AT(f[dy][0], f[dy][1], f[dy][2], f[dy][3], o0, o1)
+            __global float* r = y + ((((long)n * Cout + k) * Do + oz + dz) * Ho + oy + dy) * Wo + ox;
+            r[0] = CONV_ACTIVATE(o0 + b);
+            if (ox + 1 < Wo) r[1] = CONV_ACTIVATE(o1 + b);
         }
     }
 }
@@ -2077,6 +2161,37 @@ __kernel void upsample_nearest2d(__global const float* src, __global float* dst,
     }
 }
 
+// upsample_nearest2d at exactly F = 2 or 4 times the size on both axes (output o reads input
+// o / F, as rs_nearest: the float scale 1/F is exact): 8 input values of a row per work-item,
+// each stored F times along the row, on the F output rows they feed (F·r … F·r + F − 1 of the
+// [planes·H] input rows r). No gathers and no per-element index arithmetic: the general kernel
+// spent its time forming indices and gathering (≈ 1–2.5 GB/s on LivePortrait's ×2 and ×4).
+// Global (⌈W/8⌉, planes·H).
+__kernel void upsample_nearest2d_pow2(__global const float* src, __global float* dst, int W, int rows, int F) {
+    int x0 = get_global_id(0) * 8, r = get_global_id(1);
+    if (x0 >= W || r >= rows) return;
+    __global const float* in = src + (size_t)r * W + x0;
+    int Wo = F * W;
+    __global float* out = dst + (size_t)(F * r) * Wo + F * x0;
+    if (x0 + 8 <= W && F == 2) {
+        float8 v = vload8(0, in);
+        float16 d = (float16)(v.s0, v.s0, v.s1, v.s1, v.s2, v.s2, v.s3, v.s3, v.s4, v.s4, v.s5, v.s5, v.s6, v.s6, v.s7, v.s7);
+        vstore16(d, 0, out);
+        vstore16(d, 0, out + Wo);
+    } else if (x0 + 8 <= W && F == 4) {
+        float8 v = vload8(0, in);
+        float16 lo = (float16)((float4)(v.s0), (float4)(v.s1), (float4)(v.s2), (float4)(v.s3));
+        float16 hi = (float16)((float4)(v.s4), (float4)(v.s5), (float4)(v.s6), (float4)(v.s7));
+        for (int i = 0; i < 4; ++i) { vstore16(lo, 0, out + i * Wo); vstore16(hi, 1, out + i * Wo); }
+    } else {
+        for (int k = 0; x0 + k < W && k < 8; ++k) {
+            float v = in[k];
+            for (int i = 0; i < F; ++i)
+                for (int j = 0; j < F; ++j) out[i * Wo + F * k + j] = v;
+        }
+    }
+}
+
 // torch compute_source_index_and_lambda with align_corners=True: src = scale·o,
 // scale = (in − 1)/(out − 1) (0 when out = 1).
 static inline void rs_linear_aligned(int o, int in, int out, float scale, int* i0, int* i1, float* l0, float* l1) {
@@ -2463,12 +2578,13 @@ __kernel void broadcast_binary(__global const float* a, __global const float* b,
 }
 
 // Copies src, viewed as [outer][inner], into dst viewed as [outer][dstInner] at column `offset`
-// (torch.cat: inner = the source's size from the concatenation axis on). One work-item per element.
-__kernel void concat_copy(__global const float* src, __global float* dst, int n, int inner, int dstInner, int offset) {
-    int i = get_global_id(0);
-    if (i >= n) return;
-    int o = i / inner, r = i - o * inner;
-    dst[(size_t)o * dstInner + offset + r] = src[i];
+// (torch.cat: inner = the source's size from the concatenation axis on). Global (inner, outer):
+// the row comes from the grid, not from a per-element division, which PoCL does not vectorise on
+// x86 (the 1-D version moved ≈ 6 GB/s on LivePortrait's hourglass concatenations).
+__kernel void concat_copy(__global const float* src, __global float* dst, int inner, int outer, int dstInner, int offset) {
+    int r = get_global_id(0), o = get_global_id(1);
+    if (r >= inner || o >= outer) return;
+    dst[(size_t)o * dstInner + offset + r] = src[(size_t)o * inner + r];
 }
 
 // ==== Luma pattern (Sources/Kernels/LumaPattern.swift) ====
@@ -2865,14 +2981,17 @@ static inline float kp_coordinate(int i, int steps) {
 }
 
 // create_sparse_motions: out [N, K+1, D, H, W, 3]; k = 0 the identity grid, k >= 1
-// (G - driver[k-1]) + source[k-1]. global [D*H*W, K+1, N].
+// (G - driver[k-1]) + source[k-1]. global [W, D*H, N*(K+1)]: the divisions are per row, not per
+// voxel (PoCL does not vectorise integer division on x86; per-voxel v % W, v / W % H and v / (W·H)
+// made this kernel several times slower than its output's bandwidth).
 __kernel void sparse_motion(__global const float* source, __global const float* driver, __global float* out,
                             int K, int D, int H, int W) {
 #pragma OPENCL FP_CONTRACT OFF
-    int v = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
-    int V = D * H * W;
-    if (v >= V) return;
-    float3 g = (float3)(kp_coordinate(v % W, W), kp_coordinate((v / W) % H, H), kp_coordinate(v / (W * H), D));
+    int x = get_global_id(0), zy = get_global_id(1), kn = get_global_id(2);
+    if (x >= W || zy >= D * H) return;
+    int y = zy % H, z = zy / H, k = kn % (K + 1), n = kn / (K + 1);
+    int V = D * H * W, v = zy * W + x;
+    float3 g = (float3)(kp_coordinate(x, W), kp_coordinate(y, H), kp_coordinate(z, D));
     if (k > 0) {
         int kp = 3 * (n * K + k - 1);
         g = (g - (float3)(driver[kp], driver[kp + 1], driver[kp + 2])) + (float3)(source[kp], source[kp + 1], source[kp + 2]);
@@ -2880,29 +2999,42 @@ __kernel void sparse_motion(__global const float* source, __global const float* 
     vstore3(g, ((size_t)n * (K + 1) + k) * V + v, out);
 }
 
-// exp(-0.5 * |g - kp|^2 / variance), squares summed x, y, z as PyTorch does.
-static inline float kp_gaussian(float3 g, float3 kp, float variance) {
+// exp(-0.5 * |g - kp|^2 / variance) for 8 voxels of a row (x coordinates gx; y, z shared),
+// squares summed x, y, z as PyTorch does; the vector exp runs 8 lanes at once.
+static inline float8 kp_gaussian8(float8 gx, float gy, float gz, float3 kp, float variance) {
 #pragma OPENCL FP_CONTRACT OFF
-    float3 d = g - kp;
-    float squares = d.x * d.x + d.y * d.y + d.z * d.z;
+    float8 dx = gx - kp.x;
+    float dy = gy - kp.y, dz = gz - kp.z;
+    float8 squares = dx * dx + dy * dy + dz * dz;
     return exp(-0.5f * squares / variance);
 }
 
 // create_heatmap_representations: out [N, K+1, 1, D, H, W]; k = 0 zeros, k >= 1
-// gaussian(driver[k-1]) - gaussian(source[k-1]). global [D*H*W, K+1, N].
+// gaussian(driver[k-1]) - gaussian(source[k-1]). 8 consecutive voxels of a row per work-item
+// (float8, so exp is the vector one: per-voxel scalar exp made this kernel several times slower
+// than its output's bandwidth). global [ceil(W/8), D*H, N*(K+1)].
 __kernel void keypoint_heatmaps(__global const float* source, __global const float* driver, __global float* out,
                                 int K, int D, int H, int W, float variance) {
-    int v = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
-    int V = D * H * W;
-    if (v >= V) return;
-    float value = 0.0f;
+#pragma OPENCL FP_CONTRACT OFF
+    int x0 = get_global_id(0) * 8, zy = get_global_id(1), kn = get_global_id(2);
+    if (x0 >= W || zy >= D * H) return;
+    int y = zy % H, z = zy / H, k = kn % (K + 1), n = kn / (K + 1);
+    float8 value = (float8)(0.0f);
     if (k > 0) {
-        float3 g = (float3)(kp_coordinate(v % W, W), kp_coordinate((v / W) % H, H), kp_coordinate(v / (W * H), D));
+        float8 gx = 2.0f * (convert_float8((int8)(x0) + (int8)(0, 1, 2, 3, 4, 5, 6, 7)) / (float)(W - 1)) - 1.0f;
+        float gy = kp_coordinate(y, H), gz = kp_coordinate(z, D);
         int kp = 3 * (n * K + k - 1);
-        value = kp_gaussian(g, (float3)(driver[kp], driver[kp + 1], driver[kp + 2]), variance)
-              - kp_gaussian(g, (float3)(source[kp], source[kp + 1], source[kp + 2]), variance);
+        value = kp_gaussian8(gx, gy, gz, (float3)(driver[kp], driver[kp + 1], driver[kp + 2]), variance)
+              - kp_gaussian8(gx, gy, gz, (float3)(source[kp], source[kp + 1], source[kp + 2]), variance);
     }
-    out[((size_t)n * (K + 1) + k) * V + v] = value;
+    __global float* dst = out + ((size_t)n * (K + 1) + k) * D * H * W + (size_t)zy * W + x0;
+    if (x0 + 8 <= W) {
+        vstore8(value, 0, dst);
+    } else {
+        float lanes[8];
+        vstore8(value, 0, lanes);
+        for (int j = 0; x0 + j < W; ++j) dst[j] = lanes[j];
+    }
 }
 
 // Deformation from the softmax mask: out[n, v, :] = sum over k of mask[n, k, v] * motion[n, k, v, :]

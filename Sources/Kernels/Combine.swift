@@ -174,8 +174,8 @@ struct ConcatenateOp: EngineOp {
         var offset = 0
         for (index, (t, inner)) in zip(l.inputs, inners).enumerated() {
             if t.count > 0 {
-                try l.context.launch("concat_copy", global: [t.count], local: [256],
-                                     arguments: [.buffer(l.input(index)), .buffer(l.outputBuffer), .i(t.count), .i(inner), .i(dstInner), .i(offset)],
+                try l.context.launch("concat_copy", global: [inner, outer], local: Engine.normApplyLocal(spatial: inner),
+                                     arguments: [.buffer(l.input(index)), .buffer(l.outputBuffer), .i(inner), .i(outer), .i(dstInner), .i(offset)],
                                      cost: KernelCost(flops: 0, bytes: 8 * Double(t.count)))
             }
             offset += inner

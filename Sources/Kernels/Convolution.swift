@@ -204,13 +204,16 @@ enum ConvolutionOps {
             convCase("odd 3->22 k7 p3 3x5x19 (three channel blocks: the 24x16 tile)", input: [1, 3, 3, 5, 19], weight: [22, 3, 7, 7, 7], bias: true, padding: "3"),
             convCase("odd 3->17 k3 p1 batch 2 3x5x66 (Winograd 4x4 vector blocks)", input: [2, 3, 3, 5, 66], weight: [17, 3, 3, 3, 3], bias: false, padding: "1"),
             // Winograd F(2x2x2, 3x3x3) (conv.winograd3d=cube; auto takes it at output width <= 16):
-            // odd tails on every axis, padding 0/1/2, batch 2, Cout not a multiple of 8, width 16
-            // exactly (8 tiles fill a row's float8 lanes), width 17 (a second, mostly empty lane group).
+            // odd tails on every axis, padding 0/1/2, batch 2, Cout not a multiple of 8; width 16
+            // exactly (8 tiles fill a row's float8 lanes: the lane layout), every other width the
+            // dense layout (tiles packed across rows and slices; width 17: 9 tiles a row).
             convCase("odd 3->5 k3 p0 5x7x9 (Winograd 2x2x2 odd tails)", input: [1, 3, 5, 7, 9], weight: [5, 3, 3, 3, 3], bias: true),
             convCase("odd 4->11 k3 p1 batch 2 5x7x9 (Winograd 2x2x2, two channel blocks)", input: [2, 4, 5, 7, 9], weight: [11, 4, 3, 3, 3], bias: false, padding: "1"),
             convCase("odd 6->13 k3 p1 6x9x16 (Winograd 2x2x2 width 16)", input: [1, 6, 6, 9, 16], weight: [13, 6, 3, 3, 3], bias: true, padding: "1"),
             convCase("odd 5->9 k3 p1 batch 2 1x4x17 (Winograd 2x2x2 1-voxel depth, width 17)", input: [2, 5, 1, 4, 17], weight: [9, 5, 3, 3, 3], bias: true, padding: "1"),
             convCase("odd 3->8 k3 p2 3x3x3 (Winograd 2x2x2 padding 2)", input: [1, 3, 3, 3, 3], weight: [8, 3, 3, 3, 3], bias: true, padding: "2"),
+            // Small enough for the Oclgrind sweep (≤ 1024 values), so the lane layout's kernels run under it too.
+            convCase("odd 1->9 k3 p1 2x3x16 (Winograd 2x2x2 lane layout, small)", input: [1, 1, 2, 3, 16], weight: [9, 1, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp/16 W 16->8 k3 p1 8x16x16", input: [1, 16, 8, 16, 16], weight: [8, 16, 3, 3, 3], bias: true, padding: "1"),
             convCase("mp/16 E_app 24->24 k3 p1 4x16x16", input: [1, 24, 4, 16, 16], weight: [24, 24, 3, 3, 3], bias: false, padding: "1"),
         ], profileCases: [

@@ -15,13 +15,23 @@ public enum Winograd3DScheme: String, CaseIterable, Sendable {
 }
 
 /// The extents of one Winograd F(2×2×2, 3×3×3) call: `tz` depth slices of output tiles, each
-/// `th` rows of `tw` tiles, tile rows padded to `tw8` slots (a multiple of 8: the transforms'
-/// float8 lanes stay in one tile row; at output width 16 nothing is padded), a slice's `th·tw8`
-/// slots stored as `rows` GEMM rows of `rowSlots` (a multiple of 16, at most 64, as
-/// `Winograd4Layout`), and the zero-padded input the input transform reads without bounds
-/// checks: `2·tz + 2` planes of `2·th + 2` rows of `2·tw8 + 2`.
+/// `th` rows of `tw` tiles, and how the tiles become GEMM slots.
+///
+/// The lane layout (`dense == false`, rows a multiple of 8 tiles): tile rows padded to `tw8`
+/// slots (the transforms' float8 lanes stay in one tile row; at output width 16 nothing is
+/// padded), a slice's `th·tw8` slots stored as `rows` GEMM rows of `rowSlots` (a multiple of 16,
+/// at most 64, as `Winograd4Layout`), and the zero-padded input the input transform reads
+/// without bounds checks: `2·tz + 2` planes of `2·th + 2` rows of `2·tw8 + 2`.
+///
+/// The dense layout (`dense == true`, any other width): every tile of a batch item is one slot,
+/// t = (z·th + y)·tw + x, the item's `tz·th·tw` slots stored as `rows` GEMM rows of `rowSlots`
+/// (one "slice" per item); the input transform runs as the lane layout's and stores only the
+/// tiles that exist, the output transform runs per tile. At output width 4 or 8
+/// (LivePortrait's hourglass at 4² and 8²: 2 or 4 tiles a row) the lane layout computes 4× or 2×
+/// the GEMM the tiles need; this one wastes at most the last row's tail.
 struct Winograd3DLayout {
     let tz: Int, th: Int, tw: Int, tw8: Int
+    let dense: Bool
     let rows: Int, rowSlots: Int
     let paddedDepth: Int, paddedHeight: Int, paddedWidth: Int
 
@@ -31,14 +41,18 @@ struct Winograd3DLayout {
         th = (out[1] + 1) / 2
         tw = (out[2] + 1) / 2
         tw8 = (tw + 7) / 8 * 8
-        (rows, rowSlots) = Winograd4Layout.gemmRows(slots: th * tw8)
+        dense = tw != tw8
+        (rows, rowSlots) = Winograd4Layout.gemmRows(slots: dense ? tz * th * tw : th * tw8)
         paddedDepth = 2 * tz + 2
         paddedHeight = 2 * th + 2
         paddedWidth = 2 * tw8 + 2
     }
 
-    /// GEMM slots per depth slice of tiles.
+    /// GEMM slots per slice (a depth slice of tiles; the whole item's tiles when `dense`).
     var slots: Int { rows * rowSlots }
+
+    /// Slices per batch item: `tz`, or 1 when `dense`.
+    var slicesPerItem: Int { dense ? 1 : tz }
 }
 
 extension Engine {
@@ -86,7 +100,7 @@ extension Engine {
         let out = g.output
         let blocks = (cout + 7) / 8
         let (tz, rows, rowSlots) = (layout.tz, layout.rows, layout.rowSlots)
-        let slices = n * tz
+        let slices = n * layout.slicesPerItem
         let padPlanes = n * layout.paddedDepth * layout.paddedHeight
         let padCount = padPlanes * cin * layout.paddedWidth
         let vCount = 64 * slices * layout.slots * cin
@@ -96,6 +110,10 @@ extension Engine {
         }
         let (u, zeroBias) = try winogradWeights(cl, g, weight: weight, layout: .winograd3D, count: 64 * blocks * 8 * cin, blocks: blocks,
                                                 kernel: "conv3x3x3_wino2_weights", global: [cin, blocks], scalars: [cin, cout, blocks])
+        if layout.dense {
+            return try winograd3DDense(cl, g, layout: layout, input: input, u: u, zeroBias: zeroBias, bias: bias, activation: activation,
+                                       cost: cost, output: result)
+        }
         let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
                                              extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
         // +16: the 16 × 6 GEMM tile's last x tile reads past the last row.
@@ -120,6 +138,47 @@ extension Engine {
         let outputGlobal = [chunks, cout, slices], outputVariant = activation?.buildOptions ?? ""
         try cl.launch("conv3x3x3_wino2_output", variant: outputVariant, global: outputGlobal,
                       local: try laneGroup(cl, kernel: "conv3x3x3_wino2_output", variant: outputVariant, narrow: local, global: outputGlobal),
+                      arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
+    }
+
+    /// The dense layout's transforms and GEMM (`Winograd3DLayout.dense`): the padding copy as the
+    /// lane layout's, `conv3x3x3_wino2_input_dense` (the lane kernel's transform of 8 tiles of a
+    /// tile row, each existing tile stored at its dense slot), the same GEMM kernels over one
+    /// slice per batch item, and `conv3x3x3_wino2_output_dense` (per tile, bounds-checked stores).
+    /// Each tile's arithmetic is the lane kernels', in the same order, so the result is bitwise
+    /// the lane layout's.
+    private func winograd3DDense(_ cl: OpenCLContext, _ g: ConvolutionGeometry, layout: Winograd3DLayout, input: Tensor,
+                                 u: DeviceBuffer, zeroBias: DeviceBuffer, bias: Tensor?, activation: FusedActivation?,
+                                 cost: KernelCost, output result: Tensor) throws {
+        let (cin, cout, n) = (g.inputChannels, g.outputChannels, g.batch)
+        let out = g.output
+        let (rows, rowSlots) = (layout.rows, layout.rowSlots)
+        let padCount = n * layout.paddedDepth * layout.paddedHeight * cin * layout.paddedWidth
+        let vCount = 64 * n * layout.slots * cin
+        let mCount = 64 * n * cout * layout.slots
+        let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
+                                             extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
+        // +16: the 16 × 6 GEMM tile's last x tile reads past the last row.
+        let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
+        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let chunks = layout.th * layout.tw8 / 8
+        let local = chunks >= 8 ? [8, 1, 1] : [1, 8, 1]
+        let inputGlobal = [chunks, cin, n * layout.tz]
+        try cl.launch("conv3x3x3_wino2_input_dense", global: inputGlobal,
+                      local: try laneGroup(cl, kernel: "conv3x3x3_wino2_input_dense", narrow: local, global: inputGlobal),
+                      arguments: [.buffer(padded), .buffer(v), .i(cin), .i(layout.paddedDepth), .i(layout.paddedHeight), .i(layout.paddedWidth),
+                                  .i(layout.tz), .i(layout.th), .i(layout.tw), .i(layout.tw8), .i(rows), .i(rowSlots), .i(n)],
+                      cost: KernelCost(flops: 0, bytes: Double(padCount + vCount) * 4))
+        try winogradGemm(cl, g, kernels: ("conv3x3x3_wino2_gemm16x16", "conv3x3x3_wino2_gemm16x6"), points: 64, v: v, u: u,
+                         zeroBias: zeroBias, m: m, kd: 1, depth: (1, 1), rows: rows, rowSlots: rowSlots, cost: cost)
+        let biasBuffer = try bias.map { try buffer($0) }
+        let outputArguments: [KernelArgument] = [
+            .buffer(m), .buffer(biasBuffer ?? m), .buffer(result.deviceBuffer!), .i(cout), .i(out[0]), .i(out[1]), .i(out[2]),
+            .i(layout.tz), .i(layout.th), .i(layout.tw), .i(layout.slots), .i(n), .i(biasBuffer == nil ? 0 : 1),
+        ]
+        let outputGlobal = [layout.tz * layout.th * layout.tw, cout, n], outputVariant = activation?.buildOptions ?? ""
+        try cl.launch("conv3x3x3_wino2_output_dense", variant: outputVariant, global: outputGlobal,
+                      local: try laneGroup(cl, kernel: "conv3x3x3_wino2_output_dense", variant: outputVariant, narrow: [16, 1, 1], global: outputGlobal),
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
     }
 }

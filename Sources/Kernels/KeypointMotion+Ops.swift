@@ -51,8 +51,12 @@ struct KeypointVolume: Equatable {
         return SIMD3(values[i], values[i + 1], values[i + 2])
     }
 
-    /// The launch shape shared by the keypoint kernels: one work-item per (voxel, k ∈ 0...K, n).
-    var global: [Int] { [voxels, keypoints + 1, batch] }
+    /// The launch shape of `sparse_motion`: one work-item per voxel (x, then z·H + y) and
+    /// (n, k ∈ 0...K), so that no work-item divides by the extents per voxel.
+    var global: [Int] { [size[2], size[0] * size[1], batch * (keypoints + 1)] }
+
+    /// The work-group of `sparse_motion`: a row of x (at most 64), one of everything else.
+    var local: [Int] { [min(64, Engine.normApplyLocal(spatial: size[2])[0]), 1, 1] }
 }
 
 /// LivePortrait's `create_sparse_motions`: `[N, K + 1, D, H, W, 3]`, k = 0 the identity grid G,
@@ -87,7 +91,7 @@ struct SparseMotionOp: EngineOp {
 
     func openCL(_ l: OpenCLLaunch) throws {
         let s = volume.size
-        try l.context.launch("sparse_motion", global: volume.global, local: [64, 1, 1],
+        try l.context.launch("sparse_motion", global: volume.global, local: volume.local,
                              arguments: [.buffer(l.input(0)), .buffer(l.input(1)), .buffer(l.outputBuffer),
                                          .i(volume.keypoints), .i(s[0]), .i(s[1]), .i(s[2])],
                              cost: l.cost)
@@ -136,7 +140,9 @@ struct KeypointHeatmapOp: EngineOp {
 
     func openCL(_ l: OpenCLLaunch) throws {
         let s = volume.size
-        try l.context.launch("keypoint_heatmaps", global: volume.global, local: [64, 1, 1],
+        // 8 voxels of a row per work-item (the kernel's vector exp).
+        let global = [(s[2] + 7) / 8, s[0] * s[1], volume.batch * (volume.keypoints + 1)]
+        try l.context.launch("keypoint_heatmaps", global: global, local: [min(8, global[0]), 1, 1],
                              arguments: [.buffer(l.input(0)), .buffer(l.input(1)), .buffer(l.outputBuffer),
                                          .i(volume.keypoints), .i(s[0]), .i(s[1]), .i(s[2]), .float(variance)],
                              cost: l.cost)

@@ -84,6 +84,8 @@ enum ResampleOps {
             cases: [
                 c("nearest x2 odd 2x3x7x13", [2, 3, 7, 13], ["mode": "nearest", "scale_factor": "2"]),
                 c("nearest x3 odd 1x3x5x6", [1, 3, 5, 6], ["mode": "nearest", "scale_factor": "3"]),
+                c("nearest x4 odd 1x2x3x11 (a whole 8-wide block and a tail)", [1, 2, 3, 11], ["mode": "nearest", "scale_factor": "4"]),
+                c("nearest size x4 2x2x3x9", [2, 2, 3, 9], ["mode": "nearest", "size": "12,36"]),
                 c("nearest x2 mp/4 128x64x64", [1, 128, 64, 64], ["mode": "nearest", "scale_factor": "2"]),
                 c("bilinear odd 7x13 -> 5x20", [2, 3, 7, 13], ["mode": "bilinear", "size": "5,20"]),
                 c("bilinear odd 6x9 -> 11x29", [1, 3, 6, 9], ["mode": "bilinear", "size": "11,29"]),

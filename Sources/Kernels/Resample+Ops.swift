@@ -37,6 +37,13 @@ struct NearestResampleOp: EngineOp {
 
     func openCL(_ l: OpenCLLaunch) throws {
         let (h, w, ho, wo) = (input[2], input[3], size[0], size[1])
+        if let factor = [2, 4].first(where: { ho == $0 * h && wo == $0 * w }) {
+            // Exactly ×2 or ×4 (U-Nets' and decoders' upsampling, SPADE's label maps): each input
+            // row copied `factor` times, widened.
+            try l.context.launch("upsample_nearest2d_pow2", global: [(w + 7) / 8, planes * h], local: [8, 4],
+                                 arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .i(w), .i(planes * h), .i(factor)], cost: l.cost)
+            return
+        }
         try l.context.launch("upsample_nearest2d", global: [(wo + 3) / 4, planes * ho], local: [16, 4],
                              arguments: [.buffer(l.input(0)), .buffer(l.outputBuffer), .i(h), .i(w), .i(ho), .i(wo),
                                          .float(scales[0]), .float(scales[1]), .i(planes * ho)],

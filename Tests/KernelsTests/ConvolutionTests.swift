@@ -59,6 +59,48 @@ struct ConvolutionTests {
         }
     }
 
+    @Test("Winograd F(2x2x2, 3x3x3): the dense tile layout equals the lane layout bit for bit on the same tiles, and the CPU")
+    func winograd3DDenseLayout() throws {
+        guard let engine = TestEngines.opencl else { return }
+        let saved = engine.variants
+        defer { engine.variants = saved; engine.profiler = nil }
+        // Width 7 (4 tiles a row: the dense layout; depth 7 and height 9 give 80 tiles, two GEMM
+        // rows, odd tails on every axis) against the same volume zero-extended to width 16 (8
+        // tiles a row: the lane layout). Every tile of the narrow output reads the same inputs in
+        // both (columns 7 and 8 are zeros either way), so the first 7 output columns are equal.
+        let (n, cin, cout, d, h, w) = (2, 5, 11, 7, 9, 7)
+        let narrow = Tensor.random([n, cin, d, h, w], seed: 51)
+        let narrowValues = try TestEngines.cpu.values(narrow)
+        var wideValues = [Float](repeating: 0, count: n * cin * d * h * 16)
+        for row in 0..<(n * cin * d * h) {
+            for x in 0..<w { wideValues[row * 16 + x] = narrowValues[row * w + x] }
+        }
+        let wide = Tensor(shape: [n, cin, d, h, 16], values: wideValues)
+        let weight = Tensor.random([cout, cin, 3, 3, 3], seed: 52, range: -0.2...0.2)
+        let bias = Tensor.random([cout], seed: 53)
+        for tile in ["16x16", "16x6"] {
+            engine.variants = try saved.overridden(by: "conv.algorithm=winograd4,conv.winograd3d=cube,conv.tile=\(tile)")
+            let profiler = Profiler()
+            engine.profiler = profiler
+            let dense = try engine.values(try engine.conv3d(narrow, weight: weight, bias: bias, padding: 1, activation: .relu))
+            let denseNames = Set(profiler.drain().map(\.name))
+            let lanes = try engine.values(try engine.conv3d(wide, weight: weight, bias: bias, padding: 1, activation: .relu))
+            let laneNames = Set(profiler.drain().map(\.name))
+            engine.profiler = nil
+            #expect(denseNames.contains("conv3x3x3_wino2_input_dense") && denseNames.contains("conv3x3x3_wino2_output_dense"),
+                    "\(tile) width 7: \(denseNames.sorted())")
+            #expect(laneNames.contains("conv3x3x3_wino2_input") && !laneNames.contains("conv3x3x3_wino2_input_dense"),
+                    "\(tile) width 16: \(laneNames.sorted())")
+            var mismatches = 0
+            for row in 0..<(n * cout * d * h) {
+                for x in 0..<w where dense[row * w + x].bitPattern != lanes[row * 16 + x].bitPattern { mismatches += 1 }
+            }
+            #expect(mismatches == 0, "\(tile): \(mismatches) of \(dense.count) outputs differ from the lane layout's")
+            let cpu = try TestEngines.cpu.values(try TestEngines.cpu.conv3d(narrow, weight: weight, bias: bias, padding: 1, activation: .relu))
+            #expect(Comparison(actual: dense, reference: cpu, tolerance: .reduction).passed, "\(tile) against the CPU")
+        }
+    }
+
     @Test("conv.winograd7=rows: stride-1 convolutions 7 wide run as Winograd F(4, 7) along x and equal the CPU's direct sum")
     func winograd7Rows() throws {
         guard let engine = TestEngines.opencl else { return }

@@ -152,3 +152,6 @@ def cases():
     yield conv("conv2d_k4_s4", 270, "conv2d", (1, 3, 13, 9), (5, 3, 4, 4), 4, 0)
     yield conv("conv2d_k2_s2", 273, "conv2d", (1, 6, 7, 9), (4, 6, 2, 2), 2, 0)
     yield conv("conv3d_k7_p3", 276, "conv3d", (1, 3, 3, 5, 4), (2, 3, 7, 7, 7), 1, 3)
+    # The dense motion hourglass's deep levels (4² and 8² planes): on OpenCL Winograd F(2×2×2,
+    # 3×3×3) with the tiles packed densely (2 tiles a row; conv3x3x3_wino2_*_dense).
+    yield conv("conv3d_k3_p1_hourglass_4x4", 279, "conv3d", (1, 9, 3, 4, 4), (11, 9, 3, 3, 3), 1, 1)
