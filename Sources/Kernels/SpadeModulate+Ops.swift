@@ -162,6 +162,8 @@ enum SpadeModulateOps {
                 spadeCase("odd 1x4x9x40 hidden 6 (whole and edge 32-wide runs)", input: [1, 4, 9, 40], hidden: 6, leaky: false),
                 spadeCase("odd 1x3x13x50 hidden 4 (Winograd 6x6 whole 48-wide rows, chunks across tile rows)", input: [1, 3, 13, 50], hidden: 4, leaky: true),
                 spadeCase("odd 1x3x5x6 hidden 2 k1 (no Winograd)", input: [1, 3, 5, 6], hidden: 2, kernel: 1, leaky: true),
+                // Under 1024 values in all: the quick Oclgrind sweep of `make test` runs it under conv.winograd=6 too.
+                spadeCase("odd 1x2x6x8 hidden 2 (small enough for the quick lint sweep)", input: [1, 2, 6, 8], hidden: 2, leaky: true),
                 spadeCase("lp/4 SPADE 1x64x32x32 hidden 32", input: [1, 64, 32, 32], hidden: 32, leaky: true),
             ],
             profileCases: [spadeCase("lp SPADE up_1 1x256x256x256 hidden 128", input: [1, 256, 256, 256], hidden: 128, leaky: true)],
