@@ -699,6 +699,20 @@ __kernel void winograd_output_2x2(__global const float* M, __global const float*
 //   U [36][CB][kd][Cin][8]     the transformed weights, 8 output channels innermost
 //   M [36·N][Cout][Do][R·TW]   the GEMM result, then y = AᵀMA + bias.
 
+// The 3×3 taps of input channel ic, depth tap kz, for output channels ob·8 … ob·8+7 (the lanes;
+// zero past Cout) of w [Cout][Cin][KD][3][3]: what the F(4×4) and F(6×6) weight transforms read.
+static inline void wino_weight_taps(__global const float* w, float8 g[3][3], int ob, int ic, int kz, int Cin, int Cout, int KD) {
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) {
+            float lanes[8];
+            for (int l = 0; l < 8; ++l) {
+                int oc = ob * 8 + l;
+                lanes[l] = oc < Cout ? w[(((long)oc * Cin + ic) * KD + kz) * 9 + i * 3 + j] : 0.0f;
+            }
+            g[i][j] = vload8(0, lanes);
+        }
+}
+
 // U for w [Cout][Cin][KD][3][3]; bp[CB·8] = 0 (the GEMM adds no bias). One work-item per input
 // channel, depth tap and block of eight output channels (the lanes of float8), so for each
 // position ξ consecutive items store consecutive eight-float runs (one contiguous row of U per
@@ -710,15 +724,7 @@ __kernel void conv3x3_wino4_weights(__global const float* w, __global float* U, 
     int ob = bk / KD, kz = bk % KD;
     if (ic == 0 && kz == 0) vstore8((float8)(0.0f), ob, bp);
     float8 g[3][3];
-    for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) {
-            float lanes[8];
-            for (int l = 0; l < 8; ++l) {
-                int oc = ob * 8 + l;
-                lanes[l] = oc < Cout ? w[(((long)oc * Cin + ic) * KD + kz) * 9 + i * 3 + j] : 0.0f;
-            }
-            g[i][j] = vload8(0, lanes);
-        }
+    wino_weight_taps(w, g, ob, ic, kz, Cin, Cout, KD);
     // t = G g (6×3), then u = t Gᵀ (6×6); G rows: (1/4, 0, 0), (-1/6, -1/6, -1/6),
     // (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
     float8 t[6][3];
@@ -980,15 +986,7 @@ __kernel void conv3x3_wino6_weights(__global const float* w, __global float* U, 
     if (ic >= Cin || ob >= CB) return;
     if (ic == 0) vstore8((float8)(0.0f), ob, bp);
     float8 g[3][3];
-    for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 3; ++j) {
-            float lanes[8];
-            for (int l = 0; l < 8; ++l) {
-                int oc = ob * 8 + l;
-                lanes[l] = oc < Cout ? w[((long)oc * Cin + ic) * 9 + i * 3 + j] : 0.0f;
-            }
-            g[i][j] = vload8(0, lanes);
-        }
+    wino_weight_taps(w, g, ob, ic, 0, Cin, Cout, 1);
     float8 t[8][3];
     for (int j = 0; j < 3; ++j) {
         WINO6_G(g[0][j], g[1][j], g[2][j], t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j], t[6][j], t[7][j])

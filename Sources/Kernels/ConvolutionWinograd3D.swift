@@ -114,11 +114,7 @@ extension Engine {
             return try winograd3DDense(cl, g, layout: layout, input: input, u: u, zeroBias: zeroBias, bias: bias, activation: activation,
                                        cost: cost, output: result)
         }
-        let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
-                                             extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
-        // +16: the 16 × 6 GEMM tile's last x tile reads past the last row.
-        let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
-        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let (padded, v, m) = try winograd3DBuffers(cl, g, layout: layout, input: input, vCount: vCount, mCount: mCount)
         let chunks = layout.th * layout.tw8 / 8
         // A work-group spans up to 8 chunks of one channel: it writes whole 64-slot V rows (and
         // reads whole M rows), where groups over channels shared cache lines with their neighbours.
@@ -156,11 +152,7 @@ extension Engine {
         let padCount = n * layout.paddedDepth * layout.paddedHeight * cin * layout.paddedWidth
         let vCount = 64 * n * layout.slots * cin
         let mCount = 64 * n * cout * layout.slots
-        let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
-                                             extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
-        // +16: the 16 × 6 GEMM tile's last x tile reads past the last row.
-        let v = try cl.makeBuffer(byteCount: (vCount + 16) * 4)
-        let m = try cl.makeBuffer(byteCount: mCount * 4)
+        let (padded, v, m) = try winograd3DBuffers(cl, g, layout: layout, input: input, vCount: vCount, mCount: mCount)
         let chunks = layout.th * layout.tw8 / 8
         let local = chunks >= 8 ? [8, 1, 1] : [1, 8, 1]
         let inputGlobal = [chunks, cin, n * layout.tz]
@@ -180,5 +172,15 @@ extension Engine {
         try cl.launch("conv3x3x3_wino2_output_dense", variant: outputVariant, global: outputGlobal,
                       local: try laneGroup(cl, kernel: "conv3x3x3_wino2_output_dense", variant: outputVariant, narrow: [16, 1, 1], global: outputGlobal),
                       arguments: outputArguments, cost: KernelCost(flops: 0, bytes: Double(mCount + n * cout * g.outputVoxels) * 4))
+    }
+
+    /// The zero-padded input copy (`conv3x3x3_wino2_pad`) and the V and M buffers of `vCount` and
+    /// `mCount` floats, for both layouts; V has 16 more, which the 16 × 6 GEMM tile's last x tile
+    /// reads past the last row.
+    private func winograd3DBuffers(_ cl: OpenCLContext, _ g: ConvolutionGeometry, layout: Winograd3DLayout, input: Tensor,
+                                   vCount: Int, mCount: Int) throws -> (padded: DeviceBuffer, v: DeviceBuffer, m: DeviceBuffer) {
+        let padded = try winogradPaddedInput(cl, g, input: input, kernel: "conv3x3x3_wino2_pad",
+                                             extent: [layout.paddedDepth, layout.paddedHeight, layout.paddedWidth])
+        return (padded, try cl.makeBuffer(byteCount: (vCount + 16) * 4), try cl.makeBuffer(byteCount: mCount * 4))
     }
 }
