@@ -61,27 +61,12 @@ extension KernelVariants {
     public static let keys: [VariantKey] = [
         enumKey("conv.algorithm", ConvolutionAlgorithm.self, \.convolutionAlgorithm, ops: ["conv2d", "conv3d"],
                 "convolution algorithm (winograd: stride-1 3x3 2-D only; winograd4: F(4x4,3x3), stride-1 3x3 and kx3x3)"),
-        {
-            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each cube GEMM kernel runs.
-            var key = enumKey("conv.winograd3d", Winograd3DScheme.self, \.winograd3D, ops: ["conv3d"],
-                              "stride-1 3x3x3 convolutions under winograd4: F(4x4,3x3) per depth slice, F(2x2x2,3x3x3), or auto (cube at output width <= 16)")
-            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
-            return key
-        }(),
-        {
-            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
-            var key = enumKey("conv.winograd", Winograd2DTile.self, \.winograd2D, ops: ["conv2d", "spade_modulate"],
-                              "Winograd tile of stride-1 3x3 2-D convolutions under winograd4: F(4x4,3x3), F(6x6,3x3), or auto (F(6x6) at outputs >= 96 wide with >= 384 output channels per input transform)")
-            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
-            return key
-        }(),
-        {
-            // Read only on the winograd4 path; swept under both Winograd GEMM tiles so each GEMM kernel runs.
-            var key = enumKey("conv.winograd7", Winograd7Scheme.self, \.winograd7, ops: ["conv2d", "conv3d"],
-                              "stride-1 convolutions 7 wide under winograd4: F(4,7) along x (rows) or the direct tile kernels")
-            key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
-            return key
-        }(),
+        winogradKey("conv.winograd3d", Winograd3DScheme.self, \.winograd3D, ops: ["conv3d"],
+                    "stride-1 3x3x3 convolutions under winograd4: F(4x4,3x3) per depth slice, F(2x2x2,3x3x3), or auto (cube at output width <= 16)"),
+        winogradKey("conv.winograd", Winograd2DTile.self, \.winograd2D, ops: ["conv2d", "spade_modulate"],
+                    "Winograd tile of stride-1 3x3 2-D convolutions under winograd4: F(4x4,3x3), F(6x6,3x3), or auto (F(6x6) at outputs >= 96 wide with >= 384 output channels per input transform)"),
+        winogradKey("conv.winograd7", Winograd7Scheme.self, \.winograd7, ops: ["conv2d", "conv3d"],
+                    "stride-1 convolutions 7 wide under winograd4: F(4,7) along x (rows) or the direct tile kernels"),
         {
             var key = VariantKey(name: "conv.igemm", summary: "implicit-GEMM tile TMxTNxTK/RMxRN[vVW] (≤ 256 items, ≤ 16 KiB local; VW 1, 2 or 4 dividing RM, RN, TK)",
                                  sweep: ["64x64x16/4x4v4", "64x64x16/4x4v2", "64x64x16/4x4", "32x16x8/2x2v2", "16x32x4/4x1", "8x64x8/8x4"], ops: ["conv2d", "conv3d"],
@@ -168,6 +153,16 @@ extension KernelVariants {
             func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(1, width - text.count)) }
             return padded(key.name, 16) + padded(value + mark, 14) + " " + key.summary
         }
+    }
+
+    /// An `enumKey` read only on the winograd4 path, swept under both Winograd GEMM tiles so each
+    /// of its GEMM kernels runs.
+    private static func winogradKey<E: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, _ type: E.Type, _ path: WritableKeyPath<KernelVariants, E> & Sendable, ops: [String], _ what: String
+    ) -> VariantKey where E.RawValue == String {
+        var key = enumKey(name, type, path, ops: ops, what)
+        key.sweepWith = "conv.algorithm=winograd4,conv.tile=16x16;conv.algorithm=winograd4,conv.tile=16x6"
+        return key
     }
 
     private static func enumKey<E: RawRepresentable & CaseIterable & Sendable>(
