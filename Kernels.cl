@@ -781,7 +781,7 @@ static inline float16 wino4_load16(__global const float* row, int x0, int W, int
 // (Winograd4Layout.planePad): the 36 or 64 planes' strides are otherwise multiples of 4 KiB (and
 // of 64 KiB), so a transform work-item's loads or stores all fall in one L1 (and L2) cache set and
 // evict each other.
-#define WINO4_PLANE_PAD 144
+#define WINO_PLANE_PAD 144
 
 __kernel void conv3x3_wino4_input(__global const float* x, __global float* V, int Cin, int D, int H, int W,
                                   int Dp, int pd, int ph, int pw, int th, int tw8, int R, int TW, int slices) {
@@ -803,7 +803,7 @@ __kernel void conv3x3_wino4_input(__global const float* x, __global float* V, in
         float8 d4 = (float8)(e.s048c, f.s048c), d5 = (float8)(e.s159d, f.s159d);
         WINO4_BT(d0, d1, d2, d3, d4, d5, t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5])
     }
-    long vplane = (long)slices * R * Cin * TW + WINO4_PLANE_PAD;
+    long vplane = (long)slices * R * Cin * TW + WINO_PLANE_PAD;
     __global float* v = V + (((long)slice * R + sigma / TW) * Cin + c) * TW + sigma % TW;
     for (int j = 0; j < 6; ++j) {
         float8 o0, o1, o2, o3, o4, o5;
@@ -831,8 +831,8 @@ __kernel void conv3x3_wino4_input(__global const float* x, __global float* V, in
         int xi = get_global_id(2) / (Do * Ho) / N; \
         conv_tile16x6(xp + xi * PAD, wt + xi * CB * KD * Cin * 8, bp, y + xi * PAD, Cin, Cout, CB, KD, 1, Dp, Hp, Wp, Do, Ho, Wo, tilesX, 1, 1, 1, 0); }
 
-WINO_GEMM16X16_KERNEL(conv3x3_wino4_gemm16x16, WINO4_PLANE_PAD)
-WINO_GEMM16X6_KERNEL(conv3x3_wino4_gemm16x6, WINO4_PLANE_PAD)
+WINO_GEMM16X16_KERNEL(conv3x3_wino4_gemm16x16, WINO_PLANE_PAD)
+WINO_GEMM16X6_KERNEL(conv3x3_wino4_gemm16x6, WINO_PLANE_PAD)
 
 // Aᵀ rows (1, 1, 1, 1, 1, 0), (0, 1, -1, 2, -2, 0), (0, 1, 1, 4, 4, 0), (0, 1, -1, 8, -8, 1).
 #define WINO4_AT(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) \
@@ -859,7 +859,7 @@ __kernel void conv3x3_wino4_output(__global const float* M, __global const float
     int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
     if (sigma >= th * tw8 || tx >= tw || k >= Cout || s >= N * Do) return;
     int n = s / Do, oz = s % Do;
-    long plane = (long)N * Cout * Do * RTW + WINO4_PLANE_PAD;
+    long plane = (long)N * Cout * Do * RTW + WINO_PLANE_PAD;
     __global const float* m = M + (((long)n * Cout + k) * Do + oz) * RTW + sigma;
     float8 e[4][6];
     for (int j = 0; j < 6; ++j) {
@@ -913,7 +913,7 @@ __kernel void conv3x3_wino4_output_modulate(__global const float* Mg, __global c
     int q = get_global_id(0), k = get_global_id(1), n = get_global_id(2);
     int sigma = q * 8, ty = sigma / tw8, tx = sigma % tw8;
     if (sigma >= th * tw8 || tx >= tw || k >= C || n >= N) return;
-    long plane = (long)N * C * RTW + WINO4_PLANE_PAD;
+    long plane = (long)N * C * RTW + WINO_PLANE_PAD;
     long slot = ((long)n * C + k) * RTW + sigma;
     float8 eg[4][6], eb[4][6];
     for (int j = 0; j < 6; ++j) {
@@ -1136,7 +1136,7 @@ __kernel void conv3x3_wino6_input(__global const float* x, __global float* V, in
         }
         WINO6_BT(d0, d1, d2, d3, d4, d5, d6, d7, t[i][0], t[i][1], t[i][2], t[i][3], t[i][4], t[i][5], t[i][6], t[i][7])
     }
-    long vplane = (long)N * R * Cin * TW + WINO4_PLANE_PAD;
+    long vplane = (long)N * R * Cin * TW + WINO_PLANE_PAD;
     __global float* v = V + (((long)n * R + sigma / TW) * Cin + c) * TW + sigma % TW;
 #pragma unroll 1
     for (int j = 0; j < 8; ++j) {
@@ -1148,8 +1148,8 @@ __kernel void conv3x3_wino6_input(__global const float* x, __global float* V, in
     }
 }
 
-WINO_GEMM16X16_KERNEL(conv3x3_wino6_gemm16x16, WINO4_PLANE_PAD)
-WINO_GEMM16X6_KERNEL(conv3x3_wino6_gemm16x6, WINO4_PLANE_PAD)
+WINO_GEMM16X16_KERNEL(conv3x3_wino6_gemm16x16, WINO_PLANE_PAD)
+WINO_GEMM16X6_KERNEL(conv3x3_wino6_gemm16x6, WINO_PLANE_PAD)
 
 // Aᵀ M over the 8 rows of positions of the work-item's tiles: E[r][j] for output row r and
 // column position j (lanes = tiles), M [64][N][C][R·TW] at slot offset SLOT, plane PLANE.
@@ -1224,7 +1224,7 @@ __kernel void conv3x3_wino6_output(__global const float* M, __global const float
     int T = th * tw, sigma = q * 8;
     if (sigma >= T || k >= Cout || n >= N) return;
     WINO6_LANE_TILES(sigma, T, tw, ty, tx, oneRow)
-    long plane = (long)N * Cout * RTW + WINO4_PLANE_PAD;
+    long plane = (long)N * Cout * RTW + WINO_PLANE_PAD;
     float8 e[6][8];
     WINO6_COLUMNS(M, ((long)n * Cout + k) * RTW + sigma, plane, e)
     float b = hasBias != 0 ? bias[k] : 0.0f;
@@ -1270,7 +1270,7 @@ __kernel void conv3x3_wino6_output_modulate(__global const float* Mg, __global c
     int T = th * tw, sigma = q * 8;
     if (sigma >= T || k >= C || n >= N) return;
     WINO6_LANE_TILES(sigma, T, tw, ty, tx, oneRow)
-    long plane = (long)N * C * RTW + WINO4_PLANE_PAD, slot = ((long)n * C + k) * RTW + sigma;
+    long plane = (long)N * C * RTW + WINO_PLANE_PAD, slot = ((long)n * C + k) * RTW + sigma;
     float8 eg[6][8], eb[6][8];
     WINO6_COLUMNS(Mg, slot, plane, eg)
     WINO6_COLUMNS(Mb, slot, plane, eb)

@@ -24,7 +24,7 @@ struct Winograd4Layout {
     var slots: Int { rows * rowSlots }
 
     /// Floats between consecutive transform planes of V and M, F(4×4)'s and F(6×6)'s
-    /// (`WINO4_PLANE_PAD` in Kernels.cl): packed, the planes' strides are multiples of 4 KiB, so
+    /// (`WINO_PLANE_PAD` in Kernels.cl): packed, the planes' strides are multiples of 4 KiB, so
     /// the 36 or 64 loads or stores of one transform work-item share a cache set. 144 floats = 9
     /// cache lines, an odd count.
     static let planePad = 144
